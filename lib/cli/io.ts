@@ -1,0 +1,55 @@
+/** What a CLI command may touch, injected so that tests run commands in-process and read their output. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+
+/** Exit codes of every command: a public contract. */
+export const ExitCode = {
+  Ok: 0,
+  /** Some instance failed. */
+  Failed: 1,
+  /** Bad usage or an invalid configuration. */
+  Usage: 2,
+  /** The guard refused the run. */
+  GuardRefused: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface CliIo {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  env: NodeJS.ProcessEnv;
+  /** True when stdout is a terminal (human-readable output); false means JSON lines. */
+  isTTY: boolean;
+  /** Aborted on SIGINT/SIGTERM, for long-running commands (emulator, daemon). */
+  signal: AbortSignal;
+  /** The clock, injected for tests. */
+  now: () => Date;
+}
+
+/** One subcommand of `lights-out`. */
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** The full usage text, printed by `lights-out <command> --help`. */
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * Parses a command's arguments strictly: an unknown flag or a missing value is a UsageError (exit 2).
+ *
+ * @example
+ * const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
+ */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}

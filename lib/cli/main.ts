@@ -1,0 +1,82 @@
+/**
+ * The `lights-out` command line: dispatches to one module per subcommand. Each command is a function of
+ * (args, io) returning an exit code, so tests run it in-process.
+ */
+import { LightsOutError, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { type CliIo, type Command, ExitCode } from './io.js';
+
+/** Every subcommand, in the order `--help` lists them. */
+const commands: Command[] = [];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  return [
+    `lights-out ${VERSION}: stops tagged Volcengine ECS instances on a schedule.`,
+    '',
+    'Usage: lights-out <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `lights-out <command> --help` for the options of one command.',
+    'Credentials come from VOLC_ACCESSKEY, VOLC_SECRETKEY and optionally VOLC_SESSION_TOKEN.',
+    '',
+  ].join('\n');
+}
+
+function defaultIo(): CliIo {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY),
+    signal: controller.signal,
+    now: () => new Date(),
+  };
+}
+
+/**
+ * Runs `lights-out` with the given arguments and returns the exit code.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return name === undefined ? ExitCode.Usage : ExitCode.Ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return ExitCode.Ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`lights-out: unknown command '${name}'\n\n${usage()}`);
+    return ExitCode.Usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
+    return ExitCode.Ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`lights-out ${name}: ${error.message}\n${command.usage}\n`);
+      return ExitCode.Usage;
+    }
+    if (error instanceof LightsOutError && error.code === 'ConfigInvalid') {
+      io.stderr.write(`${error.message}\n`);
+      return ExitCode.Usage;
+    }
+    io.stderr.write(`lights-out ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.Failed;
+  }
+}

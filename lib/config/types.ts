@@ -1,0 +1,103 @@
+/**
+ * The validated, defaults-resolved configuration. `lib/config/load.ts` turns a YAML file into this; everything
+ * downstream (schedule, plan, stop) reads only this shape, never raw YAML.
+ */
+/** How a schedule asks instances to be stopped. `auto` picks StopCharging where the API allows it. */
+export const StoppedModeSetting = {
+  Auto: 'auto',
+  StopCharging: 'StopCharging',
+  KeepCharging: 'KeepCharging',
+} as const;
+export type StoppedModeSetting = (typeof StoppedModeSetting)[keyof typeof StoppedModeSetting];
+
+/** What to do when the API refuses StopCharging for an instance. */
+export type FallbackSetting = 'KeepCharging' | 'none';
+
+/** Narrowing filters of a schedule, ANDed with the schedule tag. */
+export interface SelectFilter {
+  /** Every listed tag must be present with this exact value. @default {} */
+  tags: Record<string, string>;
+  /** The instance's ProjectName must be one of these. Absent: any project. */
+  projects?: string[];
+  /** The instance's ZoneId must be one of these. Absent: any zone. */
+  zones?: string[];
+}
+
+export interface ScheduleConfig {
+  /** The schedule's name, which is also the tag value that selects it: `[a-z0-9][a-z0-9-]*`. */
+  name: string;
+  description?: string;
+  /** One or more 5-field cron expressions, evaluated in `timezone`. */
+  stop: string[];
+  /** IANA time zone. @default the config's `timezone` */
+  timezone: string;
+  /** @default the config's `defaults.stoppedMode` */
+  stoppedMode?: StoppedModeSetting;
+  /** @default the config's `defaults.forceStop` */
+  forceStop?: boolean;
+  /** Local dates `YYYY-MM-DD` on which the schedule does not fire. @default [] */
+  skipDates: string[];
+  /** @default { tags: {} } */
+  select: SelectFilter;
+  /** Where the schedule was written, for messages. */
+  location?: { file: string; line: number; column: number };
+}
+
+/** Retry policy settings (see lib/stop/retry.ts for how they are used). */
+export interface RetrySettings {
+  /** First backoff ceiling. @default 200 */
+  baseMs: number;
+  /** Largest backoff ceiling. @default 20000 */
+  capMs: number;
+  /** Most attempts of one request, the first included. @default 8 */
+  maxAttempts: number;
+}
+
+/** Post-stop verification with DescribeInstances. */
+export interface VerifySettings {
+  /** @default false */
+  enabled: boolean;
+  /** @default 120000 */
+  timeoutMs: number;
+  /** @default 5000 */
+  intervalMs: number;
+}
+
+export interface Config {
+  /** The file the configuration came from (for messages). */
+  file: string;
+  version: 1;
+  /** At least one region. */
+  regions: string[];
+  /** API endpoint; env `VOLC_ENDPOINT` wins over it. */
+  endpoint?: string;
+  /** @default 'lights-out' */
+  tagKey: string;
+  /** Default IANA time zone of schedules. @default 'UTC' */
+  timezone: string;
+  /** How often the cloud timer fires, in milliseconds (`tick: 5m` in YAML). @default 300000 */
+  tickMs: number;
+  /** Client-side request rate per region when stopping. @default { qps: 10 } */
+  rateLimit: { qps: number };
+  defaults: {
+    /** @default 'auto' */
+    stoppedMode: StoppedModeSetting;
+    /** @default 'KeepCharging' */
+    fallback: FallbackSetting;
+    /** @default false */
+    forceStop: boolean;
+    /**
+     * Instance type patterns (`*` wildcard) that cannot use StopCharging: local disk, bare metal, HPC.
+     * @default ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*']
+     */
+    stopChargingIneligible: string[];
+  };
+  guard: {
+    /** A run that would stop more instances refuses to stop any, unless forced. @default 1000 */
+    maxInstancesPerRun: number;
+  };
+  retry: RetrySettings;
+  verify: VerifySettings;
+  /** In declaration order; names are unique. */
+  schedules: ScheduleConfig[];
+}

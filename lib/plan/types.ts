@@ -1,0 +1,75 @@
+/**
+ * The plan: for every instance that carries the schedule tag, what lights-out will do and why.
+ * Pure data; produced by lib/plan from (instances, config, fires, now), consumed by lib/stop and the CLI.
+ */
+import type { StoppedMode } from '../volc/types.js';
+
+export const Decision = { Stop: 'stop', Skip: 'skip' } as const;
+export type Decision = (typeof Decision)[keyof typeof Decision];
+
+/**
+ * Why an instance is skipped. `not-running:<STATUS>` carries the status, e.g. `not-running:STOPPED`.
+ */
+export const SkipReason = {
+  FilterMismatch: 'filter-mismatch',
+  Snoozed: 'snoozed',
+  InvalidOverrideTag: 'invalid-override-tag',
+  UnknownSchedule: 'unknown-schedule',
+} as const;
+export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason] | `not-running:${string}`;
+
+/** Where a resolved stop mode came from, so `plan` can explain it. */
+export const ModeSource = {
+  /** The `<tagKey>:stopped-mode` tag of the instance. */
+  Tag: 'tag',
+  /** The schedule's `stoppedMode`. */
+  Schedule: 'schedule',
+  /** `defaults.stoppedMode`. */
+  Defaults: 'defaults',
+} as const;
+export type ModeSource = (typeof ModeSource)[keyof typeof ModeSource];
+
+/** One instance's line in the plan. */
+export interface PlanItem {
+  instanceId: string;
+  instanceName: string;
+  region: string;
+  /** The schedule tag's value (which may name no configured schedule). */
+  schedule: string;
+  /** ISO 8601 UTC fire time; null for `unknown-schedule` items, which belong to no fire. */
+  fireTime: string | null;
+  decision: Decision;
+  /**
+   * For `skip`, a {@link SkipReason}. For `stop`, a short explanation of the mode,
+   * e.g. `auto: PostPaid ecs.g3i.large` or `StopCharging on PrePaid resolves to KeepCharging`.
+   */
+  reason: string;
+  /** Resolved mode; set for `stop`. */
+  stoppedMode?: StoppedMode;
+  modeSource?: ModeSource;
+  /** Set for `stop`. */
+  forceStop?: boolean;
+  /**
+   * True when the API may refuse StopCharging and the executor may retry the instance with KeepCharging
+   * (policy `auto`, or `fallback: KeepCharging`).
+   */
+  fallbackToKeepCharging?: boolean;
+  /** The instance as listed, for reports. */
+  status: string;
+  instanceChargeType: string;
+  instanceTypeId: string;
+}
+
+/** The plan of one run over every region. */
+export interface Plan {
+  /** The fires this plan covers. */
+  fires: { schedule: string; fireTime: string }[];
+  items: PlanItem[];
+  guard: {
+    maxInstancesPerRun: number;
+    /** Number of `stop` items. */
+    stops: number;
+    /** True when `stops` exceeds the limit. */
+    exceeded: boolean;
+  };
+}

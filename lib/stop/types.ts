@@ -1,0 +1,56 @@
+/** Outcomes of a run: one per plan item, and one summary per run. These are the log line shapes too. */
+
+export const Outcome = {
+  Stopped: 'stopped',
+  AlreadyStopped: 'already-stopped',
+  Skipped: 'skipped',
+  Gone: 'gone',
+  Failed: 'failed',
+  DryRun: 'dry-run',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** The `instance.outcome` log line: exactly one per plan item. */
+export interface InstanceOutcome {
+  event: 'instance.outcome';
+  schedule: string;
+  fireTime: string | null;
+  region: string;
+  instanceId: string;
+  instanceName: string;
+  outcome: Outcome;
+  /** Why: the plan's skip reason, `fallback:KeepCharging`, the API error message, ... */
+  reason: string;
+  /** The mode the instance was (or would have been) stopped with. */
+  stoppedMode: string | null;
+  forceStop: boolean | null;
+  /** The API's error code, or `DeadlineExceeded`, `GuardRefused`; null when none. */
+  errorCode: string | null;
+  /** StopInstances calls that carried this instance. */
+  attempts: number;
+  /** RequestId of the last call about this instance. */
+  requestId: string | null;
+}
+
+/** The `run.summary` log line: one per run. */
+export interface RunSummary {
+  event: 'run.summary';
+  fires: { schedule: string; fireTime: string }[];
+  regions: string[];
+  dryRun: boolean;
+  /** Number of instances per outcome (every outcome key present). */
+  outcomes: Record<Outcome, number>;
+  /** Instances whose tag names no configured schedule. */
+  unknownSchedule: number;
+  /** HTTP requests per API action, retries included. */
+  apiCalls: Record<string, number>;
+  /** Requests sent again after a retryable failure, plus per-instance re-batches. */
+  retries: number;
+  /** Instances retried with KeepCharging after StopCharging was refused. */
+  fallbacks: number;
+  /** True when the guard refused the run. */
+  guardRefused: boolean;
+  /** Instances still not STOPPED when verification gave up (only when verification is on). */
+  notVerified?: string[];
+  durationMs: number;
+}
