@@ -1,10 +1,10 @@
 // Bundles the CLI and each cloud handler into one ESM file apiece under dist/, with source maps.
 // The bundles need no node_modules at run time, which is what the function package ships.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const entryPoints = { cli: 'lib/cli/main.ts' };
-for (const name of readdirSync('functions')) {
+for (const name of existsSync('functions') ? readdirSync('functions') : []) {
   if (name.endsWith('.ts')) entryPoints[name.slice(0, -3)] = `functions/${name}`;
 }
 
