@@ -44,6 +44,11 @@ export interface PlanItem {
    * e.g. `auto: PostPaid ecs.g3i.large` or `StopCharging on PrePaid resolves to KeepCharging`.
    */
   reason: string;
+  /**
+   * More about the reason, for people: which filter did not match, which override tag is malformed,
+   * until when a snooze holds. Absent when the reason says it all.
+   */
+  detail?: string;
   /** Resolved mode; set for `stop`. */
   stoppedMode?: StoppedMode;
   modeSource?: ModeSource;
