@@ -1,0 +1,159 @@
+/**
+ * DescribeInstances: the filters of reference section 3, MaxResults 1..100 (default 10) and an opaque NextToken.
+ * Built for fleets of tens of thousands: the matching instances of one (region, filters) are computed once and
+ * cached until the fleet changes, so paging through N instances costs O(N), not O(N²).
+ */
+import { createHash } from 'node:crypto';
+import type { DescribeInstancesFilters, Instance } from '../volc/types.js';
+import { ApiRejection, listParam, tagFiltersParam } from './params.js';
+import type { FleetState, InstanceRecord } from './state.js';
+
+/** The `Result` of DescribeInstances. */
+export interface DescribeInstancesResult {
+  Instances: Instance[];
+  /** Empty on the last page. */
+  NextToken: string;
+  TotalCount: number;
+}
+
+interface CachedMatch {
+  version: number;
+  /** The matches stay valid until this instant (a pending transition can change a Status match). */
+  validUntilMs: number;
+  records: InstanceRecord[];
+}
+
+const CACHE_SIZE = 64;
+const caches = new WeakMap<FleetState, Map<string, CachedMatch>>();
+
+/** Reads the filters of a DescribeInstances request. @throws ApiRejection */
+export function readFilters(params: ReadonlyMap<string, string>): DescribeInstancesFilters {
+  const filters: DescribeInstancesFilters = {};
+  const ids = listParam(params, 'InstanceIds');
+  if (ids.length > 100) {
+    throw new ApiRejection(
+      'InvalidCount.Malformed',
+      `The specified count is malformed: ${ids.length} InstanceIds, at most 100.`,
+    );
+  }
+  if (ids.length > 0) filters.instanceIds = ids;
+  const tagFilters = tagFiltersParam(params);
+  if (tagFilters.length > 0) filters.tagFilters = tagFilters;
+  const status = params.get('Status');
+  if (status) filters.status = status;
+  const chargeType = params.get('InstanceChargeType');
+  if (chargeType) filters.instanceChargeType = chargeType;
+  const zoneId = params.get('ZoneId');
+  if (zoneId) filters.zoneId = zoneId;
+  const projectName = params.get('ProjectName');
+  if (projectName) filters.projectName = projectName;
+  return filters;
+}
+
+function matcher(filters: DescribeInstancesFilters, state: FleetState): (record: InstanceRecord) => boolean {
+  const ids = filters.instanceIds ? new Set(filters.instanceIds) : undefined;
+  const tagFilters = (filters.tagFilters ?? []).map((f) => ({
+    key: f.key,
+    values: f.values?.length ? new Set(f.values) : undefined,
+  }));
+  return (record) => {
+    const base = record.base;
+    if (ids && !ids.has(record.id)) return false;
+    if (filters.instanceChargeType !== undefined && base.InstanceChargeType !== filters.instanceChargeType)
+      return false;
+    if (filters.zoneId !== undefined && base.ZoneId !== filters.zoneId) return false;
+    if (filters.projectName !== undefined && base.ProjectName !== filters.projectName) return false;
+    // Filters AND together; the values of one filter OR together; no values means any value of the key.
+    for (const filter of tagFilters) {
+      const hit = base.Tags.some(
+        (tag) => tag.Key === filter.key && (!filter.values || filter.values.has(tag.Value)),
+      );
+      if (!hit) return false;
+    }
+    return filters.status === undefined || state.statusOf(record) === filters.status;
+  };
+}
+
+function matches(
+  state: FleetState,
+  region: string,
+  filters: DescribeInstancesFilters,
+  key: string,
+  nowMs: number,
+): InstanceRecord[] {
+  let cache = caches.get(state);
+  if (!cache) {
+    cache = new Map();
+    caches.set(state, cache);
+  }
+  const cached = cache.get(key);
+  if (cached && cached.version === state.version && nowMs < cached.validUntilMs) return cached.records;
+  const match = matcher(filters, state);
+  const records: InstanceRecord[] = [];
+  let validUntilMs = Number.POSITIVE_INFINITY;
+  for (const record of state.inRegion(region)) {
+    if (match(record)) records.push(record);
+    if (filters.status !== undefined && record.pending)
+      validUntilMs = Math.min(validUntilMs, record.pending.atMs);
+  }
+  cache.delete(key);
+  cache.set(key, { version: state.version, validUntilMs, records });
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return records;
+}
+
+function encodeToken(offset: number, filterHash: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, h: filterHash })).toString('base64url');
+}
+
+function decodeToken(token: string, filterHash: string): number {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const { o, h } = decoded as { o?: unknown; h?: unknown };
+    if (h === filterHash && Number.isInteger(o) && (o as number) >= 0) return o as number;
+  } catch {
+    // Falls through to the rejection below: garbage is as invalid as a token of other filters.
+  }
+  throw new ApiRejection('InvalidArgument', 'The specified NextToken is invalid for this request.');
+}
+
+function readMaxResults(params: ReadonlyMap<string, string>): number {
+  const raw = params.get('MaxResults');
+  if (raw === undefined || raw === '') return 10;
+  const value = /^\d{1,4}$/.test(raw) ? Number(raw) : 0;
+  if (value < 1 || value > 100) {
+    throw new ApiRejection(
+      'InvalidArgument',
+      'The specified MaxResults is invalid: it must be from 1 to 100.',
+    );
+  }
+  return value;
+}
+
+/**
+ * Answers one DescribeInstances page for `region`.
+ * @throws ApiRejection on malformed filters, MaxResults or NextToken
+ */
+export function describeInstances(
+  state: FleetState,
+  region: string,
+  params: ReadonlyMap<string, string>,
+  nowMs: number,
+): DescribeInstancesResult {
+  const filters = readFilters(params);
+  const maxResults = readMaxResults(params);
+  const filterHash = createHash('sha256')
+    .update(JSON.stringify([region, filters]))
+    .digest('hex')
+    .slice(0, 16);
+  const token = params.get('NextToken');
+  const offset = token ? decodeToken(token, filterHash) : 0;
+  const records = matches(state, region, filters, filterHash, nowMs);
+  const page = records.slice(offset, offset + maxResults);
+  const end = offset + page.length;
+  return {
+    Instances: page.map((record) => state.describe(record)),
+    NextToken: end < records.length ? encodeToken(end, filterHash) : '',
+    TotalCount: records.length,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The emulator's behaviour settings: timing, request-rate quota and injected faults. Shares are probabilities
+ * in 0..1 drawn from a PRNG seeded by `seed`, so a run with the same settings and the same requests fails the
+ * same way. Settable at start, from a file (`--faults`), and at run time (`PUT /_emulator/faults`).
+ */
+import { Issues, isRecord, objectSource, parseSource, readSource, type SourceDoc } from './source.js';
+
+/** Added latency: a fixed number of milliseconds, or uniform in [min, max]. */
+export type LatencyMs = number | { min: number; max: number };
+
+/** Every setting is optional; the defaults are a fault-free, instant emulator. */
+export interface FaultSettings {
+  /** Seed of the fault PRNG; setting the faults re-seeds it. @default 1 */
+  seed?: number;
+  /** Requests per second per (access key, region, action), burst = qps; a map sets it per action. 0 = unlimited. @default 0 */
+  qps?: number | Record<string, number>;
+  /** Share of instances in Stop/Start answered with a per-instance FlowLimitExceeded. @default 0 */
+  flowLimitPerInstance?: number;
+  /** Share of API requests answered 500 InternalError before anything is done. @default 0 */
+  internalError?: number;
+  /** Share of API requests answered 503 ServiceUnavailableTemp before anything is done. @default 0 */
+  unavailable?: number;
+  /** Share of API requests that ARE carried out, then answered 500 or with a dropped connection. @default 0 */
+  lostResponse?: number;
+  /** Share of API requests whose connection is dropped before anything is done. @default 0 */
+  dropConnection?: number;
+  /** Share of API requests answered by an HTML 502 (a proxy's page) before anything is done. @default 0 */
+  nonJson?: number;
+  /** Share of API requests that are carried out and answered 200 with JSON cut in the middle. @default 0 */
+  truncatedJson?: number;
+  /** Latency added to every API request. @default 0 */
+  latencyMs?: LatencyMs;
+  /** How long a Stop/Start with a ClientToken stays "in process" (same-token requests get 412). @default 0 */
+  processingMs?: number;
+  /** The first request of every new ClientToken is answered 412 IdempotentProcessing without acting. @default false */
+  idempotentProcessingFirstAttempt?: boolean;
+  /** Share of starts of StopCharging-stopped instances answered Insufficient.InstanceCapacity. @default 0 */
+  insufficientCapacity?: number;
+  /** How long STOPPING and STARTING last. @default 0 */
+  transitionMs?: number;
+  /** Share of Stop/Start answers that leave out one OperationDetail. @default 0 */
+  omitOperationDetail?: number;
+  /** Share of Stop/Start answers with an OperationDetail for an instance that was not asked for. @default 0 */
+  extraOperationDetail?: number;
+  /** Share of Stop/Start answers whose OperationDetails come in another order. @default 0 */
+  shuffleOperationDetails?: number;
+  /**
+   * Instance-type patterns (`*` matches anything) that StopCharging refuses with InstanceTypeMismatch.
+   * @default ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*']
+   */
+  stopChargingIneligible?: string[];
+}
+
+/** The StopCharging-ineligible families: local disks, bare metal, HPC (reference section 5). */
+export const DEFAULT_STOP_CHARGING_INELIGIBLE: readonly string[] = [
+  'ecs.i*',
+  'ecs.d*',
+  'ecs.ebm*',
+  'ecs.hpc*',
+];
+
+const SHARES = [
+  'flowLimitPerInstance',
+  'internalError',
+  'unavailable',
+  'lostResponse',
+  'dropConnection',
+  'nonJson',
+  'truncatedJson',
+  'insufficientCapacity',
+  'omitOperationDetail',
+  'extraOperationDetail',
+  'shuffleOperationDetails',
+] as const;
+const DURATIONS = ['processingMs', 'transitionMs'] as const;
+const KNOWN: ReadonlySet<string> = new Set([
+  ...SHARES,
+  ...DURATIONS,
+  'seed',
+  'qps',
+  'latencyMs',
+  'idempotentProcessingFirstAttempt',
+  'stopChargingIneligible',
+]);
+
+/** Parses and checks fault settings (YAML or JSON). @throws ConfigError */
+export function parseFaults(text: string, file = '<faults>'): FaultSettings {
+  return checkFaults(parseSource(text, file));
+}
+
+/** Reads and checks a fault-settings file. @throws ConfigError */
+export async function loadFaults(path: string): Promise<FaultSettings> {
+  return checkFaults(await readSource(path));
+}
+
+/** Checks fault settings built in code. @throws ConfigError */
+export function validateFaults(value: unknown, file = '<faults>'): FaultSettings {
+  return checkFaults(objectSource(value, file));
+}
+
+const isCount = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+function checkFaults(doc: SourceDoc): FaultSettings {
+  const issues = new Issues(doc);
+  const value = doc.value ?? {};
+  if (!isRecord(value)) {
+    issues.add([], 'fault settings must be a mapping');
+    issues.throwIfAny();
+  }
+  const settings = value as Record<string, unknown>;
+  for (const key of Object.keys(settings)) if (!KNOWN.has(key)) issues.add([key], 'unknown setting');
+  for (const key of SHARES) {
+    const share = settings[key];
+    if (share !== undefined && !(isCount(share) && (share as number) <= 1))
+      issues.add([key], 'must be a share between 0 and 1');
+  }
+  for (const key of DURATIONS) {
+    if (settings[key] !== undefined && !isCount(settings[key]))
+      issues.add([key], 'must be a number of milliseconds, 0 or more');
+  }
+  if (settings.seed !== undefined && !Number.isInteger(settings.seed))
+    issues.add(['seed'], 'must be a whole number');
+  checkQps(settings.qps, issues);
+  checkLatency(settings.latencyMs, issues);
+  const firstAttempt = settings.idempotentProcessingFirstAttempt;
+  if (firstAttempt !== undefined && typeof firstAttempt !== 'boolean') {
+    issues.add(['idempotentProcessingFirstAttempt'], 'must be true or false');
+  }
+  const families = settings.stopChargingIneligible;
+  if (
+    families !== undefined &&
+    !(Array.isArray(families) && families.every((f) => typeof f === 'string' && f !== ''))
+  ) {
+    issues.add(['stopChargingIneligible'], 'must be a list of instance-type patterns such as ecs.i*');
+  }
+  issues.throwIfAny();
+  return { ...settings } as FaultSettings;
+}
+
+function checkQps(qps: unknown, issues: Issues): void {
+  if (qps === undefined || isCount(qps)) return;
+  if (!isRecord(qps)) {
+    issues.add(['qps'], 'must be requests per second, or a map of action to requests per second');
+    return;
+  }
+  for (const [action, rate] of Object.entries(qps)) {
+    if (!isCount(rate)) issues.add(['qps', action], 'must be requests per second, 0 or more');
+  }
+}
+
+function checkLatency(latency: unknown, issues: Issues): void {
+  if (latency === undefined || isCount(latency)) return;
+  if (
+    isRecord(latency) &&
+    isCount(latency.min) &&
+    isCount(latency.max) &&
+    (latency.min as number) <= (latency.max as number)
+  ) {
+    return;
+  }
+  issues.add(['latencyMs'], 'must be milliseconds, or {min, max} with 0 <= min <= max');
+}

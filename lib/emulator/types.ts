@@ -1,0 +1,57 @@
+/** The shapes the emulator is configured with: a fleet of instances, credentials and emulator-only flags. */
+import type { Credentials } from '../volc/sign.js';
+import type { Tag } from '../volc/types.js';
+
+/**
+ * Emulator-only conditions of one instance, answered as the matching per-instance error of Stop/StartInstances.
+ * `true` means always; a number N means the next N operations on the instance fail, then the condition clears
+ * (so that a caller's retries can be tested).
+ */
+export interface EmulatorFlags {
+  /** OperationDenied.ResourceLocked. @default false */
+  locked?: boolean | number;
+  /** OperationDenied.InstanceIsCreatingImage. @default false */
+  creatingImage?: boolean | number;
+  /** OperationDenied.ResourceCreatedByOtherService; a string names the service. @default false */
+  createdByService?: boolean | string;
+}
+
+/**
+ * One instance of a fleet, written with the DescribeInstances field names plus `Region`. Any other field (of a
+ * captured real page, say) is kept and returned by DescribeInstances as it is.
+ */
+export interface FleetInstance {
+  InstanceId: string;
+  /** @default the InstanceId */
+  InstanceName: string;
+  /** @default 'RUNNING' */
+  Status: string;
+  /** For stopped instances. @default 'KeepCharging' when Status is STOPPED */
+  StoppedMode?: string;
+  /** @default 'PostPaid' */
+  InstanceChargeType: string;
+  /** @default 'ecs.g3i.large' */
+  InstanceTypeId: string;
+  /** @default `${Region}-a` */
+  ZoneId: string;
+  /** @default 'default' */
+  ProjectName: string;
+  /** @default [] */
+  Tags: Tag[];
+  Region: string;
+  Emulator?: EmulatorFlags;
+  [field: string]: unknown;
+}
+
+/** What the emulator serves: who may sign requests, and which instances exist. */
+export interface Fleet {
+  /** At least one pair; the first is the one the CLI prints. */
+  credentials: Credentials[];
+  instances: FleetInstance[];
+}
+
+/** The credentials used when a fleet names none. The secret is a fixed fake: it guards nothing. */
+export const DEFAULT_CREDENTIALS: Credentials = Object.freeze({
+  accessKeyId: 'AKLTemulator0000000000',
+  secretKey: 'ZW11bGF0b3Itc2VjcmV0LW5vdC1hLXJlYWwta2V5',
+});
