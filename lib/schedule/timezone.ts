@@ -1,0 +1,200 @@
+/**
+ * Wall-clock time in IANA time zones, with nothing but Intl.DateTimeFormat.
+ *
+ * Internally a wall-clock time is a "local epoch" number: the milliseconds it would be since the epoch if the
+ * zone were UTC. Local epoch minus the zone's UTC offset is the instant; the Date UTC getters decode it into
+ * fields cheaply, which keeps a year of minutes affordable.
+ */
+
+/** A local wall-clock time, to the minute. */
+export interface WallTime {
+  year: number;
+  /** 1-12. */
+  month: number;
+  /** 1-31. */
+  day: number;
+  /** 0-23. */
+  hour: number;
+  /** 0-59. */
+  minute: number;
+  /** 0-6, Sunday = 0. */
+  weekday: number;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Beyond this many cached hours per zone the cache starts afresh (a bound, not a tuning knob). */
+const MAX_CACHED_HOURS = 200_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Per zone: the UTC offset of each whole UTC hour known to contain no transition. */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (format === undefined) {
+    // Building a formatter costs far more than using one, so each zone gets one for the process's life.
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/**
+ * True when the runtime knows this IANA time zone (`Asia/Shanghai`, `UTC`).
+ *
+ * @example
+ * isValidTimeZone('Europe/London'); // true
+ * isValidTimeZone('Mars/Olympus'); // false
+ */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (typeof timeZone !== 'string' || timeZone === '') return false;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The local wall-clock time of an instant in a time zone.
+ *
+ * @throws RangeError for an unknown time zone.
+ * @example
+ * wallTime(new Date('2026-03-09T14:00:00Z'), 'Asia/Shanghai'); // { year: 2026, month: 3, day: 9, hour: 22, minute: 0, weekday: 1 }
+ */
+export function wallTime(instant: Date, timeZone: string): WallTime {
+  return localMsToWall(exactLocalMs(instant.getTime(), timeZone));
+}
+
+/** The zone's UTC offset at an instant, in milliseconds (east of Greenwich is positive). */
+export function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let zone = hourOffsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    hourOffsets.set(timeZone, zone);
+  }
+  const cached = zone.get(hour);
+  if (cached !== undefined) return cached;
+  // An hour whose first and last seconds share an offset has no transition inside (zones change at most
+  // once in a few hours), so the whole hour is cached; the hour of a transition is computed each time.
+  const start = hour * HOUR_MS;
+  const first = rawOffsetMs(start, timeZone);
+  const last = rawOffsetMs(start + HOUR_MS - 1000, timeZone);
+  if (first !== last) return rawOffsetMs(instantMs, timeZone);
+  if (zone.size >= MAX_CACHED_HOURS) zone.clear();
+  zone.set(hour, first);
+  return first;
+}
+
+/** The local epoch milliseconds of an instant in a zone. */
+export function instantToLocalMs(instantMs: number, timeZone: string): number {
+  return instantMs + zoneOffsetMs(instantMs, timeZone);
+}
+
+/** Decodes local epoch milliseconds into wall-clock fields. */
+export function localMsToWall(localMs: number): WallTime {
+  const date = new Date(localMs);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    weekday: date.getUTCDay(),
+  };
+}
+
+/** Encodes wall-clock fields (the weekday is not needed) as local epoch milliseconds. */
+export function wallToLocalMs(wall: Omit<WallTime, 'weekday'>): number {
+  const date = new Date(Date.UTC(2000, wall.month - 1, wall.day, wall.hour, wall.minute));
+  date.setUTCFullYear(wall.year);
+  return date.getTime();
+}
+
+/** Where a local wall-clock time happens. */
+export interface ResolvedLocal {
+  /** The first instant showing that wall-clock time or, when the clock skipped it, the instant the gap ends. */
+  instantMs: number;
+  /** True when the clock skipped the time (spring forward). */
+  inGap: boolean;
+}
+
+/**
+ * The instant of a local wall-clock time: its first occurrence when the clock shows it twice (fall back),
+ * the end of the gap when the clock skips it (spring forward).
+ *
+ * The candidate offsets are those a day before and a day after (Temporal's method): a wall time maps to an
+ * instant with one of them, or to none when it lies in a gap.
+ */
+export function resolveLocalMs(localMs: number, timeZone: string): ResolvedLocal {
+  const before = zoneOffsetMs(localMs - DAY_MS, timeZone);
+  const after = zoneOffsetMs(localMs + DAY_MS, timeZone);
+  // The larger offset gives the earlier instant, so it is tried first.
+  for (const offset of before >= after ? [before, after] : [after, before]) {
+    if (zoneOffsetMs(localMs - offset, timeZone) === offset)
+      return { instantMs: localMs - offset, inGap: false };
+  }
+  return {
+    instantMs: gapEnd(localMs, Math.max(before, after), Math.min(before, after), timeZone),
+    inGap: true,
+  };
+}
+
+/**
+ * The first instant whose wall-clock time is past `localMs`, found by bisection (to the second) between the
+ * instant `localMs` would be with the larger offset (still before the gap) and with the smaller (after it).
+ */
+function gapEnd(localMs: number, larger: number, smaller: number, timeZone: string): number {
+  let lo = localMs - larger;
+  let hi = localMs - smaller;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (instantToLocalMs(mid, timeZone) > localMs) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * Formats a UTC offset as `+08:00`, `-04:00`, `+05:45`.
+ *
+ * @example
+ * formatOffset(-4 * 3_600_000); // '-04:00'
+ */
+export function formatOffset(offsetMs: number): string {
+  const sign = offsetMs < 0 ? '-' : '+';
+  const minutes = Math.round(Math.abs(offsetMs) / MINUTE_MS);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/** The offset straight from the formatter, at second precision (no cache). */
+function rawOffsetMs(instantMs: number, timeZone: string): number {
+  const secondMs = Math.floor(instantMs / 1000) * 1000;
+  return exactLocalMs(secondMs, timeZone) - secondMs;
+}
+
+function exactLocalMs(instantMs: number, timeZone: string): number {
+  const fields: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(instantMs)) {
+    if (part.type !== 'literal') fields[part.type] = Number.parseInt(part.value, 10);
+  }
+  const date = new Date(
+    Date.UTC(2000, (fields.month ?? 1) - 1, fields.day, fields.hour, fields.minute, fields.second ?? 0),
+  );
+  date.setUTCFullYear(fields.year ?? 2000);
+  return date.getTime() + (instantMs - Math.floor(instantMs / 1000) * 1000);
+}
