@@ -1,0 +1,202 @@
+/**
+ * The planner: for every instance that carries the schedule tag, what this run does with it and why.
+ * Pure: no I/O and no clock; `now` and the listed instances come in as arguments.
+ */
+import type { Config, ScheduleConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import type { Fire } from '../schedule/types.js';
+import { type Instance, InstanceStatus } from '../volc/types.js';
+import { resolveStoppedMode } from './mode.js';
+import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
+import { parseSkipUntil, type SkipUntil } from './snooze.js';
+import { Decision, type Plan, type PlanItem, SkipReason } from './types.js';
+
+/** Everything one plan is made of. */
+export interface PlanInput {
+  config: Config;
+  /** The fires of this run; a schedule that fired more than once counts with its latest fire. */
+  fires: readonly Fire[];
+  /** The tag-filtered listing of every region, in listing order. */
+  instances: ReadonlyArray<{ region: string; instance: Instance }>;
+  /** The planner's clock, for snooze tags. */
+  now: Date;
+}
+
+interface Firing {
+  schedule: ScheduleConfig;
+  fireTime: string;
+}
+
+interface Context {
+  config: Config;
+  schedules: ReadonlyMap<string, ScheduleConfig>;
+  firing: ReadonlyMap<string, Firing>;
+  now: Date;
+}
+
+/**
+ * Builds the plan of one run. An instance whose tag names a firing schedule gets one item (stop or skip, with
+ * the reason); one whose tag names no configured schedule gets a `unknown-schedule` skip and is never stopped;
+ * one of a configured schedule that is not firing gets none. The guard is computed, not applied: the caller
+ * refuses the run (or forces it) when `guard.exceeded`.
+ *
+ * @throws UsageError when a fire names a schedule the config lacks, or a date is invalid (a caller's bug).
+ * @example
+ * const plan = buildPlan({ config, fires: [{ schedule: 'office-hours', fireTime }], instances, now });
+ * plan.items.filter((item) => item.decision === 'stop');
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const { config, now } = input;
+  assertValidDate(now, 'now');
+  const schedules = new Map(config.schedules.map((schedule) => [schedule.name, schedule]));
+  const context: Context = { config, schedules, firing: latestFires(schedules, input.fires), now };
+  const seen = new Set<string>();
+  const items: PlanItem[] = [];
+  for (const { region, instance } of input.instances) {
+    // The same instance listed twice (a page boundary shifting under a concurrent change) is planned once.
+    if (seen.has(instance.InstanceId)) continue;
+    seen.add(instance.InstanceId);
+    const item = planInstance(region, instance, context);
+    if (item !== null) items.push(item);
+  }
+  items.sort(compareItems);
+  const stops = items.filter((item) => item.decision === Decision.Stop).length;
+  const { maxInstancesPerRun } = config.guard;
+  return {
+    fires: [...context.firing.values()].map(({ schedule, fireTime }) => ({
+      schedule: schedule.name,
+      fireTime,
+    })),
+    items,
+    guard: { maxInstancesPerRun, stops, exceeded: stops > maxInstancesPerRun },
+  };
+}
+
+/** One entry per firing schedule, with its latest fire time, in order of first appearance. */
+function latestFires(
+  schedules: ReadonlyMap<string, ScheduleConfig>,
+  fires: readonly Fire[],
+): Map<string, Firing> {
+  const latest = new Map<string, { schedule: ScheduleConfig; fireTime: Date }>();
+  for (const fire of fires) {
+    const schedule = schedules.get(fire.schedule);
+    if (schedule === undefined) {
+      throw new UsageError(`a fire names schedule ${JSON.stringify(fire.schedule)}, which is not configured`);
+    }
+    assertValidDate(fire.fireTime, `the fire time of schedule ${fire.schedule}`);
+    const previous = latest.get(fire.schedule);
+    if (previous === undefined || fire.fireTime.getTime() > previous.fireTime.getTime()) {
+      latest.set(fire.schedule, { schedule, fireTime: fire.fireTime });
+    }
+  }
+  return new Map(
+    [...latest].map(([name, { schedule, fireTime }]) => [
+      name,
+      { schedule, fireTime: fireTime.toISOString() },
+    ]),
+  );
+}
+
+/** The item of one instance, or null when this run has nothing to say about it. */
+function planInstance(region: string, instance: Instance, context: Context): PlanItem | null {
+  const value = tagValue(instance, context.config.tagKey);
+  // Defensive: the server-side tag filter should already have left such instances out.
+  if (value === undefined) return null;
+  if (!context.schedules.has(value)) {
+    return {
+      ...baseItem(region, instance, value, null),
+      decision: Decision.Skip,
+      reason: SkipReason.UnknownSchedule,
+    };
+  }
+  const firing = context.firing.get(value);
+  if (firing === undefined) return null;
+  return decide(baseItem(region, instance, value, firing.fireTime), instance, firing.schedule, context);
+}
+
+/**
+ * The decision for an instance of a firing schedule. The order of the checks is part of the contract:
+ * filter-mismatch, not-running, invalid-override-tag, snoozed, and only then stop.
+ */
+function decide(item: PlanItem, instance: Instance, schedule: ScheduleConfig, context: Context): PlanItem {
+  const skip = (reason: string, detail?: string): PlanItem => ({
+    ...item,
+    decision: Decision.Skip,
+    reason,
+    ...(detail === undefined ? {} : { detail }),
+  });
+  const mismatch = selectMismatch(instance, schedule.select);
+  if (mismatch !== null) return skip(SkipReason.FilterMismatch, mismatch);
+  if (instance.Status !== InstanceStatus.Running) return skip(`not-running:${instance.Status}`);
+
+  const { config, now } = context;
+  const snooze = readSkipUntil(instance, config.tagKey, schedule.timezone, now);
+  if (snooze !== null && !snooze.parsed.valid) {
+    return skip(SkipReason.InvalidOverrideTag, malformed(snooze.tag, snooze.value));
+  }
+  const mode = resolveStoppedMode(instance, schedule, config);
+  if (mode.kind === 'invalid-override') {
+    return skip(SkipReason.InvalidOverrideTag, malformed(mode.tag, mode.value));
+  }
+  if (snooze?.parsed.valid && snooze.parsed.snoozed) {
+    return skip(SkipReason.Snoozed, `until ${snooze.parsed.until.toISOString()}`);
+  }
+
+  return {
+    ...item,
+    decision: Decision.Stop,
+    reason: mode.reason,
+    stoppedMode: mode.stoppedMode,
+    modeSource: mode.modeSource,
+    forceStop: schedule.forceStop ?? config.defaults.forceStop,
+    fallbackToKeepCharging: mode.fallbackToKeepCharging,
+  };
+}
+
+/** The instance's `<tagKey>:skip-until` tag, read in the schedule's zone; null when it has none. */
+function readSkipUntil(
+  instance: Instance,
+  tagKey: string,
+  timeZone: string,
+  now: Date,
+): { tag: string; value: string; parsed: SkipUntil } | null {
+  const tag = `${tagKey}${SKIP_UNTIL_TAG_SUFFIX}`;
+  const value = tagValue(instance, tag);
+  return value === undefined ? null : { tag, value, parsed: parseSkipUntil(value, timeZone, now) };
+}
+
+function malformed(tag: string, value: string): string {
+  return `${tag} has the malformed value ${JSON.stringify(value)}`;
+}
+
+function baseItem(region: string, instance: Instance, schedule: string, fireTime: string | null): PlanItem {
+  return {
+    instanceId: instance.InstanceId,
+    instanceName: instance.InstanceName,
+    region,
+    schedule,
+    fireTime,
+    decision: Decision.Skip,
+    reason: '',
+    status: instance.Status,
+    instanceChargeType: instance.InstanceChargeType,
+    instanceTypeId: instance.InstanceTypeId,
+  };
+}
+
+/** By region, then schedule, then instance ID; plain code-unit order, so the result never depends on a locale. */
+function compareItems(a: PlanItem, b: PlanItem): number {
+  return (
+    compare(a.region, b.region) || compare(a.schedule, b.schedule) || compare(a.instanceId, b.instanceId)
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function assertValidDate(date: Date, what: string): void {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${what} is not a valid date`);
+  }
+}
