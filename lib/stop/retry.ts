@@ -1,0 +1,155 @@
+/**
+ * The retry policy of every request lights-out sends: which failures are retried, how long to wait, and when
+ * to give up. Policy is data ({@link RetryPolicy}); {@link decideRetry} is the one decision; {@link retrying}
+ * runs it. Time, sleep and randomness are injected so tests run on a fake clock.
+ *
+ * Why sending the same StopInstances again is safe: every stop request carries a ClientToken derived from
+ * what it asks (see token.ts) and `retrying` resends the very same request, token included. If the first
+ * request did stop the instances and only its answer was lost (a timeout, a 500, a 502 from a proxy), the
+ * server recognises the token and answers with the first result instead of stopping again. The one code
+ * that says the token was seen with other parameters (IdempotentParameterMismatch) is never retried: the
+ * token would be wrong, and resending it could not help.
+ */
+import type { RetrySettings } from '../config/types.js';
+import { LightsOutError, VolcApiError } from '../errors.js';
+import { StopErrorCode } from './codes.js';
+
+/** The defaults of {@link RetrySettings}, the same as the configuration's. */
+export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 20_000, maxAttempts: 8 };
+
+/** Codes never retried, whatever the client's `retryable` says. */
+export const NEVER_RETRY_CODES: ReadonlySet<string> = new Set(['IdempotentParameterMismatch']);
+
+/** A retry policy as data. */
+export interface RetryPolicy extends RetrySettings {
+  /** Codes never retried even when marked retryable. @default {@link NEVER_RETRY_CODES} */
+  neverRetryCodes: ReadonlySet<string>;
+}
+
+/** Resolves a policy from (possibly partial) settings, filling defaults in this one place. */
+export function retryPolicy(
+  settings: Partial<RetrySettings> & { neverRetryCodes?: ReadonlySet<string> } = {},
+): RetryPolicy {
+  return {
+    baseMs: settings.baseMs ?? DEFAULT_RETRY_SETTINGS.baseMs,
+    capMs: settings.capMs ?? DEFAULT_RETRY_SETTINGS.capMs,
+    maxAttempts: Math.max(1, settings.maxAttempts ?? DEFAULT_RETRY_SETTINGS.maxAttempts),
+    neverRetryCodes: settings.neverRetryCodes ?? NEVER_RETRY_CODES,
+  };
+}
+
+/**
+ * The ceiling of the `retryIndex`-th wait (0 for the wait before the second attempt): `min(capMs, baseMs * 2^n)`.
+ */
+export function backoffCeilingMs(policy: RetrySettings, retryIndex: number): number {
+  return Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, retryIndex));
+}
+
+/**
+ * A "full jitter" wait: uniformly random between 0 and the ceiling. Spreading the waits keeps many callers
+ * that failed together (a throttled burst) from coming back together.
+ *
+ * @param random returns a number in [0, 1), like `Math.random`
+ */
+export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random: () => number): number {
+  return Math.floor(random() * backoffCeilingMs(policy, retryIndex));
+}
+
+/** True when `error` is worth sending again: a `VolcApiError` the client marked retryable, and not a never-retry code. */
+export function isRetryableError(error: unknown, policy: RetryPolicy): boolean {
+  return error instanceof VolcApiError && error.retryable && !policy.neverRetryCodes.has(error.code);
+}
+
+/** What {@link decideRetry} concluded. */
+export type RetryDecision =
+  | { retry: true; delayMs: number }
+  | { retry: false; reason: 'not-retryable' | 'attempts-exhausted' | 'deadline' };
+
+/** Where a request stands when it failed. */
+export interface RetryState {
+  /** Attempts made so far, the failed one included (1 after the first failure). */
+  attempts: number;
+  nowMs: number;
+  /** Absolute time (on the `nowMs` clock) after which no attempt may start. */
+  deadlineAtMs: number;
+}
+
+/**
+ * The one retry decision: retry `error` after `delayMs`, or give up and say why.
+ *
+ * @example
+ * decideRetry(err, { attempts: 1, nowMs, deadlineAtMs }, retryPolicy(), Math.random);
+ */
+export function decideRetry(
+  error: unknown,
+  state: RetryState,
+  policy: RetryPolicy,
+  random: () => number,
+): RetryDecision {
+  if (!isRetryableError(error, policy)) return { retry: false, reason: 'not-retryable' };
+  if (state.attempts >= policy.maxAttempts) return { retry: false, reason: 'attempts-exhausted' };
+  const delayMs = backoffDelayMs(policy, state.attempts - 1, random);
+  if (state.nowMs + delayMs >= state.deadlineAtMs) return { retry: false, reason: 'deadline' };
+  return { retry: true, delayMs };
+}
+
+/** The error thrown when the deadline stops the work; `cause` is the last failure, if any. */
+export function deadlineExceeded(message: string, cause?: unknown): LightsOutError {
+  return new LightsOutError(StopErrorCode.DeadlineExceeded, message, { cause });
+}
+
+/** Everything {@link retrying} needs besides the attempt. */
+export interface RetryContext {
+  policy: RetryPolicy;
+  /** Absolute time (on the `nowMs` clock) after which no attempt starts. */
+  deadlineAtMs: number;
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1). */
+  random(): number;
+  /** Counts each retry in `retries`. */
+  stats?: { retries: number };
+  /** Called before each wait, for logs. */
+  onRetry?(info: { error: unknown; attempts: number; delayMs: number }): void;
+}
+
+/**
+ * Runs `attempt` until it succeeds or {@link decideRetry} gives up. Gives up by rethrowing the last error
+ * (not retryable, or attempts exhausted), or by throwing a `DeadlineExceeded` LightsOutError whose cause is
+ * the last error when the next wait would pass the deadline. No attempt starts at or after the deadline.
+ *
+ * @param attempt sends the request; receives the 1-based attempt number. It must send the SAME request
+ *   each time (for StopInstances: the same ClientToken).
+ * @example
+ * const page = await retrying(() => api.describeInstancesPage(filters), { policy, deadlineAtMs, ...deps });
+ */
+export async function retrying<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  ctx: RetryContext,
+): Promise<T> {
+  for (let attempts = 1; ; attempts++) {
+    if (ctx.nowMs() >= ctx.deadlineAtMs) {
+      throw deadlineExceeded(`deadline reached before attempt ${attempts}`);
+    }
+    try {
+      return await attempt(attempts);
+    } catch (error) {
+      const decision = decideRetry(
+        error,
+        { attempts, nowMs: ctx.nowMs(), deadlineAtMs: ctx.deadlineAtMs },
+        ctx.policy,
+        ctx.random,
+      );
+      if (!decision.retry) {
+        if (decision.reason === 'deadline') {
+          const last = error instanceof Error ? error.message : String(error);
+          throw deadlineExceeded(`deadline reached after ${attempts} attempt(s); last error: ${last}`, error);
+        }
+        throw error;
+      }
+      ctx.onRetry?.({ error, attempts, delayMs: decision.delayMs });
+      if (ctx.stats) ctx.stats.retries += 1;
+      await ctx.sleep(decision.delayMs);
+    }
+  }
+}
