@@ -1,0 +1,29 @@
+/**
+ * Configuration: reads a lights-out YAML file into a validated, defaults-resolved {@link Config}, or a
+ * ConfigError listing every problem as `FILE:LINE:COLUMN: message`.
+ *
+ * - `loadConfig(file)` / `parseConfig(text, file)`: the file (or its text) to a Config.
+ * - `resolveConfigPath(flag, env)`: which file to read (`-c`, then `LIGHTS_OUT_CONFIG`, then the default).
+ * - `CONFIG_DEFAULTS`: the value of every optional setting.
+ * - The Config types themselves.
+ */
+export { isCredentialKey } from './credentials.js';
+export {
+  CONFIG_ENV,
+  DEFAULT_CONFIG_PATH,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  parseConfig,
+  resolveConfigPath,
+} from './load.js';
+export { SCHEDULE_NAME_MAX_CHARS, SCHEDULE_NAME_PATTERN } from './schedules.js';
+export { CONFIG_DEFAULTS } from './schema.js';
+export type {
+  Config,
+  FallbackSetting,
+  RetrySettings,
+  ScheduleConfig,
+  SelectFilter,
+  VerifySettings,
+} from './types.js';
+export { StoppedModeSetting } from './types.js';

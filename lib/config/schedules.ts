@@ -1,0 +1,115 @@
+/**
+ * Reads the `schedules:` mapping: each entry's name is the tag value that selects instances, and its body
+ * says when (cron, time zone, skip dates) and how (stopped mode, force) they stop.
+ */
+import { isScalar, isSeq } from 'yaml';
+import { parseCron } from '../schedule/cron.js';
+import {
+  boolean,
+  calendarDate,
+  listOf,
+  nonEmptyString,
+  oneOf,
+  section,
+  stringMap,
+  timeZone,
+} from './checks.js';
+import { describe, type Field, type NodeReader, quoted } from './nodes.js';
+import { type ScheduleConfig, StoppedModeSetting } from './types.js';
+
+/** What a schedule name must look like: it is written as a tag value on instances. */
+export const SCHEDULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Longest schedule name. */
+export const SCHEDULE_NAME_MAX_CHARS = 63;
+
+/** A 5-field cron expression, checked by the same parser the scheduler uses. */
+const cronExpression: Field<string> = (node, r) => {
+  const value = r.string(node, 'a cron expression');
+  if (value === undefined) return undefined;
+  try {
+    parseCron(value);
+    return value;
+  } catch (error) {
+    r.report(node, `invalid cron expression ${quoted(value)}: ${(error as Error).message}`);
+    return undefined;
+  }
+};
+
+const cronList = listOf(cronExpression, { emptyMessage: 'stop must list at least one cron expression' });
+
+/** `stop:` is one cron expression or a list of them; either way it becomes a list. */
+const stop: Field<string[]> = (node, r) => {
+  if (isSeq(node)) return cronList(node, r);
+  if (isScalar(node) && typeof node.value === 'string') {
+    const expression = cronExpression(node, r);
+    return expression === undefined ? undefined : [expression];
+  }
+  r.report(node, `expected a cron expression or a list of them, got ${describe(node)}`);
+  return undefined;
+};
+
+const selectFields = {
+  tags: stringMap,
+  projects: listOf(nonEmptyString, {
+    emptyMessage: 'projects must not be empty (leave it out to match every project)',
+    noun: 'project',
+  }),
+  zones: listOf(nonEmptyString, {
+    emptyMessage: 'zones must not be empty (leave it out to match every zone)',
+    noun: 'zone',
+  }),
+};
+
+const scheduleFields = {
+  description: (node: unknown, r: NodeReader) => r.string(node),
+  stop,
+  timezone: timeZone,
+  stoppedMode: oneOf(Object.values(StoppedModeSetting)),
+  forceStop: boolean,
+  skipDates: listOf(calendarDate, { noun: 'skip date' }),
+  select: section(selectFields),
+};
+
+/** A schedule as written; a missing `timezone` is filled from the configuration's default by the caller. */
+export type ScheduleDraft = Omit<ScheduleConfig, 'timezone'> & { timezone?: string };
+
+/** Checks a schedule's name (the mapping key) and reports what is wrong with it. */
+function checkName(name: string, keyNode: unknown, r: NodeReader): boolean {
+  const problem = !SCHEDULE_NAME_PATTERN.test(name)
+    ? `invalid schedule name ${quoted(name)} (lowercase letters, digits and '-', starting with a letter or digit: it is the tag value)`
+    : name.length > SCHEDULE_NAME_MAX_CHARS
+      ? `schedule name ${quoted(name)} is longer than ${SCHEDULE_NAME_MAX_CHARS} characters`
+      : undefined;
+  if (problem) r.report(keyNode, problem);
+  return problem === undefined;
+}
+
+/** The `schedules:` mapping: at least one schedule, unique valid names, each with a `stop`. */
+export const schedules: Field<ScheduleDraft[]> = (node, r) => {
+  const entries = r.entries(node, 'schedule name');
+  if (!entries) return undefined;
+  if (entries.length === 0) {
+    r.report(node, 'schedules must define at least one schedule');
+    return undefined;
+  }
+  const drafts: ScheduleDraft[] = [];
+  for (const { key: name, keyNode, value } of entries) {
+    const nameOk = checkName(name, keyNode, r);
+    const body = r.struct(value, scheduleFields, { required: ['stop'], owner: keyNode });
+    if (!nameOk || !body?.stop) continue;
+    const { line, column } = r.position(keyNode);
+    drafts.push({
+      name,
+      ...(body.description !== undefined && { description: body.description }),
+      stop: body.stop,
+      ...(body.timezone !== undefined && { timezone: body.timezone }),
+      ...(body.stoppedMode !== undefined && { stoppedMode: body.stoppedMode }),
+      ...(body.forceStop !== undefined && { forceStop: body.forceStop }),
+      skipDates: body.skipDates ?? [],
+      select: { tags: {}, ...body.select },
+      location: { file: r.file, line, column },
+    });
+  }
+  return drafts;
+};

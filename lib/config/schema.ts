@@ -1,0 +1,144 @@
+/**
+ * The configuration's shape as tables of known keys, and the one place where defaults are resolved.
+ * Reading a document collects every issue; a Config is built only from a file without any.
+ */
+import { isMap, isScalar } from 'yaml';
+import {
+  boolean,
+  endpointUrl,
+  instanceTypePattern,
+  listOf,
+  oneOf,
+  positiveInteger,
+  positiveNumber,
+  regionId,
+  section,
+  tagKey,
+  tickMs,
+  timeZone,
+} from './checks.js';
+import { describe, type Field, type NodeReader } from './nodes.js';
+import { schedules } from './schedules.js';
+import { type Config, type FallbackSetting, StoppedModeSetting } from './types.js';
+
+/** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
+export const CONFIG_DEFAULTS = {
+  tagKey: 'lights-out',
+  timezone: 'UTC',
+  tickMs: 300_000,
+  rateLimit: { qps: 10 },
+  defaults: {
+    stoppedMode: StoppedModeSetting.Auto,
+    fallback: 'KeepCharging',
+    forceStop: false,
+    stopChargingIneligible: ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*'],
+  },
+  guard: { maxInstancesPerRun: 1000 },
+  retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+  verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+} as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'schedules'>;
+
+const FALLBACKS: readonly FallbackSetting[] = ['KeepCharging', 'none'];
+
+const version: Field<1> = (node, r) => {
+  if (isScalar(node) && node.value === 1) return 1;
+  r.report(node, `version must be 1, got ${describe(node)}`);
+  return undefined;
+};
+
+/**
+ * Reads a section whose two settings must be ordered (`retry.baseMs <= retry.capMs`), comparing the values
+ * after defaults so that a lone `capMs: 100` is caught too.
+ */
+function ordered<S extends Record<string, Field<unknown>>>(
+  fields: S,
+  defaults: Readonly<Record<keyof S, unknown>>,
+  low: keyof S & string,
+  high: keyof S & string,
+) {
+  return (node: unknown, r: NodeReader) => {
+    const read = r.struct(node, fields);
+    if (!read) return undefined;
+    const lowValue = (read[low] ?? defaults[low]) as number;
+    const highValue = (read[high] ?? defaults[high]) as number;
+    if (lowValue > highValue) {
+      const at = isMap(node) ? (node.get(high, true) ?? node.get(low, true) ?? node) : node;
+      r.report(at, `${high} must be at least ${low} (${lowValue}), got ${highValue}`);
+      return undefined;
+    }
+    return read;
+  };
+}
+
+const rootFields = {
+  version,
+  regions: listOf(regionId, { emptyMessage: 'regions must list at least one region', noun: 'region' }),
+  endpoint: endpointUrl,
+  tagKey,
+  timezone: timeZone,
+  tick: tickMs,
+  rateLimit: section({ qps: positiveNumber }),
+  defaults: section({
+    stoppedMode: oneOf(Object.values(StoppedModeSetting)),
+    fallback: oneOf(FALLBACKS),
+    forceStop: boolean,
+    stopChargingIneligible: listOf(instanceTypePattern, { noun: 'pattern' }),
+  }),
+  guard: section({ maxInstancesPerRun: positiveInteger }),
+  retry: ordered(
+    { baseMs: positiveInteger, capMs: positiveInteger, maxAttempts: positiveInteger },
+    CONFIG_DEFAULTS.retry,
+    'baseMs',
+    'capMs',
+  ),
+  verify: ordered(
+    { enabled: boolean, timeoutMs: positiveInteger, intervalMs: positiveInteger },
+    CONFIG_DEFAULTS.verify,
+    'intervalMs',
+    'timeoutMs',
+  ),
+  schedules,
+};
+
+/** Every top-level key, in the order the reference configuration documents them. */
+export const TOP_LEVEL_KEYS = Object.keys(rootFields);
+
+/**
+ * Reads the document's root node and resolves defaults. Returns undefined when anything was reported:
+ * nothing runs with an invalid file, so no partial Config ever leaves this function.
+ */
+export function readConfig(root: unknown, r: NodeReader): Config | undefined {
+  if (root === null) {
+    r.report(
+      { line: 1, column: 1 },
+      'the file is empty: expected a mapping with version, regions and schedules',
+    );
+    return undefined;
+  }
+  const raw = r.struct(root, rootFields, {
+    required: ['version', 'regions', 'schedules'],
+    owner: { line: 1, column: 1 },
+  });
+  if (!raw?.version || !raw.regions || !raw.schedules || r.issues.length > 0) return undefined;
+  const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
+  const d = CONFIG_DEFAULTS;
+  return {
+    file: r.file,
+    version: raw.version,
+    regions: raw.regions,
+    ...(raw.endpoint !== undefined && { endpoint: raw.endpoint }),
+    tagKey: raw.tagKey ?? d.tagKey,
+    timezone,
+    tickMs: raw.tick ?? d.tickMs,
+    rateLimit: { ...d.rateLimit, ...raw.rateLimit },
+    defaults: {
+      ...d.defaults,
+      stopChargingIneligible: [...d.defaults.stopChargingIneligible],
+      ...raw.defaults,
+    },
+    guard: { ...d.guard, ...raw.guard },
+    retry: { ...d.retry, ...raw.retry },
+    verify: { ...d.verify, ...raw.verify },
+    schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
+  };
+}
