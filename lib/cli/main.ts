@@ -5,9 +5,10 @@
 import { LightsOutError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
+import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: Command[] = [];
+const commands: Command[] = [validateCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
