@@ -16,6 +16,7 @@
  * safe direction: every expression accepted here is accepted by node-cron with the same meaning.
  */
 import { LightsOutError } from '../errors.js';
+import { CronField, FIELD_SPECS, parseList, WEEKDAY_NAMES } from './cron-fields.js';
 import {
   type DayOfMonthRule,
   parseDayOfMonthToken,
@@ -24,17 +25,8 @@ import {
 } from './cron-tokens.js';
 import type { WallTime } from './timezone.js';
 
+export { CronField } from './cron-fields.js';
 export type { DayOfMonthRule, WeekdayRule } from './cron-tokens.js';
-
-/** The five fields, by the names error messages use. */
-export const CronField = {
-  Minute: 'minute',
-  Hour: 'hour',
-  DayOfMonth: 'day-of-month',
-  Month: 'month',
-  DayOfWeek: 'day-of-week',
-} as const;
-export type CronField = (typeof CronField)[keyof typeof CronField];
 
 /** A cron expression that cannot be used; the message names the field and the bad part. */
 export class CronError extends LightsOutError {
@@ -69,56 +61,6 @@ export interface CronExpression {
   /** `5L` (last Friday), `5#2` (second Friday). */
   readonly weekdayRules: readonly WeekdayRule[];
 }
-
-interface FieldSpec {
-  field: CronField;
-  min: number;
-  max: number;
-  /** Largest value after normalising; ranges wrap around it (weekdays: 6, since 7 is Sunday again). */
-  wrapMax: number;
-  names?: ReadonlyMap<string, number>;
-}
-
-function nameMap(names: readonly string[], first: number): ReadonlyMap<string, number> {
-  const map = new Map<string, number>();
-  names.forEach((name, index) => {
-    map.set(name, index + first);
-    map.set(name.slice(0, 3), index + first);
-  });
-  return map;
-}
-
-const MONTH_NAMES = nameMap(
-  [
-    'january',
-    'february',
-    'march',
-    'april',
-    'may',
-    'june',
-    'july',
-    'august',
-    'september',
-    'october',
-    'november',
-    'december',
-  ],
-  1,
-);
-
-/** Weekday names, Sunday = 0; also used to parse the `5L` and `5#2` tokens. */
-export const WEEKDAY_NAMES = nameMap(
-  ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'],
-  0,
-);
-
-const SPECS: readonly FieldSpec[] = [
-  { field: CronField.Minute, min: 0, max: 59, wrapMax: 59 },
-  { field: CronField.Hour, min: 0, max: 23, wrapMax: 23 },
-  { field: CronField.DayOfMonth, min: 1, max: 31, wrapMax: 31 },
-  { field: CronField.Month, min: 1, max: 12, wrapMax: 12, names: MONTH_NAMES },
-  { field: CronField.DayOfWeek, min: 0, max: 7, wrapMax: 6, names: WEEKDAY_NAMES },
-];
 
 const NICKNAMES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -179,23 +121,22 @@ export function parseCron(expression: string): CronExpression {
     );
   }
   const fields = parts as [string, string, string, string, string];
-  const [minuteSpec, hourSpec, daySpec, monthSpec, weekdaySpec] = SPECS as [
-    FieldSpec,
-    FieldSpec,
-    FieldSpec,
-    FieldSpec,
-    FieldSpec,
-  ];
-  const days = parseDayOfMonth(expression, fields[2], daySpec);
-  const weekdays = parseDayOfWeek(expression, fields[4], weekdaySpec);
+  const fail = (field: CronField) => (message: string) => new CronError(expression, field, message);
+  const { minute, hour, dayOfMonth, month, dayOfWeek } = FIELD_SPECS;
+  const days = parseList(fields[2], dayOfMonth, fail(dayOfMonth.field), (item) =>
+    parseDayOfMonthToken(item, fail(dayOfMonth.field)),
+  );
+  const weekdays = parseList(fields[4], dayOfWeek, fail(dayOfWeek.field), (item) =>
+    parseWeekdayToken(item, WEEKDAY_NAMES, fail(dayOfWeek.field)),
+  );
   const cron: CronExpression = {
     source,
     fields,
-    minutes: parseField(expression, fields[0], minuteSpec),
-    hours: parseField(expression, fields[1], hourSpec),
+    minutes: parseList(fields[0], minute, fail(minute.field)).values,
+    hours: parseList(fields[1], hour, fail(hour.field)).values,
     daysOfMonth: days.values,
     dayOfMonthRules: days.rules,
-    months: parseField(expression, fields[3], monthSpec),
+    months: parseList(fields[3], month, fail(month.field)).values,
     weekdays: weekdays.values,
     weekdayRules: weekdays.rules,
   };
@@ -233,7 +174,8 @@ export function matchesDay(cron: CronExpression, date: Pick<WallTime, 'year' | '
 
 /** The number of days in a month (1-12) of a year. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return MAX_DAYS_IN_MONTH[month] ?? 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 function dayRuleMatches(
@@ -252,102 +194,6 @@ function nearestWeekday(year: number, month: number, target: number, lastDay: nu
   if (weekday === 6) return target === 1 ? target + 2 : target - 1;
   if (weekday === 0) return target === lastDay ? target - 2 : target + 1;
   return target;
-}
-
-function parseDayOfMonth(expression: string, text: string, spec: FieldSpec) {
-  if (text === '?') return { values: parseField(expression, '*', spec), rules: [] };
-  const rules: DayOfMonthRule[] = [];
-  const plain: string[] = [];
-  for (const item of text.split(',')) {
-    const rule = parseDayOfMonthToken(item, (message) => new CronError(expression, spec.field, message));
-    if (rule) rules.push(rule);
-    else plain.push(item);
-  }
-  return { values: plain.length ? parseField(expression, plain.join(','), spec) : [], rules };
-}
-
-function parseDayOfWeek(expression: string, text: string, spec: FieldSpec) {
-  if (text === '?') return { values: parseField(expression, '*', spec), rules: [] };
-  const rules: WeekdayRule[] = [];
-  const plain: string[] = [];
-  for (const item of text.split(',')) {
-    const rule = parseWeekdayToken(
-      item,
-      WEEKDAY_NAMES,
-      (message) => new CronError(expression, spec.field, message),
-    );
-    if (rule) rules.push(rule);
-    else plain.push(item);
-  }
-  return { values: plain.length ? parseField(expression, plain.join(','), spec) : [], rules };
-}
-
-/** Expands a comma-separated field into its sorted, distinct values. */
-function parseField(expression: string, text: string, spec: FieldSpec): number[] {
-  const fail = (message: string) => new CronError(expression, spec.field, message);
-  const values = new Set<number>();
-  for (const item of text.split(',')) {
-    if (item === '') throw fail(`'${text}' has an empty list item`);
-    for (const value of expandItem(item, spec, fail)) {
-      values.add(spec.field === CronField.DayOfWeek && value === 7 ? 0 : value);
-    }
-  }
-  return [...values].sort((a, b) => a - b);
-}
-
-function expandItem(item: string, spec: FieldSpec, fail: (message: string) => Error): number[] {
-  const slash = item.split('/');
-  if (slash.length > 2) throw fail(`'${item}' has more than one step '/'`);
-  const [base = '', stepText] = slash;
-  let step = 1;
-  if (stepText !== undefined) {
-    if (!/^\d+$/.test(stepText)) throw fail(`'${item}': the step '${stepText}' is not a whole number`);
-    step = Number.parseInt(stepText, 10);
-    if (step < 1) throw fail(`'${item}': the step must be at least 1`);
-  }
-  if (base === '*') return range(spec.min, spec.wrapMax, step, spec);
-  const dash = base.split('-');
-  if (dash.length > 2) throw fail(`'${item}' is not a value or a range such as 1-5`);
-  if (dash.length === 1) {
-    if (stepText !== undefined) {
-      throw fail(`'${item}': a step needs '*' or a range before the '/', such as '*/${stepText}'`);
-    }
-    return [parseValue(base, spec, fail)];
-  }
-  return range(parseValue(dash[0] ?? '', spec, fail), parseValue(dash[1] ?? '', spec, fail), step, spec);
-}
-
-/**
- * Expands `first-last/step` the way node-cron does: a range whose end comes before its start wraps around
- * (hours `22-2` is 22, 23, 0, 1, 2).
- */
-function range(first: number, last: number, step: number, spec: FieldSpec): number[] {
-  const values: number[] = [];
-  if (first <= last) {
-    for (let value = first; value <= last; value += step) values.push(value);
-    return values;
-  }
-  const size = spec.wrapMax - spec.min + 1;
-  const span = (((last - first) % size) + size) % size;
-  for (let offset = 0; offset <= span; offset += step) {
-    const value = first + offset;
-    values.push(value > spec.wrapMax ? value - size : value);
-  }
-  return values;
-}
-
-function parseValue(text: string, spec: FieldSpec, fail: (message: string) => Error): number {
-  let value: number | undefined;
-  if (/^\d+$/.test(text)) value = Number.parseInt(text, 10);
-  else value = spec.names?.get(text.toLowerCase());
-  if (value === undefined) {
-    const kind = spec.names
-      ? `a number or a ${spec.field === CronField.Month ? 'month' : 'weekday'} name`
-      : 'a number';
-    throw fail(`'${text}' is not ${kind}`);
-  }
-  if (value < spec.min || value > spec.max) throw fail(`'${text}' is out of range ${spec.min}-${spec.max}`);
-  return value;
 }
 
 /** node-cron rejects a day of month that no chosen month has (`30 2`, `31 4,6`); so do we. */

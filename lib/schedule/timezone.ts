@@ -24,12 +24,12 @@ export interface WallTime {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-/** Beyond this many cached hours per zone the cache starts afresh (a bound, not a tuning knob). */
-const MAX_CACHED_HOURS = 200_000;
+/** Beyond this many cached spans per zone the cache starts afresh (a bound, not a tuning knob). */
+const MAX_CACHED_SPANS = 100_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-/** Per zone: the UTC offset of each whole UTC hour known to contain no transition. */
-const hourOffsets = new Map<string, Map<number, number>>();
+/** Per zone: the UTC offset of UTC days and hours, NaN for one that contains a change. */
+const spanOffsets = new Map<string, Map<number, number>>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
@@ -78,25 +78,37 @@ export function wallTime(instant: Date, timeZone: string): WallTime {
   return localMsToWall(exactLocalMs(instant.getTime(), timeZone));
 }
 
-/** The zone's UTC offset at an instant, in milliseconds (east of Greenwich is positive). */
+/**
+ * The zone's UTC offset at an instant, in milliseconds (east of Greenwich is positive).
+ *
+ * Offsets are cached per UTC day, and per UTC hour on a day with a change: a span whose first and last
+ * seconds share an offset is taken to have none inside (zones change their offset at most once a day). The
+ * hour of a change is computed each time.
+ */
 export function zoneOffsetMs(instantMs: number, timeZone: string): number {
-  const hour = Math.floor(instantMs / HOUR_MS);
-  let zone = hourOffsets.get(timeZone);
+  let zone = spanOffsets.get(timeZone);
   if (zone === undefined) {
     zone = new Map();
-    hourOffsets.set(timeZone, zone);
+    spanOffsets.set(timeZone, zone);
   }
-  const cached = zone.get(hour);
-  if (cached !== undefined) return cached;
-  // An hour whose first and last seconds share an offset has no transition inside (zones change at most
-  // once in a few hours), so the whole hour is cached; the hour of a transition is computed each time.
-  const start = hour * HOUR_MS;
-  const first = rawOffsetMs(start, timeZone);
-  const last = rawOffsetMs(start + HOUR_MS - 1000, timeZone);
-  if (first !== last) return rawOffsetMs(instantMs, timeZone);
-  if (zone.size >= MAX_CACHED_HOURS) zone.clear();
-  zone.set(hour, first);
-  return first;
+  const day = Math.floor(instantMs / DAY_MS);
+  const dayOffset = spanOffset(zone, day * DAY_MS, DAY_MS, timeZone);
+  if (dayOffset !== undefined) return dayOffset;
+  const hour = Math.floor(instantMs / HOUR_MS);
+  return spanOffset(zone, hour * HOUR_MS, HOUR_MS, timeZone) ?? rawOffsetMs(instantMs, timeZone);
+}
+
+/** The offset throughout `[startMs, startMs + lengthMs)`, or undefined when it changes inside. */
+function spanOffset(zone: Map<number, number>, startMs: number, lengthMs: number, timeZone: string) {
+  // Day spans are keyed by their start, hour spans by their start plus one: the keys never collide.
+  const key = lengthMs === DAY_MS ? startMs : startMs + 1;
+  const cached = zone.get(key);
+  if (cached !== undefined) return Number.isNaN(cached) ? undefined : cached;
+  const first = rawOffsetMs(startMs, timeZone);
+  const last = rawOffsetMs(startMs + lengthMs - 1000, timeZone);
+  if (zone.size >= MAX_CACHED_SPANS) zone.clear();
+  zone.set(key, first === last ? first : Number.NaN);
+  return first === last ? first : undefined;
 }
 
 /** The local epoch milliseconds of an instant in a zone. */
