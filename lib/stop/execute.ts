@@ -1,0 +1,219 @@
+/**
+ * The stop executor: turns a Plan into one outcome per item. Skips and dry runs need no call; the guard can
+ * refuse the whole run; otherwise each region's stops run concurrently (see region.ts), then the optional
+ * verification. Every plan item ends with exactly one outcome and one `instance.outcome` log line, whatever
+ * happens: deadline, API failures, even a bug in a region's code.
+ */
+import type { RetrySettings, VerifySettings } from '../config/types.js';
+import { LightsOutError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { Decision, type Plan } from '../plan/types.js';
+import type { EcsApi } from '../volc/types.js';
+import { newWork, type StopWork } from './batches.js';
+import { StopErrorCode } from './codes.js';
+import type { RegionContext, RunState } from './context.js';
+import { OutcomeLedger } from './ledger.js';
+import { RateLimiter } from './rate-limit.js';
+import { failAtDeadline, stopRegion } from './region.js';
+import { retryPolicy } from './retry.js';
+import { countingEcsApi, createRunStats, type RunStats } from './stats.js';
+import { buildSummary } from './summary.js';
+import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
+import { verifyStopped } from './verify.js';
+
+/** What the executor talks to and how it tells time. */
+export interface ExecuteDeps {
+  /** The ECS client of a region (one request per method call). */
+  clientFor(region: string): EcsApi;
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1), for backoff jitter. */
+  random(): number;
+  /** The run's child logger; the caller binds `{schedule, fireTime, region}` as it sees fit. */
+  logger: Logger;
+}
+
+/** How to execute a plan. */
+export interface ExecuteOptions {
+  /**
+   * Decide and log, but send no request: every stop item ends `dry-run`. The guard does not apply (nothing is
+   * sent); the plan's `guard` tells whether a real run would be refused. @default false
+   */
+  dryRun?: boolean;
+  /** Stop even when the plan exceeds the guard. @default false */
+  force?: boolean;
+  /** Absolute time on the `nowMs` clock after which nothing new is sent (in Lambda: remaining time minus a margin). */
+  deadlineAtMs: number;
+  retry: RetrySettings;
+  /** Client-side request rate per region. */
+  rateLimit: { qps: number };
+  verify: VerifySettings;
+  /** StopInstances batches (or DescribeInstances calls) in flight at once per region. @default 4 */
+  concurrencyPerRegion?: number;
+  /** Counters to add to, e.g. the ones the listing already used. @default new counters */
+  stats?: RunStats;
+}
+
+/** One outcome per plan item (in plan order) and the run's summary (not yet logged). */
+export interface ExecuteResult {
+  outcomes: InstanceOutcome[];
+  summary: RunSummary;
+}
+
+/**
+ * Executes `plan`. Never throws for API trouble: failures become `failed` outcomes.
+ *
+ * @example
+ * const { summary } = await executePlan(plan, { clientFor, nowMs: Date.now, sleep, random: Math.random, logger },
+ *   { deadlineAtMs: Date.now() + 60_000, retry: config.retry, rateLimit: config.rateLimit, verify: config.verify });
+ * logSummary(logger, summary);
+ */
+export async function executePlan(
+  plan: Plan,
+  deps: ExecuteDeps,
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
+  const startedAtMs = deps.nowMs();
+  const dryRun = options.dryRun ?? false;
+  const run: RunState = {
+    stats: options.stats ?? createRunStats(),
+    fallbacks: 0,
+    warnedUnexpectedDetail: false,
+  };
+  const ledger = new OutcomeLedger(plan, deps.logger);
+  const stops: StopWork[] = [];
+  plan.items.forEach((item, index) => {
+    if (item.decision === Decision.Stop) stops.push(newWork(item, index));
+    else ledger.settle(index, { outcome: Outcome.Skipped, reason: item.reason });
+  });
+  const guardRefused = !dryRun && stops.length > 0 && plan.guard.exceeded && options.force !== true;
+  let notVerified: string[] | undefined;
+  if (dryRun) {
+    for (const work of stops)
+      ledger.settle(work.index, { outcome: Outcome.DryRun, reason: work.item.reason });
+  } else if (guardRefused) {
+    refuse(plan, ledger, stops);
+  } else if (stops.length > 0) {
+    const contexts = regionContexts(stops, deps, options, ledger, run);
+    await Promise.all([...contexts].map(([ctx, works]) => stopRegionSafely(ctx, works)));
+    if (options.verify.enabled) notVerified = await verifyAll(ledger, [...contexts.keys()], options.verify);
+  }
+  settleLeftovers(ledger, deps.logger);
+  const outcomes = ledger.outcomes();
+  const summary = buildSummary({
+    plan,
+    outcomes,
+    stats: run.stats,
+    dryRun,
+    fallbacks: run.fallbacks,
+    guardRefused,
+    durationMs: deps.nowMs() - startedAtMs,
+    notVerified,
+  });
+  return { outcomes, summary };
+}
+
+function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): void {
+  const { stops: count, maxInstancesPerRun } = plan.guard;
+  const reason =
+    `guard: ${count} stops exceed guard.maxInstancesPerRun (${maxInstancesPerRun}); ` +
+    'nothing was stopped (use --force to stop anyway)';
+  for (const work of stops) {
+    ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: StopErrorCode.GuardRefused });
+  }
+}
+
+function regionContexts(
+  stops: readonly StopWork[],
+  deps: ExecuteDeps,
+  options: ExecuteOptions,
+  ledger: OutcomeLedger,
+  run: RunState,
+): Map<RegionContext, StopWork[]> {
+  const byRegion = new Map<string, StopWork[]>();
+  for (const work of stops) {
+    const works = byRegion.get(work.item.region);
+    if (works) works.push(work);
+    else byRegion.set(work.item.region, [work]);
+  }
+  const policy = retryPolicy(options.retry);
+  const contexts = new Map<RegionContext, StopWork[]>();
+  for (const [region, works] of [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
+    const ctx: RegionContext = {
+      region,
+      api: countingEcsApi(deps.clientFor(region), run.stats),
+      limiter: new RateLimiter({ qps: options.rateLimit.qps }, clock),
+      retry: { ...clock, policy, deadlineAtMs: options.deadlineAtMs, random: deps.random, stats: run.stats },
+      ledger,
+      logger: deps.logger,
+      concurrency: options.concurrencyPerRegion ?? 4,
+      run,
+    };
+    contexts.set(ctx, works);
+  }
+  return contexts;
+}
+
+/** Runs one region; should its code ever throw, its unsettled instances fail with the error's code. */
+async function stopRegionSafely(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
+  try {
+    await stopRegion(ctx, works);
+  } catch (error) {
+    const errorCode = error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.logger.error(
+      { event: 'stop.region-failed', region: ctx.region, errorCode },
+      `region failed: ${reason}`,
+    );
+    for (const work of works) {
+      if (ctx.ledger.isSettled(work.index)) continue;
+      if (errorCode === StopErrorCode.DeadlineExceeded) failAtDeadline(ctx, work);
+      else {
+        ctx.ledger.settle(work.index, {
+          outcome: Outcome.Failed,
+          reason,
+          stoppedMode: work.stoppedMode ?? null,
+          errorCode,
+          attempts: work.attempts,
+          requestId: work.requestId,
+        });
+      }
+    }
+  }
+}
+
+async function verifyAll(
+  ledger: OutcomeLedger,
+  contexts: readonly RegionContext[],
+  settings: VerifySettings,
+): Promise<string[]> {
+  const stopped = ledger.outcomes().filter((o) => o.outcome === Outcome.Stopped);
+  const perRegion = await Promise.all(
+    contexts.map((ctx) =>
+      verifyStopped(
+        ctx,
+        stopped.filter((o) => o.region === ctx.region).map((o) => o.instanceId),
+        settings,
+      ),
+    ),
+  );
+  return perRegion.flat().sort();
+}
+
+/**
+ * The last line of "nothing is ever left without an outcome": every path above settles its items, so this
+ * only fires if one of them has a bug, and then the item still gets its line.
+ */
+function settleLeftovers(ledger: OutcomeLedger, logger: Logger): void {
+  const open = ledger.unsettled();
+  if (open.length === 0) return;
+  logger.error({ event: 'stop.unsettled', count: open.length }, 'instances left without an outcome');
+  for (const index of open) {
+    ledger.settle(index, {
+      outcome: Outcome.Failed,
+      reason: 'the executor reached no outcome for this instance',
+      errorCode: StopErrorCode.Unexpected,
+    });
+  }
+}

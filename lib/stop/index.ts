@@ -1,0 +1,29 @@
+/**
+ * lib/stop: the executor. It turns a Plan into StopInstances calls (batched, idempotent by ClientToken,
+ * retried, rate limited, bounded by a deadline) and into one outcome per plan item plus a run summary.
+ * The retry policy and the limiter are also what the listing code uses for DescribeInstances.
+ */
+export { MAX_IDS_PER_CALL } from './batches.js';
+export { ApiCode, InstanceAction, instanceAction, StopErrorCode } from './codes.js';
+export { isThrottleError } from './context.js';
+export { type ExecuteDeps, type ExecuteOptions, type ExecuteResult, executePlan } from './execute.js';
+export { RateLimiter, type RateLimiterDeps, type RateLimiterOptions } from './rate-limit.js';
+export {
+  backoffCeilingMs,
+  backoffDelayMs,
+  DEFAULT_RETRY_SETTINGS,
+  deadlineExceeded,
+  decideRetry,
+  isRetryableError,
+  NEVER_RETRY_CODES,
+  type RetryContext,
+  type RetryDecision,
+  type RetryPolicy,
+  type RetryState,
+  retrying,
+  retryPolicy,
+} from './retry.js';
+export { countCall, countingEcsApi, createRunStats, EcsAction, type RunStats } from './stats.js';
+export { buildSummary, countOutcomes, logSummary, type SummaryInput } from './summary.js';
+export { CLIENT_TOKEN_MAX_LENGTH, CLIENT_TOKEN_PREFIX, type ClientTokenInput, clientToken } from './token.js';
+export { type InstanceOutcome, Outcome, type RunSummary } from './types.js';

@@ -1,0 +1,80 @@
+/**
+ * The outcome book of one run: every plan item gets exactly one outcome, logged as exactly one
+ * `instance.outcome` line the moment it is settled (so a run cut short by its host still leaves the lines
+ * of what it finished). Settling an item twice is refused, which is what makes "exactly one" hold.
+ */
+import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/types.js';
+import { type InstanceOutcome, Outcome } from './types.js';
+
+/** What the executor says about one item; the rest of the line comes from the plan. */
+export interface Settlement {
+  outcome: Outcome;
+  reason: string;
+  stoppedMode?: string | null | undefined;
+  forceStop?: boolean | null | undefined;
+  errorCode?: string | null;
+  attempts?: number;
+  requestId?: string | null;
+}
+
+/** Collects one outcome per plan item and logs each once. */
+export class OutcomeLedger {
+  readonly #plan: Plan;
+  readonly #logger: Logger;
+  readonly #outcomes: (InstanceOutcome | undefined)[];
+
+  constructor(plan: Plan, logger: Logger) {
+    this.#plan = plan;
+    this.#logger = logger;
+    this.#outcomes = new Array(plan.items.length).fill(undefined);
+  }
+
+  /** True when item `index` already has its outcome. */
+  isSettled(index: number): boolean {
+    return this.#outcomes[index] !== undefined;
+  }
+
+  /**
+   * Records and logs the outcome of item `index`. Returns false (and changes nothing) when the item was
+   * already settled.
+   */
+  settle(index: number, settlement: Settlement): boolean {
+    const item = this.#plan.items[index];
+    if (item === undefined || this.isSettled(index)) return false;
+    const line: InstanceOutcome = {
+      event: 'instance.outcome',
+      schedule: item.schedule,
+      fireTime: item.fireTime,
+      region: item.region,
+      instanceId: item.instanceId,
+      instanceName: item.instanceName,
+      outcome: settlement.outcome,
+      reason: settlement.reason,
+      stoppedMode: settlement.stoppedMode === undefined ? (item.stoppedMode ?? null) : settlement.stoppedMode,
+      forceStop: settlement.forceStop === undefined ? (item.forceStop ?? null) : settlement.forceStop,
+      errorCode: settlement.errorCode ?? null,
+      attempts: settlement.attempts ?? 0,
+      requestId: settlement.requestId ?? null,
+    };
+    this.#outcomes[index] = line;
+    const message = `${line.instanceId} ${line.outcome}${line.errorCode ? ` (${line.errorCode})` : ''}`;
+    if (line.outcome === Outcome.Failed) this.#logger.warn(line, message);
+    else this.#logger.info(line, message);
+    return true;
+  }
+
+  /** Indexes of the items still without an outcome, in plan order. */
+  unsettled(): number[] {
+    const open: number[] = [];
+    this.#outcomes.forEach((outcome, index) => {
+      if (outcome === undefined) open.push(index);
+    });
+    return open;
+  }
+
+  /** The outcomes in plan order. Call once every item is settled. */
+  outcomes(): InstanceOutcome[] {
+    return this.#outcomes.filter((o): o is InstanceOutcome => o !== undefined);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Stops one region's instances: batches them, sends each batch (same request and token on request-level
+ * retries), routes every per-instance answer, and re-batches the transient failures in rounds with a backoff
+ * until they succeed, run out of attempts, or the deadline comes.
+ */
+import { LightsOutError } from '../errors.js';
+import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/types.js';
+import { makeBatches, type StopBatch, type StopWork } from './batches.js';
+import { ApiCode, StopErrorCode } from './codes.js';
+import { limited, type RegionContext } from './context.js';
+import { resolveStatusLookups } from './lookup.js';
+import { runPool } from './pool.js';
+import { backoffDelayMs, retrying } from './retry.js';
+import { routeDetail } from './route.js';
+import { Outcome } from './types.js';
+
+/** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
+export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
+  const lookups: StopWork[] = [];
+  let pending = [...works];
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > 0) {
+      const delayMs = backoffDelayMs(ctx.retry.policy, round - 1, ctx.retry.random);
+      if (ctx.retry.nowMs() + delayMs >= ctx.retry.deadlineAtMs) {
+        for (const work of pending) failAtDeadline(ctx, work);
+        break;
+      }
+      await ctx.retry.sleep(delayMs);
+    }
+    const batches = makeBatches(pending, round);
+    // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
+    if (round > 0) ctx.run.stats.retries += batches.length;
+    const next: StopWork[] = [];
+    await runPool(batches, ctx.concurrency, async (batch) => {
+      const answer = await sendBatch(ctx, batch);
+      if ('error' in answer) failBatch(ctx, batch, answer.error);
+      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookups });
+    });
+    pending = dropExhausted(ctx, next);
+  }
+  await resolveStatusLookups(ctx, lookups);
+}
+
+function hasFlowLimitDetail(result: OperationResult): boolean {
+  return result.operationDetails.some((d) => d.Error?.Code === ApiCode.FlowLimitExceeded);
+}
+
+async function sendBatch(
+  ctx: RegionContext,
+  batch: StopBatch,
+): Promise<{ result: OperationResult } | { error: unknown }> {
+  const params: StopInstancesParams = {
+    instanceIds: batch.works.map((w) => w.item.instanceId),
+    forceStop: batch.forceStop,
+    clientToken: batch.clientToken,
+  };
+  if (batch.stoppedMode !== undefined) params.stoppedMode = batch.stoppedMode;
+  const send = async () => {
+    for (const work of batch.works) work.attempts += 1;
+    try {
+      const result = await ctx.api.stopInstances(params);
+      for (const work of batch.works) work.requestId = result.requestId;
+      return result;
+    } catch (error) {
+      const requestId = (error as { requestId?: unknown }).requestId;
+      if (typeof requestId === 'string') for (const work of batch.works) work.requestId = requestId;
+      throw error;
+    }
+  };
+  try {
+    // Every attempt sends the same `params`, ClientToken included: that is what makes the retry safe.
+    const result = await retrying(() => limited(ctx, send, hasFlowLimitDetail), {
+      ...ctx.retry,
+      onRetry: ({ error, attempts, delayMs }) =>
+        ctx.logger.debug(
+          {
+            event: 'stop.retry',
+            clientToken: batch.clientToken,
+            attempts,
+            delayMs,
+            errorCode: codeOf(error),
+          },
+          'StopInstances retry',
+        ),
+    });
+    return { result };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
+}
+
+/** The whole call failed (not retryable, retries exhausted, token mismatch, deadline): so did each instance. */
+function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
+  const errorCode = codeOf(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  const level = errorCode === ApiCode.IdempotentParameterMismatch ? 'error' : 'warn';
+  ctx.logger[level](
+    { event: 'stop.batch-failed', errorCode, clientToken: batch.clientToken, instances: batch.works.length },
+    `StopInstances batch failed: ${reason}`,
+  );
+  for (const work of batch.works) {
+    ctx.ledger.settle(work.index, {
+      outcome: Outcome.Failed,
+      reason,
+      stoppedMode: work.stoppedMode ?? null,
+      errorCode,
+      attempts: work.attempts,
+      requestId: work.requestId,
+    });
+  }
+}
+
+/** Matches the answer's details to the batch's instances, ignoring details about IDs we did not send. */
+function routeAnswer(
+  ctx: RegionContext,
+  batch: StopBatch,
+  result: OperationResult,
+  queues: { rebatch: StopWork[]; lookUp: StopWork[] },
+): void {
+  const asked = new Set(batch.works.map((w) => w.item.instanceId));
+  const details = new Map<string, OperationDetail>();
+  for (const detail of result.operationDetails) {
+    if (!asked.has(detail.InstanceId)) {
+      warnUnexpectedDetail(ctx, batch, detail.InstanceId, result.requestId);
+      continue;
+    }
+    if (!details.has(detail.InstanceId)) details.set(detail.InstanceId, detail);
+  }
+  for (const work of batch.works) {
+    const detail = details.get(work.item.instanceId) ?? {
+      InstanceId: work.item.instanceId,
+      Error: {
+        Code: StopErrorCode.MissingOperationDetail,
+        Message: 'the StopInstances answer did not mention the instance',
+      },
+    };
+    routeDetail(ctx, work, detail, queues);
+  }
+}
+
+function warnUnexpectedDetail(
+  ctx: RegionContext,
+  batch: StopBatch,
+  instanceId: string,
+  requestId: string,
+): void {
+  if (ctx.run.warnedUnexpectedDetail) return;
+  ctx.run.warnedUnexpectedDetail = true;
+  ctx.logger.warn(
+    { event: 'stop.unexpected-detail', instanceId, clientToken: batch.clientToken, requestId },
+    'StopInstances answered about an instance it was not asked about; ignored',
+  );
+}
+
+/**
+ * Instances that used up their attempts fail with their last error; the rest go to the next round.
+ * `attempts` counts every StopInstances call that carried the instance, request-level retries included, so
+ * `maxAttempts` bounds the calls about one instance over the whole run, not per round.
+ */
+function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
+  const keep: StopWork[] = [];
+  for (const work of works) {
+    if (work.attempts < ctx.retry.policy.maxAttempts) {
+      keep.push(work);
+      continue;
+    }
+    ctx.ledger.settle(work.index, {
+      outcome: Outcome.Failed,
+      reason: `gave up after ${work.attempts} attempts: ${work.lastError?.message ?? 'no answer'}`,
+      stoppedMode: work.stoppedMode ?? null,
+      errorCode: work.lastError?.code ?? StopErrorCode.Unexpected,
+      attempts: work.attempts,
+      requestId: work.requestId,
+    });
+  }
+  return keep;
+}
+
+/** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */
+export function failAtDeadline(ctx: RegionContext, work: StopWork): void {
+  const last = work.lastError ? `; last error ${work.lastError.code}: ${work.lastError.message}` : '';
+  ctx.ledger.settle(work.index, {
+    outcome: Outcome.Failed,
+    reason: `deadline reached before the instance was stopped${last}`,
+    stoppedMode: work.stoppedMode ?? null,
+    errorCode: StopErrorCode.DeadlineExceeded,
+    attempts: work.attempts,
+    requestId: work.requestId,
+  });
+}

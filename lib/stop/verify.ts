@@ -1,0 +1,48 @@
+/**
+ * Optional post-stop verification: StopInstances accepting an instance means "stopping", not "stopped".
+ * Following the accepted instances with DescribeInstances until they are STOPPED shows which ones never got
+ * there, so an operator can look at them.
+ */
+import type { VerifySettings } from '../config/types.js';
+import { InstanceStatus } from '../volc/types.js';
+import { describeByIds, type RegionContext } from './context.js';
+
+/**
+ * Polls DescribeInstances every `intervalMs` until every one of `instanceIds` is STOPPED, `timeoutMs` has
+ * passed, or the run's deadline comes. Returns the IDs still not STOPPED (sorted); an ID DescribeInstances no
+ * longer lists counts as not verified.
+ */
+export async function verifyStopped(
+  ctx: RegionContext,
+  instanceIds: readonly string[],
+  settings: VerifySettings,
+): Promise<string[]> {
+  const giveUpAtMs = Math.min(ctx.retry.nowMs() + settings.timeoutMs, ctx.retry.deadlineAtMs);
+  // The look-ups must not outlive verification either: their retries stop at the same moment.
+  const verifyCtx: RegionContext = { ...ctx, retry: { ...ctx.retry, deadlineAtMs: giveUpAtMs } };
+  let remaining = [...new Set(instanceIds)].sort();
+  while (remaining.length > 0) {
+    let found: Awaited<ReturnType<typeof describeByIds>>;
+    try {
+      found = await describeByIds(verifyCtx, remaining);
+    } catch (error) {
+      ctx.logger.warn(
+        {
+          event: 'verify.failed',
+          errorCode: (error as { code?: unknown }).code ?? null,
+          pending: remaining.length,
+        },
+        `verification stopped: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      break;
+    }
+    remaining = remaining.filter((id) => found.get(id)?.Status !== InstanceStatus.Stopped);
+    if (remaining.length === 0 || ctx.retry.nowMs() + settings.intervalMs >= giveUpAtMs) break;
+    await ctx.retry.sleep(settings.intervalMs);
+  }
+  ctx.logger.info(
+    { event: 'verify.done', checked: instanceIds.length, notVerified: remaining },
+    `verification: ${instanceIds.length - remaining.length} of ${instanceIds.length} STOPPED`,
+  );
+  return remaining;
+}
