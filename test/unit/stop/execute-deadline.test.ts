@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { apiError } from './fake-ecs.js';
+import { ids, makePlan, outcomeLines, skipItem, stopItem, world } from './helpers.js';
+
+function expectOneOutcomeEach(lines: Record<string, unknown>[], instanceIds: string[]) {
+  const logged = outcomeLines(lines).map((l) => l.instanceId);
+  expect([...logged].sort()).toEqual([...instanceIds].sort());
+}
+
+describe('executePlan: deadline', () => {
+  it('sends nothing at or after the deadline and fails every unfinished instance with DeadlineExceeded', async () => {
+    const w = world({ latencyMs: 1_000 });
+    const all = ids(1000);
+    w.ecs.add('cn-beijing', all);
+    const deadlineAtMs = w.clock.nowMs() + 1_500;
+    const { outcomes, summary } = await w.run(makePlan(all.map((id) => stopItem(id))), { deadlineAtMs });
+    const calls = w.ecs.stopCalls();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.length).toBeLessThan(10);
+    expect(calls.every((c) => c.atMs < deadlineAtMs)).toBe(true);
+    const late = outcomes.filter((o) => o.outcome === 'failed');
+    expect(summary.outcomes.stopped).toBe(calls.length * 100);
+    expect(late).toHaveLength(1000 - calls.length * 100);
+    expect(late.every((o) => o.errorCode === 'DeadlineExceeded' && o.attempts === 0)).toBe(true);
+    expect(outcomes).toHaveLength(1000);
+    expectOneOutcomeEach(w.lines, all);
+  });
+
+  it('stops re-batching when the next backoff would pass the deadline, naming the last error', async () => {
+    const w = world({ random: () => 0.5 });
+    w.ecs.add('cn-beijing', ['i-1', 'i-2']);
+    w.ecs.instanceCodes('i-2', ...Array(50).fill('FlowLimitExceeded'));
+    const deadlineAtMs = w.clock.nowMs() + 10_000;
+    const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]), {
+      deadlineAtMs,
+      retry: { baseMs: 1_000, capMs: 60_000, maxAttempts: 50 },
+    });
+    expect(outcomes[0]).toMatchObject({ outcome: 'stopped' });
+    expect(outcomes[1]).toMatchObject({ outcome: 'failed', errorCode: 'DeadlineExceeded' });
+    expect(outcomes[1]!.attempts).toBeGreaterThan(1);
+    expect(outcomes[1]!.reason).toContain('FlowLimitExceeded');
+    expect(w.ecs.stopCalls().every((c) => c.atMs < deadlineAtMs)).toBe(true);
+    expect(w.clock.nowMs()).toBeLessThan(deadlineAtMs);
+  });
+
+  it('cuts request-level retries at the deadline', async () => {
+    const w = world({ random: () => 0.9 });
+    w.ecs.add('cn-beijing', ['i-1']);
+    for (let i = 0; i < 20; i++) w.ecs.script('StopInstances', { throw: apiError('InternalError', 500) });
+    const t0 = w.clock.nowMs();
+    const { outcomes } = await w.run(makePlan([stopItem('i-1')]), {
+      deadlineAtMs: t0 + 2_000,
+      retry: { baseMs: 200, capMs: 20_000, maxAttempts: 20 },
+    });
+    expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'DeadlineExceeded' });
+    expect(outcomes[0]!.reason).toContain('InternalError');
+    expect(outcomes[0]!.attempts).toBe(w.ecs.stopCalls().length);
+    expect(w.clock.nowMs()).toBeLessThan(t0 + 2_000);
+  });
+
+  it('fails every stop at once when the deadline has already passed, and still settles skips', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1', 'i-2']);
+    const plan = makePlan([
+      stopItem('i-1'),
+      skipItem('i-3', 'snoozed'),
+      stopItem('i-2', { region: 'cn-shanghai' }),
+    ]);
+    const { outcomes } = await w.run(plan, { deadlineAtMs: w.clock.nowMs() });
+    expect(w.ecs.calls).toEqual([]);
+    expect(outcomes.map((o) => [o.outcome, o.errorCode])).toEqual([
+      ['failed', 'DeadlineExceeded'],
+      ['skipped', null],
+      ['failed', 'DeadlineExceeded'],
+    ]);
+    expectOneOutcomeEach(w.lines, ['i-1', 'i-2', 'i-3']);
+  });
+
+  it('fails InvalidInstanceStatus look-ups cut by the deadline with DeadlineExceeded', async () => {
+    const w = world({ latencyMs: 1_000 });
+    w.ecs.add('cn-beijing', ['i-1'], { Status: 'STOPPED' });
+    const { outcomes } = await w.run(makePlan([stopItem('i-1')]), { deadlineAtMs: w.clock.nowMs() + 500 });
+    expect(w.ecs.calls.map((c) => c.action)).toEqual(['StopInstances']);
+    expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'DeadlineExceeded', attempts: 1 });
+  });
+});

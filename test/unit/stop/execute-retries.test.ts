@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { apiError } from './fake-ecs.js';
+import { ids, makePlan, stopItem, world } from './helpers.js';
+
+describe('executePlan: request-level retries', () => {
+  it('resends the same request with the same token after a lost answer, and stops nothing twice', async () => {
+    const w = world();
+    const all = ids(150);
+    w.ecs.add('cn-beijing', all);
+    // The first call is applied but its answer is lost (a 500 after the work was done).
+    w.ecs.script('StopInstances', { throw: apiError('InternalError', 500), applied: true });
+    const { outcomes, summary } = await w.run(makePlan(all.map((id) => stopItem(id))));
+    const calls = w.ecs.stopCalls();
+    expect(calls).toHaveLength(3);
+    const [lost, retried] = calls.filter((c) => c.instanceIds.includes(calls[0]!.instanceIds[0]!));
+    expect(retried!.clientToken).toBe(lost!.clientToken);
+    expect(retried!.instanceIds).toEqual(lost!.instanceIds);
+    expect(retried!.replayed).toBe(true);
+    expect([...w.ecs.stopEffects.values()].every((n) => n === 1)).toBe(true);
+    expect(w.ecs.stopEffects.size).toBe(150);
+    expect(outcomes.filter((o) => o.attempts === 2)).toHaveLength(lost!.instanceIds.length);
+    expect(outcomes.every((o) => o.outcome === 'stopped')).toBe(true);
+    expect(summary.retries).toBe(1);
+    expect(summary.apiCalls.StopInstances).toBe(3);
+  });
+
+  it('makes a second invocation of the same tick harmless: same batches, same tokens, replayed answers', async () => {
+    const w = world();
+    const all = ids(230);
+    w.ecs.add('cn-beijing', all);
+    const plan = makePlan(all.map((id) => stopItem(id)));
+    await w.run(plan);
+    const again = await w.run(makePlan([...plan.items].reverse()));
+    const calls = w.ecs.stopCalls();
+    expect(calls).toHaveLength(6);
+    expect(
+      calls
+        .slice(3)
+        .map((c) => c.clientToken)
+        .sort(),
+    ).toEqual(
+      calls
+        .slice(0, 3)
+        .map((c) => c.clientToken)
+        .sort(),
+    );
+    expect(calls.slice(3).every((c) => c.replayed)).toBe(true);
+    expect([...w.ecs.stopEffects.values()].every((n) => n === 1)).toBe(true);
+    expect(again.summary.outcomes.stopped).toBe(230);
+  });
+
+  it.each([
+    ['FlowLimitExceeded', 429],
+    ['IdempotentProcessing', 412],
+    ['InternalError', 500],
+    ['BadGateway', 502],
+    ['ServiceUnavailableTemp', 503],
+    ['InternalServiceTimeout', 504],
+    ['ConnectionError', 0],
+    ['Timeout', 0],
+  ])('retries %s (%i) with the same token', async (code, status) => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1', 'i-2']);
+    w.ecs.script('StopInstances', { throw: apiError(code, status, { retryable: true }) });
+    const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
+    const calls = w.ecs.stopCalls();
+    expect(calls.map((c) => c.result)).toEqual([code, 'ok']);
+    expect(calls[1]!.clientToken).toBe(calls[0]!.clientToken);
+    expect(outcomes.map((o) => [o.outcome, o.attempts])).toEqual([
+      ['stopped', 2],
+      ['stopped', 2],
+    ]);
+  });
+
+  it('fails the batch loudly on IdempotentParameterMismatch and does not retry it', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1', 'i-2']);
+    w.ecs.script('StopInstances', {
+      throw: apiError('IdempotentParameterMismatch', 400, { retryable: true, requestId: 'req-mismatch' }),
+    });
+    const { outcomes, summary } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
+    expect(w.ecs.stopCalls()).toHaveLength(1);
+    expect(outcomes.map((o) => [o.outcome, o.errorCode, o.attempts, o.requestId])).toEqual([
+      ['failed', 'IdempotentParameterMismatch', 1, 'req-mismatch'],
+      ['failed', 'IdempotentParameterMismatch', 1, 'req-mismatch'],
+    ]);
+    expect(summary.retries).toBe(0);
+    const loud = w.lines.find((l) => l.event === 'stop.batch-failed');
+    expect(loud).toMatchObject({ level: 'error', errorCode: 'IdempotentParameterMismatch', instances: 2 });
+  });
+
+  it('fails the batch at once on a non-retryable request error', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1']);
+    w.ecs.script('StopInstances', { throw: apiError('AccessDenied', 403) });
+    const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
+    expect(w.ecs.stopCalls()).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'AccessDenied', attempts: 1 });
+    expect(outcomes[0]!.reason).toContain('AccessDenied');
+  });
+
+  it('fails the batch with the last code when attempts run out', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1']);
+    for (let i = 0; i < 5; i++)
+      w.ecs.script('StopInstances', { throw: apiError('ServiceUnavailableTemp', 503) });
+    const { outcomes, summary } = await w.run(makePlan([stopItem('i-1')]), {
+      retry: { baseMs: 100, capMs: 1_000, maxAttempts: 3 },
+    });
+    expect(w.ecs.stopCalls()).toHaveLength(3);
+    expect(outcomes[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'ServiceUnavailableTemp',
+      attempts: 3,
+    });
+    expect(summary.retries).toBe(2);
+  });
+
+  it('slows the region down after 429s and recovers gradually (on the fake clock)', async () => {
+    const w = world({ random: () => 0 });
+    const all = ids(1000);
+    w.ecs.add('cn-beijing', all);
+    w.ecs.script('StopInstances', { throw: apiError('FlowLimitExceeded', 429) });
+    await w.run(makePlan(all.map((id) => stopItem(id))), { concurrencyPerRegion: 1, rateLimit: { qps: 10 } });
+    const times = w.ecs.stopCalls().map((c) => c.atMs);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // 10 qps = 100 ms apart; the 429 halves it to 5 qps (200 ms), then each success adds 1 qps back.
+    expect(gaps[0]).toBe(200);
+    expect(gaps.slice(1)).toEqual([...gaps.slice(1)].sort((a, b) => b - a));
+    expect(gaps.at(-1)).toBe(100);
+    expect(times).toHaveLength(11);
+  });
+
+  it('also slows down when an answer carries a per-instance FlowLimitExceeded', async () => {
+    const w = world();
+    const all = ids(300);
+    w.ecs.add('cn-beijing', all);
+    w.ecs.instanceCodes(all[0]!, 'FlowLimitExceeded');
+    await w.run(makePlan(all.map((id) => stopItem(id))), { concurrencyPerRegion: 1, rateLimit: { qps: 10 } });
+    const times = w.ecs.stopCalls().map((c) => c.atMs);
+    // first call throttled (one instance): the next slot is a 5 qps interval away, not 100 ms
+    expect(times[1]! - times[0]!).toBe(200);
+    expect(w.ecs.stopCalls()).toHaveLength(4);
+  });
+});
+
+describe('executePlan: per-instance re-batches', () => {
+  it.each([
+    'FlowLimitExceeded',
+    'InternalError',
+    'OperationDenied.ResourceLocked',
+    'OperationDenied.InstanceIsCreatingImage',
+  ])('re-batches %s with a new token after a backoff', async (code) => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1', 'i-2', 'i-3']);
+    w.ecs.instanceCodes('i-2', code);
+    const { outcomes, summary } = await w.run(makePlan(['i-1', 'i-2', 'i-3'].map((id) => stopItem(id))));
+    const [first, second] = w.ecs.stopCalls();
+    expect(first!.instanceIds).toEqual(['i-1', 'i-2', 'i-3']);
+    expect(second!.instanceIds).toEqual(['i-2']);
+    expect(second!.clientToken).not.toBe(first!.clientToken);
+    expect(second!.atMs).toBeGreaterThan(first!.atMs);
+    expect(outcomes.map((o) => [o.instanceId, o.outcome, o.attempts])).toEqual([
+      ['i-1', 'stopped', 1],
+      ['i-2', 'stopped', 2],
+      ['i-3', 'stopped', 1],
+    ]);
+    expect(summary.retries).toBe(1);
+  });
+
+  it('sends a whole batch again under a new token when every instance was refused (no replayed answer)', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1', 'i-2']);
+    w.ecs.instanceCodes('i-1', 'FlowLimitExceeded').instanceCodes('i-2', 'FlowLimitExceeded');
+    const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
+    const [first, second] = w.ecs.stopCalls();
+    expect(second!.instanceIds).toEqual(first!.instanceIds);
+    expect(second!.clientToken).not.toBe(first!.clientToken);
+    expect(second!.replayed).toBe(false);
+    expect(outcomes.every((o) => o.outcome === 'stopped')).toBe(true);
+  });
+
+  it('fails an instance with its last code once it used maxAttempts', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1']);
+    w.ecs.instanceCodes('i-1', ...Array(10).fill('OperationDenied.ResourceLocked'));
+    const { outcomes } = await w.run(makePlan([stopItem('i-1')]), {
+      retry: { baseMs: 100, capMs: 1_000, maxAttempts: 4 },
+    });
+    expect(w.ecs.stopCalls()).toHaveLength(4);
+    expect(new Set(w.ecs.stopCalls().map((c) => c.clientToken)).size).toBe(4);
+    expect(outcomes[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'OperationDenied.ResourceLocked',
+      attempts: 4,
+    });
+  });
+
+  it('waits a full-jitter backoff between rounds', async () => {
+    const w = world({ random: () => 0.5 });
+    w.ecs.add('cn-beijing', ['i-1']);
+    w.ecs.instanceCodes('i-1', 'InternalError', 'InternalError');
+    await w.run(makePlan([stopItem('i-1')]), { retry: { baseMs: 1_000, capMs: 10_000, maxAttempts: 8 } });
+    const times = w.ecs.stopCalls().map((c) => c.atMs);
+    // round 1 waits 0.5 × 1000, round 2 waits 0.5 × 2000 (the limiter slot is already free by then)
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([500, 1_000]);
+  });
+});

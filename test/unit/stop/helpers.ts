@@ -1,0 +1,103 @@
+/** Shared builders for the executor's tests: plans, a captured logger, and one call that runs the executor. */
+import type { DestinationStream } from 'pino';
+import { createLogger } from '../../../lib/logger.js';
+import type { Plan, PlanItem } from '../../../lib/plan/types.js';
+import { type ExecuteOptions, type ExecuteResult, executePlan } from '../../../lib/stop/execute.js';
+import { type FakeClock, fakeClock } from './fake-clock.js';
+import { FakeEcs } from './fake-ecs.js';
+
+export const FIRE_TIME = '2026-01-05T18:00:00.000Z';
+
+/** A `stop` plan item. */
+export function stopItem(instanceId: string, fields: Partial<PlanItem> = {}): PlanItem {
+  return {
+    instanceId,
+    instanceName: `name-${instanceId}`,
+    region: 'cn-beijing',
+    schedule: 'office-hours',
+    fireTime: FIRE_TIME,
+    decision: 'stop',
+    reason: 'auto: PostPaid ecs.g3i.large',
+    stoppedMode: 'StopCharging',
+    modeSource: 'defaults',
+    forceStop: false,
+    fallbackToKeepCharging: true,
+    status: 'RUNNING',
+    instanceChargeType: 'PostPaid',
+    instanceTypeId: 'ecs.g3i.large',
+    ...fields,
+  };
+}
+
+/** A `skip` plan item. */
+export function skipItem(instanceId: string, reason: string, fields: Partial<PlanItem> = {}): PlanItem {
+  const {
+    stoppedMode: _m,
+    modeSource: _s,
+    forceStop: _f,
+    fallbackToKeepCharging: _b,
+    ...rest
+  } = stopItem(instanceId);
+  return { ...rest, decision: 'skip', reason, ...fields };
+}
+
+/** A plan over `items`, with the guard computed from `maxInstancesPerRun`. */
+export function makePlan(items: PlanItem[], maxInstancesPerRun = 10_000): Plan {
+  const stops = items.filter((i) => i.decision === 'stop').length;
+  const fires = [...new Set(items.filter((i) => i.fireTime).map((i) => `${i.schedule}\n${i.fireTime}`))].map(
+    (k) => {
+      const [schedule, fireTime] = k.split('\n') as [string, string];
+      return { schedule, fireTime };
+    },
+  );
+  return { fires, items, guard: { maxInstancesPerRun, stops, exceeded: stops > maxInstancesPerRun } };
+}
+
+/** IDs `i-<prefix>0000` … for `count` instances. */
+export function ids(count: number, prefix = 'x'): string[] {
+  return Array.from({ length: count }, (_, i) => `i-${prefix}${String(i).padStart(4, '0')}`);
+}
+
+/** A pino logger whose lines land, parsed, in `lines`. */
+export function capturedLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const destination: DestinationStream = {
+    write(chunk: string) {
+      for (const line of chunk.split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    },
+  };
+  return { lines, logger: createLogger({ destination, level: 'debug' }) };
+}
+
+/** Default options: a deadline an hour away on the fake clock. */
+export function defaultOptions(clock: FakeClock, overrides: Partial<ExecuteOptions> = {}): ExecuteOptions {
+  return {
+    deadlineAtMs: clock.nowMs() + 3_600_000,
+    retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+    rateLimit: { qps: 10 },
+    verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+    ...overrides,
+  };
+}
+
+/** A fake world: clock, ECS, captured logs. */
+export function world(options: { latencyMs?: number; stopDelayMs?: number; random?: () => number } = {}) {
+  const clock = fakeClock();
+  const ecs = new FakeEcs(clock, options);
+  const { lines, logger } = capturedLogger();
+  const deps = {
+    clientFor: (region: string) => ecs.clientFor(region),
+    nowMs: clock.nowMs,
+    sleep: clock.sleep,
+    random: options.random ?? (() => 0.5),
+    logger,
+  };
+  const run = (plan: Plan, overrides: Partial<ExecuteOptions> = {}): Promise<ExecuteResult> =>
+    executePlan(plan, deps, defaultOptions(clock, overrides));
+  return { clock, ecs, lines, logger, deps, run };
+}
+
+/** The parsed `instance.outcome` lines. */
+export function outcomeLines(lines: Record<string, unknown>[]): Record<string, unknown>[] {
+  return lines.filter((l) => l.event === 'instance.outcome');
+}
