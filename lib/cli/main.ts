@@ -4,12 +4,13 @@
  */
 import { LightsOutError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { emulatorCommand } from './emulator.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
 import { nextCommand } from './next.js';
 import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: Command[] = [validateCommand, nextCommand];
+const commands: Command[] = [validateCommand, nextCommand, emulatorCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
