@@ -184,7 +184,7 @@ const MINUTE_MS = UNIT_MS.m;
 
 /** The timer period `tick` (`5m`, `90s`, `1h`) in milliseconds: at least a minute, whole minutes. */
 export const tickMs: Field<number> = (node, r) => {
-  const value = r.string(node, 'a duration like 5m');
+  const value = r.string(node, 'a duration like 5m, 90s or 1h');
   if (value === undefined) return undefined;
   const match = /^(\d{1,6})([smh])$/.exec(value);
   if (!match) {

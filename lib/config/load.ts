@@ -82,6 +82,24 @@ function distinctIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
     });
 }
 
+/** The parser's own errors and warnings, in words for someone editing a configuration. */
+function reportYamlProblems(doc: Document, reader: NodeReader): void {
+  for (const error of doc.errors) {
+    const message =
+      error.code === 'MULTIPLE_DOCS'
+        ? 'the file holds more than one YAML document; a configuration is a single document'
+        : error.message;
+    reader.report(reader.positionAt(error.pos[0]), `invalid YAML: ${message}`);
+  }
+  for (const warning of doc.warnings) {
+    const message =
+      warning.code === 'TAG_RESOLVE_FAILED'
+        ? `YAML tags are not supported: ${warning.message}`
+        : warning.message;
+    reader.report(reader.positionAt(warning.pos[0]), message);
+  }
+}
+
 /**
  * Parses and validates configuration text. `file` is only used in messages and in `Config.file`.
  *
@@ -103,15 +121,7 @@ export function parseConfig(text: string, file: string): Config {
     prettyErrors: false,
   });
   const reader = new NodeReader(file, doc, lines);
-  for (const error of doc.errors)
-    reader.report(reader.positionAt(error.pos[0]), `invalid YAML: ${error.message}`);
-  for (const warning of doc.warnings) {
-    const message =
-      warning.code === 'TAG_RESOLVE_FAILED'
-        ? `YAML tags are not supported: ${warning.message}`
-        : warning.message;
-    reader.report(reader.positionAt(warning.pos[0]), message);
-  }
+  reportYamlProblems(doc, reader);
   const dangling = scanDocument(doc, reader);
   // After a syntax error the tree is a guess: checking it would bury the real problem under follow-on errors.
   const config = doc.errors.length === 0 && !dangling ? readWithAliasGuard(doc.contents, reader) : undefined;

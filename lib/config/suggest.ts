@@ -20,11 +20,12 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate closest to `input`, compared case-insensitively, or undefined when none is within a third
  * of the input's length (at least 2 edits), which keeps suggestions for typos and drops wild guesses.
+ * Failing that, a candidate that starts with the input catches a shortened name (`maxInstances`).
  *
  * @example
  * closest('stopedMode', ['stoppedMode', 'forceStop']); // 'stoppedMode'
  */
-export function closest(input: string, candidates: Iterable<string>): string | undefined {
+export function closest(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
   const limit = Math.max(2, Math.floor(needle.length / 3));
   let best: string | undefined;
@@ -36,5 +37,10 @@ export function closest(input: string, candidates: Iterable<string>): string | u
       bestDistance = distance;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  if (needle.length < 3) return undefined;
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase().startsWith(needle)) return candidate;
+  }
+  return undefined;
 }
