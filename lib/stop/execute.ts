@@ -88,17 +88,23 @@ export async function executePlan(
   });
   const guardRefused = !dryRun && stops.length > 0 && plan.guard.exceeded && options.force !== true;
   let notVerified: string[] | undefined;
+  let failure: unknown;
   if (dryRun) {
-    for (const work of stops)
+    for (const work of stops) {
       ledger.settle(work.index, { outcome: Outcome.DryRun, reason: work.item.reason });
+    }
   } else if (guardRefused) {
     refuse(plan, ledger, stops);
   } else if (stops.length > 0) {
-    const contexts = regionContexts(stops, deps, options, ledger, run);
-    await Promise.all([...contexts].map(([ctx, works]) => stopRegionSafely(ctx, works)));
-    if (options.verify.enabled) notVerified = await verifyAll(ledger, [...contexts.keys()], options.verify);
+    try {
+      const contexts = regionContexts(stops, deps, options, ledger, run);
+      await Promise.all([...contexts].map(([ctx, works]) => stopRegionSafely(ctx, works)));
+      if (options.verify.enabled) notVerified = await verifyAll(ledger, [...contexts.keys()], options.verify);
+    } catch (error) {
+      failure = error;
+    }
   }
-  settleLeftovers(ledger, deps.logger);
+  settleLeftovers(ledger, deps.logger, failure);
   const outcomes = ledger.outcomes();
   const summary = buildSummary({
     plan,
@@ -123,6 +129,10 @@ function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): 
   }
 }
 
+/**
+ * One context per region, in name order. A region whose client cannot be built fails its own instances
+ * (with the error's code) and gets no context; the other regions still run.
+ */
 function regionContexts(
   stops: readonly StopWork[],
   deps: ExecuteDeps,
@@ -137,12 +147,19 @@ function regionContexts(
     else byRegion.set(work.item.region, [work]);
   }
   const policy = retryPolicy(options.retry);
+  const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
   const contexts = new Map<RegionContext, StopWork[]>();
   for (const [region, works] of [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
+    let client: EcsApi;
+    try {
+      client = deps.clientFor(region);
+    } catch (error) {
+      failRegion(ledger, deps.logger, region, works, error);
+      continue;
+    }
     const ctx: RegionContext = {
       region,
-      api: countingEcsApi(deps.clientFor(region), run.stats),
+      api: countingEcsApi(client, run.stats),
       limiter: new RateLimiter({ qps: options.rateLimit.qps }, clock),
       retry: { ...clock, policy, deadlineAtMs: options.deadlineAtMs, random: deps.random, stats: run.stats },
       ledger,
@@ -160,26 +177,35 @@ async function stopRegionSafely(ctx: RegionContext, works: readonly StopWork[]):
   try {
     await stopRegion(ctx, works);
   } catch (error) {
-    const errorCode = error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
-    const reason = error instanceof Error ? error.message : String(error);
-    ctx.logger.error(
-      { event: 'stop.region-failed', region: ctx.region, errorCode },
-      `region failed: ${reason}`,
-    );
-    for (const work of works) {
-      if (ctx.ledger.isSettled(work.index)) continue;
-      if (errorCode === StopErrorCode.DeadlineExceeded) failAtDeadline(ctx, work);
-      else {
-        ctx.ledger.settle(work.index, {
-          outcome: Outcome.Failed,
-          reason,
-          stoppedMode: work.stoppedMode ?? null,
-          errorCode,
-          attempts: work.attempts,
-          requestId: work.requestId,
-        });
-      }
+    failRegion(ctx.ledger, ctx.logger, ctx.region, works, error);
+  }
+}
+
+/** Fails every still unsettled instance of a region with `error`'s code (DeadlineExceeded keeps its wording). */
+function failRegion(
+  ledger: OutcomeLedger,
+  logger: Logger,
+  region: string,
+  works: readonly StopWork[],
+  error: unknown,
+): void {
+  const errorCode = error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
+  const reason = error instanceof Error ? error.message : String(error);
+  logger.error({ event: 'stop.region-failed', region, errorCode }, `region ${region} failed: ${reason}`);
+  for (const work of works) {
+    if (ledger.isSettled(work.index)) continue;
+    if (errorCode === StopErrorCode.DeadlineExceeded) {
+      failAtDeadline(ledger, work);
+      continue;
     }
+    ledger.settle(work.index, {
+      outcome: Outcome.Failed,
+      reason,
+      stoppedMode: work.stoppedMode ?? null,
+      errorCode,
+      attempts: work.attempts,
+      requestId: work.requestId,
+    });
   }
 }
 
@@ -203,17 +229,17 @@ async function verifyAll(
 
 /**
  * The last line of "nothing is ever left without an outcome": every path above settles its items, so this
- * only fires if one of them has a bug, and then the item still gets its line.
+ * only fires on a failure outside them (a client that cannot be built, a bug), and then each item still gets
+ * its line, with the failure's code.
  */
-function settleLeftovers(ledger: OutcomeLedger, logger: Logger): void {
+function settleLeftovers(ledger: OutcomeLedger, logger: Logger, failure: unknown): void {
   const open = ledger.unsettled();
-  if (open.length === 0) return;
-  logger.error({ event: 'stop.unsettled', count: open.length }, 'instances left without an outcome');
-  for (const index of open) {
-    ledger.settle(index, {
-      outcome: Outcome.Failed,
-      reason: 'the executor reached no outcome for this instance',
-      errorCode: StopErrorCode.Unexpected,
-    });
-  }
+  if (open.length === 0 && failure === undefined) return;
+  const errorCode = failure instanceof LightsOutError ? failure.code : StopErrorCode.Unexpected;
+  const reason =
+    failure === undefined
+      ? 'the executor reached no outcome for this instance'
+      : `run failed: ${failure instanceof Error ? failure.message : String(failure)}`;
+  logger.error({ event: 'stop.unsettled', count: open.length, errorCode }, reason);
+  for (const index of open) ledger.settle(index, { outcome: Outcome.Failed, reason, errorCode });
 }

@@ -8,6 +8,7 @@ import type { OperationDetail, OperationResult, StopInstancesParams } from '../v
 import { makeBatches, type StopBatch, type StopWork } from './batches.js';
 import { ApiCode, StopErrorCode } from './codes.js';
 import { limited, type RegionContext } from './context.js';
+import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
 import { runPool } from './pool.js';
 import { backoffDelayMs, retrying } from './retry.js';
@@ -22,7 +23,7 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
     if (round > 0) {
       const delayMs = backoffDelayMs(ctx.retry.policy, round - 1, ctx.retry.random);
       if (ctx.retry.nowMs() + delayMs >= ctx.retry.deadlineAtMs) {
-        for (const work of pending) failAtDeadline(ctx, work);
+        for (const work of pending) failAtDeadline(ctx.ledger, work);
         break;
       }
       await ctx.retry.sleep(delayMs);
@@ -181,9 +182,9 @@ function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
 }
 
 /** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */
-export function failAtDeadline(ctx: RegionContext, work: StopWork): void {
+export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
   const last = work.lastError ? `; last error ${work.lastError.code}: ${work.lastError.message}` : '';
-  ctx.ledger.settle(work.index, {
+  ledger.settle(work.index, {
     outcome: Outcome.Failed,
     reason: `deadline reached before the instance was stopped${last}`,
     stoppedMode: work.stoppedMode ?? null,

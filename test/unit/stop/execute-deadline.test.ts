@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { LightsOutError } from '../../../lib/errors.js';
+import { executePlan } from '../../../lib/stop/execute.js';
 import { apiError } from './fake-ecs.js';
-import { ids, makePlan, outcomeLines, skipItem, stopItem, world } from './helpers.js';
+import { defaultOptions, ids, makePlan, outcomeLines, skipItem, stopItem, world } from './helpers.js';
 
 function expectOneOutcomeEach(lines: Record<string, unknown>[], instanceIds: string[]) {
   const logged = outcomeLines(lines).map((l) => l.instanceId);
@@ -82,5 +84,47 @@ describe('executePlan: deadline', () => {
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]), { deadlineAtMs: w.clock.nowMs() + 500 });
     expect(w.ecs.calls.map((c) => c.action)).toEqual(['StopInstances']);
     expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'DeadlineExceeded', attempts: 1 });
+  });
+});
+
+describe('executePlan: failures outside the API', () => {
+  it('fails only the region whose client cannot be built; the others still stop', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1']);
+    const deps = {
+      ...w.deps,
+      clientFor: (region: string) => {
+        if (region === 'cn-shanghai')
+          throw new LightsOutError('EndpointUnknown', `no endpoint for ${region}`);
+        return w.ecs.clientFor(region);
+      },
+    };
+    const plan = makePlan([
+      stopItem('i-1'),
+      stopItem('i-2', { region: 'cn-shanghai' }),
+      skipItem('i-3', 'snoozed'),
+    ]);
+    const { outcomes } = await executePlan(plan, deps, defaultOptions(w.clock));
+    expect(outcomes.map((o) => [o.instanceId, o.outcome, o.errorCode])).toEqual([
+      ['i-1', 'stopped', null],
+      ['i-2', 'failed', 'EndpointUnknown'],
+      ['i-3', 'skipped', null],
+    ]);
+    expectOneOutcomeEach(w.lines, ['i-1', 'i-2', 'i-3']);
+  });
+
+  it('fails every stop with the error code when the run cannot start (a bad rate setting)', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1']);
+    const { outcomes } = await w.run(makePlan([stopItem('i-1'), skipItem('i-2', 'snoozed')]), {
+      rateLimit: { qps: 0 },
+    });
+    expect(w.ecs.calls).toEqual([]);
+    expect(outcomes.map((o) => [o.outcome, o.errorCode])).toEqual([
+      ['failed', 'UsageError'],
+      ['skipped', null],
+    ]);
+    expect(outcomes[0]!.reason).toMatch(/rateLimit\.qps/);
+    expect(w.lines.filter((l) => l.event === 'stop.unsettled')).toHaveLength(1);
   });
 });
