@@ -43,7 +43,10 @@ const FAMILIES: ReadonlyArray<readonly [string, number]> = [
 const SIZES = ['large', 'xlarge', '2xlarge', '4xlarge'];
 const ROLES = ['web', 'api', 'worker', 'db', 'batch', 'cache'];
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const CREATED_BASE_MS = Date.UTC(2025, 0, 1);
+/** Creation dates: one per day of 2025, formatted once. */
+const CREATED_AT = Array.from({ length: 365 }, (_, day) =>
+  new Date(Date.UTC(2025, 0, 1 + day)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+);
 
 function weighted(random: Random): string {
   const total = FAMILIES.reduce((sum, [, w]) => sum + w, 0);
@@ -107,9 +110,7 @@ function makeInstance(
     ZoneId: `${region}-${random() < 0.5 ? 'a' : 'b'}`,
     ProjectName: random() < 0.85 ? 'default' : 'data',
     Tags: tagsFor(index, random, options.tagKey, options.schedules),
-    CreatedAt: new Date(CREATED_BASE_MS + Math.floor(random() * 365) * 86_400_000)
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z'),
+    CreatedAt: pick(random, CREATED_AT),
     Region: region,
   };
   if (!running)
