@@ -93,8 +93,9 @@ export class NodeReader {
     if (!isAlias(node)) return node;
     this.aliasesFollowed += 1;
     if (this.aliasesFollowed > MAX_ALIAS_COUNT) throw new AliasLimitExceeded(node);
-    // An alias to an unknown anchor is already a YAML error; read it as an empty value.
-    return this.resolve(node.resolve(this.doc) ?? null);
+    // The loader refuses a file with an alias to a missing anchor before reading it; should one get here
+    // anyway, the alias node itself keeps a position for whatever issue follows.
+    return node.resolve(this.doc) ?? node;
   }
 
   /** A string scalar, or undefined after an "expected a string, got ..." issue. */
@@ -149,7 +150,7 @@ export class NodeReader {
       if (first !== undefined) {
         this.report(
           keyNode,
-          `duplicate ${noun} '${key}' (first defined at line ${this.position(first).line})`,
+          `duplicate ${noun} ${quoted(key)} (first defined at line ${this.position(first).line})`,
         );
         continue;
       }
@@ -200,6 +201,6 @@ function isPosition(at: unknown): at is Position {
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
   const guess = closest(key, known);
   return guess
-    ? `unknown key '${key}' (did you mean '${guess}'?)`
-    : `unknown key '${key}' (expected one of: ${known.join(', ')})`;
+    ? `unknown key ${quoted(key)} (did you mean '${guess}'?)`
+    : `unknown key ${quoted(key)} (expected one of: ${known.join(', ')})`;
 }

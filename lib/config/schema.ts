@@ -59,6 +59,9 @@ function ordered<S extends Record<string, Field<unknown>>>(
   return (node: unknown, r: NodeReader) => {
     const read = r.struct(node, fields);
     if (!read) return undefined;
+    // A setting that is written but invalid was reported already; comparing its default would mislead.
+    const unread = (key: string) => isMap(node) && node.has(key) && read[key] === undefined;
+    if (unread(low) || unread(high)) return read;
     const lowValue = (read[low] ?? defaults[low]) as number;
     const highValue = (read[high] ?? defaults[high]) as number;
     if (lowValue > highValue) {

@@ -137,6 +137,24 @@ describe('parseConfig: valid files', () => {
     expect(typeof config.schedules[0]!.skipDates[0]).toBe('string');
   });
 
+  it.each([
+    ['2028-02-29', true],
+    ['2000-02-29', true],
+    ['2100-02-29', false],
+    ['2027-02-29', false],
+    ['2026-04-30', true],
+    ['2026-04-31', false],
+    ['2026-12-31', true],
+    ['2026-01-00', false],
+  ])('treats the skip date %s as real: %s', (date, real) => {
+    const text = yaml(...HEAD, 'schedules:', `  nightly: { stop: "0 1 * * *", skipDates: [${date}] }`);
+    if (real) expect(parseConfig(text, FILE).schedules[0]!.skipDates).toEqual([date]);
+    else
+      expect(issuesOf(text)).toEqual([
+        expect.stringMatching(new RegExp(`^c\\.yaml:4:45: invalid date '${date}': `)),
+      ]);
+  });
+
   it('follows aliases between schedules', () => {
     const config = parseConfig(
       yaml(
@@ -503,5 +521,20 @@ describe('parseConfig: every issue at once', () => {
       [FILE, 3, 12],
     ]);
     expect(error.message.split('\n')).toEqual(error.issues.map(formatConfigIssue));
+  });
+});
+
+describe('parseConfig: no follow-on issues', () => {
+  it('does not compare a setting that was already reported', () => {
+    expect(issuesOf(yaml(...HEAD, 'retry: { baseMs: -5, capMs: 100 }', ...NIGHTLY))).toEqual([
+      'c.yaml:3:18: expected a positive integer, got number -5',
+    ]);
+  });
+
+  it('reports a schedule with a bad name and a bad body once per problem', () => {
+    expect(issuesOf(yaml(...HEAD, 'schedules:', '  Bad: { stop: "0 1 * * *", forceStop: 1 }'))).toEqual([
+      "c.yaml:4:3: invalid schedule name 'Bad' (lowercase letters, digits and '-', starting with a letter or digit: it is the tag value)",
+      'c.yaml:4:40: expected a boolean, got number 1',
+    ]);
   });
 });
