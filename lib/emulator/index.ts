@@ -2,6 +2,18 @@
  * The local Volcengine ECS emulator: a real HTTP server that speaks the ECS OpenAPI (signature checks,
  * DescribeInstances, StopInstances, StartInstances, ClientToken idempotency, rate quota, injected faults) over a
  * fleet from a file or a generator, plus an unsigned inspection API under `/_emulator/`.
+ *
+ * Where shared/reference/volcengine-ecs.md is silent, the emulator takes the strict choice, so that a client that
+ * works here does not lean on leniency the cloud may not have:
+ * - authentication is checked before Action/Version; a missing or wrong STS `X-Security-Token` is 401 InvalidAccessKey;
+ * - `CodeN` is sent only for the codes whose CodeN is documented;
+ * - DescribeInstances with more than 100 `InstanceIds.N` is 400 InvalidCount.Malformed; a malformed list key
+ *   (`InstanceIds.0`, `TagFilters.1.Value`), a parameter given twice, a bad MaxResults or NextToken is 400 InvalidArgument;
+ * - a ClientToken belongs to one (access key, region); "the same parameters" means every parameter but the token,
+ *   Action and the order of IDs included; a replay carries a new RequestId and the stored Result;
+ * - `internalError`, `unavailable`, `nonJson` and `dropConnection` strike before anything is done; `lostResponse`
+ *   and `truncatedJson` after the action is committed;
+ * - `StoppedMode` appears only on STOPPING and STOPPED instances.
  */
 export type { CallRecord } from './calls.js';
 export { API_VERSION, InstanceErrors, RequestErrors, SERVICE } from './catalog.js';
