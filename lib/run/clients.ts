@@ -1,0 +1,70 @@
+/**
+ * Builds the ECS clients of a run from the configuration and the environment: credentials from the
+ * environment only, the endpoint from `VOLC_ENDPOINT` or the config, one keep-alive dispatcher for every region.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import type { Config } from '../config/types.js';
+import { createEcsClient, DEFAULT_TIMEOUT_MS, type EcsClient } from '../volc/client.js';
+import { credentialsFromEnv } from '../volc/credentials.js';
+import { resolveEndpoint } from '../volc/endpoint.js';
+import type { Credentials } from '../volc/sign.js';
+
+/** Options of {@link createClientPool}. */
+export interface ClientPoolOptions {
+  /** Where credentials and `VOLC_ENDPOINT` are read. */
+  env: NodeJS.ProcessEnv;
+  /** Overrides the environment's credentials (the demo passes the emulator's). @default credentialsFromEnv(env) */
+  credentials?: Credentials;
+  /** Overrides env and config (the demo passes the emulator's URL). */
+  endpoint?: URL;
+  /** @default 10000 */
+  timeoutMs?: number;
+  /** @default a keep-alive Agent owned by the pool */
+  dispatcher?: Dispatcher;
+}
+
+/** Clients per region, created on first use and closed together. */
+export interface ClientPool {
+  clientFor(region: string): EcsClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the pool. Reads and checks credentials and the endpoint at once, so a missing variable or an
+ * insecure endpoint fails before any work.
+ *
+ * @example
+ * const pool = createClientPool(config, { env: process.env });
+ * try { await runOnce(config, { at }, { ...pool, ...clock, logger }); } finally { await pool.close(); }
+ */
+export function createClientPool(config: Config, options: ClientPoolOptions): ClientPool {
+  const credentials = options.credentials ?? credentialsFromEnv(options.env);
+  const endpoint = options.endpoint ?? resolveEndpoint(config.endpoint, options.env);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const ownDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const clients = new Map<string, EcsClient>();
+  return {
+    clientFor(region) {
+      let client = clients.get(region);
+      if (!client) {
+        client = createEcsClient({ region, credentials, endpoint, timeoutMs, dispatcher });
+        clients.set(region, client);
+      }
+      return client;
+    },
+    async close() {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      if (ownDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** The real clock, sleep and randomness, for production entry points. */
+export const systemClock = {
+  nowMs: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};

@@ -1,0 +1,23 @@
+/**
+ * lib/run: one run end to end (fires → listing → plan → stops → summary), the handler's event parsing, and
+ * the clients a run needs. Every entry point (handler, CLI, daemon, demo) goes through here.
+ */
+export { type ClientPool, type ClientPoolOptions, createClientPool, systemClock } from './clients.js';
+export {
+  EventSource,
+  type FaasTimerEvent,
+  type ManualInput,
+  parseStopEvent,
+  type RunRequest,
+  type StopEvent,
+} from './event.js';
+export { type FireRequest, firesFor } from './fires.js';
+export { type ListDeps, listTaggedInstances } from './list.js';
+export {
+  DEFAULT_RUN_DEADLINE_MS,
+  planRun,
+  type RunDeps,
+  type RunOptions,
+  type RunResult,
+  runOnce,
+} from './run.js';

@@ -1,0 +1,130 @@
+/**
+ * One run, end to end: fires → listing → plan → stops → one `run.summary` line. The handler, the CLI, the
+ * daemon and the demo all call {@link runOnce}; `plan` calls {@link planRun}. Clock, sleep, randomness, clients
+ * and the logger are injected.
+ */
+import type { Config } from '../config/types.js';
+import { LightsOutError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { buildPlan } from '../plan/index.js';
+import type { Plan } from '../plan/types.js';
+import { buildSummary, createRunStats, executePlan, logSummary, type RunStats } from '../stop/index.js';
+import type { InstanceOutcome, RunSummary } from '../stop/types.js';
+import { type FireRequest, firesFor } from './fires.js';
+import { type ListDeps, listTaggedInstances } from './list.js';
+
+/** A run's deadline when the caller gives none (CLI, daemon): generous, but never unbounded. */
+export const DEFAULT_RUN_DEADLINE_MS = 15 * 60_000;
+
+/** Everything a run touches. */
+export interface RunDeps extends ListDeps {
+  logger: Logger;
+}
+
+/** What to run. */
+export interface RunOptions extends FireRequest {
+  /** @default false */
+  dryRun?: boolean;
+  /** Stop even when the guard would refuse. @default false */
+  force?: boolean;
+  /** Absolute time on the `nowMs` clock after which nothing new is sent. @default now + 15 minutes */
+  deadlineAtMs?: number;
+}
+
+/** The result of a run. */
+export interface RunResult {
+  plan: Plan;
+  outcomes: InstanceOutcome[];
+  summary: RunSummary;
+}
+
+/**
+ * The plan of a run request, without stopping anything. Lists instances only when some schedule fires.
+ * The plan is evaluated at the request's `at` (snoozes, for example), so `plan --at` shows that moment.
+ *
+ * @example
+ * const plan = await planRun(config, { at: new Date() }, deps);
+ */
+export async function planRun(
+  config: Config,
+  request: FireRequest,
+  deps: ListDeps,
+  context: { stats?: RunStats; deadlineAtMs?: number } = {},
+): Promise<Plan> {
+  const fires = firesFor(config, request);
+  const instances =
+    fires.length === 0
+      ? []
+      : await listTaggedInstances(config, deps, {
+          stats: context.stats ?? createRunStats(),
+          deadlineAtMs: context.deadlineAtMs ?? deps.nowMs() + DEFAULT_RUN_DEADLINE_MS,
+        });
+  return buildPlan({ config, fires, instances, now: request.at });
+}
+
+/**
+ * Runs once: plans, stops, logs exactly one `instance.outcome` line per plan item and one `run.summary`.
+ * When listing fails no instance can be named, so the run logs a summary with the error and throws.
+ *
+ * @example
+ * const { summary } = await runOnce(config, { at: new Date(event.time) }, deps);
+ */
+export async function runOnce(config: Config, options: RunOptions, deps: RunDeps): Promise<RunResult> {
+  const startedAtMs = deps.nowMs();
+  const deadlineAtMs = options.deadlineAtMs ?? startedAtMs + DEFAULT_RUN_DEADLINE_MS;
+  const stats = createRunStats();
+  const dryRun = options.dryRun ?? false;
+  let plan: Plan;
+  try {
+    plan = await planRun(config, options, deps, { stats, deadlineAtMs });
+  } catch (error) {
+    if (error instanceof LightsOutError && error.code === 'UsageError') throw error;
+    const emptyPlan: Plan = {
+      fires: firesFor(config, options).map((f) => ({
+        schedule: f.schedule,
+        fireTime: f.fireTime.toISOString(),
+      })),
+      items: [],
+      guard: { maxInstancesPerRun: config.guard.maxInstancesPerRun, stops: 0, exceeded: false },
+    };
+    const summary = buildSummary({
+      plan: emptyPlan,
+      outcomes: [],
+      stats,
+      dryRun,
+      fallbacks: 0,
+      guardRefused: false,
+      durationMs: deps.nowMs() - startedAtMs,
+      regions: config.regions,
+    });
+    const code = error instanceof LightsOutError ? error.code : 'UnexpectedError';
+    deps.logger.error({ ...summary, errorCode: code, err: error }, 'run failed: could not list instances');
+    throw error;
+  }
+  const result = await executePlan(
+    plan,
+    {
+      clientFor: deps.clientFor,
+      nowMs: deps.nowMs,
+      sleep: deps.sleep,
+      random: deps.random,
+      logger: deps.logger,
+    },
+    {
+      dryRun,
+      force: options.force ?? false,
+      deadlineAtMs,
+      retry: config.retry,
+      rateLimit: config.rateLimit,
+      verify: config.verify,
+      stats,
+    },
+  );
+  const summary: RunSummary = {
+    ...result.summary,
+    regions: config.regions,
+    durationMs: deps.nowMs() - startedAtMs,
+  };
+  logSummary(deps.logger, summary);
+  return { plan, outcomes: result.outcomes, summary };
+}
