@@ -61,7 +61,8 @@ function cronOf(expression: string): CronExpression {
  * for (const fire of dueFires(config, start, end)) run(fire);
  */
 export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fire[] {
-  const fires = config.schedules.flatMap((schedule) => scheduleFires(schedule, windowStart, windowEnd));
+  const fires: Fire[] = [];
+  for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
     (a, b) => a.fireTime.getTime() - b.fireTime.getTime() || compareStrings(a.schedule, b.schedule),
   );
@@ -92,8 +93,7 @@ export function scheduleFireDetails(
   const endMs = validTime(windowEnd, 'windowEnd');
   const byInstant = new Map<number, FireDetail>();
   for (const expression of schedule.stop) {
-    const cron = cronOf(expression);
-    for (const fire of cronFires(cron, schedule.timezone, startMs, endMs)) {
+    for (const fire of cronFires(cronOf(expression), schedule.timezone, startMs, endMs)) {
       const localDate = new Date(fire.localMs).toISOString().slice(0, 10);
       const detail: FireDetail = {
         schedule: schedule.name,
