@@ -107,7 +107,7 @@ function fireLine(fire: FireDetail, timeZone: string): string {
   const notes: string[] = [];
   if (fire.shifted) {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
-    notes.push(`${nominal} is skipped by daylight saving; fires when the clock resumes`);
+    notes.push(`${nominal} does not exist (clocks go forward): fires when the gap ends`);
   }
   if (fire.skipped) notes.push(`skipped: skip date ${fire.localDate}`);
   return notes.length ? `${text}   ${notes.join('; ')}` : text;
