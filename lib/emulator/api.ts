@@ -134,6 +134,7 @@ function faultAnswer(exchange: Exchange, fault: string): Answer {
   if (fault === 'dropConnection') return { kind: 'drop' };
   if (fault === 'nonJson') return { kind: 'html', status: 502 };
   if (fault === 'unavailable') return fail(exchange, { code: 'ServiceUnavailableTemp' }, fault);
+  if (fault === 'flowLimitPerRequest') return fail(exchange, { code: 'FlowLimitExceeded' }, fault);
   return fail(exchange, { code: 'InternalError' }, fault);
 }
 

@@ -16,6 +16,11 @@ export interface FaultSettings {
   qps?: number | Record<string, number>;
   /** Share of instances in Stop/Start answered with a per-instance FlowLimitExceeded. @default 0 */
   flowLimitPerInstance?: number;
+  /**
+   * Share of API requests answered 429 FlowLimitExceeded before anything is done: throttling at a seeded
+   * share, where the `qps` quota throttles by timing. @default 0
+   */
+  flowLimitPerRequest?: number;
   /** Share of API requests answered 500 InternalError before anything is done. @default 0 */
   internalError?: number;
   /** Share of API requests answered 503 ServiceUnavailableTemp before anything is done. @default 0 */
@@ -61,6 +66,7 @@ export const DEFAULT_STOP_CHARGING_INELIGIBLE: readonly string[] = [
 
 const SHARES = [
   'flowLimitPerInstance',
+  'flowLimitPerRequest',
   'internalError',
   'unavailable',
   'lostResponse',

@@ -11,8 +11,8 @@
  *   (`InstanceIds.0`, `TagFilters.1.Value`), a parameter given twice, a bad MaxResults or NextToken is 400 InvalidArgument;
  * - a ClientToken belongs to one (access key, region); "the same parameters" means every parameter but the token,
  *   Action and the order of IDs included; a replay carries a new RequestId and the stored Result;
- * - `internalError`, `unavailable`, `nonJson` and `dropConnection` strike before anything is done; `lostResponse`
- *   and `truncatedJson` after the action is committed;
+ * - `flowLimitPerRequest`, `internalError`, `unavailable`, `nonJson` and `dropConnection` strike before anything
+ *   is done; `lostResponse` and `truncatedJson` after the action is committed;
  * - `StoppedMode` appears only on STOPPING and STOPPED instances.
  */
 export type { CallRecord } from './calls.js';

@@ -4,6 +4,7 @@ import { mulberry32, type Random } from './prng.js';
 
 /** A share-based fault of a whole API request. */
 export type RequestFault =
+  | 'flowLimitPerRequest'
   | 'dropConnection'
   | 'internalError'
   | 'unavailable'
@@ -12,7 +13,13 @@ export type RequestFault =
   | 'truncatedJson';
 
 /** Faults that stop a request before it is carried out, in the order they are tried. */
-const BEFORE: readonly RequestFault[] = ['dropConnection', 'internalError', 'unavailable', 'nonJson'];
+const BEFORE: readonly RequestFault[] = [
+  'flowLimitPerRequest',
+  'dropConnection',
+  'internalError',
+  'unavailable',
+  'nonJson',
+];
 /** Faults that hit the answer of a request that was carried out. */
 const AFTER: readonly RequestFault[] = ['lostResponse', 'truncatedJson'];
 

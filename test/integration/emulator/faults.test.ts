@@ -69,6 +69,11 @@ describe('request-rate quota', () => {
 
 describe('faults before anything is done', () => {
   it.each<[string, FaultSettings, Record<string, unknown>]>([
+    [
+      'flowLimitPerRequest',
+      { flowLimitPerRequest: 1 },
+      { code: 'FlowLimitExceeded', httpStatus: 429, retryable: true },
+    ],
     ['internalError', { internalError: 1 }, { code: 'InternalError', httpStatus: 500, retryable: true }],
     ['unavailable', { unavailable: 1 }, { code: 'ServiceUnavailableTemp', httpStatus: 503, retryable: true }],
     ['dropConnection', { dropConnection: 1 }, { code: 'ConnectionError', httpStatus: 0, retryable: true }],

@@ -11,6 +11,7 @@ describe('fault settings', () => {
       seed: 9,
       qps: { DescribeInstances: 20, StopInstances: 5 },
       flowLimitPerInstance: 0.1,
+      flowLimitPerRequest: 0.1,
       internalError: 0.01,
       unavailable: 0.01,
       lostResponse: 0.05,
