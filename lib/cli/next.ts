@@ -5,10 +5,15 @@
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import type { ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { daysInMonth } from '../schedule/cron.js';
-import { describeCron } from '../schedule/describe.js';
-import { type FireDetail, scheduleFireDetails } from '../schedule/fires.js';
-import { formatOffset, wallTime, zoneOffsetMs } from '../schedule/timezone.js';
+import {
+  daysInMonth,
+  describeCron,
+  type FireDetail,
+  formatOffset,
+  scheduleFireDetails,
+  wallTime,
+  zoneOffsetMs,
+} from '../schedule/index.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 
 const DAY_MS = 86_400_000;
