@@ -1,0 +1,189 @@
+/**
+ * The shared harness of the stop-path integration and reliability suites: a real emulator on 127.0.0.1 with a
+ * fleet and seeded faults, a configuration parsed from YAML, client pools pointed at the emulator, a captured
+ * pino logger, and run deps on a virtual clock shared with the emulator (backoff and rate-limit waits cost no
+ * real time; the emulator's quota and transitions follow the same clock). Tests assert counts and states only.
+ */
+import { parseConfig } from '../../lib/config/index.js';
+import type { Config } from '../../lib/config/types.js';
+import {
+  type EmulatorHandle,
+  type FaultSettings,
+  type Fleet,
+  startEmulator,
+} from '../../lib/emulator/index.js';
+import {
+  type ClientPool,
+  createClientPool,
+  type RunDeps,
+  type RunOptions,
+  type RunResult,
+  runOnce,
+} from '../../lib/run/index.js';
+import { type VirtualClock, virtualClock } from './clock.js';
+import { type CapturedLog, captureLog } from './logs.js';
+
+export * from './assertions.js';
+export * from './clock.js';
+export * from './fleet.js';
+export * from './logs.js';
+
+/** The tick every test runs: 22:00 UTC, when the default `nightly` schedule fires. */
+export const AT = new Date('2026-03-09T22:00:00Z');
+
+/** Options of {@link testConfig}. */
+export interface TestConfigOptions {
+  /** @default ['cn-beijing'] */
+  regions?: string[];
+  /** Backoff stays small so that the virtual clock stays near real time (the emulator checks X-Date). */
+  retry?: { baseMs: number; capMs: number; maxAttempts: number };
+  /** Client-side requests per second per region. @default 1000 */
+  qps?: number;
+  /** YAML of the `schedules:` mapping's body, indented by two spaces. @default nightly at 22:00 UTC */
+  schedules?: string;
+  /** More top-level YAML. @default '' */
+  extra?: string;
+}
+
+/** The default retry settings of the suites: tiny waits, and a budget that outlasts every fault mix used. */
+export const TEST_RETRY = { baseMs: 1, capMs: 20, maxAttempts: 30 } as const;
+
+/**
+ * A configuration file's text for the suites.
+ *
+ * @example
+ * parseConfig(testConfig({ regions: ['cn-beijing', 'cn-shanghai'] }), 'test.yaml');
+ */
+export function testConfig(options: TestConfigOptions = {}): string {
+  const retry = options.retry ?? TEST_RETRY;
+  return [
+    'version: 1',
+    `regions: [${(options.regions ?? ['cn-beijing']).join(', ')}]`,
+    'timezone: UTC',
+    `rateLimit: { qps: ${options.qps ?? 1000} }`,
+    'guard: { maxInstancesPerRun: 100000 }',
+    `retry: { baseMs: ${retry.baseMs}, capMs: ${retry.capMs}, maxAttempts: ${retry.maxAttempts} }`,
+    options.extra ?? '',
+    'schedules:',
+    options.schedules ?? '  nightly: { stop: "0 22 * * *" }',
+    '',
+  ].join('\n');
+}
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  fleet: Fleet;
+  /** @default {} */
+  faults?: FaultSettings;
+  /** The configuration's YAML. @default testConfig() over the fleet's regions */
+  config?: string;
+  /** Per-request deadline of the clients. @default 5000 */
+  timeoutMs?: number;
+  /** Seed of the run's jitter. @default 1 */
+  seed?: number;
+}
+
+/** What a test runs against. */
+export interface Harness {
+  emulator: EmulatorHandle;
+  config: Config;
+  clock: VirtualClock;
+  log: CapturedLog;
+  /** Every error a run threw, for secret scans. */
+  errors: unknown[];
+  /** A new client pool pointed at the emulator; closed by {@link Harness.close} if the test does not. */
+  openPool(options?: { timeoutMs?: number }): ClientPool;
+  /** Run deps over `pool`, with the log bound to `runId` when given. */
+  deps(pool: ClientPool, runId?: string): RunDeps;
+  /**
+   * One `runOnce` at {@link AT} (unless `at` is given) over a new pool that is closed afterwards, or over
+   * `pool`. The log lines of the run carry `runId` when given.
+   */
+  run(options?: Partial<RunOptions> & { runId?: string; pool?: ClientPool }): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+function regionsOf(fleet: Fleet): string[] {
+  return [...new Set(fleet.instances.map((i) => i.Region))].sort();
+}
+
+/** A pool whose `close` may be called more than once (a test may close it mid-run, the harness again). */
+function closeOnce(pool: ClientPool): ClientPool {
+  let closing: Promise<void> | undefined;
+  return {
+    clientFor: (region) => pool.clientFor(region),
+    close: () => {
+      closing ??= pool.close();
+      return closing;
+    },
+  };
+}
+
+/**
+ * Starts an emulator over `fleet` and returns the harness around it. Call `close()` in `afterEach`.
+ *
+ * @example
+ * const h = await startHarness({ fleet: runningFleet(300), faults: { seed: 3, flowLimitPerInstance: 0.3 } });
+ * const { plan } = await h.run();
+ * expectOneOutcomePerItem(plan, h.log.lines);
+ * await h.close();
+ */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const clock = virtualClock({ seed: options.seed ?? 1 });
+  const emulator = await startEmulator({
+    fleet: options.fleet,
+    faults: options.faults ?? {},
+    now: clock.nowMs,
+  });
+  const config = parseConfig(
+    options.config ?? testConfig({ regions: regionsOf(options.fleet) }),
+    'test.yaml',
+  );
+  const log = captureLog();
+  const pools: ClientPool[] = [];
+  const errors: unknown[] = [];
+  const openPool = (poolOptions: { timeoutMs?: number } = {}) => {
+    const pool = closeOnce(
+      createClientPool(config, {
+        env: {},
+        credentials: emulator.credentials,
+        endpoint: new URL(emulator.url),
+        timeoutMs: poolOptions.timeoutMs ?? options.timeoutMs ?? 5000,
+      }),
+    );
+    pools.push(pool);
+    return pool;
+  };
+  const deps = (pool: ClientPool, runId?: string): RunDeps => ({
+    clientFor: pool.clientFor,
+    nowMs: clock.nowMs,
+    sleep: clock.sleep,
+    random: clock.random,
+    logger: runId === undefined ? log.logger : log.logger.child({ runId }),
+  });
+  return {
+    emulator,
+    config,
+    clock,
+    log,
+    errors,
+    openPool,
+    deps,
+    async run(runOptions = {}) {
+      const { runId, pool: given, ...rest } = runOptions;
+      const pool = given ?? openPool();
+      try {
+        return await runOnce(config, { at: AT, ...rest }, deps(pool, runId));
+      } catch (error) {
+        errors.push(error);
+        throw error;
+      } finally {
+        if (!given) await pool.close();
+      }
+    },
+    async close() {
+      await Promise.all(pools.map((p) => p.close()));
+      await emulator.close();
+    },
+  };
+}
