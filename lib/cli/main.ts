@@ -4,13 +4,25 @@
  */
 import { LightsOutError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { daemonCommand } from './daemon.js';
+import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
 import { nextCommand } from './next.js';
+import { planCommand } from './plan.js';
+import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: Command[] = [validateCommand, nextCommand, emulatorCommand];
+const commands: Command[] = [
+  validateCommand,
+  nextCommand,
+  planCommand,
+  runCommand,
+  daemonCommand,
+  emulatorCommand,
+  demoCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);

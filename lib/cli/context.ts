@@ -1,0 +1,167 @@
+/**
+ * What `plan` and `run` share, and what later entry points can reuse: reading `--at`, loading the
+ * configuration, choosing the fires, building the ECS clients from the environment, and turning setup and
+ * listing failures into the contract's exit codes, with the client pool closed whatever happens.
+ */
+import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
+import type { Config } from '../config/types.js';
+import { LightsOutError, UsageError } from '../errors.js';
+import { maskSecrets } from '../logger.js';
+import {
+  type ClientPool,
+  createClientPool,
+  type FireRequest,
+  firesFor,
+  type ListDeps,
+  systemClock,
+} from '../run/index.js';
+import type { Fire } from '../schedule/types.js';
+import { credentialsFromEnv } from '../volc/credentials.js';
+import { type CliIo, ExitCode } from './io.js';
+import { parseFrom } from './next.js';
+
+/** The flags `plan` and `run` share, in `parseCommandArgs` form. */
+export const SELECTION_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  at: { type: 'string' },
+  schedule: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The usage lines of {@link SELECTION_OPTIONS}, so both commands describe them the same way. */
+export const SELECTION_USAGE = [
+  `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
+  '  --at ISO           the tick instant, an ISO 8601 date-time with Z or an offset, such as',
+  '                     2026-03-09T22:00:00+08:00 (default: now); the schedules due in the tick window',
+  '                     that ends at or before it are selected',
+  '  --schedule NAME    select only this schedule, as if it fired at --at (its skip dates do not apply)',
+];
+
+/** The environment lines of the usage text of every command that talks to the cloud. */
+export const CLOUD_ENV_USAGE = [
+  'Environment:',
+  '  VOLC_ACCESSKEY, VOLC_SECRETKEY  credentials (required; never read from the configuration)',
+  '  VOLC_SESSION_TOKEN              STS session token (optional)',
+  "  VOLC_ENDPOINT                   the OpenAPI endpoint; wins over the configuration's endpoint",
+  `  ${CONFIG_ENV.padEnd(30)}  the configuration file when -c is not given`,
+];
+
+/** Error codes of a bad environment: usage problems (exit 2), not cloud failures. */
+const SETUP_CODES: ReadonlySet<string> = new Set([
+  'MissingCredentials',
+  'InvalidCredentials',
+  'InvalidEndpoint',
+  'InsecureEndpoint',
+]);
+
+/** A date-time with a zone; the calendar checks are parseFrom's. */
+const AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Reads `--at`: an ISO 8601 date-time with `Z` or an offset. A bare date or a time without a zone is
+ * refused: it would name a different instant on every machine.
+ *
+ * @throws UsageError saying what is expected.
+ * @example
+ * parseAt('2026-03-09T22:00:00+08:00').toISOString(); // '2026-03-09T14:00:00.000Z'
+ */
+export function parseAt(text: string): Date {
+  const bad = () =>
+    new UsageError(
+      `--at must be an ISO 8601 date-time with a zone (Z or an offset), such as 2026-03-09T22:00:00+08:00 ` +
+        `or 2026-03-09T14:00:00Z; got '${text}'`,
+    );
+  if (!AT_PATTERN.test(text)) throw bad();
+  try {
+    return parseFrom(text);
+  } catch {
+    throw bad();
+  }
+}
+
+/** Where a command writes; secrets are masked out of everything written through it. */
+export interface Writer {
+  write(chunk: string): unknown;
+}
+
+/** Everything a cloud command needs once the configuration and the environment are checked. */
+export interface CloudContext {
+  config: Config;
+  /** What the user asked for: `at`, and the schedule when `--schedule` was given. */
+  request: FireRequest;
+  /** The fires of the request (none when no schedule is due in the tick window). */
+  fires: Fire[];
+  /** Clients, the real clock, sleep and randomness, for planRun and runOnce. */
+  deps: ListDeps;
+  /** The secret key and the session token, for the logger's masking. */
+  secrets: string[];
+  /** io.stdout and io.stderr with every secret value masked. */
+  stdout: Writer;
+  stderr: Writer;
+}
+
+/** The flags {@link withCloud} reads. */
+export interface SelectionFlags {
+  config?: string | undefined;
+  at?: string | undefined;
+  schedule?: string | undefined;
+}
+
+/** A writer that replaces each secret value before writing (logger.ts does the same for log lines). */
+export function maskedWriter(writer: Writer, secrets: readonly string[]): Writer {
+  const scanned = secrets.filter((s) => s.length >= 4);
+  return { write: (chunk) => writer.write(maskSecrets(chunk, scanned)) };
+}
+
+/**
+ * Checks the request, the configuration and the environment, builds the clients, runs `body`, and closes
+ * the clients. Bad `--at`, an unknown `--schedule` and an invalid configuration throw (main maps them to
+ * exit 2); missing credentials or a bad endpoint print their message and give exit 2; a listing failure
+ * prints its code and message and gives exit 1.
+ *
+ * @param name the command's name, for messages.
+ * @example
+ * return withCloud('plan', values, io, async (cloud) => { ...; return ExitCode.Ok; });
+ */
+export async function withCloud(
+  name: string,
+  flags: SelectionFlags,
+  io: CliIo,
+  body: (cloud: CloudContext) => Promise<number>,
+): Promise<number> {
+  const at = flags.at === undefined ? io.now() : parseAt(flags.at);
+  const config = await loadConfig(resolveConfigPath(flags.config, io.env));
+  const request: FireRequest = flags.schedule === undefined ? { at } : { at, schedule: flags.schedule };
+  const fires = firesFor(config, request);
+  let pool: ClientPool;
+  let secrets: string[];
+  try {
+    const credentials = credentialsFromEnv(io.env);
+    secrets = [credentials.secretKey, credentials.sessionToken].filter((s): s is string => s !== undefined);
+    pool = createClientPool(config, { env: io.env, credentials });
+  } catch (error) {
+    if (!(error instanceof LightsOutError && SETUP_CODES.has(error.code))) throw error;
+    io.stderr.write(`lights-out ${name}: ${error.message}\n`);
+    return ExitCode.Usage;
+  }
+  const stderr = maskedWriter(io.stderr, secrets);
+  const deps: ListDeps = { clientFor: pool.clientFor, ...systemClock };
+  try {
+    return await body({
+      config,
+      request,
+      fires,
+      deps,
+      secrets,
+      stdout: maskedWriter(io.stdout, secrets),
+      stderr,
+    });
+  } catch (error) {
+    if (!(error instanceof LightsOutError) || error instanceof UsageError) throw error;
+    // runOnce and planRun throw only when the listing failed: no plan, so no instance can be named.
+    stderr.write(`lights-out ${name}: could not list instances: ${error.code}: ${error.message}\n`);
+    return ExitCode.Failed;
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The human-readable pieces of `plan` and `run`: which fires a run covers, the note when none is due, the
+ * table of per-instance outcomes and the summary block. Pure string formatting.
+ */
+import type { Config } from '../config/types.js';
+import type { Plan } from '../plan/types.js';
+import { nextFires, tickWindow } from '../schedule/index.js';
+import type { InstanceOutcome, RunSummary } from '../stop/types.js';
+import { formatTable, printable } from './table.js';
+
+/** Longest REASON / ERROR cell: the API's messages are long, but a line should stay readable. */
+const MAX_REASON_LENGTH = 120;
+const OUTCOME_HEADER = [
+  'INSTANCE',
+  'NAME',
+  'REGION',
+  'SCHEDULE',
+  'OUTCOME',
+  'MODE',
+  'REASON / ERROR',
+  'ATTEMPTS',
+];
+
+/** `2026-03-09T14:00:00Z`: whole-second instants read better without `.000`. */
+function iso(instant: Date | string): string {
+  return new Date(instant).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/**
+ * The one line said when no schedule is due in the tick window of `at`: the window in UTC and the next fire
+ * of every schedule after it.
+ *
+ * @example
+ * noFiresNote(config, new Date('2026-03-09T13:52:00Z'));
+ * // 'no schedule fires in the tick window (2026-03-09T13:45:00Z, 2026-03-09T13:50:00Z] UTC; next fires: ...'
+ */
+export function noFiresNote(config: Config, at: Date): string {
+  const window = tickWindow(at, config.tickMs);
+  const next = config.schedules.map((schedule) => {
+    const [fire] = nextFires(schedule, window.end, 1);
+    return `${schedule.name} ${fire === undefined ? 'never' : iso(fire.fireTime)}`;
+  });
+  return `no schedule fires in the tick window (${iso(window.start)}, ${iso(window.end)}] UTC; next fires: ${next.join(', ')}\n`;
+}
+
+/**
+ * One line per fire of the plan. With `asIf`, the fire was asked for with `--schedule` rather than found due.
+ *
+ * @example
+ * fireLines(plan, false); // 'nightly fires at 2026-03-09T15:30:00Z\n'
+ */
+export function fireLines(plan: Pick<Plan, 'fires'>, asIf: boolean): string {
+  return plan.fires
+    .map((fire) => `${fire.schedule} ${asIf ? 'as if it fired' : 'fires'} at ${iso(fire.fireTime)}\n`)
+    .join('');
+}
+
+/** The verdict a plan gives a real run when it exceeds the guard, or '' when it does not. */
+export function guardRefusalLine(plan: Pick<Plan, 'guard'>): string {
+  const { stops, maxInstancesPerRun, exceeded } = plan.guard;
+  if (!exceeded) return '';
+  return `a run would be refused: ${stops} stops exceed maxInstancesPerRun ${maxInstancesPerRun} (use --force)\n`;
+}
+
+/**
+ * The per-instance outcomes as a table: instance, name, region, schedule, outcome, mode, reason or error,
+ * attempts.
+ *
+ * @example
+ * process.stdout.write(formatOutcomeTable(result.outcomes));
+ */
+export function formatOutcomeTable(outcomes: readonly InstanceOutcome[]): string {
+  const rows = outcomes.map((o) => [
+    printable(o.instanceId),
+    printable(o.instanceName),
+    printable(o.region),
+    printable(o.schedule),
+    o.outcome,
+    o.stoppedMode === null ? '-' : printable(o.stoppedMode),
+    printable(o.errorCode === null ? o.reason : `${o.errorCode}: ${o.reason}`, MAX_REASON_LENGTH),
+    String(o.attempts),
+  ]);
+  return formatTable(OUTCOME_HEADER, rows);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/**
+ * The run's summary for people: counts per outcome, API calls, retries, fallbacks, duration, then what needs
+ * attention (a refused run, unknown schedules, unverified stops).
+ *
+ * @example
+ * process.stdout.write(formatRunSummary(result.summary, result.plan, config));
+ */
+export function formatRunSummary(
+  summary: RunSummary,
+  plan: Pick<Plan, 'guard'>,
+  config: Pick<Config, 'tagKey' | 'schedules'>,
+): string {
+  const counts = Object.entries(summary.outcomes).map(([outcome, n]) => `${outcome} ${n}`);
+  const calls = Object.entries(summary.apiCalls).map(([action, n]) => `${action} ${n}`);
+  const lines = [
+    summary.dryRun ? 'Summary (dry run: nothing was stopped)' : 'Summary',
+    `  outcomes   ${counts.join(', ')}`,
+    `  API calls  ${calls.length === 0 ? 'none' : calls.join(', ')}`,
+    `  retries    ${summary.retries}`,
+    `  fallbacks  ${summary.fallbacks}`,
+    `  duration   ${seconds(summary.durationMs)}`,
+  ];
+  if (summary.guardRefused) {
+    const { stops, maxInstancesPerRun } = plan.guard;
+    lines.push(
+      `  REFUSED    ${stops} stops exceed guard.maxInstancesPerRun ${maxInstancesPerRun}; nothing was stopped (use --force)`,
+    );
+  }
+  if (summary.unknownSchedule > 0) {
+    const known = config.schedules.map((s) => s.name).join(', ');
+    const n = summary.unknownSchedule;
+    lines.push(
+      `  unknown schedule  ${n} instance${n === 1 ? '' : 's'} whose '${printable(config.tagKey)}' tag names no ` +
+        `configured schedule: fix the tag to one of ${known}`,
+    );
+  }
+  if (summary.notVerified !== undefined && summary.notVerified.length > 0) {
+    lines.push(`  not verified  ${summary.notVerified.map((id) => printable(id)).join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
