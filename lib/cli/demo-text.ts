@@ -1,0 +1,158 @@
+/**
+ * The text of `lights-out demo` around the shared outcome tables: the introduction, one heading per schedule
+ * and the closing summary with what each outcome and reason means. Pure string formatting.
+ */
+import type { Config, ScheduleConfig } from '../config/types.js';
+import type { Fire } from '../schedule/index.js';
+import { describeCron, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
+import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/types.js';
+import { printable } from './table.js';
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** One line per outcome: what it means for the instance. */
+export const OUTCOME_MEANINGS: Readonly<Record<Outcome, string>> = {
+  [Outcome.Stopped]: 'StopInstances accepted the stop, with the MODE shown',
+  [Outcome.AlreadyStopped]: 'the API said the instance could not be stopped, and a look-up found it stopped',
+  [Outcome.Skipped]: 'left running on purpose; REASON says why',
+  [Outcome.Gone]: 'the instance no longer exists',
+  [Outcome.Failed]:
+    'not stopped: an error, the deadline or the guard; the exit code is then 1 (3 for the guard)',
+  [Outcome.DryRun]: 'a dry run would have stopped it; nothing was sent',
+};
+
+/** What the reasons of left-running (and fallen-back) instances mean, keyed by their first word. */
+export const REASON_MEANINGS: Readonly<Record<string, string>> = {
+  'filter-mismatch': "the instance carries the tag, but not what the schedule's select filter asks for",
+  'not-running': 'the instance was not RUNNING (already STOPPED, say): nothing to do, no call made',
+  snoozed: 'the <tagKey>:skip-until tag holds a date or instant still in the future',
+  'invalid-override-tag':
+    'a <tagKey>:skip-until or <tagKey>:stopped-mode tag holds a value lights-out cannot read',
+  'unknown-schedule': 'the tag names no configured schedule (a typo?); every run reports it, none stops it',
+  'managed-by-other-service': 'the API says another service (a Kubernetes node pool, say) owns the instance',
+  'fallback:KeepCharging':
+    'the API refused StopCharging, so the instance was stopped with KeepCharging instead',
+};
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * A fire time in the schedule's zone and in UTC.
+ *
+ * @example
+ * fireTimeText(new Date('2026-03-09T14:00:00Z'), 'Asia/Shanghai');
+ * // 'Mon 2026-03-09 22:00 +08:00 Asia/Shanghai (2026-03-09 14:00 UTC)'
+ */
+export function fireTimeText(instant: Date, timeZone: string): string {
+  const wall = wallTime(instant, timeZone);
+  const offset = formatOffset(zoneOffsetMs(instant.getTime(), timeZone));
+  const local = `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}`;
+  const utc = instant.toISOString().slice(0, 16).replace('T', ' ');
+  return `${WEEKDAYS[wall.weekday] ?? ''} ${local} ${offset} ${timeZone} (${utc} UTC)`;
+}
+
+/** The lines that introduce the demo: what is served, from where, and that no account is used. */
+export function introText(
+  config: Config,
+  fleet: { file: string; instances: number; regions: readonly string[] },
+  url: string,
+): string {
+  return [
+    `lights-out demo: the local ECS emulator at ${url} serves ${fleet.instances} instances in ` +
+      `${fleet.regions.join(', ')} (${fleet.file}).`,
+    `Each schedule of ${config.file} fires once, at its next fire time; every call goes to the emulator,`,
+    'signed with its demo key pair. VOLC_* variables are ignored: no real account is touched.',
+    '',
+  ].join('\n');
+}
+
+/** The heading of one schedule's run: its name, fire time, cron readings, mode and filter. */
+export function scheduleHeading(schedule: ScheduleConfig, config: Config, fire: Fire): string {
+  const title =
+    schedule.description === undefined ? schedule.name : `${schedule.name}: ${schedule.description}`;
+  const mode =
+    schedule.stoppedMode === undefined
+      ? `${config.defaults.stoppedMode} (defaults)`
+      : `${schedule.stoppedMode} (schedule)`;
+  const lines = [
+    `== ${printable(title, 120)}`,
+    `   fires   ${fireTimeText(fire.fireTime, schedule.timezone)}`,
+    ...schedule.stop.map((cron) => `   stop    ${cron}: ${describeCron(cron)}`),
+    `   mode    ${mode}`,
+  ];
+  const filter = selectText(schedule);
+  if (filter !== '') lines.push(`   select  ${filter}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+function selectText(schedule: ScheduleConfig): string {
+  const { tags, projects, zones } = schedule.select;
+  const parts = Object.entries(tags).map(([key, value]) => `tag ${key}=${value}`);
+  if (projects !== undefined) parts.push(`project in [${projects.join(', ')}]`);
+  if (zones !== undefined) parts.push(`zone in [${zones.join(', ')}]`);
+  return printable(parts.join(', '), 200);
+}
+
+/** One demo run: the schedule it fired and what came of it. */
+export interface DemoRun {
+  schedule: string;
+  outcomes: readonly InstanceOutcome[];
+  summary: RunSummary;
+}
+
+/**
+ * The closing summary: outcome counts and API calls over every run, the stops the emulator accepted, and what
+ * each outcome and each reason that appeared means.
+ */
+export function closingText(
+  runs: readonly DemoRun[],
+  emulator: { stopsAccepted: number; stoppedTwice: number },
+  tagKey: string,
+): string {
+  const counts = Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;
+  const calls: Record<string, number> = {};
+  let retries = 0;
+  let fallbacks = 0;
+  for (const { summary } of runs) {
+    for (const [outcome, n] of Object.entries(summary.outcomes)) counts[outcome as Outcome] += n;
+    for (const [action, n] of Object.entries(summary.apiCalls)) calls[action] = (calls[action] ?? 0) + n;
+    retries += summary.retries;
+    fallbacks += summary.fallbacks;
+  }
+  const width = Math.max(...Object.keys(OUTCOME_MEANINGS).map((o) => o.length));
+  const reasons = reasonsSeen(runs);
+  const reasonWidth = Math.max(0, ...reasons.map((r) => r.length));
+  const lines = [
+    `== All ${runs.length} runs`,
+    `   outcomes   ${Object.entries(counts)
+      .map(([o, n]) => `${o} ${n}`)
+      .join(', ')}`,
+    `   API calls  ${Object.entries(calls)
+      .map(([a, n]) => `${a} ${n}`)
+      .join(', ')}; retries ${retries}, fallbacks ${fallbacks}`,
+    `   emulator   accepted ${emulator.stopsAccepted} instance stop${emulator.stopsAccepted === 1 ? '' : 's'}; ` +
+      (emulator.stoppedTwice === 0
+        ? 'no instance was stopped twice'
+        : `${emulator.stoppedTwice} instances were stopped more than once`),
+    '',
+    'What the outcomes mean',
+    ...Object.entries(OUTCOME_MEANINGS).map(([o, text]) => `   ${o.padEnd(width)}  ${text}`),
+  ];
+  if (reasons.length > 0) {
+    lines.push('', 'What the reasons above mean');
+    for (const reason of reasons) {
+      const text = REASON_MEANINGS[reason]!.replaceAll('<tagKey>', tagKey);
+      lines.push(`   ${reason.padEnd(reasonWidth)}  ${text}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The explained reasons that occur in the runs, in the order of {@link REASON_MEANINGS}. */
+function reasonsSeen(runs: readonly DemoRun[]): string[] {
+  const seen = new Set(runs.flatMap((run) => run.outcomes.map((o) => o.reason.split(/[ :(]/, 1)[0] ?? '')));
+  const fellBack = runs.some((run) => run.outcomes.some((o) => o.reason.startsWith('fallback:KeepCharging')));
+  return Object.keys(REASON_MEANINGS).filter((reason) =>
+    reason === 'fallback:KeepCharging' ? fellBack : seen.has(reason),
+  );
+}

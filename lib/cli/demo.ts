@@ -1,0 +1,101 @@
+/**
+ * `lights-out demo`: the first run of a newcomer (`npm start`). Starts the local ECS emulator in-process with a
+ * demo fleet, fires every schedule of the configuration once against it through the same `runOnce` as every
+ * other entry point, and prints each schedule's outcome table and a summary.
+ *
+ * The clients get the emulator's URL and key pair explicitly and an empty environment, so nothing is read from
+ * VOLC_*: whatever the environment holds, no real account can be touched.
+ */
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/index.js';
+import { loadFleet, startEmulator } from '../emulator/index.js';
+import { createLogger } from '../logger.js';
+import { createClientPool, runOnce, systemClock } from '../run/index.js';
+import { nextFires } from '../schedule/index.js';
+import { Outcome } from '../stop/types.js';
+import { closingText, type DemoRun, introText, scheduleHeading } from './demo-text.js';
+import { type Command, ExitCode, parseCommandArgs } from './io.js';
+import { formatOutcomeTable, formatRunSummary } from './report.js';
+
+/** The fleet the demo serves when `--fleet` is not given. */
+export const DEFAULT_DEMO_FLEET = 'schedules/demo-fleet.yaml';
+
+/** The exit code of the demo's runs: the guard's refusal first, then any failed instance. */
+function exitCodeOf(runs: readonly DemoRun[]): number {
+  if (runs.some((run) => run.summary.guardRefused)) return ExitCode.GuardRefused;
+  if (runs.some((run) => run.summary.outcomes[Outcome.Failed] > 0)) return ExitCode.Failed;
+  return ExitCode.Ok;
+}
+
+/** The `demo` command. */
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'Fire every schedule once against the local emulator and a demo fleet (no account needed)',
+  usage: [
+    'Usage: lights-out demo [-c FILE] [--fleet FILE] [--json]',
+    '',
+    'Starts the local ECS emulator in-process with the demo fleet, fires each schedule of the configuration',
+    'once, at its next fire time, and prints per schedule a table of what happened to every tagged instance,',
+    'then a summary. Every call goes to the emulator on 127.0.0.1, signed with its demo key pair; VOLC_*',
+    'variables and LIGHTS_OUT_CONFIG are ignored, so no real account is ever touched.',
+    '',
+    'Options:',
+    `  -c, --config FILE  the configuration file (default: ${DEFAULT_CONFIG_PATH})`,
+    `  --fleet FILE       the emulator's fleet, YAML or JSON (default: ${DEFAULT_DEMO_FLEET})`,
+    '  --json             print the log lines (instance.outcome, run.summary, ...) instead of the tables',
+    '',
+    'Exit codes: 0 the demo ran, 1 an instance failed, 2 bad usage or an invalid file, 3 the guard refused.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, {
+      config: { type: 'string', short: 'c' },
+      fleet: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const json = values.json === true;
+    const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH);
+    const fleetFile = values.fleet ?? DEFAULT_DEMO_FLEET;
+    const fleet = await loadFleet(fleetFile);
+    const emulator = await startEmulator({ host: '127.0.0.1', port: 0, fleet, faults: { transitionMs: 0 } });
+    const pool = createClientPool(config, {
+      env: {},
+      credentials: emulator.credentials,
+      endpoint: new URL(emulator.url),
+    });
+    // The log lines are the machine-readable record; people get the tables, so without --json they are dropped.
+    const logger = createLogger({
+      destination: { write: (line: string) => void (json ? io.stdout.write(line) : undefined) },
+      secrets: [emulator.credentials.secretKey],
+    });
+    const text = (chunk: string) => void (json ? undefined : io.stdout.write(chunk));
+    try {
+      const regions = [...new Set(fleet.instances.map((i) => i.Region))].sort();
+      text(introText(config, { file: fleetFile, instances: fleet.instances.length, regions }, emulator.url));
+      const runs: DemoRun[] = [];
+      const now = io.now();
+      for (const schedule of config.schedules) {
+        const [fire] = nextFires(schedule, now, 1);
+        if (fire === undefined) {
+          text(`\n== ${schedule.name}: no fire in the next 50 years; not run\n`);
+          continue;
+        }
+        const result = await runOnce(
+          config,
+          { schedule: schedule.name, at: fire.fireTime },
+          { ...pool, ...systemClock, logger },
+        );
+        runs.push({ schedule: schedule.name, outcomes: result.outcomes, summary: result.summary });
+        text(`\n${scheduleHeading(schedule, config, fire)}`);
+        text(formatOutcomeTable(result.outcomes));
+        text(`\n${formatRunSummary(result.summary, result.plan, config)}`);
+      }
+      const live = emulator.instances();
+      const stopsAccepted = live.reduce((sum, i) => sum + i.stopAccepted, 0);
+      const stoppedTwice = live.filter((i) => i.stopAccepted > 1).length;
+      text(`\n${closingText(runs, { stopsAccepted, stoppedTwice }, config.tagKey)}`);
+      return exitCodeOf(runs);
+    } finally {
+      await pool.close();
+      await emulator.close();
+    }
+  },
+};
