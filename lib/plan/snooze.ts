@@ -2,7 +2,7 @@
  * The per-instance snooze tag `<tagKey>:skip-until`: an ISO date (through the end of that local day in the
  * schedule's time zone) or an ISO date-time with `Z` or an offset (until that instant).
  */
-import { startOfLocalDayMs, utcMs } from './zone.js';
+import { startOfLocalDayMs, wallToLocalMs } from '../schedule/timezone.js';
 
 /** What a `skip-until` value means at `now`. */
 export type SkipUntil =
@@ -50,7 +50,7 @@ function parseDate(value: string, timeZone: string): number | null {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (!isCalendarDate(year, month, day)) return null;
   // The next calendar day, with month and year roll-over done by the Date arithmetic.
-  const next = new Date(utcMs(year, month, day + 1));
+  const next = new Date(wallToLocalMs({ year, month, day, hour: 0, minute: 0 }) + 86_400_000);
   return startOfLocalDayMs(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timeZone);
 }
 
@@ -75,11 +75,11 @@ function parseDateTime(value: string): number | null {
   }
   // Round a sub-millisecond fraction up, so `now < until` stays exact for whole-millisecond clocks.
   const fractionMs = Math.ceil(Number((match[7] ?? '').padEnd(9, '0')) / 1e6);
-  return utcMs(year, month, day, hour, minute, second) + fractionMs - offsetMin * 60_000;
+  return wallToLocalMs({ year, month, day, hour, minute }) + second * 1000 + fractionMs - offsetMin * 60_000;
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  const date = new Date(utcMs(year, month, day));
+  const date = new Date(wallToLocalMs({ year, month, day, hour: 0, minute: 0 }));
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

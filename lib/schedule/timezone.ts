@@ -210,3 +210,14 @@ function exactLocalMs(instantMs: number, timeZone: string): number {
   date.setUTCFullYear(fields.year ?? 2000);
   return date.getTime() + (instantMs - Math.floor(instantMs / 1000) * 1000);
 }
+
+/**
+ * The first instant of the local calendar day `year-month-day` in `timeZone`: midnight's first occurrence, or
+ * the end of the gap when the clock skips midnight (as America/Santiago's daylight-saving jump does).
+ *
+ * @example
+ * startOfLocalDayMs(2026, 3, 9, 'Asia/Shanghai'); // Date.parse('2026-03-08T16:00:00Z')
+ */
+export function startOfLocalDayMs(year: number, month: number, day: number, timeZone: string): number {
+  return resolveLocalMs(wallToLocalMs({ year, month, day, hour: 0, minute: 0 }), timeZone).instantMs;
+}

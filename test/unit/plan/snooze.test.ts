@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSkipUntil } from '../../../lib/plan/snooze.js';
-import { startOfLocalDayMs } from '../../../lib/plan/zone.js';
+import { startOfLocalDayMs } from '../../../lib/schedule/timezone.js';
 
 const at = (iso: string) => new Date(iso);
 
