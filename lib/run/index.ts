@@ -1,8 +1,11 @@
 /**
- * lib/run: one run end to end (fires → listing → plan → stops → summary), the handler's event parsing, and
- * the clients a run needs. Every entry point (handler, CLI, daemon, demo) goes through here.
+ * lib/run: one run end to end (fires → listing → plan → stops → summary), the handler's event parsing, the
+ * clients a run needs, and the stop handler itself (createStopHandler). Every entry point (handler, CLI, daemon,
+ * demo) goes through here.
  */
 export { type ClientPool, type ClientPoolOptions, createClientPool, systemClock } from './clients.js';
+export { type Daemon, type DaemonDeps, type RunSchedule, startDaemon } from './daemon.js';
+export { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
 export {
   EventSource,
   type FaasTimerEvent,
@@ -12,6 +15,18 @@ export {
   type StopEvent,
 } from './event.js';
 export { type FireRequest, firesFor } from './fires.js';
+export {
+  createStopHandler,
+  DEADLINE_MARGIN_ENV,
+  DEFAULT_DEADLINE_MARGIN_MS,
+  deadlineMarginFromEnv,
+  loadOnce,
+  MAX_DEADLINE_MARGIN_MS,
+  RunFailedError,
+  type StopContext,
+  type StopHandler,
+  type StopHandlerDeps,
+} from './handler.js';
 export { type ListDeps, listTaggedInstances } from './list.js';
 export {
   DEFAULT_RUN_DEADLINE_MS,
@@ -21,3 +36,14 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
+export {
+  type CronScheduleFn,
+  type CronSchedulerDeps,
+  type CronTask,
+  createCronScheduler,
+  MISSED_EXECUTION_TOLERANCE_MS,
+  type OnTick,
+  type ScheduledJob,
+  type Scheduler,
+  type SetTimer,
+} from './scheduler.js';

@@ -1,0 +1,166 @@
+/**
+ * The stop function's logic, apart from the cloud wiring: one invocation turns an event into one run. The
+ * entry point (functions/stop.ts) builds the logger, the configuration promise and the client pool once per
+ * container and hands them here, so tests drive the same code against the emulator with a captured logger.
+ */
+import type { Context } from 'aws-lambda';
+import type { Config } from '../config/types.js';
+import { LightsOutError, UsageError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { tickWindow } from '../schedule/index.js';
+import type { RunSummary } from '../stop/types.js';
+import type { ClientPool } from './clients.js';
+import { parseStopEvent, type RunRequest, type StopEvent } from './event.js';
+import { runOnce } from './run.js';
+
+/** The environment variable that overrides {@link DEFAULT_DEADLINE_MARGIN_MS}. */
+export const DEADLINE_MARGIN_ENV = 'LIGHTS_OUT_DEADLINE_MARGIN_MS';
+
+/**
+ * Time kept back from the invocation's remaining time: enough to log every outcome and the summary and to
+ * return before the platform kills the invocation, which would lose those lines.
+ */
+export const DEFAULT_DEADLINE_MARGIN_MS = 10_000;
+
+/** The largest margin accepted: the longest a Lambda invocation can last (15 minutes). */
+export const MAX_DEADLINE_MARGIN_MS = 15 * 60_000;
+
+/**
+ * The invocation failed because at least one instance did. Thrown after every outcome and the summary were
+ * logged, so that the platform's error metrics and retries see it; a retry is safe because it sends the same
+ * ClientTokens.
+ */
+export class RunFailedError extends LightsOutError {
+  /** The run's summary, as logged. */
+  readonly summary: RunSummary;
+
+  constructor(summary: RunSummary) {
+    const total = Object.values(summary.outcomes).reduce((sum, n) => sum + n, 0);
+    const guard = summary.guardRefused ? ' (the guard refused the run)' : '';
+    super(
+      'RunFailed',
+      `${summary.outcomes.failed} of ${total} instance(s) failed${guard}; see the instance.outcome log lines`,
+    );
+    this.name = 'RunFailedError';
+    this.summary = summary;
+  }
+}
+
+/**
+ * Reads the deadline margin from `LIGHTS_OUT_DEADLINE_MARGIN_MS`.
+ *
+ * @throws UsageError naming the variable when it is not a whole number of milliseconds in 0..900000.
+ * @example
+ * deadlineMarginFromEnv({ LIGHTS_OUT_DEADLINE_MARGIN_MS: '5000' }); // 5000
+ */
+export function deadlineMarginFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = env[DEADLINE_MARGIN_ENV];
+  if (value === undefined || value.trim() === '') return DEFAULT_DEADLINE_MARGIN_MS;
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms > MAX_DEADLINE_MARGIN_MS) {
+    throw new UsageError(
+      `${DEADLINE_MARGIN_ENV} must be a whole number of milliseconds from 0 to ${MAX_DEADLINE_MARGIN_MS}, ` +
+        `got ${JSON.stringify(value)}`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * Loads something once and keeps the promise, so every invocation of a container gets the same value or the
+ * same error. Loading starts at once (during the container's init, which is not billed against a run).
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  const promise = load();
+  // Nobody awaits it until the first invocation; without this, a failure would crash the process first.
+  promise.catch(() => {});
+  return () => promise;
+}
+
+/** What the stop handler is built from; each is made once per container. */
+export interface StopHandlerDeps {
+  /** The configuration; a rejection (a ConfigError) fails the invocation before anything is listed. */
+  config(): Promise<Config>;
+  /** Builds the clients; called on the first invocation that gets this far, and kept once built. */
+  clients(config: Config): ClientPool;
+  logger: Logger;
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+  /** Kept back from the remaining time. @default 10000 ({@link DEFAULT_DEADLINE_MARGIN_MS}) */
+  deadlineMarginMs?: number;
+}
+
+/** The part of the invocation context read: veFaaS and manual callers may pass less, or nothing. */
+export type StopContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>>;
+
+/** The handler: resolves with the summary, rejects with RunFailedError (or the error that stopped the run). */
+export type StopHandler = (event: StopEvent, context?: StopContext) => Promise<RunSummary>;
+
+/** The instant the run covers: the tick grid step of `at`, or `at` itself for a named schedule. */
+function tickOf(config: Config, request: RunRequest): string {
+  const tick = request.schedule === undefined ? tickWindow(request.at, config.tickMs).end : request.at;
+  return tick.toISOString();
+}
+
+/** The run's deadline on the `nowMs` clock; none (the run's default) when the context has no remaining time. */
+function deadlineAt(context: StopContext | undefined, startMs: number, marginMs: number): number | undefined {
+  const remainingMs = context?.getRemainingTimeInMillis?.();
+  if (typeof remainingMs !== 'number' || !Number.isFinite(remainingMs)) return undefined;
+  return startMs + remainingMs - marginMs;
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof LightsOutError ? error.code : 'UnexpectedError';
+}
+
+/**
+ * Creates the stop handler. An unreadable event or an invalid configuration rejects before anything is listed;
+ * otherwise the run plans, stops and logs one outcome per instance, and the handler rejects when any failed.
+ *
+ * @example
+ * export const handler: Handler<StopEvent, RunSummary> = createStopHandler({
+ *   config: loadOnce(() => loadConfig(file)), clients: (c) => createClientPool(c, { env }), logger, ...systemClock,
+ * });
+ */
+export function createStopHandler(deps: StopHandlerDeps): StopHandler {
+  const marginMs = deps.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
+  let pool: ClientPool | undefined;
+  return async (event, context) => {
+    const startMs = deps.nowMs();
+    const invocation = context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId };
+    const log = deps.logger.child(invocation);
+    try {
+      const request = parseStopEvent(event, new Date(startMs));
+      const config = await deps.config();
+      log.info(
+        {
+          event: 'invocation.start',
+          source: request.source,
+          tick: tickOf(config, request),
+          ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          dryRun: request.dryRun,
+          force: request.force,
+        },
+        `invocation from ${request.source}`,
+      );
+      pool ??= deps.clients(config);
+      const { summary } = await runOnce(
+        config,
+        {
+          at: request.at,
+          ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          dryRun: request.dryRun,
+          force: request.force,
+          deadlineAtMs: deadlineAt(context, startMs, marginMs),
+        },
+        { ...pool, nowMs: deps.nowMs, sleep: deps.sleep, random: deps.random, logger: log },
+      );
+      if (summary.outcomes.failed > 0) throw new RunFailedError(summary);
+      return summary;
+    } catch (error) {
+      log.error({ event: 'invocation.failed', errorCode: errorCode(error), err: error }, 'invocation failed');
+      throw error;
+    }
+  };
+}
