@@ -4,8 +4,6 @@
  * demo) goes through here.
  */
 export { type ClientPool, type ClientPoolOptions, createClientPool, systemClock } from './clients.js';
-export { type Daemon, type DaemonDeps, type RunSchedule, startDaemon } from './daemon.js';
-export { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
 export {
   EventSource,
   type FaasTimerEvent,
@@ -36,14 +34,3 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
-export {
-  type CronScheduleFn,
-  type CronSchedulerDeps,
-  type CronTask,
-  createCronScheduler,
-  MISSED_EXECUTION_TOLERANCE_MS,
-  type OnTick,
-  type ScheduledJob,
-  type Scheduler,
-  type SetTimer,
-} from './scheduler.js';
