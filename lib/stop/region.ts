@@ -68,10 +68,15 @@ async function sendBatch(
       throw error;
     }
   };
+  // `maxAttempts` bounds the calls about each instance over the whole run (see dropExhausted): a batch of
+  // instances sent again gets only what the most-tried of them has left, at least the one attempt it is for.
+  const used = Math.max(...batch.works.map((w) => w.attempts));
+  const policy = { ...ctx.retry.policy, maxAttempts: Math.max(1, ctx.retry.policy.maxAttempts - used) };
   try {
     // Every attempt sends the same `params`, ClientToken included: that is what makes the retry safe.
     const result = await retrying(() => limited(ctx, send, hasFlowLimitDetail), {
       ...ctx.retry,
+      policy,
       onRetry: ({ error, attempts, delayMs }) =>
         ctx.logger.debug(
           {
