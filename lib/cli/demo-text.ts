@@ -58,10 +58,10 @@ export function introText(
   url: string,
 ): string {
   return [
-    `lights-out demo: the local ECS emulator at ${url} serves ${fleet.instances} instances in ` +
-      `${fleet.regions.join(', ')} (${fleet.file}).`,
-    `Each schedule of ${config.file} fires once, at its next fire time; every call goes to the emulator,`,
-    'signed with its demo key pair. VOLC_* variables are ignored: no real account is touched.',
+    `lights-out demo: ${fleet.instances} instances in ${fleet.regions.join(', ')} from ${fleet.file},`,
+    `served by the local ECS emulator at ${url}.`,
+    `Each schedule of ${config.file} fires once, at its next fire time. Every call goes to the emulator,`,
+    'signed with its demo key pair; VOLC_* variables are ignored, so no real account is touched.',
     '',
   ].join('\n');
 }

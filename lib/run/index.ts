@@ -12,6 +12,8 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
+export { type Daemon, type DaemonDeps, type RunSchedule, startDaemon } from './daemon.js';
+export { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
 export { type FireRequest, firesFor } from './fires.js';
 export {
   createStopHandler,
@@ -34,3 +36,14 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
+export {
+  type CronScheduleFn,
+  type CronSchedulerDeps,
+  type CronTask,
+  createCronScheduler,
+  MISSED_EXECUTION_TOLERANCE_MS,
+  type OnTick,
+  type ScheduledJob,
+  type Scheduler,
+  type SetTimer,
+} from './scheduler.js';
