@@ -4,6 +4,8 @@
  * demo) goes through here.
  */
 export { type ClientPool, type ClientPoolOptions, createClientPool, systemClock } from './clients.js';
+export { type Daemon, type DaemonDeps, type RunSchedule, startDaemon } from './daemon.js';
+export { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
 export {
   EventSource,
   type FaasTimerEvent,
@@ -12,8 +14,6 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type Daemon, type DaemonDeps, type RunSchedule, startDaemon } from './daemon.js';
-export { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
 export { type FireRequest, firesFor } from './fires.js';
 export {
   createStopHandler,
