@@ -68,7 +68,11 @@ export function deadlineMarginFromEnv(env: NodeJS.ProcessEnv): number {
 
 /**
  * Loads something once and keeps the promise, so every invocation of a container gets the same value or the
- * same error. Loading starts at once (during the container's init, which is not billed against a run).
+ * same error. Loading starts at once, during the container's init, before the first invocation waits for it.
+ *
+ * @example
+ * const config = loadOnce(() => loadConfig('schedules/lights-out.yaml'));
+ * await config(); // the same Config (or the same ConfigError) on every call
  */
 export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
   const promise = load();
@@ -159,7 +163,10 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
       if (summary.outcomes.failed > 0) throw new RunFailedError(summary);
       return summary;
     } catch (error) {
-      log.error({ event: 'invocation.failed', errorCode: errorCode(error), err: error }, 'invocation failed');
+      // A failed run's summary is already logged; repeating it inside `err` would only double the line.
+      const detail =
+        error instanceof RunFailedError ? { failed: error.summary.outcomes.failed } : { err: error };
+      log.error({ event: 'invocation.failed', errorCode: errorCode(error), ...detail }, 'invocation failed');
       throw error;
     }
   };

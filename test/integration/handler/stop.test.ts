@@ -308,7 +308,7 @@ describe('the stop handler against the emulator', () => {
     expect(outcomeLines.filter((l) => l.outcome === 'failed')).toEqual([
       expect.objectContaining({ instanceId: lockedId, errorCode: 'OperationDenied.ResourceLocked' }),
     ]);
-    expect(h.lines.at(-1)).toMatchObject({ event: 'invocation.failed', errorCode: 'RunFailed' });
+    expect(h.lines.at(-1)).toMatchObject({ event: 'invocation.failed', errorCode: 'RunFailed', failed: 1 });
     expect(h.lines.at(-2)).toMatchObject({ event: 'run.summary' });
 
     // The platform's retry delivers the same event: the locked instance fails again, nothing is stopped twice.
