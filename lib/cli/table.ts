@@ -12,7 +12,7 @@ export const MAX_CELL_LENGTH = 48;
  */
 export function printable(value: string, maxLength = MAX_CELL_LENGTH): string {
   const escaped = value.replace(
-    /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu,
+    /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu,
     (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`,
   );
   const points = [...escaped];

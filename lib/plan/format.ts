@@ -63,7 +63,7 @@ function guardLine(plan: Plan): string {
 /** A printable, bounded cell: control and bidi characters escaped, then cut to `maxLength` code points. */
 function cell(value: string, maxLength = MAX_CELL_LENGTH): string {
   const escaped = value.replace(
-    /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu,
+    /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu,
     (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`,
   );
   const points = [...escaped];
