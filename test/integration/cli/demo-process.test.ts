@@ -1,15 +1,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
-
-beforeAll(async () => {
-  // `npm start` runs the bundle, so bundle the current sources first (what `npm ci` does through `prepare`).
-  await run(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
-}, 120_000);
 
 describe('node bin/lights-out.js demo (what `npm start` runs)', () => {
   it('prints the outcome tables and the summary and exits 0, whatever credentials the environment holds', async () => {

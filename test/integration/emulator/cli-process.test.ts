@@ -1,18 +1,12 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../../lib/volc/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 let child: ChildProcess | undefined;
-
-beforeAll(async () => {
-  // The command runs the bundle, so bundle the current sources first (what `npm ci` does through `prepare`).
-  await promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
-}, 120_000);
 
 afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
