@@ -119,6 +119,42 @@ function closeOnce(pool: ClientPool): ClientPool {
   };
 }
 
+/** What {@link hookStops} calls around the n-th StopInstances call (1-based, over every region). */
+export interface StopHooks {
+  /** Just before the call: change the emulator's faults for it, say. */
+  before?(n: number): void;
+  /** Just after the request was handed to the client (already sent): close the pool under it, say. */
+  after?(n: number): void;
+}
+
+/**
+ * `pool`, with `hooks` called around every StopInstances call: where a test changes the emulator's faults or
+ * closes the pool in the middle of a run.
+ *
+ * @example
+ * const pool = hookStops(h.openPool(), { after: (n) => n === 3 && void pool.close() });
+ */
+export function hookStops(pool: ClientPool, hooks: StopHooks): ClientPool {
+  let count = 0;
+  return {
+    clientFor(region) {
+      const client = pool.clientFor(region);
+      return {
+        ...client,
+        stopInstances(params) {
+          count += 1;
+          const n = count;
+          hooks.before?.(n);
+          const sent = client.stopInstances(params);
+          hooks.after?.(n);
+          return sent;
+        },
+      };
+    },
+    close: () => pool.close(),
+  };
+}
+
 /**
  * Starts an emulator over `fleet` and returns the harness around it. Call `close()` in `afterEach`.
  *

@@ -1,0 +1,135 @@
+/**
+ * The fault matrix: every fault the emulator can inject, alone and mixed, against one whole run. Whatever
+ * the fault, every instance ends with exactly one outcome, none is accepted twice, no ClientToken is reused
+ * with other parameters, and (the retry budget being large enough) every instance ends `stopped`.
+ * Faults are seeded; assertions are counts and states, never durations.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallRecord, EmulatorFlags, FaultSettings } from '../../lib/emulator/index.js';
+import {
+  expectAllStoppedOnce,
+  expectEveryOutcome,
+  expectNoParameterMismatch,
+  expectNoSecret,
+  expectNothingStoppedTwice,
+  expectOneOutcomePerItem,
+  type Harness,
+  runningFleet,
+  startHarness,
+  TEST_RETRY,
+  testConfig,
+} from '../support/harness.js';
+
+const REGIONS = ['cn-beijing', 'cn-shanghai'];
+
+/** One row: the faults, what the fleet carries, and the evidence in the call log that the fault struck. */
+interface FaultCase {
+  name: string;
+  faults: FaultSettings;
+  flags?: EmulatorFlags;
+  /** Client-side rate, when the case is about the emulator's quota. @default 1000 */
+  qps?: number;
+  /** Per-request deadline of the client. @default 5000 */
+  timeoutMs?: number;
+  /** Instances in the fleet (fewer where each fault costs real time). @default 300 */
+  count?: number;
+  struck(call: CallRecord): boolean;
+}
+
+const perInstance = (code: string) => (c: CallRecord) =>
+  c.results?.some((r) => r.errorCode === code) === true;
+const byFault = (fault: string) => (c: CallRecord) => c.fault === fault;
+
+const CASES: FaultCase[] = [
+  {
+    name: '429 from the qps quota',
+    faults: { qps: { StopInstances: 1 } },
+    qps: 50,
+    struck: (c) => c.errorCode === 'FlowLimitExceeded' && c.httpStatus === 429,
+  },
+  { name: '429 at a share', faults: { flowLimitPerRequest: 0.3 }, struck: byFault('flowLimitPerRequest') },
+  {
+    name: '412 on the first attempt of every token',
+    faults: { idempotentProcessingFirstAttempt: true },
+    struck: (c) => c.errorCode === 'IdempotentProcessing',
+  },
+  { name: '500', faults: { internalError: 0.3 }, struck: byFault('internalError') },
+  { name: '503', faults: { unavailable: 0.3 }, struck: byFault('unavailable') },
+  { name: 'dropped connections', faults: { dropConnection: 0.3 }, struck: byFault('dropConnection') },
+  { name: 'non-JSON bodies', faults: { nonJson: 0.3 }, struck: byFault('nonJson') },
+  {
+    name: 'latency above the request timeout',
+    faults: { latencyMs: { min: 0, max: 400 } },
+    timeoutMs: 150,
+    count: 60,
+    // The client gave up on these; the emulator answered them anyway, after the client had left.
+    struck: (c) => c.action === 'StopInstances' && c.replayed === true,
+  },
+  { name: 'lost responses', faults: { lostResponse: 0.3 }, struck: byFault('lostResponse') },
+  {
+    name: 'FlowLimitExceeded per instance',
+    faults: { flowLimitPerInstance: 0.3 },
+    struck: perInstance('FlowLimitExceeded'),
+  },
+  {
+    name: 'ResourceLocked (clears after 3 operations)',
+    faults: {},
+    flags: { locked: 3 },
+    struck: perInstance('OperationDenied.ResourceLocked'),
+  },
+  {
+    name: 'InstanceIsCreatingImage (clears after 2 operations)',
+    faults: {},
+    flags: { creatingImage: 2 },
+    struck: perInstance('OperationDenied.InstanceIsCreatingImage'),
+  },
+  {
+    name: 'everything at once',
+    faults: {
+      qps: { StopInstances: 5 },
+      flowLimitPerRequest: 0.05,
+      idempotentProcessingFirstAttempt: true,
+      internalError: 0.05,
+      unavailable: 0.05,
+      dropConnection: 0.05,
+      nonJson: 0.05,
+      lostResponse: 0.05,
+      flowLimitPerInstance: 0.2,
+      latencyMs: { min: 0, max: 200 },
+    },
+    flags: { locked: 1, creatingImage: 1 },
+    qps: 20,
+    timeoutMs: 150,
+    count: 120,
+    struck: (c) => c.httpStatus !== 200,
+  },
+];
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('fault matrix', () => {
+  it.each(CASES)('$name: one outcome each, all stopped once', async (c) => {
+    const fleet = runningFleet(c.count ?? 300, { regions: REGIONS, ...(c.flags && { emulator: c.flags }) });
+    h = await startHarness({
+      fleet,
+      faults: { seed: 5, ...c.faults },
+      config: testConfig({ regions: REGIONS, ...(c.qps && { qps: c.qps }) }),
+      ...(c.timeoutMs && { timeoutMs: c.timeoutMs }),
+    });
+    const { plan } = await h.run();
+
+    const lines = expectOneOutcomePerItem(plan, h.log.lines);
+    expect(lines.size).toBe(fleet.instances.length);
+    expectEveryOutcome(lines, 'stopped');
+    for (const line of lines.values()) expect(line.attempts).toBeLessThanOrEqual(TEST_RETRY.maxAttempts);
+    expectAllStoppedOnce(h.emulator);
+    expectNothingStoppedTwice(h.emulator);
+    expectNoParameterMismatch(h.emulator);
+    expect(h.emulator.calls().some(c.struck)).toBe(true);
+    expectNoSecret(h.emulator.credentials.secretKey, h.log.raw, h.errors);
+  });
+});

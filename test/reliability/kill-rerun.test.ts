@@ -1,0 +1,110 @@
+/**
+ * A run killed at a seeded-random point, then run again for the same tick: killed by its deadline (the
+ * virtual clock reaches it mid-run), or by its client pool being closed under it right after the k-th
+ * StopInstances call was sent. Whatever the first run finished, the second stops exactly what is still
+ * running, and the emulator's log shows every instance stopped once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../lib/emulator/index.js';
+import type { RunResult } from '../../lib/run/index.js';
+import {
+  expectAllStoppedOnce,
+  expectNoParameterMismatch,
+  expectNoSecret,
+  expectNothingStoppedTwice,
+  expectOneOutcomePerItem,
+  type Harness,
+  hookStops,
+  runningFleet,
+  startHarness,
+  testConfig,
+} from '../support/harness.js';
+
+const REGIONS = ['cn-beijing', 'cn-shanghai'];
+const FAULTS = { flowLimitPerInstance: 0.3, lostResponse: 0.1, internalError: 0.05 };
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** Runs the same tick again and checks that it stops exactly the instances still running, once. */
+async function rerunCompletes(harness: Harness): Promise<void> {
+  const running = harness.emulator
+    .instances()
+    .filter((i) => i.Status === 'RUNNING')
+    .map((i) => i.InstanceId)
+    .sort();
+  const second = await harness.run({ runId: 'second' });
+  const lines = expectOneOutcomePerItem(second.plan, harness.log.lines, 'second');
+  const stops = second.plan.items.filter((i) => i.decision === 'stop').map((i) => i.instanceId);
+  expect(stops.sort()).toEqual(running);
+  for (const id of stops) expect(lines.get(id)?.outcome).toBe('stopped');
+  expectAllStoppedOnce(harness.emulator);
+  expectNothingStoppedTwice(harness.emulator);
+  expectNoParameterMismatch(harness.emulator);
+  expectNoSecret(harness.emulator.credentials.secretKey, harness.log.raw, harness.errors);
+}
+
+/** What the first run reported `stopped` is stopped; its other outcomes are failures with a code. */
+function checkFirstRun(harness: Harness, first: RunResult): void {
+  const lines = expectOneOutcomePerItem(first.plan, harness.log.lines, 'first');
+  for (const line of lines.values()) {
+    if (line.outcome === 'stopped')
+      expect(harness.emulator.instance(String(line.instanceId))?.Status).toBe('STOPPED');
+    else expect(line).toMatchObject({ outcome: 'failed', errorCode: expect.any(String) });
+  }
+}
+
+describe('a run killed at a random point, then run again', () => {
+  it.each([{ seed: 31 }, { seed: 32 }, { seed: 33 }, { seed: 34 }, { seed: 35 }])(
+    'killed by its deadline (seed $seed)',
+    async ({ seed }) => {
+      h = await startHarness({
+        fleet: runningFleet(300, { regions: REGIONS }),
+        faults: { seed, ...FAULTS },
+        // 20 requests per second per region: the run's stop phase spans a few hundred virtual milliseconds.
+        config: testConfig({ regions: REGIONS, qps: 20 }),
+        seed,
+      });
+      const cutAfterMs = Math.floor(mulberry32(seed)() * 300);
+      const first = await h
+        .run({ runId: 'first', deadlineAtMs: h.clock.nowMs() + cutAfterMs })
+        .catch((error: unknown) => error);
+      if (first instanceof Error) {
+        // Killed while listing: nothing was planned or stopped, and the error says why.
+        expect(first).toMatchObject({ code: 'DeadlineExceeded' });
+        expect(h.emulator.instances().every((i) => i.Status === 'RUNNING')).toBe(true);
+      } else {
+        checkFirstRun(h, first as RunResult);
+      }
+      await rerunCompletes(h);
+    },
+  );
+
+  it.each([{ seed: 41 }, { seed: 42 }, { seed: 43 }, { seed: 44 }, { seed: 45 }])(
+    'killed by closing its client pool mid-run (seed $seed)',
+    async ({ seed }) => {
+      h = await startHarness({
+        fleet: runningFleet(300, { regions: REGIONS }),
+        faults: { seed, ...FAULTS },
+        seed,
+      });
+      // Round one alone sends 4 calls (2 per region); later rounds and retries send more.
+      const killAt = 1 + Math.floor(mulberry32(seed)() * 6);
+      let closing: Promise<void> | undefined;
+      const pool = hookStops(h.openPool(), {
+        after: (n) => {
+          if (n === killAt) closing = pool.close();
+        },
+      });
+      const first = await h.run({ runId: 'first', pool });
+      await closing;
+      checkFirstRun(h, first);
+      const failed = first.outcomes.filter((o) => o.outcome === 'failed');
+      for (const o of failed) expect(o.reason).toMatch(/closed/);
+      await rerunCompletes(h);
+    },
+  );
+});

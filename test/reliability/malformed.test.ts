@@ -1,0 +1,144 @@
+/**
+ * Malformed answers: JSON cut in the middle, OperationDetails that leave an instance out, name one that was
+ * not asked for, or come in another order. The run says clearly what was wrong (the client's InvalidResponse,
+ * the executor's MissingOperationDetail), never leaves an instance without an outcome, and never reads one
+ * instance's detail as another's.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  expectAllStoppedOnce,
+  expectEveryOutcome,
+  expectNoParameterMismatch,
+  expectNoSecret,
+  expectNothingStoppedTwice,
+  expectOneOutcomePerItem,
+  type Harness,
+  hookStops,
+  linesOf,
+  runningFleet,
+  startHarness,
+  testConfig,
+} from '../support/harness.js';
+
+const REGIONS = ['cn-beijing', 'cn-shanghai'];
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const start = async (faults: Record<string, unknown>, maxAttempts = 30) => {
+  h = await startHarness({
+    fleet: runningFleet(300, { regions: REGIONS }),
+    faults: { seed: 51, ...faults },
+    config: testConfig({ regions: REGIONS, retry: { baseMs: 1, capMs: 20, maxAttempts } }),
+  });
+  return h;
+};
+
+describe('truncated JSON', () => {
+  it('in a listing page fails the run with InvalidResponse before anything is stopped', async () => {
+    const harness = await start({ truncatedJson: 1 });
+    const error = await harness.run().catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'VolcApiError',
+      code: 'InvalidResponse',
+      action: 'DescribeInstances',
+    });
+    expect((error as Error).message).toMatch(
+      /DescribeInstances in cn-[a-z]+: InvalidResponse: HTTP 200: the body is not JSON/,
+    );
+    const [summary, ...more] = linesOf(harness.log.lines, 'run.summary');
+    expect(more).toEqual([]);
+    expect(summary).toMatchObject({ errorCode: 'InvalidResponse' });
+    expect(harness.emulator.calls().filter((c) => c.action === 'StopInstances')).toEqual([]);
+    expectNoSecret(harness.emulator.credentials.secretKey, harness.log.raw, harness.errors);
+  });
+
+  it('in StopInstances answers fails those batches with InvalidResponse; a rerun finds them stopped', async () => {
+    const harness = await start({});
+    const pool = hookStops(harness.openPool(), {
+      before: (n) => n === 1 && harness.emulator.setFaults({ seed: 52, truncatedJson: 0.5 }),
+    });
+    const first = await harness.run({ runId: 'first', pool });
+    const lines = expectOneOutcomePerItem(first.plan, harness.log.lines, 'first');
+    const failed = [...lines.values()].filter((l) => l.outcome === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const line of failed) {
+      expect(line.errorCode).toBe('InvalidResponse');
+      expect(line.reason).toMatch(
+        /StopInstances in cn-[a-z]+: InvalidResponse: HTTP 200: the body is not JSON/,
+      );
+      // The answer was cut after the stop was done: the instance is stopped, the run could not know it.
+      expect(harness.emulator.instance(String(line.instanceId))?.Status).toBe('STOPPED');
+    }
+    harness.emulator.setFaults({});
+    const second = await harness.run({ runId: 'second' });
+    expectOneOutcomePerItem(second.plan, harness.log.lines, 'second');
+    expectAllStoppedOnce(harness.emulator);
+    expectNothingStoppedTwice(harness.emulator);
+    expectNoParameterMismatch(harness.emulator);
+    expectNoSecret(harness.emulator.credentials.secretKey, harness.log.raw, harness.errors);
+  });
+});
+
+describe('OperationDetails that do not match the request', () => {
+  it('an instance left out of every answer fails with MissingOperationDetail once its budget is spent', async () => {
+    const harness = await start({ omitOperationDetail: 1 }, 5);
+    const { plan } = await harness.run();
+    const lines = expectOneOutcomePerItem(plan, harness.log.lines);
+    const failed = [...lines.values()].filter((l) => l.outcome === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const line of failed) {
+      expect(line).toMatchObject({ errorCode: 'MissingOperationDetail', attempts: 5 });
+      expect(line.reason).toMatch(
+        /gave up after 5 attempts: the StopInstances answer did not mention the instance/,
+      );
+    }
+    // The others were stopped, or sent again and then found stopped by a status look-up.
+    expect([...new Set([...lines.values()].map((l) => l.outcome))].sort()).toEqual([
+      'already-stopped',
+      'failed',
+      'stopped',
+    ]);
+    expectAllStoppedOnce(harness.emulator);
+    expectNoParameterMismatch(harness.emulator);
+  });
+
+  it('an instance left out of some answers is sent again and ends stopped or already-stopped', async () => {
+    const harness = await start({ omitOperationDetail: 0.5, flowLimitPerInstance: 0.2 });
+    const { plan } = await harness.run();
+    const lines = expectOneOutcomePerItem(plan, harness.log.lines);
+    for (const line of lines.values()) expect(['stopped', 'already-stopped']).toContain(line.outcome);
+    expect([...lines.values()].some((l) => l.outcome === 'already-stopped')).toBe(true);
+    expectAllStoppedOnce(harness.emulator);
+    expectNoParameterMismatch(harness.emulator);
+  });
+
+  it('a detail about an instance that was not asked for is ignored, with one warning', async () => {
+    const harness = await start({ extraOperationDetail: 1, flowLimitPerInstance: 0.2 });
+    const { plan } = await harness.run();
+    expectEveryOutcome(expectOneOutcomePerItem(plan, harness.log.lines), 'stopped');
+    const warnings = linesOf(harness.log.lines, 'stop.unexpected-detail');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      level: 'warn',
+      instanceId: expect.stringMatching(/^i-notrequested/),
+    });
+    expectAllStoppedOnce(harness.emulator);
+    expectNoParameterMismatch(harness.emulator);
+  });
+
+  it('details in another order are matched by InstanceId, not by position', async () => {
+    // With per-instance throttling, reading details by position would call throttled instances stopped
+    // (they would stay RUNNING) and send stopped ones again.
+    const harness = await start({ shuffleOperationDetails: 1, flowLimitPerInstance: 0.3 });
+    const { plan } = await harness.run();
+    expectEveryOutcome(expectOneOutcomePerItem(plan, harness.log.lines), 'stopped');
+    expectAllStoppedOnce(harness.emulator);
+    const stops = harness.emulator.calls().filter((c) => c.action === 'StopInstances');
+    expect(stops.every((c) => !c.results?.some((r) => r.errorCode === 'InvalidInstanceStatus'))).toBe(true);
+    expectNoParameterMismatch(harness.emulator);
+  });
+});
