@@ -1,0 +1,198 @@
+/**
+ * `lights-out daemon` in-process against the emulator. Time is never waited for: one test uses the real
+ * node-cron scheduler and only starts and stops; the others hand the command a scheduler whose wake-ups the
+ * test fires.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getTasks } from 'node-cron';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDaemonCommand } from '../../../lib/cli/daemon.js';
+import type { CliIo } from '../../../lib/cli/io.js';
+import { main } from '../../../lib/cli/main.js';
+import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
+import { ConfigError } from '../../../lib/errors.js';
+import type { OnTick, Scheduler } from '../../../lib/run/index.js';
+
+type Line = Record<string, unknown>;
+
+const CONFIG = `
+version: 1
+regions: [cn-beijing]
+timezone: Asia/Shanghai
+schedules:
+  office-hours: { stop: ["0 22 * * 1-5", "0 23 * * 6"] }
+  nightly: { stop: "30 23 * * *" }
+  weekend: { stop: "0 20 * * 5", timezone: Europe/Berlin }
+`;
+
+/** An io whose stdout is parsed as JSON lines (a line that is not JSON fails the test). */
+function daemonIo(env: NodeJS.ProcessEnv, now: Date) {
+  const controller = new AbortController();
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: { write: (chunk: string) => out.push(chunk) },
+    stderr: { write: (chunk: string) => err.push(chunk) },
+    env,
+    isTTY: true, // the daemon logs JSON lines even on a terminal
+    signal: controller.signal,
+    now: () => now,
+  };
+  const lines = (): Line[] =>
+    out
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Line);
+  const events = (event: string) => lines().filter((l) => l.event === event);
+  return { io, abort: () => controller.abort(), out, err, lines, events };
+}
+
+function fakeScheduler() {
+  const crons: { expression: string; timeZone: string; onTick: OnTick }[] = [];
+  const scheduler: Scheduler = {
+    register(expression, timeZone, onTick) {
+      crons.push({ expression, timeZone, onTick });
+      return { stop: () => {} };
+    },
+    at: () => ({ stop: () => {} }),
+  };
+  return { scheduler, crons };
+}
+
+let dir: string;
+let emulator: EmulatorHandle;
+let env: NodeJS.ProcessEnv;
+let configFile: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lights-out-daemon-'));
+  configFile = join(dir, 'lights-out.yaml');
+  await writeFile(configFile, CONFIG);
+  emulator = await startEmulator({
+    fleet: generateFleet({ count: 80, seed: 11, regions: ['cn-beijing'] }),
+    faults: { transitionMs: 0 },
+  });
+  env = {
+    VOLC_ENDPOINT: emulator.url,
+    VOLC_ACCESSKEY: emulator.credentials.accessKeyId,
+    VOLC_SECRETKEY: emulator.credentials.secretKey,
+  };
+});
+
+afterEach(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('lights-out daemon', () => {
+  it('starts with node-cron, logs daemon.started, and exits 0 on the signal with no task left behind', async () => {
+    const tasksBefore = getTasks().size;
+    const d = daemonIo(env, new Date('2026-03-09T00:00:00Z'));
+    const exit = main(['daemon', '-c', configFile], d.io);
+    await expect.poll(() => d.events('daemon.started').length).toBe(1);
+    expect(getTasks().size).toBe(tasksBefore + 4); // one node-cron task per cron expression
+    expect(d.events('daemon.started')[0]).toMatchObject({
+      level: 'info',
+      config: configFile,
+      schedules: [
+        {
+          name: 'office-hours',
+          stop: ['0 22 * * 1-5', '0 23 * * 6'],
+          timezone: 'Asia/Shanghai',
+          nextFire: '2026-03-09T14:00:00.000Z',
+        },
+        { name: 'nightly', stop: ['30 23 * * *'], timezone: 'Asia/Shanghai' },
+        {
+          name: 'weekend',
+          stop: ['0 20 * * 5'],
+          timezone: 'Europe/Berlin',
+          nextFire: '2026-03-13T19:00:00.000Z',
+        },
+      ],
+    });
+    d.abort();
+    expect(await exit).toBe(0);
+    expect(d.lines().map((l) => l.event)).toEqual(['daemon.started', 'daemon.stopping', 'daemon.stopped']);
+    expect(getTasks().size).toBe(tasksBefore);
+    expect(d.err).toEqual([]);
+    expect(d.out.join('')).not.toContain(emulator.credentials.secretKey);
+  });
+
+  it('runs a schedule when it fires, with the scheduled fire time, as the handler does', async () => {
+    const fake = fakeScheduler();
+    const d = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
+    const exit = createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io);
+    await expect.poll(() => d.events('daemon.started').length).toBe(1);
+    expect(fake.crons.map((c) => `${c.expression} ${c.timeZone}`)).toEqual([
+      '0 22 * * 1-5 Asia/Shanghai',
+      '0 23 * * 6 Asia/Shanghai',
+      '30 23 * * * Asia/Shanghai',
+      '0 20 * * 5 Europe/Berlin',
+    ]);
+    fake.crons[2]!.onTick(new Date('2026-03-09T15:30:00Z')); // 23:30 in Shanghai
+    await expect.poll(() => d.events('run.summary').length).toBe(1);
+    const [summary] = d.events('run.summary');
+    expect(summary).toMatchObject({ fires: [{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }] });
+    const outcomes = d.events('instance.outcome');
+    expect(outcomes.length).toBeGreaterThan(0);
+    const counted = Object.values(summary!.outcomes as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(outcomes).toHaveLength(counted);
+    const live = new Map(emulator.instances().map((i) => [i.InstanceId, i]));
+    const stopped = outcomes.filter((o) => o.outcome === 'stopped');
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const outcome of stopped) {
+      expect(outcome).toMatchObject({ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' });
+      expect(live.get(outcome.instanceId as string)?.Status).toBe('STOPPED');
+    }
+    d.abort();
+    expect(await exit).toBe(0);
+    expect(d.lines().at(-1)).toMatchObject({ event: 'daemon.stopped' });
+    expect(d.out.join('')).not.toContain(emulator.credentials.secretKey);
+  });
+
+  it('on the signal, waits for the run in flight before it exits', async () => {
+    const fake = fakeScheduler();
+    const d = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
+    const exit = createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io);
+    await expect.poll(() => d.events('daemon.started').length).toBe(1);
+    fake.crons[2]!.onTick(new Date('2026-03-09T15:30:00Z'));
+    d.abort(); // before the run could have listed anything
+    expect(await exit).toBe(0);
+    const events = d.lines().map((l) => l.event);
+    expect(d.events('daemon.stopping')).toMatchObject([
+      { inFlight: [{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }] },
+    ]);
+    expect(events.indexOf('run.summary')).toBeGreaterThan(events.indexOf('daemon.stopping'));
+    expect(events.at(-1)).toBe('daemon.stopped');
+  });
+
+  it('exits 2 with file:line:column for an invalid configuration, registering nothing', async () => {
+    await writeFile(
+      configFile,
+      'version: 1\nregions: [cn-beijing]\nschedules:\n  nightly: { stop: "61 * * * *" }\n',
+    );
+    const fake = fakeScheduler();
+    const d = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
+    // The command throws the ConfigError before touching the scheduler; main prints it and exits 2.
+    await expect(
+      createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io),
+    ).rejects.toThrow(ConfigError);
+    expect(fake.crons).toEqual([]);
+    expect(d.out).toEqual([]);
+    const viaMain = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
+    expect(await main(['daemon', '-c', configFile], viaMain.io)).toBe(2);
+    expect(viaMain.err.join('')).toMatch(new RegExp(`^${configFile.replace(/[.\\]/g, '\\$&')}:4:\\d+: `));
+  });
+
+  it('exits 2 naming the variables when credentials are missing, registering nothing', async () => {
+    const fake = fakeScheduler();
+    const d = daemonIo({ VOLC_ENDPOINT: emulator.url }, new Date('2026-03-09T15:00:00Z'));
+    expect(await createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io)).toBe(2);
+    expect(fake.crons).toEqual([]);
+    expect(d.out).toEqual([]);
+    expect(d.err.join('')).toContain('VOLC_ACCESSKEY');
+  });
+});
