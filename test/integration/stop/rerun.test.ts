@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../lib/emulator/index.js';
+import type { RunResult } from '../../../lib/run/index.js';
 import {
   expectAllStoppedOnce,
   expectNoParameterMismatch,
@@ -45,7 +46,7 @@ describe('a run cut by its deadline, then run again for the same tick', () => {
         expect(first).toMatchObject({ code: 'DeadlineExceeded' });
         expect(h.emulator.calls().filter((c) => c.action === 'StopInstances')).toEqual([]);
       } else {
-        const lines = expectOneOutcomePerItem(first.plan, h.log.lines, 'first');
+        const lines = expectOneOutcomePerItem((first as RunResult).plan, h.log.lines, 'first');
         const cut = [...lines.values()].filter((l) => l.errorCode === 'DeadlineExceeded');
         expect(cut.length).toBeGreaterThan(0);
         stoppedFirst = [...lines.values()]
