@@ -6,7 +6,7 @@ import type { Config, ScheduleConfig } from '../config/types.js';
 import type { Fire } from '../schedule/index.js';
 import { describeCron, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/types.js';
-import { printable } from './table.js';
+import { printable } from '../table.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 

@@ -6,7 +6,7 @@ import type { Config } from '../config/types.js';
 import type { Plan } from '../plan/types.js';
 import { nextFires, tickWindow } from '../schedule/index.js';
 import type { InstanceOutcome, RunSummary } from '../stop/types.js';
-import { formatTable, printable } from './table.js';
+import { formatTable, printable } from '../table.js';
 
 /** Longest REASON / ERROR cell: the API's messages are long, but a line should stay readable. */
 const MAX_REASON_LENGTH = 120;

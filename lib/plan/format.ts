@@ -1,9 +1,9 @@
 /** The plan as a table for people (the `plan` command). Pure string formatting. */
+import { printable as cell, formatTable } from '../table.js';
 import { summarizePlan } from './summary.js';
 import { Decision, type Plan, type PlanItem } from './types.js';
 
-/** Longest cell, in code points; longer values (a 300-character tag, say) are cut with `…`. */
-export const MAX_CELL_LENGTH = 48;
+export { MAX_CELL_LENGTH } from '../table.js';
 /** Longest REASON cell, which carries the detail too (the malformed tag and its value, say). */
 export const MAX_REASON_LENGTH = 120;
 
@@ -18,15 +18,8 @@ const HEADER = ['INSTANCE', 'NAME', 'REGION', 'SCHEDULE', 'FIRE TIME', 'DECISION
  * process.stdout.write(formatPlanTable(plan));
  */
 export function formatPlanTable(plan: Plan): string {
-  const rows = [HEADER, ...plan.items.map(itemRow)];
-  const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => length(row[column]!))));
-  const lines = rows.map((row) =>
-    row
-      .map((text, column) => text + ' '.repeat(widths[column]! - length(text)))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${[...lines, '', summaryLine(plan), guardLine(plan)].join('\n')}\n`;
+  const table = formatTable(HEADER, plan.items.map(itemRow));
+  return `${table}\n${summaryLine(plan)}\n${guardLine(plan)}\n`;
 }
 
 function itemRow(item: PlanItem): string[] {
@@ -58,18 +51,4 @@ function guardLine(plan: Plan): string {
   const { stops, maxInstancesPerRun, exceeded } = plan.guard;
   if (!exceeded) return `guard: ${stops} of at most ${maxInstancesPerRun} stops per run`;
   return `guard: ${stops} stops exceed maxInstancesPerRun ${maxInstancesPerRun}; the run will be refused unless forced`;
-}
-
-/** A printable, bounded cell: control and bidi characters escaped, then cut to `maxLength` code points. */
-function cell(value: string, maxLength = MAX_CELL_LENGTH): string {
-  const escaped = value.replace(
-    /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/gu,
-    (char) => `\\u{${char.codePointAt(0)!.toString(16)}}`,
-  );
-  const points = [...escaped];
-  return points.length <= maxLength ? escaped : `${points.slice(0, maxLength - 1).join('')}…`;
-}
-
-function length(text: string): number {
-  return [...text].length;
 }
