@@ -5,6 +5,7 @@
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
+import { printable } from '../table.js';
 import { isCredentialKey } from './credentials.js';
 import { closest } from './suggest.js';
 
@@ -42,10 +43,13 @@ export class AliasLimitExceeded extends Error {
 
 const PREVIEW_CHARS = 40;
 
-/** A string quoted for a message, cut at 40 characters, newlines shown as `\n`. */
+/**
+ * A string quoted for a message: cut at 40 characters, newlines shown as `\n`, other control and bidi
+ * characters escaped, so a value cannot forge a `FILE:LINE:COLUMN` line or recolour the terminal.
+ */
 export function quoted(text: string): string {
   const cut = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-  return `'${cut.replace(/\n/g, '\\n')}'`;
+  return `'${printable(cut.replace(/\n/g, '\\n'), Number.POSITIVE_INFINITY)}'`;
 }
 
 /** Describes a node for "expected X, got Y" messages: `string 'yes'`, `number 0`, `a list`, `null`. */

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../lib/config/index.js';
+import { ConfigError } from '../../../lib/errors.js';
+
+describe('values echoed in configuration errors', () => {
+  it('escapes control and bidi characters, so a value cannot forge an error line or recolour the terminal', () => {
+    const text =
+      'version: 1\nregions: [cn-beijing]\ntimezone: "Asia/\\e[2JShang\\u202ehai\\a"\nschedules:\n  a: { stop: "0 22 * * *" }\n';
+    let error: unknown;
+    try {
+      parseConfig(text, 'c.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('c.yaml:3:11: unknown time zone');
+    expect(message).toContain('\\u{1b}[2J');
+    expect(message).toContain('\\u{202e}');
+    expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+  });
+});
