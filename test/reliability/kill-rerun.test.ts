@@ -1,9 +1,11 @@
 /**
  * A run killed at a seeded-random point, then run again for the same tick: killed by its deadline (the
- * virtual clock reaches it mid-run), or by its client pool being closed under it right after the k-th
- * StopInstances call was sent. Whatever the first run finished, the second stops exactly what is still
- * running, and the emulator's log shows every instance stopped once.
+ * virtual clock reaches it mid-run), by its client pool being closed under it right after the k-th
+ * StopInstances call was sent (calls in flight finish), or by its connections being destroyed (calls in flight
+ * are cut, after the emulator may have acted on them). Whatever the first run finished, the second stops
+ * exactly what is still running, and the emulator's log shows every instance stopped once.
  */
+import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../lib/emulator/index.js';
 import type { RunResult } from '../../lib/run/index.js';
@@ -104,6 +106,33 @@ describe('a run killed at a random point, then run again', () => {
       checkFirstRun(h, first);
       const failed = first.outcomes.filter((o) => o.outcome === 'failed');
       for (const o of failed) expect(o.reason).toMatch(/closed/);
+      await rerunCompletes(h);
+    },
+  );
+
+  it.each([{ seed: 51 }, { seed: 52 }, { seed: 53 }])(
+    'killed by destroying its connections with requests in flight (seed $seed)',
+    async ({ seed }) => {
+      h = await startHarness({
+        fleet: runningFleet(300, { regions: REGIONS }),
+        // Real latency keeps requests in flight when the connections go.
+        faults: { seed, ...FAULTS, latencyMs: { min: 1, max: 8 } },
+        seed,
+      });
+      // Round one's four calls are sent at once on new connections; a later call is sent when an earlier one
+      // was answered, so killing then cuts calls the emulator has received.
+      const killAt = 5 + Math.floor(mulberry32(seed)() * 3);
+      const agent = new Agent();
+      let destroying: Promise<void> | undefined;
+      const pool = hookStops(h.openPool({ dispatcher: agent }), {
+        after: (n) => {
+          if (n === killAt) destroying = agent.destroy();
+        },
+      });
+      const first = await h.run({ runId: 'first', pool });
+      await destroying;
+      checkFirstRun(h, first);
+      expect(first.outcomes.some((o) => o.errorCode === 'ConnectionError')).toBe(true);
       await rerunCompletes(h);
     },
   );

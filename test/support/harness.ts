@@ -4,6 +4,9 @@
  * pino logger, and run deps on a virtual clock shared with the emulator (backoff and rate-limit waits cost no
  * real time; the emulator's quota and transitions follow the same clock). Tests assert counts and states only.
  */
+import { basename } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { expect } from 'vitest';
 import { parseConfig } from '../../lib/config/index.js';
 import type { Config } from '../../lib/config/types.js';
 import {
@@ -83,6 +86,14 @@ export interface HarnessOptions {
   seed?: number;
 }
 
+/** Options of {@link Harness.openPool}. */
+export interface PoolOptions {
+  /** @default the harness's timeoutMs */
+  timeoutMs?: number;
+  /** @default a keep-alive Agent owned by the pool */
+  dispatcher?: Dispatcher;
+}
+
 /** What a test runs against. */
 export interface Harness {
   emulator: EmulatorHandle;
@@ -91,8 +102,11 @@ export interface Harness {
   log: CapturedLog;
   /** Every error a run threw, for secret scans. */
   errors: unknown[];
-  /** A new client pool pointed at the emulator; closed by {@link Harness.close} if the test does not. */
-  openPool(options?: { timeoutMs?: number }): ClientPool;
+  /**
+   * A new client pool pointed at the emulator; closed by {@link Harness.close} if the test does not. A
+   * `dispatcher` given here stays the test's to close (or destroy under a run).
+   */
+  openPool(options?: PoolOptions): ClientPool;
   /** Run deps over `pool`, with the log bound to `runId` when given. */
   deps(pool: ClientPool, runId?: string): RunDeps;
   /**
@@ -101,6 +115,12 @@ export interface Harness {
    */
   run(options?: Partial<RunOptions> & { runId?: string; pool?: ClientPool }): Promise<RunResult>;
   close(): Promise<void>;
+}
+
+/** The kept log's name: the running test file's, so a finding of the secret scan points at it. */
+function logName(): string {
+  const path = expect.getState().testPath ?? 'stop-path';
+  return basename(path).replace(/\.test\.ts$/, '');
 }
 
 function regionsOf(fleet: Fleet): string[] {
@@ -175,16 +195,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     options.config ?? testConfig({ regions: regionsOf(options.fleet) }),
     'test.yaml',
   );
-  const log = captureLog();
+  const log = captureLog(logName());
   const pools: ClientPool[] = [];
   const errors: unknown[] = [];
-  const openPool = (poolOptions: { timeoutMs?: number } = {}) => {
+  const openPool = (poolOptions: PoolOptions = {}) => {
     const pool = closeOnce(
       createClientPool(config, {
         env: {},
         credentials: emulator.credentials,
         endpoint: new URL(emulator.url),
         timeoutMs: poolOptions.timeoutMs ?? options.timeoutMs ?? 5000,
+        ...(poolOptions.dispatcher && { dispatcher: poolOptions.dispatcher }),
       }),
     );
     pools.push(pool);

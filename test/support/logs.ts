@@ -5,6 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../lib/logger.js';
+import { keepTestLog } from './test-log.js';
 
 /** One parsed log line. */
 export type LogLine = Record<string, unknown>;
@@ -19,18 +20,20 @@ export interface CapturedLog {
 }
 
 /**
- * A captured logger at `debug`, so retry lines are kept too.
+ * A captured logger at `debug`, so retry lines are kept too. Under `npm test` the lines are also kept as the
+ * log `name` for the suite-wide secret scan (see test-log.ts).
  *
  * @example
- * const log = captureLog();
+ * const log = captureLog('fault-matrix');
  * await runOnce(config, { at }, { ...deps, logger: log.logger });
  * log.lines.filter((l) => l.event === 'instance.outcome');
  */
-export function captureLog(): CapturedLog {
+export function captureLog(name = 'stop-path'): CapturedLog {
   const lines: LogLine[] = [];
   const raw: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
+      keepTestLog(name, String(chunk));
       for (const line of String(chunk).split('\n')) {
         if (line === '') continue;
         raw.push(line);
