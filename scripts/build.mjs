@@ -1,6 +1,6 @@
 // Bundles the CLI and each cloud handler into one ESM file apiece under dist/, with source maps.
 // The bundles need no node_modules at run time, which is what the function package ships.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -30,3 +30,8 @@ if (Object.keys(handlers).length > 0) {
   // and keepNames keeps class names such as ConfigError in logs.
   await build({ ...common, entryPoints: handlers, minify: true, keepNames: true });
 }
+
+// The bundles are ES modules with a .js name. Lambda (and Node without syntax detection) reads a .js file as
+// CommonJS unless the nearest package.json says otherwise, and the function package ships no package.json of
+// the project's: this one travels with the bundle.
+writeFileSync('dist/package.json', `${JSON.stringify({ type: 'module' })}\n`);

@@ -126,9 +126,15 @@ describe('npm run package: the zip', () => {
   it('holds the bundle and the configuration, and no node_modules', () => {
     const names = entries.map((e) => e.name);
     expect(names).toEqual(
-      expect.arrayContaining(['dist/stop.js', 'dist/stop.js.map', 'schedules/lights-out.yaml']),
+      expect.arrayContaining([
+        'dist/stop.js',
+        'dist/stop.js.map',
+        'dist/package.json',
+        'schedules/lights-out.yaml',
+      ]),
     );
-    for (const name of names) expect(name).toMatch(/^(dist\/stop\.js(\.map)?|schedules\/[^/]+\.yaml)$/);
+    for (const name of names)
+      expect(name).toMatch(/^(dist\/stop\.js(\.map)?|dist\/package\.json|schedules\/[^/]+\.yaml)$/);
     expect(names.some((n) => n.includes('node_modules'))).toBe(false);
   });
 
@@ -176,7 +182,9 @@ describe('the packaged handler, unpacked without node_modules', () => {
         );
         process.stdout.write(JSON.stringify({ result, handlerType: typeof handler }) + '\\n');
       }`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    // Without syntax detection, as Lambda's loader: only dist/package.json makes the bundle an ES module.
+    const args = ['--no-experimental-detect-module', '--input-type=module', '-e', script];
+    const { stdout } = await run(process.execPath, args, {
       cwd: unpacked,
       env: {
         PATH: process.env.PATH,
