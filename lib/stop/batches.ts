@@ -76,10 +76,11 @@ function groupKey(work: StopWork): string {
  * Batches `works` for re-batch round `round`: grouped, IDs sorted, then cut into calls of at most 100 IDs.
  * Sorting before cutting makes the batches (and so the tokens) independent of the plan's order.
  *
+ * @param runId the run sending the batches; it goes into re-batch tokens only (see token.ts)
  * @example
  * makeBatches(plan.items.flatMap((item, i) => (item.decision === 'stop' ? [newWork(item, i)] : [])), 0);
  */
-export function makeBatches(works: readonly StopWork[], round: number): StopBatch[] {
+export function makeBatches(works: readonly StopWork[], round: number, runId?: string): StopBatch[] {
   const groups = new Map<string, StopWork[]>();
   for (const work of works) {
     const key = groupKey(work);
@@ -103,6 +104,7 @@ export function makeBatches(works: readonly StopWork[], round: number): StopBatc
         forceStop: forceStop === true,
         instanceIds,
         round,
+        runId,
       });
       batches.push({
         region,

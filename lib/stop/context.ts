@@ -21,6 +21,8 @@ export interface RunState {
   fallbacks: number;
   /** True once the "answer named an instance we did not ask about" warning was logged. */
   warnedUnexpectedDetail: boolean;
+  /** Names this run in re-batch ClientTokens (see token.ts). */
+  runId: string;
 }
 
 /** Everything the executor needs within one region. */

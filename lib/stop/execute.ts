@@ -4,6 +4,7 @@
  * verification. Every plan item ends with exactly one outcome and one `instance.outcome` log line, whatever
  * happens: deadline, API failures, even a bug in a region's code.
  */
+import { randomUUID } from 'node:crypto';
 import type { RetrySettings, VerifySettings } from '../config/types.js';
 import { LightsOutError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -52,6 +53,11 @@ export interface ExecuteOptions {
   concurrencyPerRegion?: number;
   /** Counters to add to, e.g. the ones the listing already used. @default new counters */
   stats?: RunStats;
+  /**
+   * Names this run in re-batch ClientTokens, so that another invocation of the same tick does not replay this
+   * run's re-batches (see token.ts). @default a random UUID
+   */
+  runId?: string;
 }
 
 /** One outcome per plan item (in plan order) and the run's summary (not yet logged). */
@@ -79,6 +85,7 @@ export async function executePlan(
     stats: options.stats ?? createRunStats(),
     fallbacks: 0,
     warnedUnexpectedDetail: false,
+    runId: options.runId ?? randomUUID(),
   };
   const ledger = new OutcomeLedger(plan, deps.logger);
   const stops: StopWork[] = [];

@@ -28,7 +28,7 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
       }
       await ctx.retry.sleep(delayMs);
     }
-    const batches = makeBatches(pending, round);
+    const batches = makeBatches(pending, round, ctx.run.runId);
     // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
     if (round > 0) ctx.run.stats.retries += batches.length;
     const next: StopWork[] = [];

@@ -3,6 +3,14 @@
  * asks, so a retry of the same request (and a second invocation of the same tick) carries the same token and
  * cannot stop anything twice, while a request that asks anything different gets a different token, so the
  * server never sees one token with two parameter sets (IdempotentParameterMismatch).
+ *
+ * A re-batch (round > 0) also names the run that sends it. It exists because an earlier answer said "not
+ * done" (throttled, locked); were its token the same in every invocation of the tick, an invocation after a
+ * run that gave up (or was cut by its deadline) would be answered with that run's stored "not done" for every
+ * round it had already tried, and could never get further. Round 0 stays shared (that is what makes a
+ * repeated delivery harmless), so a re-run's first call may still get an earlier run's answer: one attempt,
+ * after which its re-batches are its own. Two invocations racing on the same instances send different
+ * re-batches, which is still safe: the second finds the instance no longer RUNNING.
  */
 import { createHash } from 'node:crypto';
 import type { StoppedMode } from '../volc/types.js';
@@ -29,6 +37,8 @@ export interface ClientTokenInput {
    * replay its first answer. Round 0 leaves the field out of the canonical form. @default 0
    */
   round?: number;
+  /** The run sending a re-batch (round > 0); ignored in round 0. @default none */
+  runId?: string | undefined;
 }
 
 /**
@@ -49,7 +59,11 @@ export function clientToken(input: ClientTokenInput): string {
     input.forceStop ?? false,
     ids,
   ];
-  if (input.round !== undefined && input.round > 0) fields.push({ round: input.round });
+  if (input.round !== undefined && input.round > 0) {
+    fields.push(
+      input.runId === undefined ? { round: input.round } : { round: input.round, runId: input.runId },
+    );
+  }
   const digest = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
   return (CLIENT_TOKEN_PREFIX + digest).slice(0, CLIENT_TOKEN_MAX_LENGTH);
 }

@@ -13,6 +13,7 @@ import {
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
   type Harness,
+  mergeFleets,
   runningFleet,
   startHarness,
   testConfig,
@@ -77,4 +78,35 @@ describe('a run cut by its deadline, then run again for the same tick', () => {
       expectNoSecret(h.emulator.credentials.secretKey, h.log.raw, h.errors);
     },
   );
+});
+
+describe('a run that gave up on an instance, invoked again for the same tick', () => {
+  it.each([
+    // Alone in every call: the re-run's first call repeats the first run's first call exactly.
+    { name: 'alone', others: 0 },
+    // Among others in the first round, alone in the re-batch rounds.
+    { name: 'among others', others: 50 },
+  ])('stops it once the lock clears, not replaying the first run’s answers ($name)', async ({ others }) => {
+    // Locked for 6 operations; 4 attempts per run: the first run spends 4 of them and gives up.
+    const locked = runningFleet(1, { prefix: 'lk', emulator: { locked: 6 } });
+    h = await startHarness({
+      fleet: others > 0 ? mergeFleets(locked, runningFleet(others)) : locked,
+      config: testConfig({ retry: { baseMs: 1, capMs: 20, maxAttempts: 4 } }),
+    });
+    const id = locked.instances[0]!.InstanceId;
+    const first = await h.run({ runId: 'first' });
+    expect(expectOneOutcomePerItem(first.plan, h.log.lines, 'first').get(id)).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'OperationDenied.ResourceLocked',
+      attempts: 4,
+    });
+    expect(h.emulator.instance(id)?.Emulator.locked).toBe(2);
+
+    const second = await h.run({ runId: 'second' });
+    expect(expectOneOutcomePerItem(second.plan, h.log.lines, 'second').get(id)).toMatchObject({
+      outcome: 'stopped',
+    });
+    expectAllStoppedOnce(h.emulator);
+    expectNoParameterMismatch(h.emulator);
+  });
 });

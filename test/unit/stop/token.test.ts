@@ -39,6 +39,13 @@ describe('clientToken', () => {
     expect(clientToken({ ...base, round: 0 })).toBe(clientToken(base));
   });
 
+  it('names the run in a re-batch only: every invocation of a tick shares round 0, not its re-batches', () => {
+    expect(clientToken({ ...base, runId: 'run-a' })).toBe(clientToken(base));
+    const rebatch = { ...base, round: 2 };
+    expect(clientToken({ ...rebatch, runId: 'run-a' })).toBe(clientToken({ ...rebatch, runId: 'run-a' }));
+    expect(clientToken({ ...rebatch, runId: 'run-a' })).not.toBe(clientToken({ ...rebatch, runId: 'run-b' }));
+  });
+
   it('cannot be confused by separators inside fields', () => {
     const a = clientToken({ ...base, schedule: 'a","b', instanceIds: ['i-1'] });
     const b = clientToken({ ...base, schedule: 'a', instanceIds: ['b', 'i-1'] });
