@@ -95,12 +95,12 @@ const CASES: FaultCase[] = [
       nonJson: 0.05,
       lostResponse: 0.05,
       flowLimitPerInstance: 0.2,
-      latencyMs: { min: 0, max: 200 },
+      latencyMs: { min: 0, max: 180 },
     },
     flags: { locked: 1, creatingImage: 1 },
     qps: 20,
     timeoutMs: 150,
-    count: 120,
+    count: 80,
     struck: (c) => c.httpStatus !== 200,
   },
 ];
@@ -120,7 +120,7 @@ describe('fault matrix', () => {
       config: testConfig({ regions: REGIONS, ...(c.qps && { qps: c.qps }) }),
       ...(c.timeoutMs && { timeoutMs: c.timeoutMs }),
     });
-    const { plan } = await h.run();
+    const { plan, summary } = await h.run();
 
     const lines = expectOneOutcomePerItem(plan, h.log.lines);
     expect(lines.size).toBe(fleet.instances.length);
@@ -130,6 +130,13 @@ describe('fault matrix', () => {
     expectNothingStoppedTwice(h.emulator);
     expectNoParameterMismatch(h.emulator);
     expect(h.emulator.calls().some(c.struck)).toBe(true);
+    // The summary counts every request the emulator saw, retries and failures included.
+    const seen = (action: string) => h!.emulator.calls().filter((call) => call.action === action).length;
+    expect(summary.apiCalls).toEqual({
+      DescribeInstances: seen('DescribeInstances'),
+      StopInstances: seen('StopInstances'),
+      StartInstances: 0,
+    });
     expectNoSecret(h.emulator.credentials.secretKey, h.log.raw, h.errors);
   });
 });
