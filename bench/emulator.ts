@@ -1,0 +1,126 @@
+/**
+ * The emulator as a separate process (`lights-out emulator --fleet FILE --faults FILE`), so that serving the API
+ * does not share an event loop with the code being measured; and its inspection API, to reset the fleet, change
+ * the faults and count the calls it answered.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { CallRecord, FaultSettings } from '../lib/emulator/index.js';
+import type { Credentials } from '../lib/volc/index.js';
+
+/** What the emulator answered, per action, as its call log tells it. */
+export interface ActionCalls {
+  calls: number;
+  /** Answers with HTTP 429 (the quota or an injected share). */
+  throttled: number;
+  /** Other answers that were not 200. */
+  failed: number;
+}
+
+/** A running emulator process. */
+export interface EmulatorProcess {
+  url: string;
+  credentials: Credentials;
+  /** Replaces the fault settings (re-seeds the fault PRNG). */
+  setFaults(faults: FaultSettings): Promise<void>;
+  /** Restores the start fleet, forgets tokens, quota buckets and the call log. */
+  reset(): Promise<void>;
+  /** The call log since the last reset, counted per action. */
+  callsByAction(): Promise<Record<string, ActionCalls>>;
+  /** Stops the process and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startEmulatorProcess}. */
+export interface EmulatorProcessOptions {
+  /** The `lights-out` command script. */
+  bin: string;
+  fleetFile: string;
+  faults: FaultSettings;
+  /** Where the faults file is written. */
+  dir: string;
+  /** How long the emulator may take to load its fleet. @default 120000 */
+  startTimeoutMs?: number;
+}
+
+async function inspect(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(`${url}/_emulator/${path}`, init);
+  const body: unknown = await response.json();
+  if (!response.ok) throw new Error(`emulator ${path}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Reads the one JSON line the emulator prints once it listens, or fails if the process ends first. */
+async function readReadyLine(child: ChildProcess, timeoutMs: number): Promise<Record<string, string>> {
+  const lines = createInterface({ input: child.stdout! });
+  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+  let onExit: (code: number | null) => void = () => {};
+  const exitedEarly = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new Error(`the emulator exited (${code}) before it listened`));
+    child.once('exit', onExit);
+  });
+  try {
+    const [line] = (await Promise.race([once(lines, 'line'), exitedEarly])) as [string];
+    return JSON.parse(line) as Record<string, string>;
+  } finally {
+    clearTimeout(timer);
+    child.off('exit', onExit);
+    lines.close();
+  }
+}
+
+/**
+ * Starts `lights-out emulator` with the fleet and faults files and waits until it listens.
+ *
+ * @example
+ * const emulator = await startEmulatorProcess({ bin: 'bin/lights-out.js', fleetFile, faults: { qps: 20 }, dir });
+ * try { ... } finally { await emulator.stop(); }
+ */
+export async function startEmulatorProcess(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
+  const faultsFile = join(options.dir, 'faults.json');
+  await writeFile(faultsFile, JSON.stringify(options.faults));
+  const child = spawn(
+    process.execPath,
+    [options.bin, 'emulator', '--fleet', options.fleetFile, '--faults', faultsFile],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = once(child, 'exit');
+  const ready = await readReadyLine(child, options.startTimeoutMs ?? 120_000);
+  const url = ready.url!;
+  return {
+    url,
+    credentials: { accessKeyId: ready.accessKeyId!, secretKey: ready.secretKey! },
+    async setFaults(faults) {
+      await inspect(url, 'faults', { method: 'PUT', body: JSON.stringify(faults) });
+    },
+    async reset() {
+      await inspect(url, 'reset', { method: 'POST', body: '' });
+    },
+    async callsByAction() {
+      const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };
+      return countCalls(calls);
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Counts a call log per action. */
+export function countCalls(
+  calls: readonly Pick<CallRecord, 'action' | 'httpStatus'>[],
+): Record<string, ActionCalls> {
+  const byAction: Record<string, ActionCalls> = {};
+  for (const call of calls) {
+    const counts = byAction[call.action] ?? { calls: 0, throttled: 0, failed: 0 };
+    byAction[call.action] = counts;
+    counts.calls += 1;
+    if (call.httpStatus === 429) counts.throttled += 1;
+    else if (call.httpStatus !== 200) counts.failed += 1;
+  }
+  return byAction;
+}

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { lowerBoundMs, median, minimumCalls, optimumCalls, spread } from '../../../bench/bound.js';
+import { countCalls } from '../../../bench/emulator.js';
+import { BENCH_REGIONS, BENCH_SCHEDULE, BENCH_TAG_KEY, benchInstances } from '../../../bench/fleet.js';
+import { renderMarkdown } from '../../../bench/report.js';
+import { benchConfigYaml } from '../../../bench/scenario.js';
+import { parseConfig } from '../../../lib/config/index.js';
+import { parseFleet } from '../../../lib/emulator/index.js';
+
+describe('optimumCalls', () => {
+  it.each([
+    [0, 0],
+    [1, 1],
+    [100, 1],
+    [101, 2],
+    [1_000, 10],
+    [50_000, 500],
+  ])('%i instances take %i calls of each action', (instances, calls) => {
+    expect(optimumCalls(instances)).toBe(calls);
+  });
+});
+
+describe('minimumCalls', () => {
+  it('is the optimum without faults', () => {
+    expect(minimumCalls(1_001)).toEqual({ describe: 11, stop: 11 });
+  });
+
+  it('sends each request 1 / (1 - q) times and each instance 1 / (1 - p) times under faults', () => {
+    const calls = minimumCalls(1_000, { flowLimitPerInstance: 0.5, flowLimitPerRequest: 0.2 });
+    expect(calls.describe).toBeCloseTo(10 / 0.8);
+    expect(calls.stop).toBeCloseTo(10 / 0.5 / 0.8);
+  });
+
+  it('never finishes when every request or instance is refused', () => {
+    expect(minimumCalls(10, { flowLimitPerRequest: 1 }).stop).toBe(Infinity);
+  });
+});
+
+describe('lowerBoundMs', () => {
+  it('adds listing and stopping, calls / rate + latency each', () => {
+    expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 })).toBe(1_060);
+  });
+
+  it('takes the slowest region, since regions have quotas of their own', () => {
+    expect(lowerBoundMs({ instancesPerRegion: [250, 250, 250, 201], qps: 20, latencyMs: 30 })).toBe(360);
+  });
+
+  it('is 0 for an empty fleet', () => {
+    expect(lowerBoundMs({ instancesPerRegion: [0], qps: 20, latencyMs: 30 })).toBe(0);
+  });
+});
+
+describe('spread and median', () => {
+  it('splits evenly, the first regions taking the remainder', () => {
+    expect(spread(10, 4)).toEqual([3, 3, 2, 2]);
+    expect(spread(50_000, 4)).toEqual([12_500, 12_500, 12_500, 12_500]);
+  });
+
+  it.each([
+    [[3, 1, 2], 2],
+    [[4, 1, 3, 2], 2.5],
+    [[], Number.NaN],
+  ])('median of %j is %d', (values, expected) => {
+    expect(median(values)).toEqual(expected);
+  });
+});
+
+describe('the benchmark fleet and configuration', () => {
+  it('is a valid fleet of running, tagged, eligible instances spread over the regions', () => {
+    const fleet = parseFleet(JSON.stringify({ instances: benchInstances(10, 4) }), 'bench.json');
+    expect(fleet.instances).toHaveLength(10);
+    expect(new Set(fleet.instances.map((i) => i.InstanceId)).size).toBe(10);
+    expect(fleet.instances.filter((i) => i.Region === BENCH_REGIONS[0])).toHaveLength(3);
+    for (const instance of fleet.instances) {
+      expect(instance).toMatchObject({
+        Status: 'RUNNING',
+        InstanceChargeType: 'PostPaid',
+        Tags: [{ Key: BENCH_TAG_KEY, Value: BENCH_SCHEDULE }],
+      });
+      expect(instance.InstanceId).toHaveLength(22);
+    }
+  });
+
+  it('refuses a region count the benchmark has no regions for', () => {
+    expect(() => benchInstances(10, 5)).toThrow(RangeError);
+  });
+
+  it('builds a configuration that validates, with the quota as the client rate', () => {
+    const config = parseConfig(
+      benchConfigYaml({ regions: ['cn-beijing', 'cn-shanghai'], qps: 20 }),
+      'b.yaml',
+    );
+    expect(config.rateLimit.qps).toBe(20);
+    expect(config.regions).toEqual(['cn-beijing', 'cn-shanghai']);
+    expect(config.schedules.map((s) => s.name)).toEqual([BENCH_SCHEDULE]);
+    expect(config.retry.maxAttempts).toBe(20);
+  });
+});
+
+describe('countCalls', () => {
+  it('counts calls, 429 answers and other failures per action', () => {
+    expect(
+      countCalls([
+        { action: 'StopInstances', httpStatus: 200 },
+        { action: 'StopInstances', httpStatus: 429 },
+        { action: 'StopInstances', httpStatus: 500 },
+        { action: 'DescribeInstances', httpStatus: 200 },
+      ]),
+    ).toEqual({
+      StopInstances: { calls: 3, throttled: 1, failed: 1 },
+      DescribeInstances: { calls: 1, throttled: 0, failed: 0 },
+    });
+  });
+});
+
+describe('renderMarkdown', () => {
+  const run = (over: Record<string, unknown>) => ({
+    fleet: { instances: 1_000, regions: 1 },
+    approach: 'lights-out' as const,
+    withFaults: false,
+    timeLimitMs: 30_000,
+    optimumCalls: 10,
+    boundMs: 1_060,
+    server: {
+      DescribeInstances: { calls: 10, throttled: 0, failed: 0 },
+      StopInstances: { calls: 10, throttled: 0, failed: 0 },
+    },
+    client: {
+      wallMs: 2_120,
+      apiCalls: {},
+      retries: 0,
+      stopped: 1_000,
+      failed: 0,
+      deadlineFailures: 0,
+      rssBeforeBytes: 2 ** 26,
+      peakRssBytes: 2 ** 27,
+    },
+    timeOverBound: 2,
+    ...over,
+  });
+  const results = {
+    command: 'npm run bench',
+    date: '2026-01-01T00:00:00.000Z',
+    machine: { cpus: 2, cpuModel: 'Test CPU', memoryBytes: 2 ** 30, node: 'v20.20.0', os: 'linux 6' },
+    settings: {
+      qps: 20,
+      latencyMs: 30,
+      faults: { flowLimitPerInstance: 0.3, flowLimitPerRequest: 0.1 },
+      baselineInFlight: 10,
+      timeLimitFactor: 4,
+      minTimeLimitMs: 30_000,
+      maxTimeLimitMs: 90_000,
+      seed: 1,
+    },
+    runs: [
+      run({}),
+      run({
+        approach: 'per-instance',
+        server: {
+          DescribeInstances: { calls: 10, throttled: 0, failed: 0 },
+          StopInstances: { calls: 1_990, throttled: 990, failed: 0 },
+        },
+        client: { ...run({}).client, wallMs: 53_000 },
+      }),
+    ],
+    emulatorStartMs: { '1000x1': 700 },
+    planning: {
+      instances: 100_000,
+      repetitions: 3,
+      items: 95_000,
+      medianMs: 2_000,
+      instancesPerSecond: 50_000,
+    },
+    coldStart: {
+      bundle: '/x/dist/stop.js',
+      bundleBytes: 800 * 1024,
+      gzipBytes: 250 * 1024,
+      repetitions: 5,
+      importMedianMs: 140,
+      processMedianMs: 260,
+      emptyProcessMedianMs: 70,
+    },
+    totalMs: 100_000,
+  };
+
+  it('puts each figure in its row and compares the baseline with lights-out', () => {
+    const markdown = renderMarkdown(results as never);
+    expect(markdown).toContain(
+      '| 1,000 in 1 region | no | 10 (1.00×) | 10 (1.00×) | 10 | 0 | 0 | 1,000 / 1,000 | 2.12 s | 1.06 s | 2.00× |',
+    );
+    expect(markdown).toMatch(
+      /one StopInstances per instance.*\| 2,000 \(10 \+ 1,990\) \| 990 \|.*\| 100\.00× \| 25\.00× \|/,
+    );
+    expect(markdown).toContain('| 100,000 | 95,000 | 2000 ms | 50,000 |');
+    expect(markdown).toContain('| 800 KiB | 250 KiB | 140 ms | 260 ms | 70 ms |');
+    expect(markdown).not.toContain('†');
+  });
+
+  it('marks a run that reached its time limit', () => {
+    const cut = run({ client: { ...run({}).client, stopped: 600, failed: 400, deadlineFailures: 400 } });
+    const markdown = renderMarkdown({ ...results, runs: [cut] } as never);
+    expect(markdown).toContain('| 600 / 1,000 | 2.12 s † | 1.06 s | > 2.00× |');
+    expect(markdown).toContain('† The run reached its time limit');
+  });
+});
