@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`: stop runs against the emulator in a separate process (rate quota and latency, with and
+ * without faults, and the per-instance baseline), planning throughput, peak memory and cold start. Prints a
+ * markdown table and writes it with the JSON of every figure. Progress goes to stderr.
+ *
+ *   npm run bench                        the full run; writes bench/results.md and bench/results.json
+ *   npm run bench -- --quick             1,000-instance fleets only, about a minute; writes to dist-bench/
+ *   npm run bench -- --sizes 1000,10000  these fleet sizes, in 1 and 4 regions; writes to dist-bench/
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measureColdStart } from './cold-start.js';
+import { measurePlanning } from './planning.js';
+import { type BenchResults, renderMarkdown } from './report.js';
+import { runScenarioChild } from './scenario.js';
+import { type FleetPlan, type RunRecord, type RunSettings, runFleet } from './suite.js';
+
+const SETTINGS: RunSettings = {
+  qps: 20,
+  latencyMs: 30,
+  faults: { flowLimitPerInstance: 0.3, flowLimitPerRequest: 0.1 },
+  baselineInFlight: 10,
+  timeLimitFactor: 4,
+  minTimeLimitMs: 30_000,
+  maxTimeLimitMs: 90_000,
+  seed: 1,
+};
+
+/** The full run: the per-instance baseline only where it finishes in about a minute (50 s of quota). */
+const FULL_FLEETS: FleetPlan[] = [
+  { instances: 1_000, regions: 1, baseline: true },
+  { instances: 1_000, regions: 4, baseline: false },
+  { instances: 10_000, regions: 1, baseline: false },
+  { instances: 10_000, regions: 4, baseline: false },
+  { instances: 50_000, regions: 1, baseline: false },
+  { instances: 50_000, regions: 4, baseline: false },
+];
+
+function fleetsFor(sizes: number[]): FleetPlan[] {
+  return sizes.flatMap((instances) => [
+    { instances, regions: 1, baseline: instances === 1_000 },
+    { instances, regions: 4, baseline: false },
+  ]);
+}
+
+function parseSizes(raw: string): number[] {
+  const sizes = raw.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new Error(`--sizes must be whole numbers separated by commas, got '${raw}'`);
+  }
+  return sizes;
+}
+
+const startedAt = performance.now();
+function progress(message: string): void {
+  const seconds = Math.round((performance.now() - startedAt) / 1000);
+  process.stderr.write(
+    `[bench ${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}] ${message}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, sizes: { type: 'string' } },
+  });
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const full = !values.quick && values.sizes === undefined;
+  const fleets = values.quick
+    ? fleetsFor([1_000])
+    : values.sizes
+      ? fleetsFor(parseSizes(values.sizes))
+      : FULL_FLEETS;
+  const dir = await mkdtemp(join(tmpdir(), 'lights-out-bench-'));
+  const context = {
+    bin: join(root, 'bin', 'lights-out.js'),
+    bundle: fileURLToPath(import.meta.url),
+    dir,
+    progress,
+  };
+  const runs: RunRecord[] = [];
+  const emulatorStartMs: Record<string, number> = {};
+  try {
+    for (const fleet of fleets) {
+      const measured = await runFleet(fleet, SETTINGS, context);
+      runs.push(...measured.records);
+      emulatorStartMs[`${fleet.instances}x${fleet.regions}`] = Math.round(measured.emulatorStartMs);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  progress('planning throughput (100,000 instances, in memory)');
+  const planning = measurePlanning(100_000, values.quick ? 3 : 7);
+  progress('cold start of dist/stop.js');
+  const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), values.quick ? 5 : 15);
+  const results: BenchResults = {
+    command: `npm run bench${full ? '' : ` -- ${process.argv.slice(2).join(' ')}`}`,
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryBytes: totalmem(),
+      node: process.version,
+      os: `${platform()} ${release()}`,
+    },
+    settings: SETTINGS,
+    runs,
+    emulatorStartMs,
+    planning,
+    coldStart,
+    totalMs: Math.round(performance.now() - startedAt),
+  };
+  const markdown = renderMarkdown(results);
+  const outDir = full ? join(root, 'bench') : join(root, 'dist-bench');
+  await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(outDir, 'results.md'), markdown);
+  process.stdout.write(markdown);
+  progress(`done; wrote ${join(outDir, 'results.md')} and results.json`);
+}
+
+if (process.argv.includes('--scenario')) {
+  runScenarioChild();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error)?.stack ?? error}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,229 @@
+/** The benchmark's results as data (results.json) and as the markdown tables people read (results.md). */
+import type { ColdStartResult } from './cold-start.js';
+import type { PlanningResult } from './planning.js';
+import { Approach } from './scenario.js';
+import type { RunRecord, RunSettings } from './suite.js';
+
+/** Everything one benchmark run measured: the shape of bench/results.json. */
+export interface BenchResults {
+  command: string;
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; os: string };
+  settings: RunSettings;
+  runs: RunRecord[];
+  /** How long each emulator process took to load its fleet, keyed `<instances>x<regions>`. */
+  emulatorStartMs: Record<string, number>;
+  planning: PlanningResult;
+  coldStart: ColdStartResult;
+  totalMs: number;
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+const times = (ratio: number) => `${ratio.toFixed(2)}×`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const fleetName = (run: RunRecord) =>
+  `${count(run.fleet.instances)} in ${run.fleet.regions} region${run.fleet.regions > 1 ? 's' : ''}`;
+
+function callsOf(run: RunRecord, action: string): number {
+  return run.server[action]?.calls ?? 0;
+}
+
+function throttledOf(run: RunRecord): number {
+  return Object.values(run.server).reduce((sum, action) => sum + action.throttled, 0);
+}
+
+function totalCalls(run: RunRecord): number {
+  return Object.values(run.server).reduce((sum, action) => sum + action.calls, 0);
+}
+
+/** True when the run reached its time limit before every instance had its answer. */
+function cutShort(run: RunRecord): boolean {
+  return run.client.deadlineFailures > 0;
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+function stopRunsTable(runs: RunRecord[]): string {
+  const rows = runs
+    .filter((run) => run.approach === Approach.LightsOut)
+    .map((run) => {
+      const describe = callsOf(run, 'DescribeInstances');
+      const stop = callsOf(run, 'StopInstances');
+      return [
+        fleetName(run),
+        run.withFaults ? 'yes' : 'no',
+        `${count(describe)} (${times(describe / run.optimumCalls)})`,
+        `${count(stop)} (${times(stop / run.optimumCalls)})`,
+        count(run.optimumCalls),
+        count(throttledOf(run)),
+        count(run.client.retries),
+        `${count(run.client.stopped)} / ${count(run.fleet.instances)}`,
+        `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
+        seconds(run.boundMs),
+        `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
+      ];
+    });
+  return table(
+    [
+      'Fleet',
+      'Faults',
+      'DescribeInstances calls (× optimum)',
+      'StopInstances calls (× optimum)',
+      'Optimum per action',
+      '429 answers',
+      'Retries',
+      'Stopped',
+      'Time',
+      'Bound',
+      'Time / bound',
+    ],
+    rows,
+  );
+}
+
+function baselineTable(runs: RunRecord[]): string {
+  const rows: string[][] = [];
+  for (const baseline of runs.filter((run) => run.approach === Approach.PerInstance)) {
+    const same = runs.find(
+      (run) =>
+        run.approach === Approach.LightsOut &&
+        !run.withFaults &&
+        run.fleet.instances === baseline.fleet.instances &&
+        run.fleet.regions === baseline.fleet.regions,
+    );
+    for (const run of same ? [same, baseline] : [baseline]) {
+      const isBaseline = run === baseline;
+      rows.push([
+        fleetName(run),
+        isBaseline ? 'one StopInstances per instance, 10 in flight' : 'lights-out',
+        `${count(totalCalls(run))} (${count(callsOf(run, 'DescribeInstances'))} + ${count(callsOf(run, 'StopInstances'))})`,
+        count(throttledOf(run)),
+        `${count(run.client.stopped)} / ${count(run.fleet.instances)}`,
+        seconds(run.client.wallMs),
+        isBaseline && same ? times(totalCalls(run) / totalCalls(same)) : '1×',
+        isBaseline && same ? times(run.client.wallMs / same.client.wallMs) : '1×',
+      ]);
+    }
+  }
+  return table(
+    [
+      'Fleet',
+      'Approach',
+      'Calls (Describe + Stop)',
+      '429 answers',
+      'Stopped',
+      'Time',
+      'Calls ÷ lights-out',
+      'Time ÷ lights-out',
+    ],
+    rows,
+  );
+}
+
+function memoryTable(runs: RunRecord[]): string {
+  const largest = Math.max(...runs.map((run) => run.fleet.instances));
+  const rows = runs
+    .filter((run) => run.fleet.instances === largest)
+    .map((run) => [
+      fleetName(run),
+      `${run.approach}${run.withFaults ? ', with faults' : ''}`,
+      mib(run.client.rssBeforeBytes),
+      mib(run.client.peakRssBytes),
+    ]);
+  return table(['Fleet', 'Run', 'RSS before the run', 'Peak RSS'], rows);
+}
+
+function timeLimitNote(settings: RunSettings): string {
+  return (
+    `† The run reached its time limit (${settings.timeLimitFactor} × its bound, kept between ` +
+    `${seconds(settings.minTimeLimitMs)} and ${seconds(settings.maxTimeLimitMs)}): what was not stopped by then ` +
+    'failed with DeadlineExceeded, so its time and calls are less than finishing would have taken.'
+  );
+}
+
+/** Renders the results as markdown: a heading, the conditions, then one table per question. */
+export function renderMarkdown(results: BenchResults): string {
+  const { settings, machine, planning, coldStart } = results;
+  const faults = settings.faults;
+  return [
+    '# lights-out benchmark',
+    '',
+    `Command: \`${results.command}\` (${seconds(results.totalMs)} in all), ${results.date}.`,
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${mib(machine.memoryBytes)} memory, Node ${machine.node}, ${machine.os}.`,
+    '',
+    `The emulator runs in its own process with a quota of ${settings.qps} requests/s per region and action ` +
+      `(HTTP 429 FlowLimitExceeded over it) and ${settings.latencyMs} ms added to every request; lights-out runs ` +
+      `with \`rateLimit.qps: ${settings.qps}\` and \`retry: { baseMs: 200, capMs: 5000, maxAttempts: 20 }\`. ` +
+      `Every instance is RUNNING and tagged for the one schedule. "With faults": ${faults.flowLimitPerInstance * 100}% ` +
+      `of instances in each StopInstances answer refused with FlowLimitExceeded, and ${faults.flowLimitPerRequest * 100}% ` +
+      'of requests answered 429 before anything is done. Calls are counted by the emulator.',
+    '',
+    '## Stop runs',
+    '',
+    'Optimum: ceil(n / 100) DescribeInstances pages and as many StopInstances calls per region. Bound: ' +
+      '`calls / rate + latency` for listing plus the same for stopping, in the slowest region; with faults, the ' +
+      'calls are what a perfect client needs on average (1 / (1 − 0.1) sends per request, 1 / (1 − 0.3) sends per ' +
+      'instance). The quota lets its first requests through at once, so small fleets can beat the bound.',
+    '',
+    stopRunsTable(results.runs),
+    '',
+    ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
+    '## Baseline: one call per instance',
+    '',
+    `The same fleet stopped the way per-instance scheduler scripts do it: list, then one StopInstances call per ` +
+      `instance, ${settings.baselineInFlight} in flight, no client-side rate limit, throttled calls retried with the ` +
+      'same backoff. It runs only where it finishes in about a minute: at 20 calls/s a 50,000-instance fleet would ' +
+      'take 2,500 s of quota alone.',
+    '',
+    baselineTable(results.runs),
+    '',
+    '## Planning throughput',
+    '',
+    `buildPlan over ${count(planning.instances)} generated instances in memory (no HTTP), three schedules firing; ` +
+      `median of ${planning.repetitions} runs after a warm-up.`,
+    '',
+    table(
+      ['Instances', 'Plan items', 'Median time', 'Instances per second'],
+      [
+        [
+          count(planning.instances),
+          count(planning.items),
+          `${planning.medianMs.toFixed(0)} ms`,
+          count(planning.instancesPerSecond),
+        ],
+      ],
+    ),
+    '',
+    '## Peak memory',
+    '',
+    'Each run has a process of its own; peak RSS is its `process.resourceUsage().maxRSS` at the end.',
+    '',
+    memoryTable(results.runs),
+    '',
+    '## Cold start',
+    '',
+    `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` imported in a fresh \`node\` process, median of ` +
+      `${coldStart.repetitions}: the import timed inside the process, and the whole process against an empty one.`,
+    '',
+    table(
+      ['Bundle size', 'Gzipped', 'Import', 'Process with import', 'Empty process'],
+      [
+        [
+          `${(coldStart.bundleBytes / 1024).toFixed(0)} KiB`,
+          `${(coldStart.gzipBytes / 1024).toFixed(0)} KiB`,
+          `${coldStart.importMedianMs.toFixed(0)} ms`,
+          `${coldStart.processMedianMs.toFixed(0)} ms`,
+          `${coldStart.emptyProcessMedianMs.toFixed(0)} ms`,
+        ],
+      ],
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,125 @@
+/**
+ * One measured run against the emulator, in a process of its own (see {@link runScenarioChild}), so that its
+ * peak memory is its own and no earlier run's garbage slows it down. Two approaches: lights-out's core
+ * (`runOnce`, exactly what the handler calls) and the per-instance baseline (see baseline.ts).
+ */
+import { pino } from 'pino';
+import { parseConfig } from '../lib/config/index.js';
+import { mulberry32 } from '../lib/emulator/index.js';
+import { createLogger } from '../lib/logger.js';
+import { createClientPool, runOnce } from '../lib/run/index.js';
+import type { Credentials } from '../lib/volc/index.js';
+import { stopOneByOne } from './baseline.js';
+import { BENCH_SCHEDULE, BENCH_TAG_KEY } from './fleet.js';
+
+/** How a fleet is stopped. */
+export const Approach = {
+  LightsOut: 'lights-out',
+  PerInstance: 'per-instance',
+} as const;
+export type Approach = (typeof Approach)[keyof typeof Approach];
+
+/** What one measured run needs. */
+export interface ScenarioSpec {
+  approach: Approach;
+  url: string;
+  credentials: Credentials;
+  regions: string[];
+  /** The emulator's quota, which lights-out's `rateLimit.qps` matches. */
+  qps: number;
+  /** Nothing new is sent after this long; what is left fails with DeadlineExceeded. */
+  timeLimitMs: number;
+  /** Seed of the backoff jitter. */
+  seed: number;
+  /** Stop calls in flight per region, per-instance baseline only. */
+  inFlight: number;
+}
+
+/** What one measured run did, as the client saw it. */
+export interface ScenarioResult {
+  wallMs: number;
+  /** Requests per action the client sent, retries included. */
+  apiCalls: Record<string, number>;
+  retries: number;
+  stopped: number;
+  failed: number;
+  /** Failed because the time limit came first. */
+  deadlineFailures: number;
+  /** Resident set size before the run and at its peak (process.resourceUsage().maxRSS), in bytes. */
+  rssBeforeBytes: number;
+  peakRssBytes: number;
+}
+
+/** The lights-out configuration of a benchmark run: one schedule, generous retries, the guard out of the way. */
+export function benchConfigYaml(spec: Pick<ScenarioSpec, 'regions' | 'qps'>): string {
+  return [
+    'version: 1',
+    `regions: [${spec.regions.join(', ')}]`,
+    `tagKey: ${BENCH_TAG_KEY}`,
+    'timezone: UTC',
+    `rateLimit: { qps: ${spec.qps} }`,
+    'guard: { maxInstancesPerRun: 1000000 }',
+    'retry: { baseMs: 200, capMs: 5000, maxAttempts: 20 }',
+    'schedules:',
+    `  ${BENCH_SCHEDULE}: { stop: "0 22 * * *" }`,
+    '',
+  ].join('\n');
+}
+
+/** The run's fire time: any instant works, since the run names its schedule. */
+const FIRE_AT = new Date('2026-03-09T22:00:00Z');
+
+async function runLightsOut(
+  spec: ScenarioSpec,
+): Promise<Omit<ScenarioResult, 'rssBeforeBytes' | 'peakRssBytes'>> {
+  const config = parseConfig(benchConfigYaml(spec), 'bench.yaml');
+  const pool = createClientPool(config, {
+    env: {},
+    credentials: spec.credentials,
+    endpoint: new URL(spec.url),
+  });
+  // The handler logs synchronously; so does this, to a sink, so that writing the lines is part of the cost.
+  const logger = createLogger({ destination: pino.destination({ dest: '/dev/null', sync: true }) });
+  const random = mulberry32(spec.seed);
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  try {
+    const startedMs = performance.now();
+    const { summary, outcomes } = await runOnce(
+      config,
+      { at: FIRE_AT, schedule: BENCH_SCHEDULE, deadlineAtMs: Date.now() + spec.timeLimitMs },
+      { ...pool, nowMs: Date.now, sleep, random, logger },
+    );
+    return {
+      wallMs: performance.now() - startedMs,
+      apiCalls: summary.apiCalls,
+      retries: summary.retries,
+      stopped: summary.outcomes.stopped,
+      failed: summary.outcomes.failed,
+      deadlineFailures: outcomes.filter((o) => o.errorCode === 'DeadlineExceeded').length,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Runs one scenario in this process. */
+export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
+  const rssBeforeBytes = process.memoryUsage().rss;
+  const result = spec.approach === Approach.LightsOut ? await runLightsOut(spec) : await stopOneByOne(spec);
+  // maxRSS is in kibibytes.
+  return { ...result, rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+}
+
+/**
+ * The child side: receives one spec over IPC, runs it, sends the result back and exits. The parent starts it
+ * with `fork(bundle, ['--scenario'])`.
+ */
+export function runScenarioChild(): void {
+  process.once('message', (spec: ScenarioSpec) => {
+    runScenario(spec).then(
+      (result) => process.send!({ result }, () => process.exit(0)),
+      (error: unknown) =>
+        process.send!({ error: String((error as Error)?.stack ?? error) }, () => process.exit(1)),
+    );
+  });
+}

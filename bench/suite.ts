@@ -1,0 +1,164 @@
+/**
+ * The stop-run part of the benchmark: for each fleet, one emulator process, then lights-out without faults,
+ * lights-out with faults and (for the fleets that ask for it) the per-instance baseline, each in a fresh child
+ * process against a freshly reset emulator.
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import type { FaultSettings } from '../lib/emulator/index.js';
+import { type BoundFaults, lowerBoundMs, optimumCalls, spread } from './bound.js';
+import { type ActionCalls, type EmulatorProcess, startEmulatorProcess } from './emulator.js';
+import { BENCH_REGIONS, writeFleetFile } from './fleet.js';
+import { Approach, type ScenarioResult, type ScenarioSpec } from './scenario.js';
+
+/** The conditions every run shares. */
+export interface RunSettings {
+  /** The emulator's quota per region and action, and lights-out's rateLimit.qps. */
+  qps: number;
+  latencyMs: number;
+  /** The faults of the "with faults" runs. */
+  faults: Required<BoundFaults>;
+  /** Per-instance baseline: stop calls in flight per region. */
+  baselineInFlight: number;
+  /**
+   * A run's time limit is this many times its bound, kept between the two limits below. A run that reaches it
+   * stops sending and reports what it stopped by then; this is what keeps the whole benchmark within minutes
+   * when a run is far slower than its bound.
+   */
+  timeLimitFactor: number;
+  minTimeLimitMs: number;
+  maxTimeLimitMs: number;
+  seed: number;
+}
+
+/** One fleet of the benchmark. */
+export interface FleetPlan {
+  instances: number;
+  regions: number;
+  /** Also run the per-instance baseline on it (fault-free). */
+  baseline: boolean;
+}
+
+/** Everything measured about one run. */
+export interface RunRecord {
+  fleet: { instances: number; regions: number };
+  approach: Approach;
+  withFaults: boolean;
+  timeLimitMs: number;
+  /** The fewest calls of each action without faults: ceil(n / 100) per region, summed. */
+  optimumCalls: number;
+  boundMs: number;
+  /** Calls as the emulator answered them, per action. */
+  server: Record<string, ActionCalls>;
+  client: ScenarioResult;
+  timeOverBound: number;
+}
+
+/** Where the suite finds things and reports progress. */
+export interface SuiteContext {
+  bin: string;
+  /** The bench bundle, which runs one scenario when started with `--scenario`. */
+  bundle: string;
+  dir: string;
+  progress(message: string): void;
+}
+
+/** Runs one scenario in a child process of the bench bundle. */
+async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioResult> {
+  const child = fork(bundle, ['--scenario'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit');
+  child.send(spec);
+  const [reply] = (await once(child, 'message')) as [{ result?: ScenarioResult; error?: string }];
+  await exited;
+  if (reply.error !== undefined || reply.result === undefined)
+    throw new Error(`scenario failed: ${reply.error}`);
+  return reply.result;
+}
+
+function faultSettings(settings: RunSettings, withFaults: boolean): FaultSettings {
+  const base: FaultSettings = { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs };
+  return withFaults ? { ...base, ...settings.faults } : base;
+}
+
+async function measure(
+  emulator: EmulatorProcess,
+  fleet: FleetPlan,
+  run: { approach: Approach; withFaults: boolean },
+  settings: RunSettings,
+  context: SuiteContext,
+): Promise<RunRecord> {
+  const perRegion = spread(fleet.instances, fleet.regions);
+  const boundFaults = run.withFaults ? settings.faults : {};
+  const boundMs = lowerBoundMs({
+    instancesPerRegion: perRegion,
+    qps: settings.qps,
+    latencyMs: settings.latencyMs,
+    faults: boundFaults,
+  });
+  const timeLimitMs = Math.min(
+    settings.maxTimeLimitMs,
+    Math.max(settings.minTimeLimitMs, Math.round(boundMs * settings.timeLimitFactor)),
+  );
+  await emulator.setFaults(faultSettings(settings, run.withFaults));
+  await emulator.reset();
+  const client = await runChild(context.bundle, {
+    approach: run.approach,
+    url: emulator.url,
+    credentials: emulator.credentials,
+    regions: BENCH_REGIONS.slice(0, fleet.regions),
+    qps: settings.qps,
+    timeLimitMs,
+    seed: settings.seed,
+    inFlight: settings.baselineInFlight,
+  });
+  const server = await emulator.callsByAction();
+  const record: RunRecord = {
+    fleet: { instances: fleet.instances, regions: fleet.regions },
+    approach: run.approach,
+    withFaults: run.withFaults,
+    timeLimitMs,
+    optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
+    boundMs,
+    server,
+    client,
+    timeOverBound: client.wallMs / boundMs,
+  };
+  context.progress(
+    `  ${run.approach}${run.withFaults ? ' with faults' : ''}: ${(client.wallMs / 1000).toFixed(1)} s ` +
+      `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.failed} failed, ` +
+      `calls ${JSON.stringify(client.apiCalls)}`,
+  );
+  return record;
+}
+
+/** Runs every scenario of one fleet against one emulator process. */
+export async function runFleet(
+  fleet: FleetPlan,
+  settings: RunSettings,
+  context: SuiteContext,
+): Promise<{ records: RunRecord[]; emulatorStartMs: number }> {
+  const fleetFile = await writeFleetFile(context.dir, fleet.instances, fleet.regions);
+  const startedMs = performance.now();
+  const emulator = await startEmulatorProcess({
+    bin: context.bin,
+    fleetFile,
+    faults: faultSettings(settings, false),
+    dir: context.dir,
+  });
+  const emulatorStartMs = performance.now() - startedMs;
+  context.progress(
+    `fleet of ${fleet.instances} in ${fleet.regions} region(s): emulator ready in ${(emulatorStartMs / 1000).toFixed(1)} s`,
+  );
+  const records: RunRecord[] = [];
+  try {
+    const runs = [
+      { approach: Approach.LightsOut, withFaults: false },
+      { approach: Approach.LightsOut, withFaults: true },
+      ...(fleet.baseline ? [{ approach: Approach.PerInstance, withFaults: false }] : []),
+    ];
+    for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
+  } finally {
+    await emulator.stop();
+  }
+  return { records, emulatorStartMs };
+}
