@@ -30,8 +30,9 @@ const CASES: Array<{ name: string; faults: FaultSettings }> = [
   // A few milliseconds of real latency and processing time make the two invocations overlap on each token.
   { name: 'overlapping requests', faults: { latencyMs: { min: 0, max: 4 }, processingMs: 3 } },
   {
-    name: 'overlapping requests and faults',
+    name: 'overlapping requests and faults, STOPPING for a while',
     faults: {
+      transitionMs: 200,
       latencyMs: { min: 0, max: 4 },
       processingMs: 3,
       flowLimitPerInstance: 0.3,
@@ -65,6 +66,7 @@ describe('two invocations of the same tick at the same time', () => {
     expect(
       harness.emulator.calls().some((call) => call.replayed || call.errorCode === 'IdempotentProcessing'),
     ).toBe(true);
+    await harness.clock.sleep(1000); // lets the last STOPPING instances reach STOPPED
     expectAllStoppedOnce(harness.emulator);
     expectNothingStoppedTwice(harness.emulator);
     expectNoParameterMismatch(harness.emulator);
