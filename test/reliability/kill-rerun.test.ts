@@ -110,7 +110,7 @@ describe('a run killed at a random point, then run again', () => {
     },
   );
 
-  it.each([{ seed: 51 }, { seed: 52 }, { seed: 53 }])(
+  it.each([{ seed: 51 }, { seed: 52 }, { seed: 57 }])(
     'killed by destroying its connections with requests in flight (seed $seed)',
     async ({ seed }) => {
       h = await startHarness({
@@ -120,8 +120,9 @@ describe('a run killed at a random point, then run again', () => {
         seed,
       });
       // Round one's four calls are sent at once on new connections; a later call is sent when an earlier one
-      // was answered, so killing then cuts calls the emulator has received.
-      const killAt = 5 + Math.floor(mulberry32(seed)() * 3);
+      // was answered, so killing then cuts calls the emulator has received. Round two sends at least one call
+      // per region (calls 5 and 6): some of 300 instances are throttled.
+      const killAt = 5 + Math.floor(mulberry32(seed)() * 2);
       const agent = new Agent();
       let destroying: Promise<void> | undefined;
       const pool = hookStops(h.openPool({ dispatcher: agent }), {
