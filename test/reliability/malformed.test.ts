@@ -111,7 +111,6 @@ describe('OperationDetails that do not match the request', () => {
     const { plan } = await harness.run();
     const lines = expectOneOutcomePerItem(plan, harness.log.lines);
     for (const line of lines.values()) expect(['stopped', 'already-stopped']).toContain(line.outcome);
-    expect([...lines.values()].some((l) => l.outcome === 'already-stopped')).toBe(true);
     expectAllStoppedOnce(harness.emulator);
     expectNoParameterMismatch(harness.emulator);
   });
