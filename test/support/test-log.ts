@@ -14,13 +14,14 @@ export const TEST_LOG_DIR_ENV = 'LIGHTS_OUT_TEST_LOG_DIR';
 /**
  * Appends text to `<dir>/<name>.log` when the suite runs under `npm test`.
  *
- * @param name a file name for the log, usually the test file's (characters outside `[\w.-]` become `_`)
+ * @param name a file name for the log, usually the test file's (characters outside `[\w.-]` become `_`); an
+ *   empty name keeps nothing (for output that holds the emulator's fake key pair by contract)
  * @example
  * keepTestLog('bad-tags', io.stdout.text());
  */
 export function keepTestLog(name: string, text: string): void {
   const dir = process.env[TEST_LOG_DIR_ENV];
-  if (dir === undefined || dir === '' || text === '') return;
+  if (dir === undefined || dir === '' || text === '' || name === '') return;
   appendFileSync(join(dir, `${name.replace(/[^\w.-]/g, '_')}.log`), text);
 }
 
