@@ -32,19 +32,25 @@ export function optimumCalls(instances: number): number {
 /**
  * The calls a perfect client makes on average under `faults`: every request has the same chance of a 429, so
  * it takes 1 / (1 - q) sends to get one through; every refused instance must be sent again, so the instances
- * sent add up to n / (1 - p), still 100 to a call. Without faults this is {@link optimumCalls} for both actions.
+ * sent add up to n / (1 - p), `idsPerStopCall` to a call. Without faults and with 100 IDs to a call this is
+ * {@link optimumCalls} for both actions.
+ *
+ * @param idsPerStopCall 100 for lights-out's batches, 1 for the per-instance baseline
  */
-export function minimumCalls(instances: number, faults: BoundFaults = {}): MinimumCalls {
+export function minimumCalls(
+  instances: number,
+  faults: BoundFaults = {},
+  idsPerStopCall = MAX_IDS_PER_CALL,
+): MinimumCalls {
   const perInstance = faults.flowLimitPerInstance ?? 0;
   const perRequest = faults.flowLimitPerRequest ?? 0;
   if (perInstance >= 1 || perRequest >= 1) return { describe: Infinity, stop: Infinity };
   if (perInstance === 0 && perRequest === 0) {
-    const calls = optimumCalls(instances);
-    return { describe: calls, stop: calls };
+    return { describe: optimumCalls(instances), stop: Math.ceil(instances / idsPerStopCall) };
   }
   return {
     describe: optimumCalls(instances) / (1 - perRequest),
-    stop: instances / MAX_IDS_PER_CALL / (1 - perInstance) / (1 - perRequest),
+    stop: instances / idsPerStopCall / (1 - perInstance) / (1 - perRequest),
   };
 }
 
@@ -57,6 +63,8 @@ export interface BoundInput {
   /** Latency added to every request. */
   latencyMs: number;
   faults?: BoundFaults;
+  /** IDs a StopInstances call carries. @default 100 */
+  idsPerStopCall?: number;
 }
 
 /**
@@ -72,7 +80,7 @@ export function lowerBoundMs(input: BoundInput): number {
   let slowestMs = 0;
   for (const instances of input.instancesPerRegion) {
     if (instances === 0) continue;
-    const calls = minimumCalls(instances, input.faults);
+    const calls = minimumCalls(instances, input.faults, input.idsPerStopCall);
     const regionMs =
       (calls.describe / input.qps) * 1000 +
       input.latencyMs +

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   progress('planning throughput (100,000 instances, in memory)');
-  const planning = measurePlanning(100_000, values.quick ? 3 : 7);
+  const planning = measurePlanning(100_000, values.quick ? 3 : 5);
   progress('cold start of dist/stop.js');
   const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), values.quick ? 5 : 15);
   const results: BenchResults = {

@@ -106,7 +106,8 @@ function baselineTable(runs: RunRecord[]): string {
         `${count(totalCalls(run))} (${count(callsOf(run, 'DescribeInstances'))} + ${count(callsOf(run, 'StopInstances'))})`,
         count(throttledOf(run)),
         `${count(run.client.stopped)} / ${count(run.fleet.instances)}`,
-        seconds(run.client.wallMs),
+        `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
+        seconds(run.boundMs),
         isBaseline && same ? times(totalCalls(run) / totalCalls(same)) : '1×',
         isBaseline && same ? times(run.client.wallMs / same.client.wallMs) : '1×',
       ]);
@@ -120,6 +121,7 @@ function baselineTable(runs: RunRecord[]): string {
       '429 answers',
       'Stopped',
       'Time',
+      'Bound',
       'Calls ÷ lights-out',
       'Time ÷ lights-out',
     ],

@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { FaultSettings } from '../lib/emulator/index.js';
+import { MAX_IDS_PER_CALL } from '../lib/stop/index.js';
 import { type BoundFaults, lowerBoundMs, optimumCalls, spread } from './bound.js';
 import { type ActionCalls, type EmulatorProcess, startEmulatorProcess } from './emulator.js';
 import { BENCH_REGIONS, writeFleetFile } from './fleet.js';
@@ -47,6 +48,7 @@ export interface RunRecord {
   timeLimitMs: number;
   /** The fewest calls of each action without faults: ceil(n / 100) per region, summed. */
   optimumCalls: number;
+  /** The bound of this approach: lights-out's 100 IDs to a call, or the baseline's one. */
   boundMs: number;
   /** Calls as the emulator answered them, per action. */
   server: Record<string, ActionCalls>;
@@ -94,6 +96,7 @@ async function measure(
     qps: settings.qps,
     latencyMs: settings.latencyMs,
     faults: boundFaults,
+    idsPerStopCall: run.approach === Approach.PerInstance ? 1 : MAX_IDS_PER_CALL,
   });
   const timeLimitMs = Math.min(
     settings.maxTimeLimitMs,

@@ -45,6 +45,13 @@ describe('lowerBoundMs', () => {
     expect(lowerBoundMs({ instancesPerRegion: [250, 250, 250, 201], qps: 20, latencyMs: 30 })).toBe(360);
   });
 
+  it('counts one call per instance for the per-instance baseline', () => {
+    expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30, idsPerStopCall: 1 })).toBe(
+      // 10 pages and 1,000 stop calls at 20/s, plus one latency each
+      500 + 30 + 50_000 + 30,
+    );
+  });
+
   it('is 0 for an empty fleet', () => {
     expect(lowerBoundMs({ instancesPerRegion: [0], qps: 20, latencyMs: 30 })).toBe(0);
   });
