@@ -47,12 +47,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** An `InvalidResponse` error; retryable only when the status says the server or a gateway is struggling. */
+/**
+ * An `InvalidResponse` error; retryable when the status says the server or a gateway is struggling, or when
+ * the caller says so (a body cut short in transit).
+ */
 export function invalidResponse(
   context: CallContext,
   httpStatus: number,
   detail: string,
   requestId?: string,
+  transient = false,
 ): VolcApiError {
   return new VolcApiError({
     code: ClientErrorCode.InvalidResponse,
@@ -61,7 +65,7 @@ export function invalidResponse(
     requestId,
     action: context.action,
     region: context.region,
-    retryable: httpStatus === 429 || httpStatus >= 500,
+    retryable: transient || httpStatus === 429 || httpStatus >= 500,
   });
 }
 
@@ -85,9 +89,14 @@ function parseJson(body: Uint8Array): unknown {
 export function parseResponse(context: CallContext, httpStatus: number, body: Uint8Array): ApiSuccess {
   const json = parseJson(body);
   const metadata = isRecord(json) ? json.ResponseMetadata : undefined;
+  if (json === undefined) {
+    // A body that does not even parse was cut short or garbled on the way, like a connection reset mid-body:
+    // sending the same request again is safe (reads, and stops under the same ClientToken, which the API
+    // answers from its stored result) and tells whether the call took effect.
+    throw invalidResponse(context, httpStatus, `the body is not JSON: ${excerpt(body)}`, undefined, true);
+  }
   if (!isRecord(json) || !isRecord(metadata)) {
-    const what = json === undefined ? 'the body is not JSON' : 'the JSON body has no ResponseMetadata';
-    throw invalidResponse(context, httpStatus, `${what}: ${excerpt(body)}`);
+    throw invalidResponse(context, httpStatus, `the JSON body has no ResponseMetadata: ${excerpt(body)}`);
   }
   const requestId = typeof metadata.RequestId === 'string' ? metadata.RequestId : undefined;
   const error = metadata.Error;

@@ -114,7 +114,8 @@ describe('API errors', () => {
 
 describe('malformed answers', () => {
   it.each([
-    ['a 200 that is not JSON', 200, 'OK', false],
+    ['a 200 that is not JSON (cut short on the way: retryable)', 200, '{"ResponseMetadata":{"Req', true],
+    ['a 200 that is plain text', 200, 'OK', true],
     ['JSON without ResponseMetadata', 200, '{"Result":{}}', false],
     ['a 503 JSON without Error', 503, JSON.stringify({ ResponseMetadata: { RequestId: 'r' } }), true],
     ['a 429 that is not JSON', 429, 'Too Many Requests', true],
