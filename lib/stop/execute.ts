@@ -15,7 +15,7 @@ import { StopErrorCode } from './codes.js';
 import type { RegionContext, RunState } from './context.js';
 import { OutcomeLedger } from './ledger.js';
 import { RateLimiter } from './rate-limit.js';
-import { failAtDeadline, stopRegion } from './region.js';
+import { failAtDeadline, failWork, stopRegion } from './region.js';
 import { retryPolicy } from './retry.js';
 import { countingEcsApi, createRunStats, type RunStats } from './stats.js';
 import { buildSummary } from './summary.js';
@@ -205,14 +205,7 @@ function failRegion(
       failAtDeadline(ledger, work);
       continue;
     }
-    ledger.settle(work.index, {
-      outcome: Outcome.Failed,
-      reason,
-      stoppedMode: work.stoppedMode ?? null,
-      errorCode,
-      attempts: work.attempts,
-      requestId: work.requestId,
-    });
+    failWork(ledger, work, reason, errorCode);
   }
 }
 

@@ -108,16 +108,7 @@ function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
     { event: 'stop.batch-failed', errorCode, clientToken: batch.clientToken, instances: batch.works.length },
     `StopInstances batch failed: ${reason}`,
   );
-  for (const work of batch.works) {
-    ctx.ledger.settle(work.index, {
-      outcome: Outcome.Failed,
-      reason,
-      stoppedMode: work.stoppedMode ?? null,
-      errorCode,
-      attempts: work.attempts,
-      requestId: work.requestId,
-    });
-  }
+  for (const work of batch.works) failWork(ctx.ledger, work, reason, errorCode);
 }
 
 /** Matches the answer's details to the batch's instances, ignoring details about IDs we did not send. */
@@ -189,11 +180,21 @@ function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
 /** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */
 export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
   const last = work.lastError ? `; last error ${work.lastError.code}: ${work.lastError.message}` : '';
+  failWork(
+    ledger,
+    work,
+    `deadline reached before the instance was stopped${last}`,
+    StopErrorCode.DeadlineExceeded,
+  );
+}
+
+/** Settles one instance as `failed`, with the mode, attempts and request ID its work carried so far. */
+export function failWork(ledger: OutcomeLedger, work: StopWork, reason: string, errorCode: string): void {
   ledger.settle(work.index, {
     outcome: Outcome.Failed,
-    reason: `deadline reached before the instance was stopped${last}`,
+    reason,
     stoppedMode: work.stoppedMode ?? null,
-    errorCode: StopErrorCode.DeadlineExceeded,
+    errorCode,
     attempts: work.attempts,
     requestId: work.requestId,
   });
