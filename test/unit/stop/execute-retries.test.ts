@@ -131,15 +131,26 @@ describe('executePlan: request-level retries', () => {
     expect(times).toHaveLength(11);
   });
 
-  it('also slows down when an answer carries a per-instance FlowLimitExceeded', async () => {
+  it('slows down when most of an answer is refused with a per-instance FlowLimitExceeded', async () => {
     const w = world();
     const all = ids(300);
     w.ecs.add('cn-beijing', all);
-    w.ecs.instanceCodes(all[0]!, 'FlowLimitExceeded');
+    for (const id of all.slice(0, 60)) w.ecs.instanceCodes(id, 'FlowLimitExceeded');
     await w.run(makePlan(all.map((id) => stopItem(id))), { concurrencyPerRegion: 1, rateLimit: { qps: 10 } });
     const times = w.ecs.stopCalls().map((c) => c.atMs);
-    // first call throttled (one instance): the next slot is a 5 qps interval away, not 100 ms
+    // first call: 60 of 100 throttled, so the call rate itself is too high: the next slot is a 5 qps interval away
     expect(times[1]! - times[0]!).toBe(200);
+  });
+
+  it('keeps its rate when only a few instances of an answer are refused (their re-batch backs off instead)', async () => {
+    const w = world();
+    const all = ids(300);
+    w.ecs.add('cn-beijing', all);
+    for (const id of all.slice(0, 30)) w.ecs.instanceCodes(id, 'FlowLimitExceeded');
+    await w.run(makePlan(all.map((id) => stopItem(id))), { concurrencyPerRegion: 1, rateLimit: { qps: 10 } });
+    const times = w.ecs.stopCalls().map((c) => c.atMs);
+    expect(times[1]! - times[0]!).toBe(100);
+    expect(times[2]! - times[1]!).toBe(100);
     expect(w.ecs.stopCalls()).toHaveLength(4);
   });
 });
