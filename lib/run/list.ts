@@ -4,7 +4,15 @@
  */
 import type { Config } from '../config/types.js';
 import { selectionFilters } from '../plan/index.js';
-import { countCall, EcsAction, type RunStats, retrying, retryPolicy } from '../stop/index.js';
+import {
+  countCall,
+  EcsAction,
+  isThrottleError,
+  RateLimiter,
+  type RunStats,
+  retrying,
+  retryPolicy,
+} from '../stop/index.js';
 import type { EcsClient } from '../volc/client.js';
 import type { Instance } from '../volc/types.js';
 
@@ -17,9 +25,10 @@ export interface ListDeps {
 }
 
 /**
- * Every tagged instance of every configured region. Regions are listed concurrently; a region whose listing
- * fails makes the whole listing fail, because a plan built on a partial fleet could leave machines running
- * unnoticed.
+ * Every tagged instance of every configured region. Regions are listed concurrently, each at most at
+ * `rateLimit.qps` pages per second (the API's quotas are per action, so listing gets the same budget as
+ * stopping). A region whose listing fails makes the whole listing fail, because a plan built on a partial
+ * fleet could leave machines running unnoticed.
  */
 export async function listTaggedInstances(
   config: Config,
@@ -31,12 +40,21 @@ export async function listTaggedInstances(
   const perRegion = await Promise.all(
     config.regions.map(async (region) => {
       const found: { region: string; instance: Instance }[] = [];
+      const limiter = new RateLimiter(config.rateLimit, deps);
       const pages = deps.clientFor(region).describeInstances(filters, {
         callPage: (attempt) =>
           retrying(
-            () => {
+            async () => {
+              await limiter.acquire();
               countCall(context.stats, EcsAction.DescribeInstances);
-              return attempt();
+              try {
+                const page = await attempt();
+                limiter.onSuccess();
+                return page;
+              } catch (error) {
+                if (isThrottleError(error)) limiter.onThrottle();
+                throw error;
+              }
             },
             {
               policy,
