@@ -19,6 +19,26 @@ export interface SourceDoc {
 
 /** Parses YAML or JSON text; a syntax error is a ConfigError that points at the spot. */
 export function parseSource(text: string, file: string): SourceDoc {
+  // Large fleets are JSON (the benchmarks' 50,000 instances): JSON.parse is many times faster than building a
+  // YAML document with positions, which is then built only if a problem has to be located.
+  const json = parseJson(text);
+  if (json !== undefined) {
+    let locator: SourceDoc['locate'] | undefined;
+    return { file, value: json.value, locate: (path) => (locator ??= parseYaml(text, file).locate)(path) };
+  }
+  return parseYaml(text, file);
+}
+
+function parseJson(text: string): { value: unknown } | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseYaml(text: string, file: string): SourceDoc {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {

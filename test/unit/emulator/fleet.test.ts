@@ -135,6 +135,17 @@ describe('parseFleet', () => {
     ]);
   });
 
+  it('locates problems in JSON too (JSON is read fast, and positioned only when something is wrong)', () => {
+    const text = JSON.stringify(
+      { instances: [{ InstanceId: 'i-1', Region: 'cn-beijing', Status: 'ASLEEP' }] },
+      null,
+      2,
+    );
+    expect(issuesOf(() => parseFleet(text, 'fleet.json'))).toEqual([
+      expect.stringMatching(/^fleet\.json:6:17: instances\.0\.Status: must be one of CREATING, RUNNING/),
+    ]);
+  });
+
   it('reports a syntax error where it is', () => {
     const [issue] = issuesOf(() => parseFleet('instances:\n  - {InstanceId: i-1\n', 'broken.yaml'));
     expect(issue).toMatch(/^broken\.yaml:3:1: /);
