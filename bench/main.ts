@@ -25,7 +25,7 @@ const SETTINGS: RunSettings = {
   baselineInFlight: 10,
   timeLimitFactor: 4,
   minTimeLimitMs: 30_000,
-  maxTimeLimitMs: 90_000,
+  maxTimeLimitMs: 150_000,
   seed: 1,
 };
 
