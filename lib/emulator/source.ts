@@ -23,8 +23,12 @@ export function parseSource(text: string, file: string): SourceDoc {
   // YAML document with positions, which is then built only if a problem has to be located.
   const json = parseJson(text);
   if (json !== undefined) {
-    let locator: SourceDoc['locate'] | undefined;
-    return { file, value: json.value, locate: (path) => (locator ??= parseYaml(text, file).locate)(path) };
+    let located: SourceDoc | undefined;
+    const locate: SourceDoc['locate'] = (path) => {
+      located ??= parseYaml(text, file);
+      return located.locate(path);
+    };
+    return { file, value: json.value, locate };
   }
   return parseYaml(text, file);
 }
