@@ -54,6 +54,21 @@ function secretsToFind(sentinels) {
   return secrets;
 }
 
+/**
+ * vitest's closing "Tests" line as the plain `tests: N passed, N failed[, N skipped]` that any CI reads.
+ * @param {string} output vitest's stdout
+ * @returns {string | undefined}
+ */
+function plainCounts(output) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing the terminal's colour codes
+  const lines = output.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const line = lines.reverse().find((l) => /^\s*Tests\s/.test(l));
+  if (line === undefined) return undefined;
+  const count = (/** @type {string} */ word) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
+  const skipped = count('skipped') + count('todo');
+  return `tests: ${count('passed')} passed, ${count('failed')} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
+}
+
 /** @param {string} dir @returns {string[]} every file under dir */
 function filesUnder(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -140,4 +155,6 @@ if (findings.length === 0) {
       `(positions are LINE:COLUMN of the output; the log files are kept in ${logDir}):\n${listed.join('\n')}\n`,
   );
 }
+const counts = plainCounts(result.stdout.toString('utf8'));
+if (counts !== undefined) process.stdout.write(`${counts}\n`);
 process.exitCode = result.code !== 0 ? result.code : findings.length > 0 ? 1 : 0;
