@@ -2,21 +2,9 @@
 // The bundles need no node_modules at run time, which is what the function package ships.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from './bundle-options.mjs';
 
-const common = {
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-};
+const common = { ...NODE_BUNDLE, outdir: 'dist' };
 
 const handlers = {};
 for (const name of existsSync('functions') ? readdirSync('functions') : []) {

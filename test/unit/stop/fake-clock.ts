@@ -4,6 +4,8 @@
  * first). Concurrent sleepers therefore overlap as they would in real time, and a test of minutes of backoff
  * runs in milliseconds.
  */
+import { virtualClock } from '../../support/clock.js';
+
 export interface FakeClock {
   nowMs(): number;
   sleep(ms: number): Promise<void>;
@@ -11,36 +13,16 @@ export interface FakeClock {
   readonly sleeps: number[];
 }
 
-/** A clock starting at `startMs`. */
+/** A clock starting at `startMs`: the suite's virtual clock, recording every sleep asked for. */
 export function fakeClock(startMs = Date.UTC(2026, 0, 5, 18, 0, 0)): FakeClock {
-  let now = startMs;
-  let seq = 0;
-  let pumping = false;
-  const timers: { atMs: number; seq: number; resolve: () => void }[] = [];
+  const clock = virtualClock({ startMs });
   const sleeps: number[] = [];
-  const pump = () => {
-    pumping = false;
-    timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
-    const timer = timers.shift();
-    if (timer === undefined) return;
-    now = Math.max(now, timer.atMs);
-    timer.resolve();
-    schedule();
-  };
-  const schedule = () => {
-    if (pumping || timers.length === 0) return;
-    pumping = true;
-    setImmediate(pump);
-  };
   return {
-    nowMs: () => now,
+    nowMs: clock.nowMs,
     sleeps,
     sleep(ms: number) {
       sleeps.push(ms);
-      return new Promise<void>((resolve) => {
-        timers.push({ atMs: now + Math.max(0, ms), seq: seq++, resolve });
-        schedule();
-      });
+      return clock.sleep(ms);
     },
   };
 }
