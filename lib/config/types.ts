@@ -77,7 +77,7 @@ export interface Config {
   timezone: string;
   /** How often the cloud timer fires, in milliseconds (`tick: 5m` in YAML). @default 300000 */
   tickMs: number;
-  /** Client-side request rate per region when stopping. @default { qps: 10 } */
+  /** Client-side request rate per region and action (listing and stopping). @default { qps: 10 } */
   rateLimit: { qps: number };
   defaults: {
     /** @default 'auto' */
