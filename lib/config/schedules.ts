@@ -4,6 +4,7 @@
  */
 import { isScalar, isSeq } from 'yaml';
 import { parseCron } from '../schedule/cron.js';
+import { printable } from '../table.js';
 import {
   boolean,
   calendarDate,
@@ -31,7 +32,9 @@ const cronExpression: Field<string> = (node, r) => {
     parseCron(value);
     return value;
   } catch (error) {
-    r.report(node, `invalid cron expression ${quoted(value)}: ${(error as Error).message}`);
+    // The parser's message may quote the bad part of the expression: escape it like any echoed value.
+    const reason = printable((error as Error).message, Number.POSITIVE_INFINITY);
+    r.report(node, `invalid cron expression ${quoted(value)}: ${reason}`);
     return undefined;
   }
 };

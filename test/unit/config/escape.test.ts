@@ -19,4 +19,16 @@ describe('values echoed in configuration errors', () => {
     expect(message).toContain('\\u{202e}');
     expect(message).not.toMatch(/[\p{Cc}\u202e]/u);
   });
+
+  it('escapes them in cron errors too, where the parser quotes the bad part', () => {
+    const text = 'version: 1\nregions: [cn-beijing]\nschedules:\n  a: { stop: "0 2\\a2 * * *" }\n';
+    expect(() => parseConfig(text, 'c.yaml')).toThrow(ConfigError);
+    try {
+      parseConfig(text, 'c.yaml');
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toContain('c.yaml:4:14: invalid cron expression');
+      expect(message).not.toMatch(/[\p{Cc}]/u);
+    }
+  });
 });
