@@ -53,5 +53,5 @@ export interface Fleet {
 /** The credentials used when a fleet names none. The secret is a fixed fake: it guards nothing. */
 export const DEFAULT_CREDENTIALS: Credentials = Object.freeze({
   accessKeyId: 'AKLTemulator0000000000',
-  secretKey: 'ZW11bGF0b3Itc2VjcmV0LW5vdC1hLXJlYWwta2V5',
+  secretKey: 'emulator-secret-not-a-real-key-0000',
 });
