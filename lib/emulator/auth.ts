@@ -104,5 +104,10 @@ export function authenticate(
       message: 'The X-Security-Token is missing or does not match the access key.',
     });
   }
+  // The reference says the STS token "is then signed too": a client that sends it unsigned may pass a lenient
+  // check but not the cloud's.
+  if (pair.sessionToken !== undefined && !parsed.signedHeaders.includes('x-security-token')) {
+    return refuse({ code: 'SignatureDoesNotMatch', message: 'SignedHeaders must include x-security-token.' });
+  }
   return outcome;
 }

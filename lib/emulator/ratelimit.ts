@@ -8,7 +8,10 @@ interface Bucket {
   atMs: number;
 }
 
-/** Token buckets with burst = rate: a key may send `qps` requests at once, then `qps` per second. */
+/**
+ * Token buckets with burst = rate (at least one): a key may send `qps` requests at once, then `qps` per second.
+ * A quota under 1 request/s still lets one request through every `1 / qps` seconds.
+ */
 export class RateLimiter {
   readonly #now: () => number;
   readonly #buckets = new Map<string, Bucket>();
@@ -21,9 +24,10 @@ export class RateLimiter {
   take(key: string, qps: number): boolean {
     if (!(qps > 0)) return true;
     const nowMs = this.#now();
-    const bucket = this.#buckets.get(key) ?? { tokens: qps, atMs: nowMs };
+    const burst = Math.max(1, qps);
+    const bucket = this.#buckets.get(key) ?? { tokens: burst, atMs: nowMs };
     const elapsedMs = Math.max(0, nowMs - bucket.atMs);
-    bucket.tokens = Math.min(qps, bucket.tokens + (elapsedMs / 1000) * qps);
+    bucket.tokens = Math.min(burst, bucket.tokens + (elapsedMs / 1000) * qps);
     bucket.atMs = nowMs;
     this.#buckets.set(key, bucket);
     if (bucket.tokens < 1) return false;

@@ -70,7 +70,11 @@ export function invalidResponse(
 }
 
 function excerpt(body: Uint8Array): string {
-  const text = Buffer.from(body.subarray(0, BODY_EXCERPT_BYTES)).toString('utf8');
+  // A debugging proxy may echo the request's headers in its error page: never quote a signature from it.
+  const text = Buffer.from(body.subarray(0, BODY_EXCERPT_BYTES))
+    .toString('utf8')
+    .replace(/HMAC-SHA256[^"<\r\n]*/g, 'HMAC-SHA256 [Redacted]')
+    .replace(/Signature=[0-9a-fA-F]+/g, '[Redacted]');
   return JSON.stringify(body.length > BODY_EXCERPT_BYTES ? `${text}…` : text);
 }
 
@@ -90,10 +94,18 @@ export function parseResponse(context: CallContext, httpStatus: number, body: Ui
   const json = parseJson(body);
   const metadata = isRecord(json) ? json.ResponseMetadata : undefined;
   if (json === undefined) {
-    // A body that does not even parse was cut short or garbled on the way, like a connection reset mid-body:
-    // sending the same request again is safe (reads, and stops under the same ClientToken, which the API
-    // answers from its stored result) and tells whether the call took effect.
-    throw invalidResponse(context, httpStatus, `the body is not JSON: ${excerpt(body)}`, undefined, true);
+    // A success whose body does not even parse was cut short or garbled on the way, like a connection reset
+    // mid-body: sending the same request again is safe (reads, and stops under the same ClientToken, which the
+    // API answers from its stored result) and tells whether the call took effect. An HTML 403 or 404 is not
+    // transient and stays unretried.
+    const transient = httpStatus >= 200 && httpStatus <= 299;
+    throw invalidResponse(
+      context,
+      httpStatus,
+      `the body is not JSON: ${excerpt(body)}`,
+      undefined,
+      transient,
+    );
   }
   if (!isRecord(json) || !isRecord(metadata)) {
     throw invalidResponse(context, httpStatus, `the JSON body has no ResponseMetadata: ${excerpt(body)}`);

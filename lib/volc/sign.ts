@@ -4,6 +4,7 @@
  * so both sides compute the canonical request with the same code.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { LightsOutError } from '../errors.js';
 
 /** Credentials of a Volcengine account or STS role. */
 export interface Credentials {
@@ -18,10 +19,21 @@ export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 
 /** RFC 3986 encoding: unreserved characters stay, everything else is `%XX` with upper-case hex. */
 export function encodeRfc3986(value: string): string {
+  if (!isWellFormed(value)) {
+    throw new LightsOutError(
+      'InvalidParameter',
+      `a request parameter is not well-formed Unicode (a lone surrogate): ${JSON.stringify(value)}`,
+    );
+  }
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
+}
+
+/** True when `value` has no lone UTF-16 surrogate (which has no UTF-8 encoding, so no URI encoding). */
+function isWellFormed(value: string): boolean {
+  return !/\p{Surrogate}/u.test(value);
 }
 
 /** The canonical query: pairs encoded, sorted by key then value in byte order, joined by `&`. */

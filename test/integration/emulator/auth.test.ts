@@ -286,6 +286,24 @@ describe('STS credentials', () => {
     const answer = await signedGet(stsEmulator, 'DescribeInstances', [], { credentials });
     expectError(answer, 'InvalidAccessKey', 401, 100009);
   });
+
+  it('answers SignatureDoesNotMatch when the X-Security-Token is sent but not signed', async () => {
+    const query: QueryPairs = [
+      ['Action', 'DescribeInstances'],
+      ['Version', '2020-04-01'],
+    ];
+    const headers = signStyled(
+      stsEmulator,
+      { method: 'GET', query, headers: { 'x-security-token': sts.sessionToken } },
+      ['host', 'x-date'],
+    );
+    expectError(
+      await send(stsEmulator, { query: encodeQuery(query), headers }),
+      'SignatureDoesNotMatch',
+      401,
+      100010,
+    );
+  });
 });
 
 describe('Action and Version', () => {

@@ -112,10 +112,30 @@ describe('API errors', () => {
   });
 });
 
+describe('quoted bodies', () => {
+  it('never quote a signature that a proxy echoed back in its error page', async () => {
+    const echoed =
+      '<pre>Authorization: HMAC-SHA256 Credential=AKLTx/20260102/cn-beijing/ecs/request, SignedHeaders=host;x-date, Signature=' +
+      'ab'.repeat(32) +
+      '</pre>';
+    const ecs = await setup((_q, res) => {
+      res.writeHead(502);
+      res.end(echoed);
+    });
+    const error = await failure(stop(ecs));
+    expect(error).toMatchObject({ code: 'InvalidResponse', httpStatus: 502 });
+    expect((error as Error).message).not.toContain('Credential=');
+    expect((error as Error).message).not.toContain('ab'.repeat(32));
+    expect((error as Error).message).toContain('[Redacted]');
+  });
+});
+
 describe('malformed answers', () => {
   it.each([
     ['a 200 that is not JSON (cut short on the way: retryable)', 200, '{"ResponseMetadata":{"Req', true],
     ['a 200 that is plain text', 200, 'OK', true],
+    ['an HTML 404 (a wrong endpoint path: not transient)', 404, '<html>Not Found</html>', false],
+    ['an HTML 403 from a firewall', 403, '<html>Forbidden</html>', false],
     ['JSON without ResponseMetadata', 200, '{"Result":{}}', false],
     ['a 503 JSON without Error', 503, JSON.stringify({ ResponseMetadata: { RequestId: 'r' } }), true],
     ['a 429 that is not JSON', 429, 'Too Many Requests', true],

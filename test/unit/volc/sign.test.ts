@@ -75,6 +75,11 @@ describe('query encoding', () => {
     expect(encodeRfc3986(raw)).toBe(encoded);
   });
 
+  it('refuses a lone surrogate with a clear error instead of a bare URIError', () => {
+    expect(() => encodeRfc3986('a\uD800b')).toThrow(/not well-formed Unicode/);
+    expect(encodeRfc3986('\uD83D\uDE00')).toBe('%F0%9F%98%80');
+  });
+
   it('sorts keys in byte order, so InstanceIds.10 comes before InstanceIds.2', () => {
     const pairs: [string, string][] = Array.from({ length: 11 }, (_, i) => [
       `InstanceIds.${i + 1}`,
