@@ -197,10 +197,15 @@ export const tickMs: Field<number> = (node, r) => {
       ? `tick must be at least 1m, got ${quoted(value)}`
       : ms % MINUTE_MS !== 0
         ? `tick must be a whole number of minutes, got ${quoted(value)}`
-        : undefined;
+        : ms > MAX_TICK_MS
+          ? `tick must be at most 24h (a timer fires at least daily), got ${quoted(value)}`
+          : undefined;
   if (problem) r.report(node, problem);
   return problem ? undefined : ms;
 };
+
+/** The longest tick: a window of a day already lists every fire of a day at once. */
+const MAX_TICK_MS = 24 * 60 * MINUTE_MS;
 
 /** A real calendar date written `YYYY-MM-DD` (`2026-02-30` is refused). */
 export const calendarDate: Field<string> = (node, r) => {
@@ -236,7 +241,11 @@ export const stringMap: Field<Record<string, string>> = (node, r) => {
       continue;
     }
     const text = r.string(value);
-    if (text !== undefined && key !== '') out[key] = text;
+    // defineProperty, not `out[key] =`: a key named __proto__ would otherwise set the prototype and vanish
+    // from the filter, and the instances it should exclude would be stopped.
+    if (text !== undefined && key !== '') {
+      Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true });
+    }
   }
   return out;
 };

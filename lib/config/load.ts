@@ -3,7 +3,7 @@
  * once, each located as `FILE:LINE:COLUMN`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigIssue, formatConfigIssue } from '../errors.js';
 import { credentialKeyMessage, isCredentialKey } from './credentials.js';
 import { AliasLimitExceeded, MAX_ALIAS_COUNT, NodeReader } from './nodes.js';
@@ -54,7 +54,9 @@ function tooLarge(file: string, bytes: number): ConfigError {
 function scanDocument(doc: Document, reader: NodeReader): boolean {
   let dangling = false;
   visit(doc, {
-    Pair(_, pair) {
+    Pair(_, pair, path) {
+      // A schedule's name is a tag value, not a setting: `ci-secret` or `nightly-token` names no credential.
+      if (isScheduleName(path)) return;
       if (isScalar(pair.key) && typeof pair.key.value === 'string' && isCredentialKey(pair.key.value)) {
         reader.report(pair.key, credentialKeyMessage(pair.key.value));
       }
@@ -67,6 +69,12 @@ function scanDocument(doc: Document, reader: NodeReader): boolean {
     },
   });
   return dangling;
+}
+
+/** True for the pairs of the top-level `schedules` mapping, whose keys are schedule names. */
+function isScheduleName(path: readonly unknown[]): boolean {
+  const owner = path[path.length - 2];
+  return path.length === 4 && isPair(owner) && isScalar(owner.key) && owner.key.value === 'schedules';
 }
 
 /** Issues sorted by position, each once (a node read through several aliases reports the same issue). */

@@ -18,9 +18,11 @@ export const DEADLINE_MARGIN_ENV = 'LIGHTS_OUT_DEADLINE_MARGIN_MS';
 
 /**
  * Time kept back from the invocation's remaining time: enough to log every outcome and the summary and to
- * return before the platform kills the invocation, which would lose those lines.
+ * return before the platform kills the invocation, which would lose those lines. No request starts after the
+ * deadline, but one started just before it may run for the client's whole timeout (10 s), so the margin is
+ * that plus room to log.
  */
-export const DEFAULT_DEADLINE_MARGIN_MS = 10_000;
+export const DEFAULT_DEADLINE_MARGIN_MS = 15_000;
 
 /** The largest margin accepted: the longest a Lambda invocation can last (15 minutes). */
 export const MAX_DEADLINE_MARGIN_MS = 15 * 60_000;
@@ -91,7 +93,7 @@ export interface StopHandlerDeps {
   nowMs(): number;
   sleep(ms: number): Promise<void>;
   random(): number;
-  /** Kept back from the remaining time. @default 10000 ({@link DEFAULT_DEADLINE_MARGIN_MS}) */
+  /** Kept back from the remaining time. @default 15000 ({@link DEFAULT_DEADLINE_MARGIN_MS}) */
   deadlineMarginMs?: number;
 }
 

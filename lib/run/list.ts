@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import { selectionFilters } from '../plan/index.js';
 import {
   countCall,
+  deadlineExceeded,
   EcsAction,
   isThrottleError,
   RateLimiter,
@@ -46,6 +47,8 @@ export async function listTaggedInstances(
           retrying(
             async () => {
               await limiter.acquire();
+              if (deps.nowMs() >= context.deadlineAtMs)
+                throw deadlineExceeded('deadline reached while listing');
               countCall(context.stats, EcsAction.DescribeInstances);
               try {
                 const page = await attempt();

@@ -18,8 +18,10 @@ export interface StopWork {
   item: PlanItem;
   /** The mode of the next call: the plan's, or KeepCharging after a fallback. */
   stoppedMode: StoppedMode | undefined;
-  /** StopInstances calls that carried this instance. */
+  /** StopInstances calls that carried this instance (HTTP attempts, retries of one request included). */
   attempts: number;
+  /** Distinct StopInstances requests (ClientTokens) that carried this instance: its rounds so far. */
+  requests: number;
   requestId: string | null;
   /** The last error about this instance, when it is being sent again. */
   lastError: { code: string; message: string } | null;
@@ -48,6 +50,7 @@ export function newWork(item: PlanItem, index: number): StopWork {
     item,
     stoppedMode: item.stoppedMode,
     attempts: 0,
+    requests: 0,
     requestId: null,
     lastError: null,
     fallbackFrom: null,

@@ -38,8 +38,10 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
       else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookups });
     });
     pending = dropExhausted(ctx, next);
+    // Look up the round's InvalidInstanceStatus answers now, not after the last round: an instance already
+    // stopped must not wait behind throttled ones and then meet the deadline.
+    if (lookups.length > 0) await resolveStatusLookups(ctx, lookups.splice(0));
   }
-  await resolveStatusLookups(ctx, lookups);
 }
 
 /**
@@ -77,15 +79,14 @@ async function sendBatch(
       throw error;
     }
   };
-  // `maxAttempts` bounds the calls about each instance over the whole run (see dropExhausted): a batch of
-  // instances sent again gets only what the most-tried of them has left, at least the one attempt it is for.
-  const used = Math.max(...batch.works.map((w) => w.attempts));
-  const policy = { ...ctx.retry.policy, maxAttempts: Math.max(1, ctx.retry.policy.maxAttempts - used) };
+  // `maxAttempts` bounds the attempts of this one request (same token), and separately the requests that
+  // carry one instance (see dropExhausted): a re-batch starts with a full budget, so one 429 on a re-batch
+  // cannot fail instances that were only ever refused one by one.
+  for (const work of batch.works) work.requests += 1;
   try {
     // Every attempt sends the same `params`, ClientToken included: that is what makes the retry safe.
     const result = await retrying(() => limited(ctx, send, mostlyFlowLimited), {
       ...ctx.retry,
-      policy,
       onRetry: ({ error, attempts, delayMs }) =>
         ctx.logger.debug(
           {
@@ -163,20 +164,23 @@ function warnUnexpectedDetail(
 }
 
 /**
- * Instances that used up their attempts fail with their last error; the rest go to the next round.
- * `attempts` counts every StopInstances call that carried the instance, request-level retries included, so
- * `maxAttempts` bounds the calls about one instance over the whole run, not per round.
+ * Instances refused in `maxAttempts` requests fail with their last error; the rest go to the next round.
+ * Rounds are counted per instance in requests (ClientTokens), not HTTP attempts: the attempts of one request
+ * have their own budget in `retrying`. An instance whose last refusal was FlowLimitExceeded is kept whatever
+ * its count: throttling says "later", not "no", and giving up on it would leave a machine running that the
+ * next round would likely stop. The backoff (capped at `capMs`) and the run's deadline bound those rounds.
  */
 function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
   const keep: StopWork[] = [];
   for (const work of works) {
-    if (work.attempts < ctx.retry.policy.maxAttempts) {
+    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded;
+    if (throttled || work.requests < ctx.retry.policy.maxAttempts) {
       keep.push(work);
       continue;
     }
     ctx.ledger.settle(work.index, {
       outcome: Outcome.Failed,
-      reason: `gave up after ${work.attempts} attempts: ${work.lastError?.message ?? 'no answer'}`,
+      reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
       stoppedMode: work.stoppedMode ?? null,
       errorCode: work.lastError?.code ?? StopErrorCode.Unexpected,
       attempts: work.attempts,

@@ -93,6 +93,10 @@ export function decideRetry(
   return { retry: true, delayMs };
 }
 
+function isInProcess(error: unknown): boolean {
+  return error instanceof VolcApiError && error.code === 'IdempotentProcessing';
+}
+
 /** The error thrown when the deadline stops the work; `cause` is the last failure, if any. */
 export function deadlineExceeded(message: string, cause?: unknown): LightsOutError {
   return new LightsOutError(StopErrorCode.DeadlineExceeded, message, { cause });
@@ -127,6 +131,10 @@ export async function retrying<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   ctx: RetryContext,
 ): Promise<T> {
+  // Answers that say "an earlier request with this token is still in process" (412) are not failures of
+  // this request: they do not use up its attempts, only time, so a twin invocation still in flight cannot
+  // make this one give up on instances that are being stopped. The deadline bounds them.
+  let counted = 0;
   for (let attempts = 1; ; attempts++) {
     if (ctx.nowMs() >= ctx.deadlineAtMs) {
       throw deadlineExceeded(`deadline reached before attempt ${attempts}`);
@@ -134,9 +142,10 @@ export async function retrying<T>(
     try {
       return await attempt(attempts);
     } catch (error) {
+      if (!isInProcess(error)) counted += 1;
       const decision = decideRetry(
         error,
-        { attempts, nowMs: ctx.nowMs(), deadlineAtMs: ctx.deadlineAtMs },
+        { attempts: Math.max(1, counted), nowMs: ctx.nowMs(), deadlineAtMs: ctx.deadlineAtMs },
         ctx.policy,
         ctx.random,
       );

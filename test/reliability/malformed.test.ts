@@ -86,9 +86,10 @@ describe('OperationDetails that do not match the request', () => {
     const failed = [...lines.values()].filter((l) => l.outcome === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const line of failed) {
+      // Every answer came back (no request-level retry), so each of the 5 requests was one attempt.
       expect(line).toMatchObject({ errorCode: 'MissingOperationDetail', attempts: 5 });
       expect(line.reason).toMatch(
-        /gave up after 5 attempts: the StopInstances answer did not mention the instance/,
+        /gave up after 5 requests \(5 attempts\): the StopInstances answer did not mention the instance/,
       );
     }
     // The others were stopped, or sent again and then found stopped by a status look-up.

@@ -78,6 +78,22 @@ describe('executePlan: deadline', () => {
     expectOneOutcomeEach(w.lines, ['i-1', 'i-2', 'i-3']);
   });
 
+  it('looks an already-stopped instance up after its round, not behind throttled ones that meet the deadline', async () => {
+    // Slow answers: a later round's request is still in flight when the deadline passes.
+    const w = world({ random: () => 0.5, latencyMs: 3_000 });
+    w.ecs.add('cn-beijing', ['i-stopped'], { Status: 'STOPPED', StoppedMode: 'KeepCharging' });
+    w.ecs.add('cn-beijing', ['i-throttled']);
+    w.ecs.instanceCodes('i-throttled', ...Array(50).fill('FlowLimitExceeded'));
+    const { outcomes } = await w.run(makePlan([stopItem('i-stopped'), stopItem('i-throttled')]), {
+      deadlineAtMs: w.clock.nowMs() + 10_000,
+      retry: { baseMs: 1_000, capMs: 60_000, maxAttempts: 50 },
+    });
+    expect(outcomes.map((o) => [o.instanceId, o.outcome, o.errorCode])).toEqual([
+      ['i-stopped', 'already-stopped', null],
+      ['i-throttled', 'failed', 'DeadlineExceeded'],
+    ]);
+  });
+
   it('fails InvalidInstanceStatus look-ups cut by the deadline with DeadlineExceeded', async () => {
     const w = world({ latencyMs: 1_000 });
     w.ecs.add('cn-beijing', ['i-1'], { Status: 'STOPPED' });

@@ -112,6 +112,18 @@ describe('retrying', () => {
     expect(stats.retries).toBe(3);
   });
 
+  it('does not count 412 IdempotentProcessing against the attempts: a twin request is still in process', async () => {
+    const { ctx } = context(() => 0, 60_000);
+    let calls = 0;
+    const result = await retrying(async () => {
+      calls += 1;
+      if (calls <= policy.maxAttempts + 3) throw apiError('IdempotentProcessing', 412);
+      return 'stored result';
+    }, ctx);
+    expect(result).toBe('stored result');
+    expect(calls).toBe(policy.maxAttempts + 4);
+  });
+
   it('rethrows a non-retryable error at once', async () => {
     const { clock, ctx } = context();
     const error = apiError('IdempotentParameterMismatch', 400);
