@@ -82,6 +82,9 @@ export async function describeByIds(
   const found = new Map<string, Instance>();
   const slices = chunk([...new Set(instanceIds)].sort(), MAX_IDS_PER_CALL);
   await runPool(slices, ctx.concurrency, async (ids) => {
+    // At most 100 IDs fit one page; a server that keeps handing out the same NextToken must not keep us
+    // asking until the deadline.
+    const seenTokens = new Set<string>();
     let nextToken: string | undefined;
     do {
       const token = nextToken;
@@ -97,6 +100,8 @@ export async function describeByIds(
       );
       for (const instance of page.instances) found.set(instance.InstanceId, instance);
       nextToken = page.nextToken || undefined;
+      if (nextToken !== undefined && seenTokens.has(nextToken)) break;
+      if (nextToken !== undefined) seenTokens.add(nextToken);
     } while (nextToken);
   });
   return found;

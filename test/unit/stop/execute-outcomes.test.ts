@@ -50,6 +50,14 @@ describe('executePlan: per-instance outcomes', () => {
     expect(summary.apiCalls).toMatchObject({ StopInstances: 1, DescribeInstances: 1 });
   });
 
+  it('stops looking up when a server repeats its NextToken, instead of asking until the deadline', async () => {
+    const w = world({ stuckNextToken: 'again' });
+    w.ecs.add('cn-beijing', ['i-stopped'], { Status: 'STOPPED' });
+    const { outcomes } = await w.run(makePlan([stopItem('i-stopped')]));
+    expect(outcomes[0]).toMatchObject({ outcome: 'already-stopped' });
+    expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances')).toHaveLength(2);
+  });
+
   it('looks up at most 100 IDs per DescribeInstances call', async () => {
     const w = world();
     const all = ids(250);

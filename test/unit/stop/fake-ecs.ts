@@ -88,10 +88,11 @@ export class FakeEcs {
   /**
    * @param latencyMs fake time each call takes
    * @param stopDelayMs fake time from STOPPING to STOPPED (0: STOPPED at once)
+   * @param stuckNextToken a broken server: every DescribeInstances page names this NextToken
    */
   constructor(
     readonly clock: FakeClock,
-    readonly options: { latencyMs?: number; stopDelayMs?: number } = {},
+    readonly options: { latencyMs?: number; stopDelayMs?: number; stuckNextToken?: string } = {},
   ) {}
 
   /** Adds RUNNING PostPaid instances (fields can be overridden). */
@@ -214,7 +215,7 @@ export class FakeEcs {
     const next = start + size < matching.length ? String(start + size) : '';
     return {
       instances: slice,
-      nextToken: next,
+      nextToken: this.options.stuckNextToken ?? next,
       totalCount: matching.length,
       requestId: this.#nextRequestId(),
     };

@@ -81,7 +81,9 @@ export function defaultOptions(clock: FakeClock, overrides: Partial<ExecuteOptio
 }
 
 /** A fake world: clock, ECS, captured logs. */
-export function world(options: { latencyMs?: number; stopDelayMs?: number; random?: () => number } = {}) {
+export function world(
+  options: { latencyMs?: number; stopDelayMs?: number; stuckNextToken?: string; random?: () => number } = {},
+) {
   const clock = fakeClock();
   const ecs = new FakeEcs(clock, options);
   const { lines, logger } = capturedLogger();
