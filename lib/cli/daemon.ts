@@ -15,7 +15,7 @@ import {
 } from '../run/index.js';
 import { credentialsFromEnv } from '../volc/credentials.js';
 import { CLOUD_ENV_USAGE } from './context.js';
-import { type CliIo, type Command, ExitCode, parseCommandArgs } from './io.js';
+import { type CliIo, type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
 
 /** Setup errors that are the operator's to fix (exit 2), not failures of a run. */
 const SETUP_ERRORS = new Set([
@@ -29,11 +29,6 @@ const SETUP_ERRORS = new Set([
 export interface DaemonCommandOptions {
   /** @default createCronScheduler({ logger }): node-cron */
   scheduler?: Scheduler;
-}
-
-function untilAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** Credentials and clients, or the exit-2 message of a setup problem. */
@@ -57,6 +52,7 @@ function connect(config: Awaited<ReturnType<typeof loadConfig>>, io: CliIo) {
 export function createDaemonCommand(options: DaemonCommandOptions = {}): Command {
   return {
     name: 'daemon',
+    handlesSignals: true,
     summary: 'Run the schedules in this process (self-hosted, node-cron), until SIGINT/SIGTERM',
     usage: [
       'Usage: lights-out daemon [-c FILE]',

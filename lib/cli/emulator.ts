@@ -12,7 +12,7 @@ import {
   startEmulator,
 } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
-import { type Command, ExitCode, parseCommandArgs } from './io.js';
+import { type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
 
 /** Instances generated when neither --fleet nor --generate is given. */
 export const DEFAULT_GENERATED_COUNT = 20;
@@ -32,14 +32,10 @@ function rate(raw: string | undefined): number | undefined {
   return value;
 }
 
-function untilAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
 /** The `emulator` command. */
 export const emulatorCommand: Command = {
   name: 'emulator',
+  handlesSignals: true,
   summary: 'Run a local Volcengine ECS emulator (no cloud account needed)',
   usage: [
     'Usage: lights-out emulator [--port N] [--host ADDR] [--fleet FILE | --generate N --seed S] [--qps N] [--faults FILE]',

@@ -34,6 +34,19 @@ export interface Command {
   /** The full usage text, printed by `lights-out <command> --help`. */
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
+  /**
+   * True for a long-running command that stops cleanly when `io.signal` aborts (SIGINT/SIGTERM). Any other
+   * command is ended by the signal as a process normally is: a run stopped half-way is safe to start again,
+   * since it sends the same ClientTokens.
+   * @default false
+   */
+  handlesSignals?: boolean;
+}
+
+/** Resolves when `signal` aborts (at once if it already has). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /**

@@ -40,11 +40,14 @@ function usage(): string {
   ].join('\n');
 }
 
-function defaultIo(): CliIo {
+/** The process's io. Signals are caught only for a command that handles them; others end as usual. */
+function defaultIo(catchSignals: boolean): CliIo {
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
+  if (catchSignals) {
+    const abort = () => controller.abort();
+    process.once('SIGINT', abort);
+    process.once('SIGTERM', abort);
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -61,8 +64,10 @@ function defaultIo(): CliIo {
  * @example
  * process.exitCode = await main(process.argv.slice(2));
  */
-export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: string[], given?: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  const command = commands.find((c) => c.name === name);
+  const io = given ?? defaultIo(command?.handlesSignals === true);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
@@ -71,7 +76,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.Ok;
   }
-  const command = commands.find((c) => c.name === name);
   if (!command) {
     io.stderr.write(`lights-out: unknown command '${name}'\n\n${usage()}`);
     return ExitCode.Usage;
