@@ -3,7 +3,7 @@
  * they plan the same batches and send the same ClientTokens, so the emulator acts once per instance and
  * answers the other invocation with the stored result (or 412 while the first is in process).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FaultSettings } from '../../lib/emulator/index.js';
 import {
   expectAllStoppedOnce,
@@ -11,19 +11,12 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   runningFleet,
   startHarness,
   testConfig,
 } from '../support/harness.js';
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const CASES: Array<{ name: string; faults: FaultSettings }> = [
   { name: 'no faults', faults: {} },
@@ -45,7 +38,7 @@ const CASES: Array<{ name: string; faults: FaultSettings }> = [
 
 describe('two invocations of the same tick at the same time', () => {
   it.each(CASES)('$name: each instance stopped once, each run one outcome per item', async (c) => {
-    h = await startHarness({
+    const h = await startHarness({
       fleet: runningFleet(300, { regions: REGIONS }),
       faults: { seed: 21, ...c.faults },
       config: testConfig({ regions: REGIONS }),

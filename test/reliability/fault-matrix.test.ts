@@ -4,7 +4,7 @@
  * with other parameters, and (the retry budget being large enough) every instance ends `stopped`.
  * Faults are seeded; assertions are counts and states, never durations.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallRecord, EmulatorFlags, FaultSettings } from '../../lib/emulator/index.js';
 import {
   expectAllStoppedOnce,
@@ -13,7 +13,6 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   runningFleet,
   startHarness,
   TEST_RETRY,
@@ -114,17 +113,11 @@ const CASES: FaultCase[] = [
   },
 ];
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 describe('fault matrix', () => {
   it.each(CASES)('$name: one outcome each, all stopped once', async (c) => {
     const regions = c.regions ?? REGIONS;
     const fleet = runningFleet(c.count ?? 300, { regions, ...(c.flags && { emulator: c.flags }) });
-    h = await startHarness({
+    const h = await startHarness({
       fleet,
       faults: { seed: 5, ...c.faults },
       config: testConfig({ regions, ...(c.qps && { qps: c.qps }) }),

@@ -6,7 +6,7 @@
  * exactly what is still running, and the emulator's log shows every instance stopped once.
  */
 import { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../lib/emulator/index.js';
 import type { RunResult } from '../../lib/run/index.js';
 import {
@@ -24,12 +24,6 @@ import {
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 const FAULTS = { flowLimitPerInstance: 0.3, lostResponse: 0.1, internalError: 0.05 };
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 /** Runs the same tick again and checks that it stops exactly the instances still running, once. */
 async function rerunCompletes(harness: Harness): Promise<void> {
@@ -63,7 +57,7 @@ describe('a run killed at a random point, then run again', () => {
   it.each([{ seed: 31 }, { seed: 32 }, { seed: 33 }, { seed: 34 }, { seed: 35 }])(
     'killed by its deadline (seed $seed)',
     async ({ seed }) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: runningFleet(300, { regions: REGIONS }),
         faults: { seed, ...FAULTS },
         // 20 requests per second per region: the run's stop phase spans a few hundred virtual milliseconds.
@@ -88,7 +82,7 @@ describe('a run killed at a random point, then run again', () => {
   it.each([{ seed: 41 }, { seed: 42 }, { seed: 43 }, { seed: 44 }, { seed: 45 }])(
     'killed by closing its client pool mid-run (seed $seed)',
     async ({ seed }) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: runningFleet(300, { regions: REGIONS }),
         faults: { seed, ...FAULTS },
         seed,
@@ -113,7 +107,7 @@ describe('a run killed at a random point, then run again', () => {
   it.each([{ seed: 51 }, { seed: 52 }, { seed: 57 }])(
     'killed by destroying its connections with requests in flight (seed $seed)',
     async ({ seed }) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: runningFleet(300, { regions: REGIONS }),
         // Real latency keeps requests in flight when the connections go.
         faults: { seed, ...FAULTS, latencyMs: { min: 1, max: 8 } },

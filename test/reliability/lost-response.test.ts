@@ -2,7 +2,7 @@
  * The case ClientTokens exist for: StopInstances is carried out, then its answer is lost (a 500, or the
  * connection dropped). The retry carries the same token, gets the stored result, and nothing is stopped twice.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectAllStoppedOnce,
   expectEveryOutcome,
@@ -10,7 +10,6 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   runningFleet,
   startHarness,
   testConfig,
@@ -18,17 +17,11 @@ import {
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 describe('a StopInstances answer lost after the stop was done', () => {
   it.each([{ seed: 61 }, { seed: 62 }, { seed: 63 }])(
     'the retry with the same ClientToken gets the stored result (seed $seed)',
     async ({ seed }) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: runningFleet(400, { regions: REGIONS }),
         faults: { seed, lostResponse: 0.5, flowLimitPerInstance: 0.2 },
         config: testConfig({ regions: REGIONS }),

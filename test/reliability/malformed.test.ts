@@ -4,7 +4,7 @@
  * the executor's MissingOperationDetail), never leaves an instance without an outcome, and never reads one
  * instance's detail as another's.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectAllStoppedOnce,
   expectEveryOutcome,
@@ -12,7 +12,6 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   hookStops,
   linesOf,
   runningFleet,
@@ -22,19 +21,12 @@ import {
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 const start = async (faults: Record<string, unknown>, maxAttempts = 30) => {
-  h = await startHarness({
+  return startHarness({
     fleet: runningFleet(300, { regions: REGIONS }),
     faults: { seed: 51, ...faults },
     config: testConfig({ regions: REGIONS, retry: { baseMs: 1, capMs: 20, maxAttempts } }),
   });
-  return h;
 };
 
 describe('truncated JSON', () => {

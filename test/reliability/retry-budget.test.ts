@@ -4,12 +4,11 @@
  * again until it is stopped or the deadline comes. An outcome's `attempts` is the number of calls that carried
  * the instance, as the emulator saw them.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectNoParameterMismatch,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   mergeFleets,
   runningFleet,
   startHarness,
@@ -18,17 +17,11 @@ import {
 
 const MAX_ATTEMPTS = 6;
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 describe('the retry budget of an instance', () => {
   it.each([{ seed: 1 }, { seed: 4 }, { seed: 5 }, { seed: 9 }])(
     'a request is tried at most maxAttempts times; a locked instance is given up after maxAttempts requests (seed $seed)',
     async ({ seed }) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: mergeFleets(
           runningFleet(180),
           runningFleet(20, { prefix: 'lock', emulator: { locked: true } }),
@@ -72,7 +65,7 @@ describe('the retry budget of an instance', () => {
   );
 
   it('keeps sending throttled instances past maxAttempts until they stop, and gives a lock up after maxAttempts requests', async () => {
-    h = await startHarness({
+    const h = await startHarness({
       fleet: mergeFleets(runningFleet(180), runningFleet(20, { prefix: 'lock', emulator: { locked: true } })),
       faults: { seed: 3, flowLimitPerInstance: 0.6 },
       config: testConfig({ retry: { baseMs: 1, capMs: 20, maxAttempts: 2 } }),

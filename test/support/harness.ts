@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { Dispatcher } from 'undici';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { parseConfig } from '../../lib/config/index.js';
 import type { Config } from '../../lib/config/types.js';
 import {
@@ -176,15 +176,20 @@ export function hookStops(pool: ClientPool, hooks: StopHooks): ClientPool {
 }
 
 /**
- * Starts an emulator over `fleet` and returns the harness around it. Call `close()` in `afterEach`.
+ * Starts an emulator over `fleet` and returns the harness around it; it closes itself when the test ends.
  *
  * @example
  * const h = await startHarness({ fleet: runningFleet(300), faults: { seed: 3, flowLimitPerInstance: 0.3 } });
  * const { plan } = await h.run();
  * expectOneOutcomePerItem(plan, h.log.lines);
- * await h.close();
  */
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const harness = await openHarness(options);
+  onTestFinished(() => harness.close());
+  return harness;
+}
+
+async function openHarness(options: HarnessOptions): Promise<Harness> {
   const clock = virtualClock({ seed: options.seed ?? 1 });
   const emulator = await startEmulator({
     fleet: options.fleet,

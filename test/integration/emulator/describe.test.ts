@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
-import type { DescribeInstancesFilters, EcsClient } from '../../../lib/volc/index.js';
-import { clientFor, errorCode, fleetOf, inst, signedGet } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { generateFleet } from '../../../lib/emulator/index.js';
+import type { DescribeInstancesFilters } from '../../../lib/volc/index.js';
+import { errorCode, fleetOf, inst, signedGet, useEmulator } from './helpers.js';
 
 const tag = (Key: string, Value: string) => ({ Key, Value });
 
@@ -14,27 +14,11 @@ const FLEET = fleetOf(
   inst('i-sh', { Region: 'cn-shanghai', ZoneId: 'cn-shanghai-a', Tags: [tag('lights-out', 'office-hours')] }),
 );
 
-let emulator: EmulatorHandle;
-let client: EcsClient;
-let nowMs = Date.now();
-
-beforeAll(async () => {
-  emulator = await startEmulator({ fleet: FLEET, now: () => nowMs });
-  client = clientFor(emulator, 'cn-beijing', { now: () => new Date(nowMs) });
-});
-afterAll(async () => {
-  await client.close();
-  await emulator.close();
-});
-beforeEach(() => {
-  nowMs = Date.now();
-  emulator.setFaults({});
-  emulator.reset();
-});
+const world = useEmulator(FLEET);
 
 async function ids(filters: DescribeInstancesFilters): Promise<string[]> {
   const found: string[] = [];
-  for await (const instance of client.describeInstances(filters)) found.push(instance.InstanceId);
+  for await (const instance of world.client.describeInstances(filters)) found.push(instance.InstanceId);
   return found;
 }
 
@@ -86,7 +70,7 @@ describe('DescribeInstances filters', () => {
   });
 
   it('returns the instance fields as a captured page has them, without Region or Emulator', async () => {
-    const answer = await signedGet(emulator, 'DescribeInstances', [
+    const answer = await signedGet(world.emulator, 'DescribeInstances', [
       ['InstanceIds.1', 'i-5'],
       ['InstanceIds.2', 'i-3'],
     ]);
@@ -107,9 +91,9 @@ describe('DescribeInstances filters', () => {
   });
 
   it('shows each region its own instances', async () => {
-    const shanghai = clientFor(emulator, 'cn-shanghai', { now: () => new Date(nowMs) });
+    const shanghai = world.clientIn('cn-shanghai');
     expect((await shanghai.describeInstancesPage({})).instances.map((i) => i.InstanceId)).toEqual(['i-sh']);
-    const nowhere = clientFor(emulator, 'ap-southeast-1', { now: () => new Date(nowMs) });
+    const nowhere = world.clientIn('ap-southeast-1');
     expect(await nowhere.describeInstancesPage({})).toMatchObject({ instances: [], totalCount: 0 });
     await shanghai.close();
     await nowhere.close();
@@ -118,27 +102,33 @@ describe('DescribeInstances filters', () => {
 
 describe('DescribeInstances paging', () => {
   it('pages with an opaque NextToken and ends with an empty one', async () => {
-    const first = await client.describeInstancesPage({}, { maxResults: 2 });
+    const first = await world.client.describeInstancesPage({}, { maxResults: 2 });
     expect(first.instances.map((i) => i.InstanceId)).toEqual(['i-1', 'i-2']);
     expect(first.totalCount).toBe(5);
     expect(first.nextToken).toMatch(/^[A-Za-z0-9_-]+$/);
-    const second = await client.describeInstancesPage({}, { maxResults: 2, nextToken: first.nextToken! });
+    const second = await world.client.describeInstancesPage(
+      {},
+      { maxResults: 2, nextToken: first.nextToken! },
+    );
     expect(second.instances.map((i) => i.InstanceId)).toEqual(['i-3', 'i-4']);
-    const third = await client.describeInstancesPage({}, { maxResults: 2, nextToken: second.nextToken! });
+    const third = await world.client.describeInstancesPage(
+      {},
+      { maxResults: 2, nextToken: second.nextToken! },
+    );
     expect(third.instances.map((i) => i.InstanceId)).toEqual(['i-5']);
     expect(third.nextToken ?? '').toBe('');
   });
 
   it('defaults MaxResults to 10', async () => {
-    emulator.reset(fleetOf(...Array.from({ length: 12 }, (_, n) => inst(`i-${n}`))));
-    const answer = await signedGet(emulator, 'DescribeInstances');
+    world.emulator.reset(fleetOf(...Array.from({ length: 12 }, (_, n) => inst(`i-${n}`))));
+    const answer = await signedGet(world.emulator, 'DescribeInstances');
     expect(answer.json.Result.Instances).toHaveLength(10);
     expect(answer.json.Result.TotalCount).toBe(12);
     expect(answer.json.Result.NextToken).not.toBe('');
   });
 
   it.each(['0', '101', 'ten', '-1', '1.5'])('answers InvalidArgument for MaxResults=%s', async (value) => {
-    const answer = await signedGet(emulator, 'DescribeInstances', [['MaxResults', value]]);
+    const answer = await signedGet(world.emulator, 'DescribeInstances', [['MaxResults', value]]);
     expect(answer.status).toBe(400);
     expect(errorCode(answer)).toBe('InvalidArgument');
     expect(answer.json.ResponseMetadata.Error.Message).toContain('MaxResults');
@@ -148,11 +138,12 @@ describe('DescribeInstances paging', () => {
     ['garbage', () => 'not-a-token'],
     [
       'a token of other filters',
-      async () => (await client.describeInstancesPage({ status: 'RUNNING' }, { maxResults: 1 })).nextToken!,
+      async () =>
+        (await world.client.describeInstancesPage({ status: 'RUNNING' }, { maxResults: 1 })).nextToken!,
     ],
-  ])('answers InvalidArgument naming NextToken for %s, through the client', async (_label, token) => {
+  ])('answers InvalidArgument naming NextToken for %s, through the world.client', async (_label, token) => {
     const nextToken = await token();
-    const error = await client
+    const error = await world.client
       .describeInstancesPage({}, { maxResults: 1, nextToken })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'InvalidArgument', httpStatus: 400, retryable: false });
@@ -161,8 +152,8 @@ describe('DescribeInstances paging', () => {
 
   it('pages through a large generated fleet, every instance once', async () => {
     const fleet = generateFleet({ count: 4000, seed: 7 });
-    emulator.reset(fleet);
-    const big = clientFor(emulator, 'cn-beijing', { now: () => new Date(nowMs) });
+    world.emulator.reset(fleet);
+    const big = world.clientIn('cn-beijing');
     const seen: string[] = [];
     for await (const instance of big.describeInstances({ tagFilters: [{ key: 'lights-out' }] }))
       seen.push(instance.InstanceId);
@@ -171,7 +162,7 @@ describe('DescribeInstances paging', () => {
       .map((i) => i.InstanceId);
     expect(seen).toEqual(expected);
     expect(new Set(seen).size).toBe(seen.length);
-    const pages = emulator.calls().filter((c) => c.action === 'DescribeInstances');
+    const pages = world.emulator.calls().filter((c) => c.action === 'DescribeInstances');
     expect(pages).toHaveLength(Math.ceil(expected.length / 100));
     await big.close();
   });
@@ -183,7 +174,7 @@ describe('DescribeInstances request errors', () => {
       { length: 101 },
       (_, n) => [`InstanceIds.${n + 1}`, `i-${n}`] as [string, string],
     );
-    const answer = await signedGet(emulator, 'DescribeInstances', params);
+    const answer = await signedGet(world.emulator, 'DescribeInstances', params);
     expect([answer.status, errorCode(answer)]).toEqual([400, 'InvalidCount.Malformed']);
   });
 
@@ -193,12 +184,12 @@ describe('DescribeInstances request errors', () => {
     ['TagFilters.1.Value', 'a'],
     ['TagFilters.1.Values.1', 'without a key'],
   ])('answers InvalidArgument for the malformed parameter %s', async (key, value) => {
-    const answer = await signedGet(emulator, 'DescribeInstances', [[key, value]]);
+    const answer = await signedGet(world.emulator, 'DescribeInstances', [[key, value]]);
     expect([answer.status, errorCode(answer)]).toEqual([400, 'InvalidArgument']);
   });
 
   it('answers InvalidArgument for a parameter given twice', async () => {
-    const answer = await signedGet(emulator, 'DescribeInstances', [
+    const answer = await signedGet(world.emulator, 'DescribeInstances', [
       ['Status', 'RUNNING'],
       ['Status', 'STOPPED'],
     ]);
@@ -208,16 +199,16 @@ describe('DescribeInstances request errors', () => {
 
 describe('DescribeInstances and the clock', () => {
   it('shows STOPPING until the transition time passes, then STOPPED, also under a Status filter', async () => {
-    emulator.setFaults({ transitionMs: 60_000 });
-    await client.stopInstances({ instanceIds: ['i-1'] });
+    world.emulator.setFaults({ transitionMs: 60_000 });
+    await world.client.stopInstances({ instanceIds: ['i-1'] });
     expect(await ids({ status: 'STOPPING' })).toEqual(['i-1']);
     expect(await ids({ status: 'STOPPED' })).toEqual(['i-3']);
-    nowMs += 59_999;
+    world.nowMs += 59_999;
     expect(await ids({ status: 'STOPPING' })).toEqual(['i-1']);
-    nowMs += 1;
+    world.nowMs += 1;
     expect(await ids({ status: 'STOPPING' })).toEqual([]);
     expect(await ids({ status: 'STOPPED' })).toEqual(['i-1', 'i-3']);
-    const [stopped] = (await client.describeInstancesPage({ instanceIds: ['i-1'] })).instances;
+    const [stopped] = (await world.client.describeInstancesPage({ instanceIds: ['i-1'] })).instances;
     expect(stopped).toMatchObject({
       Status: 'STOPPED',
       StoppedMode: 'KeepCharging',

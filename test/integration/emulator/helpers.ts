@@ -1,6 +1,12 @@
 /** Shared helpers of the emulator tests: small fleets, the project's client, and raw signed requests. */
 import { request } from 'undici';
-import type { EmulatorHandle, Fleet, FleetInstance } from '../../../lib/emulator/index.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import {
+  type EmulatorHandle,
+  type Fleet,
+  type FleetInstance,
+  startEmulator,
+} from '../../../lib/emulator/index.js';
 import {
   type Credentials,
   canonicalRequest,
@@ -147,4 +153,42 @@ export function signStyled(
 /** Answers `Code` of a raw error answer. */
 export function errorCode(answer: RawAnswer): string | undefined {
   return answer.json?.ResponseMetadata?.Error?.Code;
+}
+
+/** An emulator, a cn-beijing client and a clock the test moves, shared by the tests of one file. */
+export interface EmulatorWorld {
+  emulator: EmulatorHandle;
+  client: EcsClient;
+  /** The emulator's and the clients' clock; reset to real time before each test. */
+  nowMs: number;
+  /** Another client on the same clock, for another region. */
+  clientIn(region: string): EcsClient;
+}
+
+/**
+ * Starts an emulator over `fleet` for the file's tests, with faults, fleet and clock reset before each test.
+ *
+ * @example
+ * const world = useEmulator(fleetOf(inst('i-1')));
+ * it('...', async () => { await world.client.describeInstancesPage({}); world.nowMs += 30_000; });
+ */
+export function useEmulator(fleet: Fleet): EmulatorWorld {
+  const world = {
+    nowMs: Date.now(),
+    clientIn: (region: string) => clientFor(world.emulator, region, { now: () => new Date(world.nowMs) }),
+  } as EmulatorWorld;
+  beforeAll(async () => {
+    world.emulator = await startEmulator({ fleet, now: () => world.nowMs });
+    world.client = world.clientIn('cn-beijing');
+  });
+  afterAll(async () => {
+    await world.client.close();
+    await world.emulator.close();
+  });
+  beforeEach(() => {
+    world.nowMs = Date.now();
+    world.emulator.setFaults({});
+    world.emulator.reset();
+  });
+  return world;
 }

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EmulatorHandle, startEmulator } from '../../../lib/emulator/index.js';
-import type { EcsClient, OperationDetail } from '../../../lib/volc/index.js';
-import { clientFor, errorCode, fleetOf, inst, signedGet } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { OperationDetail } from '../../../lib/volc/index.js';
+import { errorCode, fleetOf, inst, signedGet, useEmulator } from './helpers.js';
 
 const FLEET = fleetOf(
   inst('i-run'),
@@ -26,28 +25,15 @@ const FLEET = fleetOf(
   inst('i-sh', { Region: 'cn-shanghai', ZoneId: 'cn-shanghai-a' }),
 );
 
-let emulator: EmulatorHandle;
-let client: EcsClient;
-let nowMs = Date.now();
-
-beforeAll(async () => {
-  emulator = await startEmulator({ fleet: FLEET, now: () => nowMs });
-  client = clientFor(emulator, 'cn-beijing', { now: () => new Date(nowMs) });
-});
-afterAll(async () => {
-  await client.close();
-  await emulator.close();
-});
-beforeEach(() => {
-  nowMs = Date.now();
-  emulator.setFaults({});
-  emulator.reset();
-});
+const world = useEmulator(FLEET);
 
 const codeOf = (detail: OperationDetail | undefined) => detail?.Error?.Code;
 
 async function stopOne(id: string, stoppedMode?: 'StopCharging' | 'KeepCharging') {
-  const result = await client.stopInstances({ instanceIds: [id], ...(stoppedMode ? { stoppedMode } : {}) });
+  const result = await world.client.stopInstances({
+    instanceIds: [id],
+    ...(stoppedMode ? { stoppedMode } : {}),
+  });
   expect(result.operationDetails.map((d) => d.InstanceId)).toEqual([id]);
   return codeOf(result.operationDetails[0]);
 }
@@ -55,7 +41,7 @@ async function stopOne(id: string, stoppedMode?: 'StopCharging' | 'KeepCharging'
 describe('StopInstances', () => {
   it('accepts a running instance: STOPPED with KeepCharging by default, counted once', async () => {
     expect(await stopOne('i-run')).toBeUndefined();
-    expect(emulator.instance('i-run')).toMatchObject({
+    expect(world.emulator.instance('i-run')).toMatchObject({
       Status: 'STOPPED',
       StoppedMode: 'KeepCharging',
       stopAccepted: 1,
@@ -64,7 +50,10 @@ describe('StopInstances', () => {
 
   it('records StopCharging', async () => {
     expect(await stopOne('i-run', 'StopCharging')).toBeUndefined();
-    expect(emulator.instance('i-run')).toMatchObject({ Status: 'STOPPED', StoppedMode: 'StopCharging' });
+    expect(world.emulator.instance('i-run')).toMatchObject({
+      Status: 'STOPPED',
+      StoppedMode: 'StopCharging',
+    });
   });
 
   it.each<[string, string, 'StopCharging' | 'KeepCharging' | undefined]>([
@@ -86,7 +75,7 @@ describe('StopInstances', () => {
     ['i-prepaid-local', 'InvalidStoppedMode.ChargeTypeMismatch', 'StopCharging'],
   ])('answers %s with %s', async (id, code, mode) => {
     expect(await stopOne(id, mode)).toBe(code);
-    expect(emulator.instance(id)?.stopAccepted ?? 0).toBe(0);
+    expect(world.emulator.instance(id)?.stopAccepted ?? 0).toBe(0);
   });
 
   it('stops a local-disk instance with KeepCharging', async () => {
@@ -95,15 +84,15 @@ describe('StopInstances', () => {
 
   it('refuses StopCharging for families added to stopChargingIneligible', async () => {
     expect(await stopOne('i-novel', 'StopCharging')).toBeUndefined();
-    emulator.reset();
-    emulator.setFaults({ stopChargingIneligible: ['ecs.x9.*'] });
+    world.emulator.reset();
+    world.emulator.setFaults({ stopChargingIneligible: ['ecs.x9.*'] });
     expect(await stopOne('i-novel', 'StopCharging')).toBe('InvalidStoppedMode.InstanceTypeMismatch');
     expect(await stopOne('i-local', 'StopCharging')).toBeUndefined();
   });
 
   it('clears a counted flag after N refusals, so retries can succeed', async () => {
     expect(await stopOne('i-locked-twice')).toBe('OperationDenied.ResourceLocked');
-    expect(emulator.instance('i-locked-twice')?.Emulator.locked).toBe(1);
+    expect(world.emulator.instance('i-locked-twice')?.Emulator.locked).toBe(1);
     expect(await stopOne('i-locked-twice')).toBe('OperationDenied.ResourceLocked');
     expect(await stopOne('i-locked-twice')).toBeUndefined();
     expect(await stopOne('i-imaging-once')).toBe('OperationDenied.InstanceIsCreatingImage');
@@ -111,7 +100,9 @@ describe('StopInstances', () => {
   });
 
   it('answers one detail per ID, in order, and logs them', async () => {
-    const result = await client.stopInstances({ instanceIds: ['i-run', 'i-none', 'i-stopped', 'i-run2'] });
+    const result = await world.client.stopInstances({
+      instanceIds: ['i-run', 'i-none', 'i-stopped', 'i-run2'],
+    });
     expect(result.operationDetails.map((d) => [d.InstanceId, codeOf(d)])).toEqual([
       ['i-run', undefined],
       ['i-none', 'InvalidInstance.NotFound'],
@@ -119,7 +110,7 @@ describe('StopInstances', () => {
       ['i-run2', undefined],
     ]);
     expect(result.operationDetails[1]?.Error?.Message).toBe('The specified instance does not exist.');
-    const [call] = emulator.calls();
+    const [call] = world.emulator.calls();
     expect(call).toMatchObject({ action: 'StopInstances', region: 'cn-beijing', httpStatus: 200 });
     expect(call?.results).toEqual([
       { instanceId: 'i-run' },
@@ -130,28 +121,28 @@ describe('StopInstances', () => {
   });
 
   it('goes through STOPPING for transitionMs, and refuses a second stop meanwhile', async () => {
-    emulator.setFaults({ transitionMs: 30_000 });
+    world.emulator.setFaults({ transitionMs: 30_000 });
     expect(await stopOne('i-run')).toBeUndefined();
-    expect(emulator.instance('i-run')?.Status).toBe('STOPPING');
+    expect(world.emulator.instance('i-run')?.Status).toBe('STOPPING');
     expect(await stopOne('i-run')).toBe('InvalidInstanceStatus');
-    nowMs += 30_000;
-    expect(emulator.instance('i-run')).toMatchObject({ Status: 'STOPPED', stopAccepted: 1 });
+    world.nowMs += 30_000;
+    expect(world.emulator.instance('i-run')).toMatchObject({ Status: 'STOPPED', stopAccepted: 1 });
   });
 });
 
 describe('StartInstances', () => {
   async function startOne(id: string) {
-    const result = await client.startInstances({ instanceIds: [id] });
+    const result = await world.client.startInstances({ instanceIds: [id] });
     return codeOf(result.operationDetails[0]);
   }
 
   it('starts a stopped instance through STARTING and clears its StoppedMode', async () => {
-    emulator.setFaults({ transitionMs: 5_000 });
+    world.emulator.setFaults({ transitionMs: 5_000 });
     expect(await startOne('i-economy')).toBeUndefined();
-    expect(emulator.instance('i-economy')).toMatchObject({ Status: 'STARTING', startAccepted: 1 });
+    expect(world.emulator.instance('i-economy')).toMatchObject({ Status: 'STARTING', startAccepted: 1 });
     expect(await startOne('i-economy')).toBe('InvalidInstanceStatus');
-    nowMs += 5_000;
-    const instance = emulator.instance('i-economy');
+    world.nowMs += 5_000;
+    const instance = world.emulator.instance('i-economy');
     expect(instance?.Status).toBe('RUNNING');
     expect(instance).not.toHaveProperty('StoppedMode');
   });
@@ -167,16 +158,16 @@ describe('StartInstances', () => {
   });
 
   it('answers Insufficient.InstanceCapacity for StopCharging-stopped instances when the setting says so', async () => {
-    emulator.setFaults({ insufficientCapacity: 1 });
+    world.emulator.setFaults({ insufficientCapacity: 1 });
     expect(await startOne('i-economy')).toBe('Insufficient.InstanceCapacity');
     expect(await startOne('i-stopped')).toBeUndefined();
-    expect(emulator.instance('i-economy')).toMatchObject({ Status: 'STOPPED', startAccepted: 0 });
+    expect(world.emulator.instance('i-economy')).toMatchObject({ Status: 'STOPPED', startAccepted: 0 });
   });
 
   it('round-trips: stop with StopCharging, then start', async () => {
     expect(await stopOne('i-run', 'StopCharging')).toBeUndefined();
     expect(await startOne('i-run')).toBeUndefined();
-    expect(emulator.instance('i-run')).toMatchObject({
+    expect(world.emulator.instance('i-run')).toMatchObject({
       Status: 'RUNNING',
       stopAccepted: 1,
       startAccepted: 1,
@@ -222,25 +213,28 @@ describe('request-level errors of Stop/StartInstances', () => {
       'InvalidArgument',
     ],
   ])('answers %s to %s with %i %s', async (_label, action, params, status, code) => {
-    const answer = await signedGet(emulator, action, params);
+    const answer = await signedGet(world.emulator, action, params);
     expect([answer.status, errorCode(answer)]).toEqual([status, code]);
     expect(answer.json.ResponseMetadata.Action).toBe(action);
-    expect(emulator.instances().every((i) => i.stopAccepted === 0 && i.startAccepted === 0)).toBe(true);
+    expect(world.emulator.instances().every((i) => i.stopAccepted === 0 && i.startAccepted === 0)).toBe(true);
   });
 
   it('accepts exactly 100 IDs and an empty StoppedMode as a normal stop', async () => {
-    const answer = await signedGet(emulator, 'StopInstances', [
+    const answer = await signedGet(world.emulator, 'StopInstances', [
       ...ids(99),
       ['InstanceIds.100', 'i-run'],
       ['StoppedMode', ''],
     ]);
     expect(answer.status).toBe(200);
     expect(answer.json.Result.OperationDetails).toHaveLength(100);
-    expect(emulator.instance('i-run')).toMatchObject({ Status: 'STOPPED', StoppedMode: 'KeepCharging' });
+    expect(world.emulator.instance('i-run')).toMatchObject({
+      Status: 'STOPPED',
+      StoppedMode: 'KeepCharging',
+    });
   });
 
   it('answers MissingParameter.InstanceId for an empty ID', async () => {
-    const answer = await signedGet(emulator, 'StopInstances', [
+    const answer = await signedGet(world.emulator, 'StopInstances', [
       ['InstanceIds.1', ''],
       ['InstanceIds.2', 'i-run'],
     ]);

@@ -3,7 +3,7 @@
  * DescribeInstances page per 100 instances of a region and stopped with one StopInstances call per 100
  * instances of a (region, mode, force) group, each with the mode its charge type and family allow.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fleet } from '../../../lib/emulator/index.js';
 import {
   expectAllStoppedOnce,
@@ -12,7 +12,6 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   mergeFleets,
   runningFleet,
   startHarness,
@@ -64,17 +63,11 @@ function ceilHundreds(counts: Map<string, number>): Map<string, number> {
   return new Map([...counts].map(([k, n]) => [k, Math.ceil(n / 100)]));
 }
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 describe('stopping 1,000 instances when nothing fails', () => {
   it('sends ceil(n/100) DescribeInstances pages per region and ceil(n/100) StopInstances per group', async () => {
     const fleet = mergeFleets(...PARTS.map((p) => p.fleet));
     expect(fleet.instances).toHaveLength(1000);
-    h = await startHarness({
+    const h = await startHarness({
       fleet,
       config: testConfig({ regions: [BJ, SH, GZ], schedules: SCHEDULES }),
     });
@@ -130,7 +123,7 @@ describe('stop modes of a mixed fleet', () => {
   ])(
     'PrePaid and local-disk end KeepCharging, PostPaid general-purpose StopCharging ($setting)',
     async (c) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: mixed(),
         config: testConfig({ schedules: `  nightly: { stop: "0 22 * * *", stoppedMode: ${c.setting} }` }),
       });
@@ -149,7 +142,7 @@ describe('stop modes of a mixed fleet', () => {
   );
 
   it('falls back to KeepCharging when the API refuses a family the configuration thought eligible', async () => {
-    h = await startHarness({
+    const h = await startHarness({
       fleet: mergeFleets(
         runningFleet(12, { prefix: 'gp' }),
         runningFleet(8, { type: 'ecs.c3i.large', prefix: 'cx' }),

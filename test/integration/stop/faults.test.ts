@@ -2,7 +2,7 @@
  * Issue 5 against the emulator, when much fails: per-instance throttling, request-level 429 and 500, and a 412
  * on the first attempt of every ClientToken. Every instance still ends `stopped`, once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_SETTINGS } from '../../../lib/stop/index.js';
 import {
   expectAllStoppedOnce,
@@ -11,17 +11,10 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   runningFleet,
   startHarness,
   testConfig,
 } from '../../support/harness.js';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('stopping 1,000 instances through faults', () => {
   // With the shipped retry settings (the virtual clock makes their backoff cost no real time).
@@ -29,7 +22,7 @@ describe('stopping 1,000 instances through faults', () => {
     '30% FlowLimitExceeded per instance, 10% 429, 5% 500, 412 first: all stopped once (seed $seed)',
     async ({ seed }) => {
       const regions = ['cn-beijing', 'cn-shanghai'];
-      h = await startHarness({
+      const h = await startHarness({
         fleet: runningFleet(1000, { regions }),
         config: testConfig({ regions, retry: { ...DEFAULT_RETRY_SETTINGS } }),
         faults: {

@@ -3,7 +3,7 @@
  * rest and stops nothing twice. The cut falls at a seeded point inside the stop phase: the client's limiter
  * spaces each region's requests 50 ms apart on the virtual clock, and the first round alone needs 150 ms.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../lib/emulator/index.js';
 import type { RunResult } from '../../../lib/run/index.js';
 import {
@@ -12,7 +12,6 @@ import {
   expectNoSecret,
   expectNothingStoppedTwice,
   expectOneOutcomePerItem,
-  type Harness,
   mergeFleets,
   runningFleet,
   startHarness,
@@ -21,17 +20,11 @@ import {
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 describe('a run cut by its deadline, then run again for the same tick', () => {
   it.each([{ seed: 1 }, { seed: 2 }, { seed: 3 }, { seed: 4 }])(
     'the second run stops the rest and nothing is stopped twice (seed $seed)',
     async ({ seed }) => {
-      h = await startHarness({
+      const h = await startHarness({
         fleet: runningFleet(600, { regions: REGIONS }),
         faults: { seed, flowLimitPerInstance: 0.3, lostResponse: 0.1 },
         config: testConfig({ regions: REGIONS, qps: 20 }),
@@ -89,7 +82,7 @@ describe('a run that gave up on an instance, invoked again for the same tick', (
   ])('stops it once the lock clears, not replaying the first run’s answers ($name)', async ({ others }) => {
     // Locked for 6 operations; 4 attempts per run: the first run spends 4 of them and gives up.
     const locked = runningFleet(1, { prefix: 'lk', emulator: { locked: 6 } });
-    h = await startHarness({
+    const h = await startHarness({
       fleet: others > 0 ? mergeFleets(locked, runningFleet(others)) : locked,
       config: testConfig({ retry: { baseMs: 1, capMs: 20, maxAttempts: 4 } }),
     });

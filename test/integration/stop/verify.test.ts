@@ -3,13 +3,12 @@
  * follows the accepted instances until they are STOPPED, on the virtual clock the emulator's transitions
  * also follow, and names the ones that never got there.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectAllStoppedOnce,
   expectEveryOutcome,
   expectNoParameterMismatch,
   expectOneOutcomePerItem,
-  type Harness,
   linesOf,
   runningFleet,
   startHarness,
@@ -19,15 +18,9 @@ import {
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 const VERIFY = 'verify: { enabled: true, timeoutMs: 3000, intervalMs: 100 }';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
 describe('verification after stopping', () => {
   it('follows STOPPING instances until STOPPED, through faults', async () => {
-    h = await startHarness({
+    const h = await startHarness({
       fleet: runningFleet(250, { regions: REGIONS }),
       faults: { seed: 71, transitionMs: 700, internalError: 0.1, flowLimitPerInstance: 0.2 },
       config: testConfig({ regions: REGIONS, extra: VERIFY }),
@@ -48,7 +41,7 @@ describe('verification after stopping', () => {
   });
 
   it('names the instances still not STOPPED when its time is up', async () => {
-    h = await startHarness({
+    const h = await startHarness({
       fleet: runningFleet(120, { regions: REGIONS }),
       faults: { seed: 72, transitionMs: 60_000 },
       config: testConfig({ regions: REGIONS, extra: VERIFY }),
