@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
 import { type EmulatorHandle, loadFleet, startEmulator } from '../../lib/emulator/index.js';
+import { emulatorEnv } from '../support/emulator-env.js';
 import { captureIo } from '../support/test-log.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -60,9 +61,7 @@ afterAll(async () => emulator?.close());
 
 async function runLightsOut(args: string[], extraEnv: Record<string, string>) {
   const env = {
-    VOLC_ENDPOINT: emulator.url,
-    VOLC_ACCESSKEY: emulator.credentials.accessKeyId,
-    VOLC_SECRETKEY: emulator.credentials.secretKey,
+    ...emulatorEnv(emulator),
     ...Object.fromEntries(Object.entries(extraEnv).filter(([, v]) => v !== '...')),
   };
   // The emulator prints its own (fake) key pair by contract: that output is not kept for the secret scan.

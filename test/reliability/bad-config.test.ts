@@ -14,6 +14,7 @@ import { type EmulatorHandle, generateFleet, startEmulator } from '../../lib/emu
 import { ConfigError, formatConfigIssue } from '../../lib/errors.js';
 import { createLogger } from '../../lib/logger.js';
 import { createClientPool, createStopHandler, loadOnce } from '../../lib/run/index.js';
+import { emulatorEnv } from '../support/emulator-env.js';
 import { captureIo, captureLog } from '../support/test-log.js';
 
 const INVALID = 'test/fixtures/config/invalid';
@@ -116,11 +117,7 @@ beforeAll(async () => {
     fleet: generateFleet({ count: 40, seed: 3, regions: ['cn-beijing', 'cn-shanghai'] }),
     faults: { transitionMs: 0 },
   });
-  env = {
-    VOLC_ENDPOINT: emulator.url,
-    VOLC_ACCESSKEY: emulator.credentials.accessKeyId,
-    VOLC_SECRETKEY: emulator.credentials.secretKey,
-  };
+  env = emulatorEnv(emulator);
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
 import { type EmulatorHandle, type FleetInstance, startEmulator } from '../../lib/emulator/index.js';
+import { emulatorEnv } from '../support/emulator-env.js';
 import { captureIo } from '../support/test-log.js';
 
 const LOG = 'reliability-bad-tags';
@@ -134,11 +135,7 @@ beforeAll(async () => {
     },
     faults: { transitionMs: 0 },
   });
-  env = {
-    VOLC_ENDPOINT: emulator.url,
-    VOLC_ACCESSKEY: emulator.credentials.accessKeyId,
-    VOLC_SECRETKEY: emulator.credentials.secretKey,
-  };
+  env = emulatorEnv(emulator);
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import { main } from '../../../lib/cli/main.js';
 import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
 import { ConfigError } from '../../../lib/errors.js';
 import type { OnTick, Scheduler } from '../../../lib/run/index.js';
+import { emulatorEnv } from '../../support/emulator-env.js';
 
 type Line = Record<string, unknown>;
 
@@ -75,11 +76,7 @@ beforeEach(async () => {
     fleet: generateFleet({ count: 80, seed: 11, regions: ['cn-beijing'] }),
     faults: { transitionMs: 0 },
   });
-  env = {
-    VOLC_ENDPOINT: emulator.url,
-    VOLC_ACCESSKEY: emulator.credentials.accessKeyId,
-    VOLC_SECRETKEY: emulator.credentials.secretKey,
-  };
+  env = emulatorEnv(emulator);
 });
 
 afterEach(async () => {

@@ -6,21 +6,15 @@ import { expect } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
 import { type EmulatorHandle, type Fleet, startEmulator } from '../../../lib/emulator/index.js';
+import { emulatorEnv } from '../../support/emulator-env.js';
+
+export { emulatorEnv };
 
 /** What one `main([...])` call printed and returned. */
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-/** The environment a user of the emulator would set. */
-export function emulatorEnv(emulator: EmulatorHandle): NodeJS.ProcessEnv {
-  return {
-    VOLC_ENDPOINT: emulator.url,
-    VOLC_ACCESSKEY: emulator.credentials.accessKeyId,
-    VOLC_SECRETKEY: emulator.credentials.secretKey,
-  };
 }
 
 /** Runs `lights-out ...argv` in-process with a recording io, and checks that no output holds the secret key. */

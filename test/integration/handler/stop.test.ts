@@ -25,6 +25,7 @@ import {
   type StopContext,
   type StopHandler,
 } from '../../../lib/run/index.js';
+import { emulatorEnv } from '../../support/emulator-env.js';
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 const CONFIG = `
@@ -117,11 +118,7 @@ async function harness(
       done();
     },
   });
-  const env = options.env?.(started) ?? {
-    VOLC_ACCESSKEY: started.credentials.accessKeyId,
-    VOLC_SECRETKEY: started.credentials.secretKey,
-    VOLC_ENDPOINT: started.url,
-  };
+  const env = options.env?.(started) ?? emulatorEnv(started);
   let built = 0;
   const handler = createStopHandler({
     config: options.config ?? (async () => config),
