@@ -13,6 +13,16 @@ export class LightsOutError extends Error {
   }
 }
 
+/**
+ * The code of any thrown value: a LightsOutError's own code, `UnexpectedError` for anything else.
+ *
+ * @example
+ * logger.error({ errorCode: errorCodeOf(error), err: error }, 'run failed');
+ */
+export function errorCodeOf(error: unknown): string {
+  return error instanceof LightsOutError ? error.code : 'UnexpectedError';
+}
+
 /** One problem found in a configuration file, located as `file:line:column`. */
 export interface ConfigIssue {
   file: string;
