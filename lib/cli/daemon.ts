@@ -5,20 +5,12 @@
  */
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import { createCronTicker, startDaemon, type Ticker } from '../daemon/index.js';
-import { LightsOutError } from '../errors.js';
+import { SetupError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { createClientPool, systemClock } from '../run/index.js';
 import { credentialsFromEnv } from '../volc/credentials.js';
 import { CLOUD_ENV_USAGE } from './context.js';
 import { type CliIo, type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
-
-/** Setup errors that are the operator's to fix (exit 2), not failures of a run. */
-const SETUP_ERRORS = new Set([
-  'MissingCredentials',
-  'InvalidCredentials',
-  'InvalidEndpoint',
-  'InsecureEndpoint',
-]);
 
 /** What tests may replace in {@link createDaemonCommand}. */
 export interface DaemonCommandOptions {
@@ -32,7 +24,7 @@ function connect(config: Awaited<ReturnType<typeof loadConfig>>, io: CliIo) {
     const credentials = credentialsFromEnv(io.env);
     return { credentials, pool: createClientPool(config, { env: io.env, credentials }) };
   } catch (error) {
-    if (error instanceof LightsOutError && SETUP_ERRORS.has(error.code)) return { problem: error.message };
+    if (error instanceof SetupError) return { problem: error.message };
     throw error;
   }
 }

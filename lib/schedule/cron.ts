@@ -15,7 +15,7 @@
  * range endpoint out of bounds that a step happens to skip, six fields with seconds) we reject. That is the
  * safe direction: every expression accepted here is accepted by node-cron with the same meaning.
  */
-import { LightsOutError } from '../errors.js';
+import { ErrorCode, LightsOutError } from '../errors.js';
 import { CronField, FIELD_SPECS, parseList, WEEKDAY_NAMES } from './cron-fields.js';
 import {
   type DayOfMonthRule,
@@ -36,7 +36,7 @@ export class CronError extends LightsOutError {
   readonly field: CronField | undefined;
 
   constructor(expression: string, field: CronField | undefined, message: string) {
-    super('CronInvalid', field === undefined ? message : `${field}: ${message}`);
+    super(ErrorCode.CronInvalid, field === undefined ? message : `${field}: ${message}`);
     this.name = 'CronError';
     this.expression = expression;
     this.field = field;

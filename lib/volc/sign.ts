@@ -4,7 +4,7 @@
  * so both sides compute the canonical request with the same code.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { LightsOutError } from '../errors.js';
+import { RequestError } from '../errors.js';
 
 /** Credentials of a Volcengine account or STS role. */
 export interface Credentials {
@@ -20,7 +20,7 @@ export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 /** RFC 3986 encoding: unreserved characters stay, everything else is `%XX` with upper-case hex. */
 export function encodeRfc3986(value: string): string {
   if (!isWellFormed(value)) {
-    throw new LightsOutError(
+    throw new RequestError(
       'InvalidParameter',
       `a request parameter is not well-formed Unicode (a lone surrogate): ${JSON.stringify(value)}`,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LightsOutError } from '../../../lib/errors.js';
+import { UsageError } from '../../../lib/errors.js';
 import {
   backoffCeilingMs,
   backoffDelayMs,
@@ -63,7 +63,7 @@ describe('decideRetry', () => {
   it.each([
     ['a non-retryable API error', apiError('AccessDenied', 403)],
     ['a plain Error', new Error('bug')],
-    ['a LightsOutError', new LightsOutError('ConfigInvalid', 'x')],
+    ['a UsageError', new UsageError('x')],
   ])('does not retry %s', (_name, error) => {
     expect(decideRetry(error, state, policy, () => 0.5)).toEqual({ retry: false, reason: 'not-retryable' });
   });
