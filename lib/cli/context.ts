@@ -3,8 +3,9 @@
  * configuration, choosing the fires, building the ECS clients from the environment, and turning setup and
  * listing failures into the contract's exit codes, with the client pool closed whatever happens.
  */
+
+import type { Config } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { Config } from '../config/types.js';
 import { LightsOutError, SetupError, UsageError } from '../errors.js';
 import { maskSecrets } from '../logger.js';
 import {
@@ -15,8 +16,8 @@ import {
   type ListDeps,
   systemClock,
 } from '../run/index.js';
-import type { Fire } from '../schedule/types.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
+import type { Fire } from '../schedule/index.js';
+import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
 import { parseFrom } from './next.js';
 

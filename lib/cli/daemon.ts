@@ -8,7 +8,7 @@ import { createCronTicker, startDaemon, type Ticker } from '../daemon/index.js';
 import { SetupError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { createClientPool, systemClock } from '../run/index.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
+import { credentialsFromEnv } from '../volc/index.js';
 import { CLOUD_ENV_USAGE } from './context.js';
 import { type CliIo, type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
 

@@ -13,7 +13,7 @@ import {
   parseXDate,
   type QueryPairs,
   sha256Hex,
-} from '../volc/sign.js';
+} from '../volc/index.js';
 import { type ApiFailure, SERVICE } from './catalog.js';
 
 /** How far X-Date may be from the server clock. */

@@ -4,7 +4,7 @@
  * cached until the fleet changes, so paging through N instances costs O(N), not O(N²).
  */
 import { createHash } from 'node:crypto';
-import type { DescribeInstancesFilters, Instance } from '../volc/types.js';
+import type { DescribeInstancesFilters, Instance } from '../volc/index.js';
 import { ApiRejection, listParam, tagFiltersParam } from './params.js';
 import type { FleetState, InstanceRecord } from './state.js';
 

@@ -2,10 +2,10 @@
  * Which fires one run covers: the schedules due in the tick window of `at` (or from `since`), or one named
  * schedule as if it fired at `at`. Pure.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import type { Fire } from '../schedule/index.js';
 import { dueFires, tickWindow } from '../schedule/index.js';
-import type { Fire } from '../schedule/types.js';
 
 /** What a run is asked to cover. */
 export interface FireRequest {

@@ -4,11 +4,11 @@
  * container and hands them here, so tests drive the same code against the emulator with a captured logger.
  */
 import type { Context } from 'aws-lambda';
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { ErrorCode, errorCodeOf, LightsOutError, UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { tickWindow } from '../schedule/index.js';
-import type { RunSummary } from '../stop/types.js';
+import type { RunSummary } from '../stop/index.js';
 import type { ClientPool } from './clients.js';
 import { parseStopEvent, type RunRequest, type StopEvent } from './event.js';
 import { runOnce } from './run.js';

@@ -3,13 +3,13 @@
  * daemon and the demo all call {@link runOnce}; `plan` calls {@link planRun}. Clock, sleep, randomness, clients
  * and the logger are injected.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { errorCodeOf, UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/index.js';
 import { buildPlan } from '../plan/index.js';
-import type { Plan } from '../plan/types.js';
+import type { InstanceOutcome, RunSummary } from '../stop/index.js';
 import { buildSummary, createRunStats, executePlan, logSummary, type RunStats } from '../stop/index.js';
-import type { InstanceOutcome, RunSummary } from '../stop/types.js';
 import { type FireRequest, firesFor } from './fires.js';
 import { type ListDeps, listTaggedInstances } from './list.js';
 

@@ -33,8 +33,10 @@ export { tickToCron } from './tick.js';
 export {
   formatOffset,
   isValidTimeZone,
+  startOfLocalDayMs,
   type WallTime,
   wallTime,
+  wallToLocalMs,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire } from './types.js';
+export type { Fire, ScheduleRules, ScheduleSet } from './types.js';

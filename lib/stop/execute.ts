@@ -5,11 +5,11 @@
  * happens: deadline, API failures, even a bug in a region's code.
  */
 import { randomUUID } from 'node:crypto';
-import type { RetrySettings, VerifySettings } from '../config/types.js';
+import type { RetrySettings, VerifySettings } from '../config/index.js';
 import { DeadlineError, ErrorCode, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Decision, type Plan } from '../plan/types.js';
-import type { EcsApi } from '../volc/types.js';
+import { Decision, type Plan } from '../plan/index.js';
+import type { EcsApi } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
 import type { RegionContext, RunState } from './context.js';
 import { OutcomeLedger } from './ledger.js';

@@ -3,7 +3,7 @@
  * an instance that is already stopped or stopping. A look-up tells the two apart.
  */
 import { DeadlineError, ErrorCode } from '../errors.js';
-import { InstanceStatus } from '../volc/types.js';
+import { InstanceStatus } from '../volc/index.js';
 import type { StopWork } from './batches.js';
 import { ApiCode } from './codes.js';
 import { describeByIds, type RegionContext } from './context.js';

@@ -4,7 +4,7 @@
  * until they succeed, run out of attempts, or the deadline comes.
  */
 import { ErrorCode, errorCodeOf } from '../errors.js';
-import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/types.js';
+import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
 import { makeBatches, type StopBatch, type StopWork } from './batches.js';
 import { ApiCode } from './codes.js';
 import { limited, type RegionContext } from './context.js';

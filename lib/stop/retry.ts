@@ -10,7 +10,7 @@
  * that says the token was seen with other parameters (IdempotentParameterMismatch) is never retried: the
  * token would be wrong, and resending it could not help.
  */
-import type { RetrySettings } from '../config/types.js';
+import type { RetrySettings } from '../config/index.js';
 import { DeadlineError, VolcApiError } from '../errors.js';
 import { ApiCode } from './codes.js';
 
