@@ -9,7 +9,7 @@ import {
   retryPolicy,
 } from '../../../lib/stop/retry.js';
 import { createRunStats } from '../../../lib/stop/stats.js';
-import { fakeClock, sequenceRandom } from './fake-clock.js';
+import { sequenceRandom, virtualClock } from '../../support/clock.js';
 import { apiError } from './fake-ecs.js';
 
 const policy = retryPolicy({ baseMs: 100, capMs: 1_000, maxAttempts: 5 });
@@ -92,7 +92,7 @@ describe('decideRetry', () => {
 
 describe('retrying', () => {
   function context(random = () => 0.5, deadlineAfterMs = 60_000) {
-    const clock = fakeClock(0);
+    const clock = virtualClock({ startMs: 0 });
     const stats = createRunStats();
     return { clock, stats, ctx: { policy, deadlineAtMs: deadlineAfterMs, ...clock, random, stats } };
   }
