@@ -11,11 +11,10 @@
  * Rather than testing each UTC minute, the code enumerates the local minutes that can land in the window
  * (from the cron's hour and minute lists, on the days it matches) and maps each to its instant.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { type CronExpression, matchesDay, parseCron } from './cron.js';
 import { localMsToWall, resolveLocalMs, type WallTime, zoneOffsetMs } from './timezone.js';
-import type { Fire } from './types.js';
+import type { Fire, ScheduleRules, ScheduleSet } from './types.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -60,7 +59,7 @@ function cronOf(expression: string): CronExpression {
  * const { start, end } = tickWindow(now, config.tickMs);
  * for (const fire of dueFires(config, start, end)) run(fire);
  */
-export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fire[] {
+export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date): Fire[] {
   const fires: Fire[] = [];
   for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
@@ -74,7 +73,7 @@ export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fi
  * @example
  * scheduleFires(schedule, new Date('2026-03-08T00:00:00Z'), new Date('2026-03-09T00:00:00Z'));
  */
-export function scheduleFires(schedule: ScheduleConfig, windowStart: Date, windowEnd: Date): Fire[] {
+export function scheduleFires(schedule: ScheduleRules, windowStart: Date, windowEnd: Date): Fire[] {
   return scheduleFireDetails(schedule, windowStart, windowEnd)
     .filter((fire) => !fire.skipped)
     .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime }));
@@ -85,7 +84,7 @@ export function scheduleFires(schedule: ScheduleConfig, windowStart: Date, windo
  * which expression fired and whether daylight saving moved it.
  */
 export function scheduleFireDetails(
-  schedule: ScheduleConfig,
+  schedule: ScheduleRules,
   windowStart: Date,
   windowEnd: Date,
 ): FireDetail[] {
@@ -127,7 +126,7 @@ function rank(fire: FireDetail): number {
  * nextFires(schedule, now, 5); // the next five
  * nextFires(schedule, now, new Date(now.getTime() + 7 * 86_400_000)); // the coming week
  */
-export function nextFires(schedule: ScheduleConfig, from: Date, limit: number | Date): Fire[] {
+export function nextFires(schedule: ScheduleRules, from: Date, limit: number | Date): Fire[] {
   const fromMs = validTime(from, 'from');
   if (limit instanceof Date) return scheduleFires(schedule, from, limit);
   if (!Number.isInteger(limit) || limit < 0)
