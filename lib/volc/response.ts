@@ -22,6 +22,8 @@ export const ClientErrorCode = {
   InvalidResponse: 'InvalidResponse',
   Timeout: 'Timeout',
   ConnectionError: 'ConnectionError',
+  /** A listing holds (or announces) more instances than the caller allows; see listing.ts. */
+  ListingTooLarge: 'ListingTooLarge',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
