@@ -17,7 +17,6 @@ import { Outcome } from './types.js';
 
 /** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
 export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
-  const lookups: StopWork[] = [];
   let pending = [...works];
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
@@ -32,15 +31,17 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
     // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
     if (round > 0) ctx.run.stats.retries += batches.length;
     const next: StopWork[] = [];
+    const lookUps: StopWork[] = [];
     await runPool(batches, ctx.concurrency, async (batch) => {
       const answer = await sendBatch(ctx, batch);
       if ('error' in answer) failBatch(ctx, batch, answer.error);
-      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookups });
+      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookUps });
     });
+    // Look the round's InvalidInstanceStatus answers and left-out instances up now, not after the last
+    // round: an instance already stopped must not wait behind throttled ones and then meet the deadline,
+    // and one left out but still RUNNING joins the next round.
+    next.push(...(await resolveStatusLookups(ctx, lookUps)));
     pending = dropExhausted(ctx, next);
-    // Look up the round's InvalidInstanceStatus answers now, not after the last round: an instance already
-    // stopped must not wait behind throttled ones and then meet the deadline.
-    if (lookups.length > 0) await resolveStatusLookups(ctx, lookups.splice(0));
   }
 }
 
@@ -138,15 +139,34 @@ function routeAnswer(
     if (!details.has(detail.InstanceId)) details.set(detail.InstanceId, detail);
   }
   for (const work of batch.works) {
-    const detail = details.get(work.item.instanceId) ?? {
-      InstanceId: work.item.instanceId,
-      Error: {
-        Code: StopErrorCode.MissingOperationDetail,
-        Message: 'the StopInstances answer did not mention the instance',
-      },
-    };
+    let detail = details.get(work.item.instanceId);
+    if (detail === undefined) {
+      // Said nothing: the stop may or may not have happened. routeDetail sends it to a status look-up.
+      warnMissingDetail(ctx, batch, work.item.instanceId, result.requestId);
+      detail = {
+        InstanceId: work.item.instanceId,
+        Error: {
+          Code: StopErrorCode.MissingOperationDetail,
+          Message: 'the StopInstances answer did not mention the instance',
+        },
+      };
+    }
     routeDetail(ctx, work, detail, queues);
   }
+}
+
+function warnMissingDetail(
+  ctx: RegionContext,
+  batch: StopBatch,
+  instanceId: string,
+  requestId: string,
+): void {
+  if (ctx.run.warnedMissingDetail) return;
+  ctx.run.warnedMissingDetail = true;
+  ctx.logger.warn(
+    { event: 'stop.missing-detail', instanceId, clientToken: batch.clientToken, requestId },
+    'StopInstances left an instance it was asked about out of its answer; its status is looked up',
+  );
 }
 
 function warnUnexpectedDetail(
