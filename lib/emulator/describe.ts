@@ -157,3 +157,34 @@ export function describeInstances(
     TotalCount: records.length,
   };
 }
+
+/** What an endless listing claims its TotalCount is (see the `endlessListing` fault). */
+export const ENDLESS_TOTAL_COUNT = 300;
+
+const ENDLESS_TOKEN = /^endless-(\d{1,9})$/;
+
+/**
+ * One page of the `endlessListing` fault: MaxResults RUNNING instances never listed before (tagged with
+ * each tag filter's key and first value), `TotalCount` {@link ENDLESS_TOTAL_COUNT}, and a new NextToken.
+ * @throws ApiRejection on malformed filters or MaxResults
+ */
+export function endlessPage(region: string, params: ReadonlyMap<string, string>): DescribeInstancesResult {
+  const filters = readFilters(params);
+  const maxResults = readMaxResults(params);
+  const page = Number(ENDLESS_TOKEN.exec(params.get('NextToken') ?? '')?.[1] ?? '0');
+  const tags = (filters.tagFilters ?? []).map((f) => ({ Key: f.key, Value: f.values?.[0] ?? 'endless' }));
+  const instances = Array.from({ length: maxResults }, (_, k): Instance => {
+    const id = `i-endless${page}x${k}`;
+    return {
+      InstanceId: id,
+      InstanceName: id,
+      Status: 'RUNNING',
+      InstanceChargeType: 'PostPaid',
+      InstanceTypeId: 'ecs.g3i.large',
+      ZoneId: `${region}-a`,
+      ProjectName: 'default',
+      Tags: tags,
+    };
+  });
+  return { Instances: instances, NextToken: `endless-${page + 1}`, TotalCount: ENDLESS_TOTAL_COUNT };
+}
