@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startEmulator } from '../../lib/emulator/index.js';
 import { emulatorEnv } from '../support/emulator-env.js';
-import { expectNoSecret, linesOf, runningFleet, startHarness, testConfig } from '../support/harness.js';
+import { expectNoSecret, linesOf, runningFleet, startHarness } from '../support/harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MESSAGE =
