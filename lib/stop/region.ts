@@ -133,7 +133,7 @@ function routeAnswer(
   const details = new Map<string, OperationDetail>();
   for (const detail of result.operationDetails) {
     if (!asked.has(detail.InstanceId)) {
-      warnUnexpectedDetail(ctx, batch, detail.InstanceId, result.requestId);
+      warnDetailOnce(ctx, 'unexpected', batch, detail.InstanceId, result.requestId);
       continue;
     }
     if (!details.has(detail.InstanceId)) details.set(detail.InstanceId, detail);
@@ -142,7 +142,7 @@ function routeAnswer(
     let detail = details.get(work.item.instanceId);
     if (detail === undefined) {
       // Said nothing: the stop may or may not have happened. routeDetail sends it to a status look-up.
-      warnMissingDetail(ctx, batch, work.item.instanceId, result.requestId);
+      warnDetailOnce(ctx, 'missing', batch, work.item.instanceId, result.requestId);
       detail = {
         InstanceId: work.item.instanceId,
         Error: {
@@ -155,32 +155,31 @@ function routeAnswer(
   }
 }
 
-function warnMissingDetail(
-  ctx: RegionContext,
-  batch: StopBatch,
-  instanceId: string,
-  requestId: string,
-): void {
-  if (ctx.run.warnedMissingDetail) return;
-  ctx.run.warnedMissingDetail = true;
-  ctx.logger.warn(
-    { event: 'stop.missing-detail', instanceId, clientToken: batch.clientToken, requestId },
-    'StopInstances left an instance it was asked about out of its answer; its status is looked up',
-  );
-}
+/** The answer-shape warnings, each logged once per run (a broken server would repeat them in every answer). */
+const DETAIL_WARNINGS = {
+  missing: {
+    flag: 'warnedMissingDetail',
+    event: 'stop.missing-detail',
+    message: 'StopInstances left an instance it was asked about out of its answer; its status is looked up',
+  },
+  unexpected: {
+    flag: 'warnedUnexpectedDetail',
+    event: 'stop.unexpected-detail',
+    message: 'StopInstances answered about an instance it was not asked about; ignored',
+  },
+} as const;
 
-function warnUnexpectedDetail(
+function warnDetailOnce(
   ctx: RegionContext,
+  kind: keyof typeof DETAIL_WARNINGS,
   batch: StopBatch,
   instanceId: string,
   requestId: string,
 ): void {
-  if (ctx.run.warnedUnexpectedDetail) return;
-  ctx.run.warnedUnexpectedDetail = true;
-  ctx.logger.warn(
-    { event: 'stop.unexpected-detail', instanceId, clientToken: batch.clientToken, requestId },
-    'StopInstances answered about an instance it was not asked about; ignored',
-  );
+  const { flag, event, message } = DETAIL_WARNINGS[kind];
+  if (ctx.run[flag]) return;
+  ctx.run[flag] = true;
+  ctx.logger.warn({ event, instanceId, clientToken: batch.clientToken, requestId }, message);
 }
 
 /**
