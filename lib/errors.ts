@@ -33,6 +33,8 @@ export const ErrorCode = {
   Timeout: 'Timeout',
   /** The connection failed before an answer ({@link VolcApiError}). */
   ConnectionError: 'ConnectionError',
+  /** A listing holds (or announces) more instances than `listing.maxInstancesPerRegion` ({@link VolcApiError}). */
+  ListingTooLarge: 'ListingTooLarge',
   /** The run's deadline came before the work was done ({@link DeadlineError}). */
   DeadlineExceeded: 'DeadlineExceeded',
   /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */

@@ -35,6 +35,7 @@ export const CONFIG_DEFAULTS = {
   },
   guard: { maxInstancesPerRun: 1000 },
   retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+  listing: { maxInstancesPerRegion: 200_000 },
   verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
 } as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'schedules'>;
 
@@ -94,6 +95,7 @@ const rootFields = {
     'baseMs',
     'capMs',
   ),
+  listing: section({ maxInstancesPerRegion: positiveInteger }),
   verify: ordered(
     { enabled: boolean, timeoutMs: positiveInteger, intervalMs: positiveInteger },
     CONFIG_DEFAULTS.verify,
@@ -141,6 +143,7 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     },
     guard: { ...d.guard, ...raw.guard },
     retry: { ...d.retry, ...raw.retry },
+    listing: { ...d.listing, ...raw.listing },
     verify: { ...d.verify, ...raw.verify },
     schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
   };

@@ -53,6 +53,16 @@ export interface RetrySettings {
   maxAttempts: number;
 }
 
+/** Bounds of one region's DescribeInstances listing. */
+export interface ListingSettings {
+  /**
+   * A region whose pages hold (or whose TotalCount announces) more instances fails its listing, and with it
+   * the run, before anything is stopped: a bound on memory and time whatever the server answers.
+   * @default 200000
+   */
+  maxInstancesPerRegion: number;
+}
+
 /** Post-stop verification with DescribeInstances. */
 export interface VerifySettings {
   /** @default false */
@@ -97,6 +107,7 @@ export interface Config {
     maxInstancesPerRun: number;
   };
   retry: RetrySettings;
+  listing: ListingSettings;
   verify: VerifySettings;
   /** In declaration order; names are unique. */
   schedules: ScheduleConfig[];

@@ -15,7 +15,7 @@ import {
   SERVICE,
 } from './catalog.js';
 import type { EmulatorCore } from './core.js';
-import { describeInstances } from './describe.js';
+import { describeInstances, endlessPage } from './describe.js';
 import { fingerprintOf, type StoredResult, tokenKey } from './idempotency.js';
 import { BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
 import { ApiRejection, collectParams, decodePairs } from './params.js';
@@ -142,7 +142,9 @@ async function runAction(exchange: Exchange): Promise<Answer> {
   const { core, meta, params } = exchange;
   let result: unknown;
   if (meta.Action === 'DescribeInstances') {
-    result = describeInstances(core.state, meta.Region, params, core.deps.now());
+    result = core.faults.endlessListing
+      ? endlessPage(meta.Region, params)
+      : describeInstances(core.state, meta.Region, params, core.deps.now());
   } else {
     result = await runBatchAction(exchange, meta.Action as BatchAction);
   }
@@ -152,7 +154,7 @@ async function runAction(exchange: Exchange): Promise<Answer> {
     // The action is committed; only the answer is lost, which is what ClientTokens exist for.
     return core.faults.random() < 0.5 ? { kind: 'drop' } : fail(exchange, { code: 'InternalError' }, after);
   }
-  if (meta.Action !== 'DescribeInstances') result = distortDetails(core.faults, result as BatchResult);
+  if (meta.Action !== 'DescribeInstances') result = distorted(exchange, result as BatchResult);
   if (after === 'truncatedJson') exchange.record.fault = after;
   return {
     kind: 'json',
@@ -160,6 +162,15 @@ async function runAction(exchange: Exchange): Promise<Answer> {
     body: { ResponseMetadata: meta, Result: result },
     truncate: after === 'truncatedJson',
   };
+}
+
+/** The answer's details after the answer-shape faults; the call log names the instances left out. */
+function distorted(exchange: Exchange, result: BatchResult): BatchResult {
+  const answer = distortDetails(exchange.core.faults, result);
+  const kept = new Set(answer.OperationDetails.map((d) => d.InstanceId));
+  const omitted = result.OperationDetails.map((d) => d.InstanceId).filter((id) => !kept.has(id));
+  if (omitted.length > 0) exchange.record.omitted = omitted;
+  return answer;
 }
 
 async function runBatchAction(exchange: Exchange, action: BatchAction): Promise<BatchResult> {

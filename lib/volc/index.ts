@@ -3,8 +3,8 @@
  * the ECS client of one region, and the ECS shapes. Nothing here knows what a schedule is.
  */
 export {
+  createDispatcher,
   createEcsClient,
-  DEFAULT_MAX_RESULTS,
   DEFAULT_TIMEOUT_MS,
   type DescribeInstancesOptions,
   type EcsClient,
@@ -23,6 +23,7 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
+export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
 export { ECS_API_VERSION, ECS_SERVICE } from './transport.js';

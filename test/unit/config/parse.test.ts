@@ -41,6 +41,7 @@ describe('parseConfig: valid files', () => {
       },
       guard: { maxInstancesPerRun: 1000 },
       retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+      listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
       schedules: [
         {
@@ -331,6 +332,16 @@ describe('parseConfig: one issue per problem, at its node', () => {
       ['3:23: expected a positive integer, got number 0'],
     ],
     [
+      'a zero listing bound',
+      [...HEAD, 'listing: { maxInstancesPerRegion: 0 }', ...NIGHTLY],
+      ['3:35: expected a positive integer, got number 0'],
+    ],
+    [
+      'a misspelt listing bound',
+      [...HEAD, 'listing: { maxInstancePerRegion: 10 }', ...NIGHTLY],
+      ["3:12: unknown key 'maxInstancePerRegion' (did you mean 'maxInstancesPerRegion'?)"],
+    ],
+    [
       'a poll interval over the timeout',
       [...HEAD, 'verify: { timeoutMs: 1000, intervalMs: 2000 }', ...NIGHTLY],
       ['3:22: timeoutMs must be at least intervalMs (2000), got 1000'],
@@ -344,7 +355,7 @@ describe('parseConfig: one issue per problem, at its node', () => {
       'an unknown top-level key',
       [...HEAD, 'colour: blue', ...NIGHTLY],
       [
-        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, verify, schedules)",
+        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, schedules)",
       ],
     ],
     ['a number as a key', [...HEAD, '7: x', ...NIGHTLY], ['3:1: expected a string key, got number 7']],
