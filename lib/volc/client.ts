@@ -3,7 +3,7 @@
  * the transport, and DescribeInstances pagination (through the one reader, listing.ts).
  */
 import { Agent, type Dispatcher } from 'undici';
-import { ErrorCode, RequestError, VolcApiError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { createEcsApi } from './ecs.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
