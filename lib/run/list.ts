@@ -33,7 +33,7 @@ export async function listTaggedInstances(
   const perRegion = await Promise.all(
     config.regions.map(async (region) => {
       const found: { region: string; instance: Instance }[] = [];
-      const lane = createLane(region, settings, deps, context.stats);
+      const lane = createLane(region, settings, deps, context.stats, 'listing');
       const pages = readInstancePages(countingEcsApi(deps.clientFor(region), context.stats), filters, {
         callPage: (attempt) => limitedRetrying(lane, attempt),
         maxInstances: config.listing.maxInstancesPerRegion,

@@ -1,47 +1,249 @@
 /**
- * Stops one region's instances: batches them, sends each batch (same request and token on request-level
- * retries), routes every per-instance answer, and re-batches the transient failures in rounds with a backoff
- * until they succeed, run out of attempts, or the deadline comes.
+ * Stops one region's instances as a pipeline, not in rounds: the first batches are the plan's (grouped,
+ * sorted, 100 IDs to a call, the tokens every invocation of the tick shares); every refused instance goes back
+ * into the region's queue at once with its own not-before time, and batches are formed from whatever is ready
+ * and sent as soon as the region's limiter grants a slot, up to `concurrency` at a time. No batch waits for
+ * another. The same request retried keeps its token; each new batch gets a new one (see token.ts).
  */
-import { ErrorCode, errorCodeOf } from '../errors.js';
+import { ErrorCode, errorCodeOf, VolcApiError } from '../errors.js';
 import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
-import { makeBatches, type StopBatch, type StopWork } from './batches.js';
+import {
+  groupKey,
+  MAX_IDS_PER_CALL,
+  makeBatches,
+  rebatch,
+  type StopBatch,
+  type StopWork,
+} from './batches.js';
 import { ApiCode } from './codes.js';
 import { limited, type RegionContext } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
-import { runPool } from './pool.js';
-import { backoffDelayMs, retrying } from './retry.js';
+import { isThrottleError, requeueDelayMs, retrying } from './retry.js';
 import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
+/**
+ * The longest a batch that could hold more waits for them: a re-batch with fewer than 100 ready IDs, while
+ * more of its group are in flight or about to be ready, is sent once its oldest ID has been ready this long
+ * (or at once when nothing more can join it). In ms; the pipeline uses the smaller of this and one request
+ * interval of the region's limiter. @default 50
+ */
+export const DEFAULT_BATCH_FILL_MS = 50;
+
+/** A refused instance waiting in the queue. */
+interface Queued {
+  work: StopWork;
+  readyAtMs: number;
+}
+
 /** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
 export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
-  let pending = [...works];
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 0) {
-      const delayMs = backoffDelayMs(ctx.retry.policy, round - 1, ctx.retry.random);
-      if (ctx.retry.nowMs() + delayMs >= ctx.retry.deadlineAtMs) {
-        for (const work of pending) failAtDeadline(ctx.ledger, work);
-        break;
+  await new RegionPipeline(ctx, works).run();
+}
+
+/** One region's queue, its batches in flight and the loop that forms and sends them. */
+class RegionPipeline {
+  readonly #ctx: RegionContext;
+  /** The plan's batches not sent yet, in order. */
+  readonly #fresh: StopBatch[];
+  /** Refused instances by batch group, in the order they came back. */
+  readonly #queue = new Map<string, Queued[]>();
+  /** Instances in flight (in a batch or a status look-up) per batch group. */
+  readonly #outstanding = new Map<string, number>();
+  readonly #tasks = new Set<Promise<void>>();
+  #inFlight = 0;
+  /** Re-batches sent so far in this region: the sequence number in their tokens. */
+  #sequence = 0;
+  readonly #fillMs: number;
+  #signal: (() => void) | undefined;
+  #alarmAtMs = Number.POSITIVE_INFINITY;
+
+  constructor(ctx: RegionContext, works: readonly StopWork[]) {
+    this.#ctx = ctx;
+    this.#fresh = makeBatches(works, 0, ctx.run.runId);
+    this.#fillMs = Math.min(ctx.batchFillMs ?? DEFAULT_BATCH_FILL_MS, ctx.limiter.intervalMs);
+  }
+
+  async run(): Promise<void> {
+    const { retry } = this.#ctx;
+    for (;;) {
+      const nowMs = retry.nowMs();
+      if (nowMs >= retry.deadlineAtMs) this.#failQueuedAtDeadline();
+      if (this.#fresh.length === 0 && this.#queue.size === 0 && this.#tasks.size === 0) return;
+      let untilMs = Number.POSITIVE_INFINITY;
+      if (this.#inFlight < this.#ctx.concurrency && nowMs < retry.deadlineAtMs) {
+        const next = this.#pick(nowMs);
+        if ('batch' in next) {
+          this.#start(next.batch);
+          continue;
+        }
+        untilMs = next.untilMs;
       }
-      await ctx.retry.sleep(delayMs);
+      await this.#wait(nowMs, untilMs);
     }
-    const batches = makeBatches(pending, round, ctx.run.runId);
+  }
+
+  /**
+   * The next batch to send, or when to look again. In order: a group with 100 ready IDs; the plan's next
+   * batch; a group whose ready IDs cannot expect company (nothing of the group in flight or waiting) or
+   * whose oldest ready ID has waited the fill time.
+   */
+  #pick(nowMs: number): { batch: StopBatch } | { untilMs: number } {
+    let untilMs = Number.POSITIVE_INFINITY;
+    const candidates: { key: string; ready: Queued[]; waiting: number; oldestMs: number }[] = [];
+    for (const [key, queued] of this.#queue) {
+      const ready: Queued[] = [];
+      let oldestMs = Number.POSITIVE_INFINITY;
+      for (const entry of queued) {
+        if (entry.readyAtMs <= nowMs) {
+          ready.push(entry);
+          oldestMs = Math.min(oldestMs, entry.readyAtMs);
+        } else untilMs = Math.min(untilMs, entry.readyAtMs);
+      }
+      if (ready.length >= MAX_IDS_PER_CALL) return { batch: this.#take(key, ready) };
+      if (ready.length > 0) candidates.push({ key, ready, waiting: queued.length - ready.length, oldestMs });
+    }
+    const fresh = this.#fresh.shift();
+    if (fresh !== undefined) return { batch: fresh };
+    for (const { key, ready, waiting, oldestMs } of candidates) {
+      const alone = waiting === 0 && (this.#outstanding.get(key) ?? 0) === 0;
+      if (alone || oldestMs + this.#fillMs <= nowMs) return { batch: this.#take(key, ready) };
+      untilMs = Math.min(untilMs, oldestMs + this.#fillMs);
+    }
+    return { untilMs };
+  }
+
+  /** Takes `ready` (at most 100 of them) out of group `key`'s queue into a new re-batch. */
+  #take(key: string, ready: Queued[]): StopBatch {
+    const taken = new Set(ready.slice(0, MAX_IDS_PER_CALL));
+    const left = this.#queue.get(key)!.filter((entry) => !taken.has(entry));
+    if (left.length === 0) this.#queue.delete(key);
+    else this.#queue.set(key, left);
+    this.#sequence += 1;
     // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
-    if (round > 0) ctx.run.stats.retries += batches.length;
-    const next: StopWork[] = [];
-    const lookUps: StopWork[] = [];
-    await runPool(batches, ctx.concurrency, async (batch) => {
-      const answer = await sendBatch(ctx, batch);
-      if ('error' in answer) failBatch(ctx, batch, answer.error);
-      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookUps });
+    this.#ctx.run.stats.retries += 1;
+    return rebatch(
+      [...taken].map((entry) => entry.work),
+      this.#sequence,
+      this.#ctx.run.runId,
+    );
+  }
+
+  #start(batch: StopBatch): void {
+    const key = groupKey(batch.works[0]!);
+    this.#inFlight += 1;
+    this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) + batch.works.length);
+    const task = this.#send(batch).finally(() => {
+      this.#inFlight -= 1;
+      this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) - batch.works.length);
+      this.#tasks.delete(task);
+      this.#notify();
     });
-    // Look the round's InvalidInstanceStatus answers and left-out instances up now, not after the last
-    // round: an instance already stopped must not wait behind throttled ones and then meet the deadline,
-    // and one left out but still RUNNING joins the next round.
-    next.push(...(await resolveStatusLookups(ctx, lookUps)));
-    pending = dropExhausted(ctx, next);
+    this.#tasks.add(task);
+  }
+
+  async #send(batch: StopBatch): Promise<void> {
+    const ctx = this.#ctx;
+    const answer = await sendBatch(ctx, batch);
+    if ('throttled' in answer) {
+      // The whole request was refused before anything was done: its instances are simply not sent yet.
+      const { code, message } = answer.throttled;
+      for (const work of batch.works) {
+        work.lastError = { code, message };
+        this.#requeue(work, true);
+      }
+      return;
+    }
+    if ('error' in answer) {
+      failBatch(ctx, batch, answer.error);
+      return;
+    }
+    const again: StopWork[] = [];
+    const lookUps: StopWork[] = [];
+    routeAnswer(ctx, batch, answer.result, { rebatch: again, lookUp: lookUps });
+    for (const work of again) this.#requeue(work, work.lastError?.code === ApiCode.FlowLimitExceeded);
+    if (lookUps.length > 0) this.#lookUp(lookUps);
+  }
+
+  /**
+   * Looks InvalidInstanceStatus answers and left-out instances up at once, beside the batches: an instance
+   * already stopped must not wait behind throttled ones, and one left out but still RUNNING is re-queued.
+   */
+  #lookUp(works: StopWork[]): void {
+    const key = groupKey(works[0]!);
+    this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) + works.length);
+    const task = resolveStatusLookups(this.#ctx, works)
+      .then((again) => {
+        for (const work of again) this.#requeue(work, false);
+      })
+      .finally(() => {
+        this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) - works.length);
+        this.#tasks.delete(task);
+        this.#notify();
+      });
+    this.#tasks.add(task);
+  }
+
+  /**
+   * Puts a refused instance back in the queue with its own short wait (see requeueDelayMs), or settles it:
+   * failed once it was refused in `maxAttempts` requests (throttling excepted: it says "later", not "no", and
+   * only the deadline ends it), failed at the deadline when its wait would pass it.
+   */
+  #requeue(work: StopWork, throttled: boolean): void {
+    const { retry, ledger } = this.#ctx;
+    if (!throttled && work.requests >= retry.policy.maxAttempts) {
+      failExhausted(ledger, work);
+      return;
+    }
+    const readyAtMs = retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random);
+    if (readyAtMs >= retry.deadlineAtMs) {
+      failAtDeadline(ledger, work);
+      return;
+    }
+    const key = groupKey(work);
+    const queued = this.#queue.get(key);
+    if (queued) queued.push({ work, readyAtMs });
+    else this.#queue.set(key, [{ work, readyAtMs }]);
+  }
+
+  /** The deadline came: nothing queued or not yet sent will be. */
+  #failQueuedAtDeadline(): void {
+    for (const batch of this.#fresh.splice(0)) {
+      for (const work of batch.works) failAtDeadline(this.#ctx.ledger, work);
+    }
+    for (const queued of this.#queue.values()) {
+      for (const { work } of queued) failAtDeadline(this.#ctx.ledger, work);
+    }
+    this.#queue.clear();
+  }
+
+  /** Waits for an answer, a look-up's end, or `untilMs`, whichever comes first. */
+  async #wait(nowMs: number, untilMs: number): Promise<void> {
+    const woken = new Promise<void>((resolve) => {
+      this.#signal = resolve;
+    });
+    const { retry } = this.#ctx;
+    // Only a wait for a time is a timer: answers wake the loop themselves (a timer at the deadline would let a
+    // virtual clock jump there while requests are in flight). Past the deadline nothing new is sent.
+    const atMs =
+      nowMs < retry.deadlineAtMs && Number.isFinite(untilMs)
+        ? Math.min(untilMs, retry.deadlineAtMs)
+        : Number.POSITIVE_INFINITY;
+    if (atMs < this.#alarmAtMs && Number.isFinite(atMs)) {
+      this.#alarmAtMs = atMs;
+      void retry.sleep(Math.max(0, atMs - nowMs)).then(() => {
+        if (this.#alarmAtMs === atMs) this.#alarmAtMs = Number.POSITIVE_INFINITY;
+        this.#notify();
+      });
+    }
+    await woken;
+  }
+
+  #notify(): void {
+    const signal = this.#signal;
+    this.#signal = undefined;
+    signal?.();
   }
 }
 
@@ -61,7 +263,9 @@ function mostlyFlowLimited(result: OperationResult): boolean {
 async function sendBatch(
   ctx: RegionContext,
   batch: StopBatch,
-): Promise<{ result: OperationResult } | { error: unknown }> {
+): Promise<
+  { result: OperationResult } | { error: unknown } | { throttled: { code: string; message: string } }
+> {
   const params: StopInstancesParams = {
     instanceIds: batch.works.map((w) => w.item.instanceId),
     forceStop: batch.forceStop,
@@ -81,25 +285,48 @@ async function sendBatch(
     }
   };
   // `maxAttempts` bounds the attempts of this one request (same token), and separately the requests that
-  // carry one instance (see dropExhausted): a re-batch starts with a full budget, so one 429 on a re-batch
-  // cannot fail instances that were only ever refused one by one.
+  // carry one instance (see RegionPipeline.requeue): a re-batch starts with a full budget, so one 429 on a
+  // re-batch cannot fail instances that were only ever refused one by one.
   for (const work of batch.works) work.requests += 1;
+  let first: { error: unknown } | undefined;
+  try {
+    return { result: await limited(ctx, send, mostlyFlowLimited) };
+  } catch (error) {
+    // Throttled at its first attempt, the request was refused before anything was done: its instances go
+    // back to the queue and join the next batch ready. After an answer that may have done the work (a 500,
+    // a lost answer), only the same request under the same token is safe, so the retries below keep it.
+    if (isThrottleError(error)) {
+      const code = error instanceof VolcApiError ? error.code : ApiCode.FlowLimitExceeded;
+      return { throttled: { code, message: error instanceof Error ? error.message : String(error) } };
+    }
+    first = { error };
+  }
   try {
     // Every attempt sends the same `params`, ClientToken included: that is what makes the retry safe.
-    const result = await retrying(() => limited(ctx, send, mostlyFlowLimited), {
-      ...ctx.retry,
-      onRetry: ({ error, attempts, delayMs }) =>
-        ctx.logger.debug(
-          {
-            event: 'stop.retry',
-            clientToken: batch.clientToken,
-            attempts,
-            delayMs,
-            errorCode: errorCodeOf(error),
-          },
-          'StopInstances retry',
-        ),
-    });
+    const result = await retrying(
+      async () => {
+        if (first !== undefined) {
+          const { error } = first;
+          first = undefined;
+          throw error;
+        }
+        return limited(ctx, send, mostlyFlowLimited);
+      },
+      {
+        ...ctx.retry,
+        onRetry: ({ error, attempts, delayMs }) =>
+          ctx.logger.debug(
+            {
+              event: 'stop.retry',
+              clientToken: batch.clientToken,
+              attempts,
+              delayMs,
+              errorCode: errorCodeOf(error),
+            },
+            'StopInstances retry',
+          ),
+      },
+    );
     return { result };
   } catch (error) {
     return { error };
@@ -179,30 +406,19 @@ function warnDetailOnce(
 }
 
 /**
- * Instances refused in `maxAttempts` requests fail with their last error; the rest go to the next round.
- * Rounds are counted per instance in requests (ClientTokens), not HTTP attempts: the attempts of one request
- * have their own budget in `retrying`. An instance whose last refusal was FlowLimitExceeded is kept whatever
- * its count: throttling says "later", not "no", and giving up on it would leave a machine running that the
- * next round would likely stop. The backoff (capped at `capMs`) and the run's deadline bound those rounds.
+ * Settles an instance refused in `maxAttempts` requests with its last error. Requests are counted per
+ * instance (ClientTokens), not HTTP attempts: the attempts of one request have their own budget in
+ * `retrying`. Throttling never exhausts an instance (see RegionPipeline.requeue).
  */
-function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
-  const keep: StopWork[] = [];
-  for (const work of works) {
-    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded;
-    if (throttled || work.requests < ctx.retry.policy.maxAttempts) {
-      keep.push(work);
-      continue;
-    }
-    ctx.ledger.settle(work.index, {
-      outcome: Outcome.Failed,
-      reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
-      stoppedMode: work.stoppedMode ?? null,
-      errorCode: work.lastError?.code ?? ErrorCode.Unexpected,
-      attempts: work.attempts,
-      requestId: work.requestId,
-    });
-  }
-  return keep;
+function failExhausted(ledger: OutcomeLedger, work: StopWork): void {
+  ledger.settle(work.index, {
+    outcome: Outcome.Failed,
+    reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
+    stoppedMode: work.stoppedMode ?? null,
+    errorCode: work.lastError?.code ?? ErrorCode.Unexpected,
+    attempts: work.attempts,
+    requestId: work.requestId,
+  });
 }
 
 /** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */

@@ -15,7 +15,13 @@ import { DeadlineError, VolcApiError } from '../errors.js';
 import { ApiCode } from './codes.js';
 
 /** The defaults of {@link RetrySettings}, the same as the configuration's. */
-export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 20_000, maxAttempts: 8 };
+export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 2_000, maxAttempts: 8 };
+
+/**
+ * Refusals in a row an instance takes with only the short wait (see {@link requeueDelayMs}) before its
+ * waits start to grow.
+ */
+export const REQUEUE_PATIENCE = 10;
 
 /** Codes never retried, whatever the client's `retryable` says. */
 export const NEVER_RETRY_CODES: ReadonlySet<string> = new Set(['IdempotentParameterMismatch']);
@@ -53,6 +59,20 @@ export function backoffCeilingMs(policy: RetrySettings, retryIndex: number): num
  */
 export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random: () => number): number {
   return Math.floor(random() * backoffCeilingMs(policy, retryIndex));
+}
+
+/**
+ * How long an instance refused `streak` times in a row (1 after its first refusal) waits before it may join
+ * a batch again. The pipeline re-queues refused instances at once; the region's limiter is what slows the
+ * requests when the quota is scarce, so the wait is short: uniformly random below `baseMs`, to spread the
+ * instances refused together over the next batches. Only an instance refused more than
+ * {@link REQUEUE_PATIENCE} times in a row waits longer, doubling from there up to `capMs`.
+ *
+ * @example
+ * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random); // 0..199
+ */
+export function requeueDelayMs(policy: RetrySettings, streak: number, random: () => number): number {
+  return backoffDelayMs(policy, Math.max(0, streak - REQUEUE_PATIENCE), random);
 }
 
 /**

@@ -53,6 +53,7 @@ function summary(outcomes: Partial<RunSummary['outcomes']>, guardRefused = false
     retries: 0,
     fallbacks: 0,
     guardRefused,
+    regionStats: {},
     durationMs: 12,
   };
 }

@@ -33,7 +33,7 @@ describe('backoff', () => {
   });
 
   it('resolves defaults once', () => {
-    expect(retryPolicy()).toMatchObject({ baseMs: 200, capMs: 20_000, maxAttempts: 8 });
+    expect(retryPolicy()).toMatchObject({ baseMs: 200, capMs: 2_000, maxAttempts: 8 });
   });
 });
 
