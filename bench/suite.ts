@@ -17,8 +17,13 @@ export interface RunSettings {
   /** The emulator's quota per region and action, and lights-out's rateLimit.qps. */
   qps: number;
   latencyMs: number;
-  /** The faults of the "with faults" runs. */
+  /** The faults of the "with faults" runs: the standard case every fleet runs. */
   faults: Required<BoundFaults>;
+  /** Harder fault cases, run on fleets of at most `extraFaultsUpTo` instances. */
+  extraFaults: { name: string; faults: Required<BoundFaults> }[];
+  extraFaultsUpTo: number;
+  /** Overrides the pipeline's batch fill time (ms), to measure it. @default the shipped one */
+  batchFillMs?: number;
   /** Per-instance baseline: stop calls in flight per region. */
   baselineInFlight: number;
   /**
@@ -45,6 +50,12 @@ export interface RunRecord {
   fleet: { instances: number; regions: number };
   approach: Approach;
   withFaults: boolean;
+  /** `none`, `standard` (the settings' `faults`), or the name of an extra case. */
+  faultCase: string;
+  /** The faults of this run. */
+  faults: BoundFaults;
+  /** The emulator's quota and lights-out's `rateLimit.qps`. */
+  qps: number;
   timeLimitMs: number;
   /** The fewest calls of each action without faults: ceil(n / 100) per region, summed. */
   optimumCalls: number;
@@ -77,32 +88,37 @@ async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioRes
   return reply.result;
 }
 
-function faultSettings(settings: RunSettings, withFaults: boolean): FaultSettings {
-  const base: FaultSettings = { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs };
-  return withFaults ? { ...base, ...settings.faults } : base;
+/** One run of a fleet: the approach and the faults injected. */
+interface RunCase {
+  approach: Approach;
+  faultCase: string;
+  faults: BoundFaults;
+}
+
+function faultSettings(settings: RunSettings, faults: BoundFaults): FaultSettings {
+  return { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs, ...faults };
 }
 
 async function measure(
   emulator: EmulatorProcess,
   fleet: FleetPlan,
-  run: { approach: Approach; withFaults: boolean },
+  run: RunCase,
   settings: RunSettings,
   context: SuiteContext,
 ): Promise<RunRecord> {
   const perRegion = spread(fleet.instances, fleet.regions);
-  const boundFaults = run.withFaults ? settings.faults : {};
   const boundMs = lowerBoundMs({
     instancesPerRegion: perRegion,
     qps: settings.qps,
     latencyMs: settings.latencyMs,
-    faults: boundFaults,
+    faults: run.faults,
     idsPerStopCall: run.approach === Approach.PerInstance ? 1 : MAX_IDS_PER_CALL,
   });
   const timeLimitMs = Math.min(
     settings.maxTimeLimitMs,
     Math.max(settings.minTimeLimitMs, Math.round(boundMs * settings.timeLimitFactor)),
   );
-  await emulator.setFaults(faultSettings(settings, run.withFaults));
+  await emulator.setFaults(faultSettings(settings, run.faults));
   await emulator.reset();
   const client = await runChild(context.bundle, {
     approach: run.approach,
@@ -113,12 +129,16 @@ async function measure(
     timeLimitMs,
     seed: settings.seed,
     inFlight: settings.baselineInFlight,
+    ...(settings.batchFillMs === undefined ? {} : { batchFillMs: settings.batchFillMs }),
   });
   const server = await emulator.callsByAction();
   const record: RunRecord = {
     fleet: { instances: fleet.instances, regions: fleet.regions },
     approach: run.approach,
-    withFaults: run.withFaults,
+    withFaults: run.faultCase !== 'none',
+    faultCase: run.faultCase,
+    faults: run.faults,
+    qps: settings.qps,
     timeLimitMs,
     optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
     boundMs,
@@ -127,7 +147,7 @@ async function measure(
     timeOverBound: client.wallMs / boundMs,
   };
   context.progress(
-    `  ${run.approach}${run.withFaults ? ' with faults' : ''}: ${(client.wallMs / 1000).toFixed(1)} s ` +
+    `  ${run.approach} at ${settings.qps}/s, faults ${run.faultCase}: ${(client.wallMs / 1000).toFixed(1)} s ` +
       `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.failed} failed, ` +
       `calls ${JSON.stringify(client.apiCalls)}`,
   );
@@ -145,7 +165,7 @@ export async function runFleet(
   const emulator = await startEmulatorProcess({
     bin: context.bin,
     fleetFile,
-    faults: faultSettings(settings, false),
+    faults: faultSettings(settings, {}),
     dir: context.dir,
   });
   const emulatorStartMs = performance.now() - startedMs;
@@ -154,10 +174,17 @@ export async function runFleet(
   );
   const records: RunRecord[] = [];
   try {
-    const runs = [
-      { approach: Approach.LightsOut, withFaults: false },
-      { approach: Approach.LightsOut, withFaults: true },
-      ...(fleet.baseline ? [{ approach: Approach.PerInstance, withFaults: false }] : []),
+    const runs: RunCase[] = [
+      { approach: Approach.LightsOut, faultCase: 'none', faults: {} },
+      { approach: Approach.LightsOut, faultCase: 'standard', faults: settings.faults },
+      ...(fleet.instances <= settings.extraFaultsUpTo
+        ? settings.extraFaults.map((c) => ({
+            approach: Approach.LightsOut,
+            faultCase: c.name,
+            faults: c.faults,
+          }))
+        : []),
+      ...(fleet.baseline ? [{ approach: Approach.PerInstance, faultCase: 'none', faults: {} }] : []),
     ];
     for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
   } finally {

@@ -247,19 +247,6 @@ class RegionPipeline {
   }
 }
 
-/**
- * True when most instances of an answer were refused with FlowLimitExceeded. A few such refusals limit those
- * resources, not the call rate: their re-batch backs off on its own, and slowing every request for them would
- * pin the region's rate at its floor (30% refusals put one in nearly every 100-ID answer). Only when most of
- * an answer is refused is the request rate itself too high.
- */
-function mostlyFlowLimited(result: OperationResult): boolean {
-  const limitedCount = result.operationDetails.filter(
-    (d) => d.Error?.Code === ApiCode.FlowLimitExceeded,
-  ).length;
-  return limitedCount * 2 > result.operationDetails.length;
-}
-
 async function sendBatch(
   ctx: RegionContext,
   batch: StopBatch,
@@ -290,7 +277,7 @@ async function sendBatch(
   for (const work of batch.works) work.requests += 1;
   let first: { error: unknown } | undefined;
   try {
-    return { result: await limited(ctx, send, mostlyFlowLimited) };
+    return { result: await limited(ctx, send) };
   } catch (error) {
     // Throttled at its first attempt, the request was refused before anything was done: its instances go
     // back to the queue and join the next batch ready. After an answer that may have done the work (a 500,
@@ -310,7 +297,7 @@ async function sendBatch(
           first = undefined;
           throw error;
         }
-        return limited(ctx, send, mostlyFlowLimited);
+        return limited(ctx, send);
       },
       {
         ...ctx.retry,

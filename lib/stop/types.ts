@@ -52,7 +52,7 @@ export interface RunSummary {
   guardRefused: boolean;
   /**
    * Per region: the time requests waited for the region's client-side rate limiter, the answers that said
-   * the rate was too high (HTTP 429 / FlowLimitExceeded, and answers mostly refused with it), and the
+   * the rate was too high (HTTP 429 / FlowLimitExceeded on the request, not per instance), and the
    * requests answered, in all and per lane (`listing`, `stop`). See README, "Reading regionStats".
    */
   regionStats: Record<string, RegionStats>;
