@@ -5,7 +5,7 @@
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
- * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
+ * - `wallTime(instant, zone)`: wall-clock time through Intl.
  * - `describeCron(expression)`: the expression in plain English.
  */
 export {
@@ -13,7 +13,6 @@ export {
   type CronExpression,
   CronField,
   type DayOfMonthRule,
-  daysInMonth,
   matches,
   matchesDay,
   parseCron,
@@ -30,7 +29,7 @@ export {
 } from './fires.js';
 export {
   formatOffset,
-  isValidTimeZone,
+  startOfLocalDayMs,
   type WallTime,
   wallTime,
   zoneOffsetMs,

@@ -22,7 +22,6 @@ afterEach(() => fixture.tearDown());
 describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command) => {
   it.each([
     ['a time without a zone', '2026-03-09T22:00:00'],
-    ['a bare date', '2026-03-09'],
     ['an impossible date', '2026-02-30T22:00:00Z'],
     ['free text', 'tonight'],
   ])('exits 2 for --at with %s', async (_, at) => {
@@ -31,7 +30,7 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(
-      `lights-out ${command}: --at must be an ISO 8601 date-time with a zone (Z or an offset), such as 2026-03-09T22:00:00+08:00`,
+      `lights-out ${command}: --at must be an ISO 8601 date-time with Z or an offset (2026-03-09T22:00:00+08:00), or a date alone`,
     );
     expect(stderr).toContain(`got '${at}'`);
   });
