@@ -89,8 +89,22 @@ function checkFleet(doc: SourceDoc): Fleet {
     });
   }
   const credentials = checkCredentials(isRecord(doc.value) ? doc.value.credentials : undefined, issues);
+  const regions = checkRegions(isRecord(doc.value) ? doc.value.regions : undefined, instances, issues);
   issues.throwIfAny();
-  return { credentials, instances };
+  return regions === undefined ? { credentials, instances } : { credentials, instances, regions };
+}
+
+/** `regions:`, the account's regions for DescribeRegions; every instance must be in one of them. */
+function checkRegions(value: unknown, instances: FleetInstance[], issues: Issues): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((region) => typeof region === 'string' && region !== '')) {
+    issues.add(['regions'], 'must be a list of region IDs');
+    return undefined;
+  }
+  const missing = [...new Set(instances.map((i) => i.Region))].filter((r) => !value.includes(r));
+  if (missing.length > 0)
+    issues.add(['regions'], `must list the instances' regions too: ${missing.join(', ')}`);
+  return value as string[];
 }
 
 function checkCredentials(value: unknown, issues: Issues): Credentials[] {

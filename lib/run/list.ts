@@ -1,8 +1,10 @@
 /**
  * Lists the instances that carry the schedule tag, once per region however many schedules fire: one
- * DescribeInstances walk per region, filtered server-side on the tag key, each page under the retry policy.
+ * DescribeRegions call that checks the region exists, then one DescribeInstances walk per region, filtered
+ * server-side on the tag key, each request under the retry policy.
  */
 import type { Config } from '../config/types.js';
+import { LightsOutError } from '../errors.js';
 import { selectionFilters } from '../plan/index.js';
 import {
   countCall,
@@ -42,14 +44,15 @@ export async function listTaggedInstances(
     config.regions.map(async (region) => {
       const found: { region: string; instance: Instance }[] = [];
       const limiter = new RateLimiter(config.rateLimit, deps);
-      const pages = deps.clientFor(region).describeInstances(filters, {
-        callPage: (attempt) =>
+      const limited =
+        (action: EcsAction) =>
+        <T>(attempt: () => Promise<T>): Promise<T> =>
           retrying(
             async () => {
               await limiter.acquire();
               if (deps.nowMs() >= context.deadlineAtMs)
                 throw deadlineExceeded('deadline reached while listing');
-              countCall(context.stats, EcsAction.DescribeInstances);
+              countCall(context.stats, action);
               try {
                 const page = await attempt();
                 limiter.onSuccess();
@@ -67,11 +70,32 @@ export async function listTaggedInstances(
               random: deps.random,
               stats: context.stats,
             },
-          ),
-      });
+          );
+      const client = deps.clientFor(region);
+      await checkRegionExists(client, region, limited(EcsAction.DescribeRegions));
+      const pages = client.describeInstances(filters, { callPage: limited(EcsAction.DescribeInstances) });
       for await (const instance of pages) found.push({ region, instance });
       return found;
     }),
   );
   return perRegion.flat();
+}
+
+/**
+ * Fails a region the API does not list. DescribeRegions is the authority on which regions exist for an
+ * account (docs/volcengine-regions.md); without this check a misspelt or retired region would list zero
+ * instances and the run would end "nothing to do" while the real fleet kept running.
+ */
+async function checkRegionExists(
+  client: EcsClient,
+  region: string,
+  call: <T>(attempt: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  const page = await call(() => client.describeRegionsPage({ regionIds: [region] }));
+  if (page.regionIds.includes(region)) return;
+  throw new LightsOutError(
+    'UnknownRegion',
+    `region '${region}' is not a region the API knows (DescribeRegions does not list it): ` +
+      'check `regions` in the configuration',
+  );
 }

@@ -23,6 +23,7 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
+export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
 export { ClientErrorCode, RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
 export { ECS_API_VERSION, ECS_SERVICE } from './transport.js';

@@ -100,10 +100,10 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     expect(code).toBe(1);
     expect(stderr).toMatch(
       new RegExp(
-        `^lights-out ${command}: could not list instances: InternalError: DescribeInstances in cn-beijing: `,
+        `^lights-out ${command}: could not list instances: InternalError: DescribeRegions in cn-beijing: `,
       ),
     );
-    const describes = emulator.calls().filter((c) => c.action === 'DescribeInstances');
+    const describes = emulator.calls().filter((c) => c.action === 'DescribeRegions');
     expect(describes).toHaveLength(2);
     expect(emulator.calls().filter((c) => c.action === 'StopInstances')).toEqual([]);
     // A run still logs its summary, with the error; a plan prints no objects.
@@ -114,6 +114,33 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     } else {
       expect(lines).toEqual([]);
     }
+  });
+});
+
+describe.each(['plan', 'run'])('lights-out %s: a region the API does not know', (command) => {
+  it('fails the listing with UnknownRegion instead of listing zero instances, and stops nothing', async () => {
+    const emulator = await fixture.start(generateFleet({ count: 10, seed: 1, regions: ['cn-beijing'] }));
+    // Accepted by validation (newer than the documented list), but the account has no such region.
+    const file = await fixture.config(
+      CONFIG.replace(
+        'regions: [cn-beijing]',
+        'regions: [cn-beijing, cn-wulanchabu]\nallowUnknownRegions: true',
+      ),
+    );
+    const { code, stderr } = await cli([command, '-c', file, '--json', '--schedule', 'nightly'], {
+      env: emulatorEnv(emulator),
+      now: AT,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `lights-out ${command}: could not list instances: UnknownRegion: region 'cn-wulanchabu' is not a region the API knows`,
+    );
+    const calls = emulator.calls();
+    expect(calls.filter((c) => c.action === 'DescribeRegions').map((c) => c.params['RegionIds.1'])).toEqual(
+      expect.arrayContaining(['cn-beijing', 'cn-wulanchabu']),
+    );
+    expect(calls.filter((c) => c.action === 'DescribeInstances' && c.region === 'cn-wulanchabu')).toEqual([]);
+    expect(calls.filter((c) => c.action === 'StopInstances')).toEqual([]);
   });
 });
 

@@ -21,6 +21,9 @@ function fakeClient(
   let throttled = !throttleFirst;
   return {
     region: 'cn-beijing',
+    async describeRegionsPage() {
+      return { regionIds: ['cn-beijing'], requestId: 'r-regions' };
+    },
     async *describeInstances(_filters, options) {
       for (let page = 0; page < pages; page++) {
         const instances = await options!.callPage!(async () => {
