@@ -7,7 +7,7 @@ import { VERSION } from '../version.js';
 import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
-import { type CliIo, type Command, ExitCode } from './io.js';
+import { type CliIo, type Command, ExitCode, pipeSafeWriter } from './io.js';
 import { nextCommand } from './next.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
@@ -49,8 +49,8 @@ function defaultIo(catchSignals: boolean): CliIo {
     process.once('SIGTERM', abort);
   }
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: pipeSafeWriter(process.stdout),
+    stderr: pipeSafeWriter(process.stderr),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
     signal: controller.signal,
