@@ -47,6 +47,11 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     const { code, stderr } = await cli([command, '-c', file, '--dryrun'], { env: ENV, now: AT });
     expect(code).toBe(2);
     expect(stderr).toContain("Unknown option '--dryrun'");
+    if (command === 'run') expect(stderr).toContain("(did you mean '--dry-run'?)");
+    // A short usage, not the whole help.
+    expect(stderr).toContain(`Run \`lights-out ${command} --help\` for every option.`);
+    expect(stderr).not.toContain('Environment:');
+    expect(stderr.split('\n').length).toBeLessThanOrEqual(4);
   });
 
   it('exits 2 for an invalid configuration with every issue as FILE:LINE:COLUMN', async () => {
@@ -145,6 +150,17 @@ describe.each(['plan', 'run'])('lights-out %s: a region the API does not know', 
 });
 
 describe('lights-out help', () => {
+  it('answers an unknown command with a suggestion and a short usage, exit 2', async () => {
+    const { code, stdout, stderr } = await cli(['plna'], { env: {}, now: AT });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      "lights-out: unknown command 'plna' (did you mean 'plan'?)\n" +
+        'Usage: lights-out <command> [options]; commands: validate, next, plan, run, daemon, emulator, demo\n' +
+        'Run `lights-out --help` for what each one does.\n',
+    );
+  });
+
   it('lists plan and run after validate and next', async () => {
     const { code, stdout } = await cli(['--help'], { env: {}, now: AT });
     expect(code).toBe(0);
