@@ -2,6 +2,7 @@
  * `lights-out plan`: what a run would do right now (or at `--at`), instance by instance, and why. Lists the
  * tagged instances and never stops anything.
  */
+import { UsageError } from '../errors.js';
 import { formatPlanTable } from '../plan/index.js';
 import type { Plan, PlanItem } from '../plan/types.js';
 import { planRun } from '../run/index.js';
@@ -63,18 +64,21 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what a run would stop and why, instance by instance (read-only)',
   usage: [
-    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME] [--json]',
+    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME] [--json | --table]',
     '',
     'Lists the instances that carry the schedule tag in every configured region and shows, for each one of',
     'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it,',
-    'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeInstances is',
-    'called. When no schedule is due in the tick window of --at, says so with the next fire of each one.',
+    'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeRegions and',
+    'DescribeInstances are called. When no schedule is due in the tick window of --at, says so with the',
+    'next fire of each one.',
     '',
     'Options:',
     ...SELECTION_USAGE,
     '  --json             one JSON object per instance instead of the table: instanceId, region,',
     '                     schedule, fireTime, decision, reason, stoppedMode, forceStop (null for skips),',
-    '                     plus instanceName, modeSource, detail, status, instanceChargeType, instanceTypeId',
+    '                     plus instanceName, modeSource, detail, status, instanceChargeType, instanceTypeId;',
+    '                     also the output when stdout is not a terminal',
+    '  --table            the table for people even when stdout is not a terminal',
     '',
     ...CLOUD_ENV_USAGE,
     '',
@@ -82,8 +86,12 @@ export const planCommand: Command = {
     'missing credentials or a bad endpoint.',
   ].join('\n'),
   async run(args, io) {
-    const { values } = parseCommandArgs(args, SELECTION_OPTIONS);
-    const json = values.json === true;
+    const { values } = parseCommandArgs(args, { ...SELECTION_OPTIONS, table: { type: 'boolean' } });
+    if (values.json === true && values.table === true) {
+      throw new UsageError('--json and --table cannot be used together');
+    }
+    // Like run and next: JSON lines for a pipe or a file, the table for a terminal or when asked for.
+    const json = values.json === true || (!io.isTTY && values.table !== true);
     return withCloud('plan', values, io, async (cloud) => {
       if (cloud.fires.length === 0) {
         (json ? cloud.stderr : cloud.stdout).write(noFiresNote(cloud.config, cloud.request.at));

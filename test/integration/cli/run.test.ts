@@ -217,7 +217,7 @@ describe('lights-out run', () => {
     const file = await fixture.config(config());
     const env = emulatorEnv(emulator);
     // cli() fails the test if the secret key appears in any output.
-    const plan = await cli(['plan', '-c', file], { env, now: AT });
+    const plan = await cli(['plan', '-c', file], { env, now: AT, isTTY: true });
     const json = await cli(['run', '-c', file, '--dry-run'], { env, now: AT });
     const human = await cli(['run', '-c', file, '--dry-run'], { env, now: AT, isTTY: true });
     for (const result of [plan, json, human]) {
