@@ -29,6 +29,8 @@ export interface PlanItemJson {
   modeSource: string | null;
   /** More about the reason; null when the reason says it all. */
   detail: string | null;
+  /** For `unknown-schedule`: the schedule the tag probably meant; null when none is close. */
+  hint: string | null;
   status: string;
   instanceChargeType: string;
   instanceTypeId: string;
@@ -48,6 +50,7 @@ export function planItemJson(item: PlanItem): PlanItemJson {
     instanceName: item.instanceName,
     modeSource: item.modeSource ?? null,
     detail: item.detail ?? null,
+    hint: item.hint ?? null,
     status: item.status,
     instanceChargeType: item.instanceChargeType,
     instanceTypeId: item.instanceTypeId,
@@ -76,7 +79,8 @@ export const planCommand: Command = {
     ...SELECTION_USAGE,
     '  --json             one JSON object per instance instead of the table: instanceId, region,',
     '                     schedule, fireTime, decision, reason, stoppedMode, forceStop (null for skips),',
-    '                     plus instanceName, modeSource, detail, status, instanceChargeType, instanceTypeId;',
+    '                     plus instanceName, modeSource, detail, hint, status, instanceChargeType,',
+    '                     instanceTypeId;',
     '                     also the output when stdout is not a terminal',
     '  --table            the table for people even when stdout is not a terminal',
     '',
