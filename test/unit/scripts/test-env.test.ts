@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain .mjs script without type declarations
 import { withColourChoice } from '../../../scripts/test-env.mjs';
 
 const choose = withColourChoice as (env: NodeJS.ProcessEnv, toTerminal: boolean) => NodeJS.ProcessEnv;
