@@ -74,9 +74,16 @@ export async function readSource(path: string): Promise<SourceDoc> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError([{ file: path, line: 1, column: 1, message: (error as Error).message }], {
-      cause: error,
-    });
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ConfigError([{ file: path, line: 1, column: 1, message }], { cause: error });
   }
   return parseSource(text, path);
 }
