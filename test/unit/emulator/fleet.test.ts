@@ -191,6 +191,6 @@ describe('loadFleet', () => {
   it('reports a missing file as a ConfigError naming it', async () => {
     const path = join(dir, 'missing.yaml');
     await expect(loadFleet(path)).rejects.toThrow(ConfigError);
-    await expect(loadFleet(path)).rejects.toThrow(`${path}:1:1: ENOENT`);
+    await expect(loadFleet(path)).rejects.toThrow(`${path}:1:1: no such file`);
   });
 });
