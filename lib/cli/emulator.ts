@@ -76,6 +76,7 @@ export const emulatorCommand: Command = {
     const fleet: Fleet = values.fleet
       ? await loadFleet(values.fleet)
       : generateFleet({ count: count ?? DEFAULT_GENERATED_COUNT, seed: seed ?? 1 });
+    for (const warning of fleet.warnings ?? []) io.stderr.write(`${warning}\n`);
     const faults: FaultSettings = values.faults ? await loadFaults(values.faults) : {};
     if (qps !== undefined) faults.qps = qps;
     const host = values.host ?? '127.0.0.1';

@@ -97,6 +97,8 @@ export function objectSource(value: unknown, file: string): SourceDoc {
 export class Issues {
   readonly #doc: SourceDoc;
   readonly #issues: ConfigIssue[] = [];
+  /** Problems that do not stop the file from being used, as `file:line:column: message` lines. */
+  readonly warnings: string[] = [];
 
   constructor(doc: SourceDoc) {
     this.#doc = doc;
@@ -106,6 +108,12 @@ export class Issues {
   add(path: DocPath, message: string): void {
     const where = path.length > 0 ? `${path.join('.')}: ` : '';
     this.#issues.push({ file: this.#doc.file, ...this.#doc.locate(path), message: `${where}${message}` });
+  }
+
+  /** Records a warning about the key or value at `path`. */
+  warn(path: DocPath, message: string): void {
+    const { line, column } = this.#doc.locate(path);
+    this.warnings.push(`${this.#doc.file}:${line}:${column}: warning: ${path.join('.')}: ${message}`);
   }
 
   /** Throws a ConfigError carrying every recorded issue, if any. */

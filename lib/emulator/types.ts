@@ -53,6 +53,8 @@ export interface Fleet {
    * @default the regions of docs/volcengine-regions.md plus those of the instances
    */
   regions?: string[];
+  /** What a fleet file got wrong without being unusable (`file:line:column: warning: ...`), for the CLI to show. */
+  warnings?: string[];
 }
 
 /** The credentials used when a fleet names none. The secret is a fixed fake: it guards nothing. */
