@@ -23,6 +23,32 @@ export interface SelectFilter {
   zones?: string[];
 }
 
+/** Where a calendar's working days come from, before the team's own `holidays` and `workdays`. */
+export const CalendarBase = {
+  /** Mainland China: public holidays and make-up working days, from the `chinese-days` package. */
+  Cn: 'cn',
+  /** Monday to Friday. */
+  Weekdays: 'weekdays',
+} as const;
+export type CalendarBase = (typeof CalendarBase)[keyof typeof CalendarBase];
+
+/** A named working-day calendar (`calendars:`). The team's lists win over the base; no date is in both. */
+export interface CalendarConfig {
+  /** The calendar's name: `[a-z0-9][a-z0-9-]*`. */
+  name: string;
+  base: CalendarBase;
+  /** Local dates `YYYY-MM-DD` that are not working days, whatever the base says. @default [] */
+  holidays: string[];
+  /** Local dates `YYYY-MM-DD` that are working days, whatever the base says. @default [] */
+  workdays: string[];
+}
+
+/**
+ * The calendar that governs each action's crons of a schedule (`calendar:`); an action without one fires on
+ * every day its crons name. Keyed by action (`stop`, and `start` once schedules have start crons).
+ */
+export type ScheduleCalendars = Partial<Record<'stop' | 'start', CalendarConfig>>;
+
 export interface ScheduleConfig {
   /** The schedule's name, which is also the tag value that selects it: `[a-z0-9][a-z0-9-]*`. */
   name: string;
@@ -37,6 +63,8 @@ export interface ScheduleConfig {
   forceStop?: boolean;
   /** Local dates `YYYY-MM-DD` on which the schedule does not fire. @default [] */
   skipDates: string[];
+  /** The calendars that govern its crons, per action. Absent: no calendar, the crons alone decide. */
+  calendar?: ScheduleCalendars;
   /** @default { tags: {} } */
   select: SelectFilter;
   /** Where the schedule was written, for messages. */
@@ -98,6 +126,8 @@ export interface Config {
   };
   retry: RetrySettings;
   verify: VerifySettings;
+  /** Named working-day calendars, in declaration order; names are unique. @default [] */
+  calendars: CalendarConfig[];
   /** In declaration order; names are unique. */
   schedules: ScheduleConfig[];
 }

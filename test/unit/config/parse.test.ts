@@ -42,6 +42,7 @@ describe('parseConfig: valid files', () => {
       guard: { maxInstancesPerRun: 1000 },
       retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [],
       schedules: [
         {
           name: 'nightly',
@@ -344,7 +345,7 @@ describe('parseConfig: one issue per problem, at its node', () => {
       'an unknown top-level key',
       [...HEAD, 'colour: blue', ...NIGHTLY],
       [
-        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, verify, schedules)",
+        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, verify, calendars, schedules)",
       ],
     ],
     ['a number as a key', [...HEAD, '7: x', ...NIGHTLY], ['3:1: expected a string key, got number 7']],

@@ -35,6 +35,7 @@ export function config(
     rateLimit: { qps: 10 },
     retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
     verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5000 },
+    calendars: [],
     schedules: [schedule()],
     ...rest,
     defaults: {
