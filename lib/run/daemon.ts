@@ -135,9 +135,11 @@ function wake(state: State, slot: Slot, at: Date): void {
   armAlarm(state, slot, slot.handledUntilMs);
   const fireTime = iso(fire.fireTime);
   if (fire.skipped) {
+    const reason = fire.skippedBy ?? 'skip-date';
+    const why = reason === 'calendar' ? `not a working day on calendar ${fire.day?.calendar}` : 'a skip date';
     logger.info(
-      { event: 'schedule.skipped', schedule: name, fireTime, reason: 'skip-date', localDate: fire.localDate },
-      `${name}: not run at ${fireTime}, ${fire.localDate} is a skip date`,
+      { event: 'schedule.skipped', schedule: name, fireTime, reason, localDate: fire.localDate },
+      `${name}: not run at ${fireTime}, ${fire.localDate} is ${why}`,
     );
   } else if (slot.running) {
     const runningFireTime = iso(slot.running.fireTime);

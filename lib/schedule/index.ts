@@ -6,8 +6,23 @@
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
- * - `describeCron(expression)`: the expression in plain English.
+ * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
+ *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
  */
+export {
+  baseCovers,
+  type CalendarGap,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
+  type DayVerdict,
+  dayVerdict,
+  describeDay,
+  isWorkingDay,
+  weekdayOf,
+} from './calendar.js';
 export {
   CronError,
   type CronExpression,
@@ -24,6 +39,7 @@ export {
   dueFires,
   type FireDetail,
   nextFires,
+  type SkippedBy,
   scheduleFireDetails,
   scheduleFires,
   tickWindow,
