@@ -57,28 +57,26 @@ export function weekdayOf(localDate: string): number {
  */
 export function dayVerdict(calendar: CalendarConfig, localDate: string): DayVerdict {
   const name = calendar.name;
-  if (calendar.workdays.includes(localDate))
-    return { calendar: name, working: true, kind: DayKind.TeamWorkday };
-  if (calendar.holidays.includes(localDate))
-    return { calendar: name, working: false, kind: DayKind.TeamHoliday };
   const base = BASE_DAYS[calendar.base];
   const year = Number(localDate.slice(0, 4));
   const covered = base.years === undefined || base.years.has(year);
-  if (covered) {
-    const madeUp = base.workdays.get(localDate);
-    if (madeUp !== undefined)
-      return { calendar: name, working: true, kind: DayKind.MakeUpWorkday, holiday: madeUp };
-    const holiday = base.holidays.get(localDate);
-    if (holiday !== undefined) return { calendar: name, working: false, kind: DayKind.Holiday, holiday };
+  // Even a day the team's lists decide lies in a year without data: the warning applies to it too.
+  const gap = covered ? {} : { uncoveredYear: year };
+  if (calendar.workdays.includes(localDate)) {
+    return { calendar: name, working: true, kind: DayKind.TeamWorkday, ...gap };
   }
+  if (calendar.holidays.includes(localDate)) {
+    return { calendar: name, working: false, kind: DayKind.TeamHoliday, ...gap };
+  }
+  const madeUp = covered ? base.workdays.get(localDate) : undefined;
+  if (madeUp !== undefined) {
+    return { calendar: name, working: true, kind: DayKind.MakeUpWorkday, holiday: madeUp };
+  }
+  const holiday = covered ? base.holidays.get(localDate) : undefined;
+  if (holiday !== undefined) return { calendar: name, working: false, kind: DayKind.Holiday, holiday };
   const weekday = weekdayOf(localDate);
   const working = weekday >= 1 && weekday <= 5;
-  return {
-    calendar: name,
-    working,
-    kind: working ? DayKind.Weekday : DayKind.Weekend,
-    ...(!covered && { uncoveredYear: year }),
-  };
+  return { calendar: name, working, kind: working ? DayKind.Weekday : DayKind.Weekend, ...gap };
 }
 
 /**
