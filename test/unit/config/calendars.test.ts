@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lib/config/index.js';
-import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
+import { issuesOf, yaml } from './issues.js';
 
 const FILE = 'c.yaml';
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 /** Lines 1-2. */
 const HEAD = ['version: 1', 'regions: [cn-beijing]'];
 /** Lines 3-4: a valid calendar. */
 const CN_OFFICE = ['calendars:', '  cn-office: { base: cn, holidays: [2026-12-31], workdays: [2026-10-11] }'];
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('calendars: valid files', () => {
   it('reads the calendars and resolves the one-line form onto the stop', () => {

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, type Config, parseConfig } from '../../../lib/config/index.js';
 import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
+import { issuesOf, yaml } from './issues.js';
 
 const FILE = 'c.yaml';
-
-/** YAML text from lines, so that a test's line numbers can be read off the array. */
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** A valid head of a file: lines 1-2; tests append from line 3 on. */
 const HEAD = ['version: 1', 'regions: [cn-beijing]'];
 /** A valid schedules section: append it last. */
 const NIGHTLY = ['schedules:', '  nightly:', '    stop: "30 23 * * *"'];
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig: valid files', () => {
   it('resolves every default for a minimal file', () => {
