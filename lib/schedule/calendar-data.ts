@@ -1,9 +1,8 @@
 /**
- * The days each calendar base knows, as data. `cn` reads the `chinese-days` package's published JSON
- * (`dist/chinese-days.json`, documented in its README for use without its functions): the State Council's
- * yearly notices as `date → "English name,中文名,n"` for public holidays and for make-up working days (调休).
- * Its functions are not used: they read dates through the machine's local time zone, and a schedule's
- * dates are local to the schedule's zone.
+ * The days each calendar base knows, as data. `cn` reads the `chinese-days` package's published JSON: the
+ * State Council's yearly notices as `date → "English name,中文名,n"` for public holidays and for make-up
+ * working days (调休). Its functions are not used: they read dates through the machine's local time zone, and
+ * a schedule's dates are local to the schedule's zone. The facts relied on are in docs/chinese-days.md.
  */
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import type { CalendarBase } from '../config/types.js';
