@@ -2,8 +2,9 @@
  * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
  * plain-English reading of its cron. Reads only the configuration; touches no cloud.
  */
+
+import type { ScheduleConfig } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import {
   calendarFor,

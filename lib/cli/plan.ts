@@ -2,9 +2,10 @@
  * `lights-out plan`: what a run would do right now (or at `--at`), instance by instance, and why. Lists the
  * tagged instances and never stops anything.
  */
-import type { Config } from '../config/types.js';
+
+import type { Config } from '../config/index.js';
+import type { Plan, PlanItem } from '../plan/index.js';
 import { formatPlanTable } from '../plan/index.js';
-import type { Plan, PlanItem } from '../plan/types.js';
 import { planRun } from '../run/index.js';
 import { CLOUD_ENV_USAGE, SELECTION_OPTIONS, SELECTION_USAGE, withCloud } from './context.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';

@@ -2,20 +2,20 @@
  * The human-readable pieces of `plan` and `run`: which fires a run covers, the note when none is due, the
  * table of per-instance outcomes and the summary block. Pure string formatting.
  */
-import type { Config } from '../config/types.js';
-import type { Plan } from '../plan/types.js';
-import type { Fire } from '../schedule/index.js';
+import type { Config } from '../config/index.js';
+import type { Plan } from '../plan/index.js';
 import {
   calendarFor,
   calendarGaps,
   calendarGapText,
   describeCron,
   describeDay,
+  type Fire,
   nextFires,
   scheduleFireDetails,
   tickWindow,
 } from '../schedule/index.js';
-import type { InstanceOutcome, RunSummary } from '../stop/types.js';
+import type { InstanceOutcome, RunSummary } from '../stop/index.js';
 import { formatTable, printable } from '../table.js';
 
 /** Longest REASON / ERROR cell: the API's messages are long, but a line should stay readable. */

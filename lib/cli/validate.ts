@@ -2,8 +2,9 @@
  * `lights-out validate`: checks a configuration file without touching the cloud. Exit 0 with a one-line
  * summary on stdout, or exit 2 with every problem on stderr as `FILE:LINE:COLUMN: message`.
  */
+
+import type { Config } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { Config } from '../config/types.js';
 import { ConfigError, formatConfigIssue } from '../errors.js';
 import { calendarGaps, calendarGapText } from '../schedule/index.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';

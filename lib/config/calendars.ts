@@ -4,7 +4,7 @@
  * leave the days to it (day-of-month and day-of-week `*`).
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { parseCron } from '../schedule/cron.js';
+import { parseCron } from '../schedule/index.js';
 import { calendarDate, listOf, oneOf } from './checks.js';
 import { type Field, type NodeReader, quoted } from './nodes.js';
 import { closest } from './suggest.js';

@@ -3,7 +3,7 @@
  * at the node's position, and returns the checked value (or undefined). The schema tables combine them.
  */
 import { isScalar } from 'yaml';
-import { isLoopbackHost } from '../volc/endpoint.js';
+import { isLoopbackHost } from '../volc/index.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { closest } from './suggest.js';
 

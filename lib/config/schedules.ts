@@ -3,7 +3,7 @@
  * says when (cron, time zone, skip dates) and how (stopped mode, force) they stop.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { parseCron } from '../schedule/cron.js';
+import { parseCron } from '../schedule/index.js';
 import { printable } from '../table.js';
 import { type CalendarRefs, checkGovernedCrons, governed, scheduleCalendar } from './calendars.js';
 import {

@@ -2,6 +2,8 @@
  * The validated, defaults-resolved configuration. `lib/config/load.ts` turns a YAML file into this; everything
  * downstream (schedule, plan, stop) reads only this shape, never raw YAML.
  */
+import { CalendarBase } from '../schedule/index.js';
+
 /** How a schedule asks instances to be stopped. `auto` picks StopCharging where the API allows it. */
 export const StoppedModeSetting = {
   Auto: 'auto',
@@ -23,19 +25,11 @@ export interface SelectFilter {
   zones?: string[];
 }
 
-/** Where a calendar's working days come from, before the team's own `holidays` and `workdays`. */
-export const CalendarBase = {
-  /** Mainland China: public holidays and make-up working days, from the `chinese-days` package. */
-  Cn: 'cn',
-  /** Monday to Friday. */
-  Weekdays: 'weekdays',
-} as const;
-export type CalendarBase = (typeof CalendarBase)[keyof typeof CalendarBase];
-
 /** A named working-day calendar (`calendars:`). The team's lists win over the base; no date is in both. */
 export interface CalendarConfig {
   /** The calendar's name: `[a-z0-9][a-z0-9-]*`. */
   name: string;
+  /** `cn` or `weekdays`. */
   base: CalendarBase;
   /** Local dates `YYYY-MM-DD` that are not working days, whatever the base says. @default [] */
   holidays: string[];
@@ -48,6 +42,8 @@ export interface CalendarConfig {
  * every day its crons name. Keyed by action (`stop`, and `start` once schedules have start crons).
  */
 export type ScheduleCalendars = Partial<Record<'stop' | 'start', CalendarConfig>>;
+
+export { CalendarBase };
 
 export interface ScheduleConfig {
   /** The schedule's name, which is also the tag value that selects it: `[a-z0-9][a-z0-9-]*`. */

@@ -1,5 +1,5 @@
 /**
- * Verifies a request's signature as Volcengine does (reference section 2): against the SignedHeaders list the
+ * Verifies a request's signature as Volcengine does (docs/volcengine-api.md, "Signing"): against the SignedHeaders list the
  * request itself names, with the canonical request rebuilt from what was received, using the same signer code
  * as the client.
  */
@@ -13,7 +13,7 @@ import {
   parseXDate,
   type QueryPairs,
   sha256Hex,
-} from '../volc/sign.js';
+} from '../volc/index.js';
 import { type ApiFailure, SERVICE } from './catalog.js';
 
 /** How far X-Date may be from the server clock. */
@@ -104,7 +104,7 @@ export function authenticate(
       message: 'The X-Security-Token is missing or does not match the access key.',
     });
   }
-  // The reference says the STS token "is then signed too": a client that sends it unsigned may pass a lenient
+  // Volcengine signs the STS token too (docs/volcengine-api.md, "Signing"): a client that sends it unsigned may pass a lenient
   // check but not the cloud's.
   if (pair.sessionToken !== undefined && !parsed.signedHeaders.includes('x-security-token')) {
     return refuse({ code: 'SignatureDoesNotMatch', message: 'SignedHeaders must include x-security-token.' });

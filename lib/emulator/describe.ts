@@ -1,10 +1,10 @@
 /**
- * DescribeInstances: the filters of reference section 3, MaxResults 1..100 (default 10) and an opaque NextToken.
+ * DescribeInstances: the filters of docs/volcengine-api.md ("DescribeInstances"), MaxResults 1..100 (default 10) and an opaque NextToken.
  * Built for fleets of tens of thousands: the matching instances of one (region, filters) are computed once and
  * cached until the fleet changes, so paging through N instances costs O(N), not O(N²).
  */
 import { createHash } from 'node:crypto';
-import type { DescribeInstancesFilters, Instance } from '../volc/types.js';
+import type { DescribeInstancesFilters, Instance } from '../volc/index.js';
 import { ApiRejection, listParam, tagFiltersParam } from './params.js';
 import type { FleetState, InstanceRecord } from './state.js';
 

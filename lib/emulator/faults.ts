@@ -56,7 +56,7 @@ export interface FaultSettings {
   stopChargingIneligible?: string[];
 }
 
-/** The StopCharging-ineligible families: local disks, bare metal, HPC (reference section 5). */
+/** The StopCharging-ineligible families: local disks, bare metal, HPC (docs/volcengine-api.md, "StopCharging"). */
 export const DEFAULT_STOP_CHARGING_INELIGIBLE: readonly string[] = [
   'ecs.i*',
   'ecs.d*',

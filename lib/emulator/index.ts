@@ -3,7 +3,7 @@
  * DescribeInstances, StopInstances, StartInstances, ClientToken idempotency, rate quota, injected faults) over a
  * fleet from a file or a generator, plus an unsigned inspection API under `/_emulator/`.
  *
- * Where shared/reference/volcengine-ecs.md is silent, the emulator takes the strict choice, so that a client that
+ * Where Volcengine's documentation is silent (docs/volcengine-api.md says where), the emulator takes the strict choice, so that a client that
  * works here does not lean on leniency the cloud may not have:
  * - authentication is checked before Action/Version; a missing or wrong STS `X-Security-Token` is 401 InvalidAccessKey;
  * - `CodeN` is sent only for the codes whose CodeN is documented;

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Credentials } from '../volc/sign.js';
+import type { Credentials } from '../volc/index.js';
 import { type Answer, handleApi } from './api.js';
 import type { CallRecord } from './calls.js';
 import { errorBody, SERVICE } from './catalog.js';

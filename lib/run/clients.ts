@@ -3,11 +3,15 @@
  * environment only, the endpoint from `VOLC_ENDPOINT` or the config, one keep-alive dispatcher for every region.
  */
 import { Agent, type Dispatcher } from 'undici';
-import type { Config } from '../config/types.js';
-import { createEcsClient, DEFAULT_TIMEOUT_MS, type EcsClient } from '../volc/client.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
-import { resolveEndpoint } from '../volc/endpoint.js';
-import type { Credentials } from '../volc/sign.js';
+import type { Config } from '../config/index.js';
+import type { Credentials } from '../volc/index.js';
+import {
+  createEcsClient,
+  credentialsFromEnv,
+  DEFAULT_TIMEOUT_MS,
+  type EcsClient,
+  resolveEndpoint,
+} from '../volc/index.js';
 
 /** Options of {@link createClientPool}. */
 export interface ClientPoolOptions {

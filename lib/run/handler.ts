@@ -4,11 +4,11 @@
  * container and hands them here, so tests drive the same code against the emulator with a captured logger.
  */
 import type { Context } from 'aws-lambda';
-import type { Config } from '../config/types.js';
-import { LightsOutError, UsageError } from '../errors.js';
+import type { Config } from '../config/index.js';
+import { ErrorCode, errorCodeOf, LightsOutError, UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { tickWindow } from '../schedule/index.js';
-import type { RunSummary } from '../stop/types.js';
+import type { RunSummary } from '../stop/index.js';
 import type { ClientPool } from './clients.js';
 import { parseStopEvent, type RunRequest, type StopEvent } from './event.js';
 import { runOnce } from './run.js';
@@ -40,7 +40,7 @@ export class RunFailedError extends LightsOutError {
     const total = Object.values(summary.outcomes).reduce((sum, n) => sum + n, 0);
     const guard = summary.guardRefused ? ' (the guard refused the run)' : '';
     super(
-      'RunFailed',
+      ErrorCode.RunFailed,
       `${summary.outcomes.failed} of ${total} instance(s) failed${guard}; see the instance.outcome log lines`,
     );
     this.name = 'RunFailedError';
@@ -116,10 +116,6 @@ function deadlineAt(context: StopContext | undefined, startMs: number, marginMs:
   return startMs + remainingMs - marginMs;
 }
 
-function errorCode(error: unknown): string {
-  return error instanceof LightsOutError ? error.code : 'UnexpectedError';
-}
-
 /**
  * Creates the stop handler. An unreadable event or an invalid configuration rejects before anything is listed;
  * otherwise the run plans, stops and logs one outcome per instance, and the handler rejects when any failed.
@@ -168,7 +164,10 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
       // A failed run's summary is already logged; repeating it inside `err` would only double the line.
       const detail =
         error instanceof RunFailedError ? { failed: error.summary.outcomes.failed } : { err: error };
-      log.error({ event: 'invocation.failed', errorCode: errorCode(error), ...detail }, 'invocation failed');
+      log.error(
+        { event: 'invocation.failed', errorCode: errorCodeOf(error), ...detail },
+        'invocation failed',
+      );
       throw error;
     }
   };

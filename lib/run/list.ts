@@ -2,7 +2,7 @@
  * Lists the instances that carry the schedule tag, once per region however many schedules fire: one
  * DescribeInstances walk per region, filtered server-side on the tag key, each page under the retry policy.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { selectionFilters } from '../plan/index.js';
 import {
   countCall,
@@ -14,8 +14,7 @@ import {
   retrying,
   retryPolicy,
 } from '../stop/index.js';
-import type { EcsClient } from '../volc/client.js';
-import type { Instance } from '../volc/types.js';
+import type { EcsClient, Instance } from '../volc/index.js';
 
 /** What listing needs: clients, the clock, sleep and randomness for backoff. */
 export interface ListDeps {

@@ -5,7 +5,7 @@
  * a schedule's dates are local to the schedule's zone. The facts relied on are in docs/chinese-days.md.
  */
 import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import type { CalendarBase } from '../config/types.js';
+import type { CalendarBase } from './types.js';
 
 /** The dated exceptions to Monday–Friday that a base knows, and the years its data covers. */
 export interface BaseDays {

@@ -5,9 +5,9 @@
  * The order of precedence: the team's own `workdays` and `holidays` first, then the base's dated exceptions
  * (public holidays, make-up working days) in a year its data covers, then Monday to Friday.
  */
-import type { CalendarConfig, ScheduleCalendars, ScheduleConfig } from '../config/types.js';
 import { BASE_DAYS } from './calendar-data.js';
 import { wallTime } from './timezone.js';
+import type { CalendarRules, ScheduleCalendars, ScheduleRules } from './types.js';
 
 /** Why a day is or is not a working day. */
 export const DayKind = {
@@ -55,7 +55,7 @@ export function weekdayOf(localDate: string): number {
  * dayVerdict(cnOffice, '2026-10-10'); // { calendar: 'cn-office', working: true, kind: 'make-up-workday', holiday: 'National Day' }
  * dayVerdict(cnOffice, '2026-10-01'); // { calendar: 'cn-office', working: false, kind: 'holiday', holiday: 'National Day' }
  */
-export function dayVerdict(calendar: CalendarConfig, localDate: string): DayVerdict {
+export function dayVerdict(calendar: CalendarRules, localDate: string): DayVerdict {
   const name = calendar.name;
   const base = BASE_DAYS[calendar.base];
   const year = Number(localDate.slice(0, 4));
@@ -85,7 +85,7 @@ export function dayVerdict(calendar: CalendarConfig, localDate: string): DayVerd
  * @example
  * isWorkingDay(cnOffice, '2026-10-10'); // true: a Saturday that makes up for National Day
  */
-export function isWorkingDay(calendar: CalendarConfig, localDate: string): boolean {
+export function isWorkingDay(calendar: CalendarRules, localDate: string): boolean {
   return dayVerdict(calendar, localDate).working;
 }
 
@@ -96,7 +96,7 @@ export function isWorkingDay(calendar: CalendarConfig, localDate: string): boole
 export function calendarFor(
   calendars: ScheduleCalendars | undefined,
   action: 'stop' | 'start',
-): CalendarConfig | undefined {
+): CalendarRules | undefined {
   return calendars?.[action];
 }
 
@@ -126,7 +126,7 @@ export function describeDay(localDate: string, verdict: DayVerdict): string {
 /** A year a calendar's base has no data for, met by a governed schedule. */
 export interface CalendarGap {
   calendar: string;
-  base: CalendarConfig['base'];
+  base: CalendarRules['base'];
   year: number;
 }
 
@@ -145,7 +145,7 @@ export function calendarGapText(gap: CalendarGap): string {
 }
 
 /** True when the calendar's base has data for the year (always, for a base that needs none). */
-export function baseCovers(calendar: CalendarConfig, year: number): boolean {
+export function baseCovers(calendar: CalendarRules, year: number): boolean {
   const { years } = BASE_DAYS[calendar.base];
   return years === undefined || years.has(year);
 }
@@ -157,7 +157,7 @@ export function baseCovers(calendar: CalendarConfig, year: number): boolean {
  * @example
  * calendarGaps(config.schedules, now, new Date(now.getTime() + 366 * 86_400_000));
  */
-export function calendarGaps(schedules: readonly ScheduleConfig[], from: Date, until: Date): CalendarGap[] {
+export function calendarGaps(schedules: readonly ScheduleRules[], from: Date, until: Date): CalendarGap[] {
   const gaps = new Map<string, CalendarGap>();
   for (const schedule of schedules) {
     const firstYear = wallTime(from, schedule.timezone).year;

@@ -5,9 +5,9 @@
  * The reading is built from the expanded values, not the text, so `*\/15`, `0-59/15` and `0,15,30,45` read
  * alike. Common shapes get a natural phrase; anything else is read field by field.
  */
-import type { CalendarConfig } from '../config/types.js';
 import { type CronExpression, parseCron } from './cron.js';
 import type { DayOfMonthRule, WeekdayRule } from './cron-tokens.js';
+import type { CalendarRules } from './types.js';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
@@ -37,7 +37,7 @@ const ORDINALS = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
  * describeCron('*\/15 * * * *'); // 'every 15 minutes'
  * describeCron('30 8 * * *', cnOffice); // 'at 08:30 on working days (cn-office calendar, base cn)'
  */
-export function describeCron(expression: string | CronExpression, calendar?: CalendarConfig): string {
+export function describeCron(expression: string | CronExpression, calendar?: CalendarRules): string {
   const cron = typeof expression === 'string' ? parseCron(expression) : expression;
   const time = describeTime(cron.minutes, cron.hours);
   const months = cron.months.length === 12 ? undefined : listRuns(cron.months, (m) => MONTHS[m] ?? '');

@@ -11,12 +11,11 @@
  * Rather than testing each UTC minute, the code enumerates the local minutes that can land in the window
  * (from the cron's hour and minute lists, on the days it matches) and maps each to its instant.
  */
-import type { CalendarConfig, Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { calendarFor, type DayVerdict, dayVerdict } from './calendar.js';
 import { type CronExpression, matchesDay, parseCron } from './cron.js';
 import { localMsToWall, resolveLocalMs, type WallTime, zoneOffsetMs } from './timezone.js';
-import type { Fire } from './types.js';
+import type { CalendarRules, Fire, ScheduleRules, ScheduleSet } from './types.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -69,7 +68,7 @@ function cronOf(expression: string): CronExpression {
  * const { start, end } = tickWindow(now, config.tickMs);
  * for (const fire of dueFires(config, start, end)) run(fire);
  */
-export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fire[] {
+export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date): Fire[] {
   const fires: Fire[] = [];
   for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
@@ -83,7 +82,7 @@ export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fi
  * @example
  * scheduleFires(schedule, new Date('2026-03-08T00:00:00Z'), new Date('2026-03-09T00:00:00Z'));
  */
-export function scheduleFires(schedule: ScheduleConfig, windowStart: Date, windowEnd: Date): Fire[] {
+export function scheduleFires(schedule: ScheduleRules, windowStart: Date, windowEnd: Date): Fire[] {
   return scheduleFireDetails(schedule, windowStart, windowEnd)
     .filter((fire) => !fire.skipped)
     .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime }));
@@ -95,7 +94,7 @@ export function scheduleFires(schedule: ScheduleConfig, windowStart: Date, windo
  * governing calendar says about its day.
  */
 export function scheduleFireDetails(
-  schedule: ScheduleConfig,
+  schedule: ScheduleRules,
   windowStart: Date,
   windowEnd: Date,
 ): FireDetail[] {
@@ -112,9 +111,9 @@ export function scheduleFireDetails(
  * fire filter: a fire on a day that is not a working day is kept, marked skipped, so `next` can explain it.
  */
 function cronListFires(
-  schedule: ScheduleConfig,
+  schedule: ScheduleRules,
   crons: readonly string[],
-  calendar: CalendarConfig | undefined,
+  calendar: CalendarRules | undefined,
   startMs: number,
   endMs: number,
   byInstant: Map<number, FireDetail>,
@@ -161,7 +160,7 @@ function rank(fire: FireDetail): number {
  * nextFires(schedule, now, 5); // the next five
  * nextFires(schedule, now, new Date(now.getTime() + 7 * 86_400_000)); // the coming week
  */
-export function nextFires(schedule: ScheduleConfig, from: Date, limit: number | Date): Fire[] {
+export function nextFires(schedule: ScheduleRules, from: Date, limit: number | Date): Fire[] {
   const fromMs = validTime(from, 'from');
   if (limit instanceof Date) return scheduleFires(schedule, from, limit);
   if (!Number.isInteger(limit) || limit < 0)

@@ -4,7 +4,8 @@
  * - `parseCron(expression)`, `matches(cron, wall)`: 5-field cron, with node-cron 4's grammar and semantics.
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
- * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
+ * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick; `tickToCron`:
+ *   that grid as a UTC cron.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
  * - `describeCron(expression, calendar?)`: the expression in plain English.
  * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
@@ -44,11 +45,21 @@ export {
   scheduleFires,
   tickWindow,
 } from './fires.js';
+export { tickToCron } from './tick.js';
 export {
   formatOffset,
   isValidTimeZone,
+  startOfLocalDayMs,
   type WallTime,
   wallTime,
+  wallToLocalMs,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire } from './types.js';
+export {
+  CalendarBase,
+  type CalendarRules,
+  type Fire,
+  type ScheduleCalendars,
+  type ScheduleRules,
+  type ScheduleSet,
+} from './types.js';

@@ -1,21 +1,9 @@
 /**
- * Error codes the executor reacts to, and the one table that says what each per-instance code means.
- * The API's codes are spelled as Volcengine spells them (see shared/reference/volcengine-ecs.md, section 4);
- * the executor's own codes name situations that have no API code.
+ * The API codes the executor reacts to, and the one table that says what each per-instance code means.
+ * The API's codes are spelled as Volcengine spells them (see docs/volcengine-api.md, "Error codes"); the
+ * executor's own codes (DeadlineExceeded, MissingOperationDetail...) live with every other code in lib/errors.ts.
  */
-
-/** Codes the executor itself puts in `errorCode`. */
-export const StopErrorCode = {
-  /** The run's deadline came before the instance got a final answer. */
-  DeadlineExceeded: 'DeadlineExceeded',
-  /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */
-  GuardRefused: 'GuardRefused',
-  /** A StopInstances answer said nothing about an instance it was asked about. */
-  MissingOperationDetail: 'MissingOperationDetail',
-  /** A failure that is not an API error (a bug, or a fake that throws something else). */
-  Unexpected: 'UnexpectedError',
-} as const;
-export type StopErrorCode = (typeof StopErrorCode)[keyof typeof StopErrorCode];
+import { ErrorCode } from '../errors.js';
 
 /** Per-instance and request-level API codes the executor treats specially. */
 export const ApiCode = {
@@ -29,6 +17,7 @@ export const ApiCode = {
   NotFound: 'InvalidInstance.NotFound',
   ResourceCreatedByOtherService: 'OperationDenied.ResourceCreatedByOtherService',
   IdempotentParameterMismatch: 'IdempotentParameterMismatch',
+  IdempotentProcessing: 'IdempotentProcessing',
 } as const;
 
 /** What the executor does with one instance whose OperationDetail carries an error. */
@@ -53,7 +42,7 @@ const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, In
   [ApiCode.InternalError, InstanceAction.Rebatch],
   [ApiCode.ResourceLocked, InstanceAction.Rebatch],
   [ApiCode.InstanceIsCreatingImage, InstanceAction.Rebatch],
-  [StopErrorCode.MissingOperationDetail, InstanceAction.Rebatch],
+  [ErrorCode.MissingOperationDetail, InstanceAction.Rebatch],
   [ApiCode.InvalidInstanceStatus, InstanceAction.LookUp],
   [ApiCode.ChargeTypeMismatch, InstanceAction.Fallback],
   [ApiCode.InstanceTypeMismatch, InstanceAction.Fallback],

@@ -5,7 +5,7 @@
  */
 import { VolcApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { EcsApi, Instance } from '../volc/types.js';
+import type { EcsApi, Instance } from '../volc/index.js';
 import { chunk, MAX_IDS_PER_CALL } from './batches.js';
 import { ApiCode } from './codes.js';
 import type { OutcomeLedger } from './ledger.js';

@@ -5,13 +5,12 @@
  * happens: deadline, API failures, even a bug in a region's code.
  */
 import { randomUUID } from 'node:crypto';
-import type { RetrySettings, VerifySettings } from '../config/types.js';
-import { LightsOutError } from '../errors.js';
+import type { RetrySettings, VerifySettings } from '../config/index.js';
+import { DeadlineError, ErrorCode, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Decision, type Plan } from '../plan/types.js';
-import type { EcsApi } from '../volc/types.js';
+import { Decision, type Plan } from '../plan/index.js';
+import type { EcsApi } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
-import { StopErrorCode } from './codes.js';
 import type { RegionContext, RunState } from './context.js';
 import { OutcomeLedger } from './ledger.js';
 import { RateLimiter } from './rate-limit.js';
@@ -132,7 +131,7 @@ function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): 
     `guard: ${count} stops exceed guard.maxInstancesPerRun (${maxInstancesPerRun}); ` +
     'nothing was stopped (use --force to stop anyway)';
   for (const work of stops) {
-    ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: StopErrorCode.GuardRefused });
+    ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: ErrorCode.GuardRefused });
   }
 }
 
@@ -196,12 +195,12 @@ function failRegion(
   works: readonly StopWork[],
   error: unknown,
 ): void {
-  const errorCode = error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
+  const errorCode = errorCodeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   logger.error({ event: 'stop.region-failed', region, errorCode }, `region ${region} failed: ${reason}`);
   for (const work of works) {
     if (ledger.isSettled(work.index)) continue;
-    if (errorCode === StopErrorCode.DeadlineExceeded) {
+    if (error instanceof DeadlineError) {
       failAtDeadline(ledger, work);
       continue;
     }
@@ -235,7 +234,7 @@ async function verifyAll(
 function settleLeftovers(ledger: OutcomeLedger, logger: Logger, failure: unknown): void {
   const open = ledger.unsettled();
   if (open.length === 0 && failure === undefined) return;
-  const errorCode = failure instanceof LightsOutError ? failure.code : StopErrorCode.Unexpected;
+  const errorCode = errorCodeOf(failure);
   const reason =
     failure === undefined
       ? 'the executor reached no outcome for this instance'

@@ -4,7 +4,7 @@
  * The retry policy and the limiter are also what the listing code uses for DescribeInstances.
  */
 export { MAX_IDS_PER_CALL } from './batches.js';
-export { ApiCode, InstanceAction, instanceAction, StopErrorCode } from './codes.js';
+export { ApiCode, InstanceAction, instanceAction } from './codes.js';
 export { isThrottleError } from './context.js';
 export { type ExecuteDeps, type ExecuteOptions, type ExecuteResult, executePlan } from './execute.js';
 export { RateLimiter, type RateLimiterDeps, type RateLimiterOptions } from './rate-limit.js';

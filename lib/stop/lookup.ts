@@ -2,10 +2,10 @@
  * InvalidInstanceStatus means "this instance cannot be stopped now", which is also what the API says about
  * an instance that is already stopped or stopping. A look-up tells the two apart.
  */
-import { LightsOutError } from '../errors.js';
-import { InstanceStatus } from '../volc/types.js';
+import { DeadlineError, ErrorCode } from '../errors.js';
+import { InstanceStatus } from '../volc/index.js';
 import type { StopWork } from './batches.js';
-import { ApiCode, StopErrorCode } from './codes.js';
+import { ApiCode } from './codes.js';
 import { describeByIds, type RegionContext } from './context.js';
 import { Outcome } from './types.js';
 
@@ -29,14 +29,14 @@ export async function resolveStatusLookups(ctx: RegionContext, works: readonly S
       works.map((w) => w.item.instanceId),
     );
   } catch (error) {
-    const deadline = error instanceof LightsOutError && error.code === StopErrorCode.DeadlineExceeded;
+    const deadline = error instanceof DeadlineError;
     const message = error instanceof Error ? error.message : String(error);
     for (const work of works) {
       ctx.ledger.settle(work.index, {
         ...base(work),
         outcome: Outcome.Failed,
         reason: `InvalidInstanceStatus, and the status look-up failed: ${message}`,
-        errorCode: deadline ? StopErrorCode.DeadlineExceeded : ApiCode.InvalidInstanceStatus,
+        errorCode: deadline ? ErrorCode.DeadlineExceeded : ApiCode.InvalidInstanceStatus,
       });
     }
     return;

@@ -3,10 +3,10 @@
  * retries), routes every per-instance answer, and re-batches the transient failures in rounds with a backoff
  * until they succeed, run out of attempts, or the deadline comes.
  */
-import { LightsOutError } from '../errors.js';
-import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/types.js';
+import { ErrorCode, errorCodeOf } from '../errors.js';
+import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
 import { makeBatches, type StopBatch, type StopWork } from './batches.js';
-import { ApiCode, StopErrorCode } from './codes.js';
+import { ApiCode } from './codes.js';
 import { limited, type RegionContext } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
@@ -94,7 +94,7 @@ async function sendBatch(
             clientToken: batch.clientToken,
             attempts,
             delayMs,
-            errorCode: codeOf(error),
+            errorCode: errorCodeOf(error),
           },
           'StopInstances retry',
         ),
@@ -105,13 +105,9 @@ async function sendBatch(
   }
 }
 
-function codeOf(error: unknown): string {
-  return error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
-}
-
 /** The whole call failed (not retryable, retries exhausted, token mismatch, deadline): so did each instance. */
 function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
-  const errorCode = codeOf(error);
+  const errorCode = errorCodeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   const level = errorCode === ApiCode.IdempotentParameterMismatch ? 'error' : 'warn';
   ctx.logger[level](
@@ -141,7 +137,7 @@ function routeAnswer(
     const detail = details.get(work.item.instanceId) ?? {
       InstanceId: work.item.instanceId,
       Error: {
-        Code: StopErrorCode.MissingOperationDetail,
+        Code: ErrorCode.MissingOperationDetail,
         Message: 'the StopInstances answer did not mention the instance',
       },
     };
@@ -182,7 +178,7 @@ function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
       outcome: Outcome.Failed,
       reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
       stoppedMode: work.stoppedMode ?? null,
-      errorCode: work.lastError?.code ?? StopErrorCode.Unexpected,
+      errorCode: work.lastError?.code ?? ErrorCode.Unexpected,
       attempts: work.attempts,
       requestId: work.requestId,
     });
@@ -197,7 +193,7 @@ export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
     ledger,
     work,
     `deadline reached before the instance was stopped${last}`,
-    StopErrorCode.DeadlineExceeded,
+    ErrorCode.DeadlineExceeded,
   );
 }
 

@@ -10,9 +10,9 @@
  * that says the token was seen with other parameters (IdempotentParameterMismatch) is never retried: the
  * token would be wrong, and resending it could not help.
  */
-import type { RetrySettings } from '../config/types.js';
-import { LightsOutError, VolcApiError } from '../errors.js';
-import { StopErrorCode } from './codes.js';
+import type { RetrySettings } from '../config/index.js';
+import { DeadlineError, VolcApiError } from '../errors.js';
+import { ApiCode } from './codes.js';
 
 /** The defaults of {@link RetrySettings}, the same as the configuration's. */
 export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 20_000, maxAttempts: 8 };
@@ -94,12 +94,12 @@ export function decideRetry(
 }
 
 function isInProcess(error: unknown): boolean {
-  return error instanceof VolcApiError && error.code === 'IdempotentProcessing';
+  return error instanceof VolcApiError && error.code === ApiCode.IdempotentProcessing;
 }
 
 /** The error thrown when the deadline stops the work; `cause` is the last failure, if any. */
-export function deadlineExceeded(message: string, cause?: unknown): LightsOutError {
-  return new LightsOutError(StopErrorCode.DeadlineExceeded, message, { cause });
+export function deadlineExceeded(message: string, cause?: unknown): DeadlineError {
+  return new DeadlineError(message, { cause });
 }
 
 /** Everything {@link retrying} needs besides the attempt. */

@@ -3,11 +3,10 @@
  * the transport, and DescribeInstances pagination.
  */
 import { Agent, type Dispatcher } from 'undici';
-import { LightsOutError, VolcApiError } from '../errors.js';
+import { ErrorCode, RequestError, VolcApiError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { createEcsApi, validateDescribeFilters, validateMaxResults } from './ecs.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
-import { ClientErrorCode } from './response.js';
 import type { Credentials } from './sign.js';
 import { createTransport } from './transport.js';
 import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from './types.js';
@@ -91,10 +90,10 @@ function resolveEndpointOption(endpoint: string | URL | undefined): URL {
 
 function checkOptions(options: EcsClientOptions, timeoutMs: number): void {
   if (typeof options.region !== 'string' || !/^[a-z0-9-]+$/.test(options.region)) {
-    throw new LightsOutError('InvalidParameter', `region must be a region ID such as cn-beijing`);
+    throw new RequestError('InvalidParameter', `region must be a region ID such as cn-beijing`);
   }
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new LightsOutError('InvalidParameter', 'timeoutMs must be a positive number of milliseconds');
+    throw new RequestError('InvalidParameter', 'timeoutMs must be a positive number of milliseconds');
   }
 }
 
@@ -114,7 +113,7 @@ async function* paginate(
     // A server that hands out a token it handed out before would make this loop forever.
     if (nextToken !== undefined && seenTokens.has(nextToken)) {
       throw new VolcApiError({
-        code: ClientErrorCode.InvalidResponse,
+        code: ErrorCode.InvalidResponse,
         message: 'NextToken repeats an earlier page; pagination stopped',
         httpStatus: 200,
         requestId: page.requestId || undefined,
@@ -159,7 +158,7 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
     options.region,
     (action, params, parse) => {
       if (closed)
-        return Promise.reject(new LightsOutError('ClientClosed', `${action}: the ECS client is closed`));
+        return Promise.reject(new RequestError('ClientClosed', `${action}: the ECS client is closed`));
       return transport(action, params, parse);
     },
     DEFAULT_MAX_RESULTS,

@@ -23,7 +23,7 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
-export { ClientErrorCode, RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
+export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
 export { ECS_API_VERSION, ECS_SERVICE } from './transport.js';
 export * from './types.js';

@@ -4,14 +4,8 @@
  * or the session token), only the action, the region and what went wrong.
  */
 import { type Dispatcher, request } from 'undici';
-import { VolcApiError } from '../errors.js';
-import {
-  type ApiSuccess,
-  type CallContext,
-  ClientErrorCode,
-  invalidResponse,
-  parseResponse,
-} from './response.js';
+import { ErrorCode, VolcApiError } from '../errors.js';
+import { type ApiSuccess, type CallContext, invalidResponse, parseResponse } from './response.js';
 import { type Credentials, encodeRfc3986, type QueryPairs, signRequest } from './sign.js';
 import type { RequestEvent } from './types.js';
 
@@ -81,7 +75,7 @@ function transportError(
   if (timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
     return new VolcApiError({
       ...base,
-      code: ClientErrorCode.Timeout,
+      code: ErrorCode.Timeout,
       message: `no complete answer within ${timeoutMs} ms`,
       retryable: true,
     });
@@ -94,7 +88,7 @@ function transportError(
   }
   return new VolcApiError({
     ...base,
-    code: ClientErrorCode.ConnectionError,
+    code: ErrorCode.ConnectionError,
     message: `${typeof code === 'string' ? code : name}: ${message}`,
     retryable: true,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LightsOutError } from '../../../lib/errors.js';
+import { UsageError } from '../../../lib/errors.js';
 import {
   backoffCeilingMs,
   backoffDelayMs,
@@ -9,7 +9,7 @@ import {
   retryPolicy,
 } from '../../../lib/stop/retry.js';
 import { createRunStats } from '../../../lib/stop/stats.js';
-import { fakeClock, sequenceRandom } from './fake-clock.js';
+import { sequenceRandom, virtualClock } from '../../support/clock.js';
 import { apiError } from './fake-ecs.js';
 
 const policy = retryPolicy({ baseMs: 100, capMs: 1_000, maxAttempts: 5 });
@@ -63,7 +63,7 @@ describe('decideRetry', () => {
   it.each([
     ['a non-retryable API error', apiError('AccessDenied', 403)],
     ['a plain Error', new Error('bug')],
-    ['a LightsOutError', new LightsOutError('ConfigInvalid', 'x')],
+    ['a UsageError', new UsageError('x')],
   ])('does not retry %s', (_name, error) => {
     expect(decideRetry(error, state, policy, () => 0.5)).toEqual({ retry: false, reason: 'not-retryable' });
   });
@@ -92,7 +92,7 @@ describe('decideRetry', () => {
 
 describe('retrying', () => {
   function context(random = () => 0.5, deadlineAfterMs = 60_000) {
-    const clock = fakeClock(0);
+    const clock = virtualClock({ startMs: 0 });
     const stats = createRunStats();
     return { clock, stats, ctx: { policy, deadlineAtMs: deadlineAfterMs, ...clock, random, stats } };
   }
