@@ -6,7 +6,11 @@
 import type { Config } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import { ConfigError, formatConfigIssue } from '../errors.js';
+import { calendarGaps, calendarGapText } from '../schedule/index.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
+
+/** How far ahead `validate` looks for years a calendar's base has no data for: a year, so a team can update in time. */
+const VALIDATE_LOOKAHEAD_MS = 366 * 86_400_000;
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -34,7 +38,8 @@ export const validateCommand: Command = {
     'Usage: lights-out validate [-c FILE]',
     '',
     'Checks a configuration file strictly and reports every problem at once, as FILE:LINE:COLUMN: message.',
-    'Nothing is sent to the cloud and no credentials are needed.',
+    'Nothing is sent to the cloud and no credentials are needed. A calendar whose base has no data for a',
+    'year in the coming 366 days gets a warning on stderr (the file is still valid).',
     '',
     'Options:',
     `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
@@ -45,7 +50,14 @@ export const validateCommand: Command = {
     const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
     const file = resolveConfigPath(values.config, io.env);
     try {
-      io.stdout.write(`${summarizeConfig(await loadConfig(file))}\n`);
+      const config = await loadConfig(file);
+      io.stdout.write(`${summarizeConfig(config)}\n`);
+      // A calendar's base that lacks the coming year's data still runs (Monday to Friday): warn, do not fail.
+      const now = io.now();
+      const yearAhead = new Date(now.getTime() + VALIDATE_LOOKAHEAD_MS);
+      for (const gap of calendarGaps(config.schedules, now, yearAhead)) {
+        io.stderr.write(`warning: ${calendarGapText(gap)}\n`);
+      }
       return ExitCode.Ok;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

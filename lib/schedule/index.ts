@@ -7,8 +7,23 @@
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick; `tickToCron`:
  *   that grid as a UTC cron.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
- * - `describeCron(expression)`: the expression in plain English.
+ * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
+ *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
  */
+export {
+  baseCovers,
+  type CalendarGap,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
+  type DayVerdict,
+  dayVerdict,
+  describeDay,
+  isWorkingDay,
+  weekdayOf,
+} from './calendar.js';
 export {
   CronError,
   type CronExpression,
@@ -25,6 +40,7 @@ export {
   dueFires,
   type FireDetail,
   nextFires,
+  type SkippedBy,
   scheduleFireDetails,
   scheduleFires,
   tickWindow,
@@ -39,4 +55,11 @@ export {
   wallToLocalMs,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire, ScheduleRules, ScheduleSet } from './types.js';
+export {
+  CalendarBase,
+  type CalendarRules,
+  type Fire,
+  type ScheduleCalendars,
+  type ScheduleRules,
+  type ScheduleSet,
+} from './types.js';

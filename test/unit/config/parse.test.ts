@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, type Config, parseConfig } from '../../../lib/config/index.js';
 import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
+import { issuesOf, yaml } from './issues.js';
 
 const FILE = 'c.yaml';
-
-/** YAML text from lines, so that a test's line numbers can be read off the array. */
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** A valid head of a file: lines 1-2; tests append from line 3 on. */
 const HEAD = ['version: 1', 'regions: [cn-beijing]'];
 /** A valid schedules section: append it last. */
 const NIGHTLY = ['schedules:', '  nightly:', '    stop: "30 23 * * *"'];
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig: valid files', () => {
   it('resolves every default for a minimal file', () => {
@@ -43,6 +31,7 @@ describe('parseConfig: valid files', () => {
       retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
       listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [],
       schedules: [
         {
           name: 'nightly',
@@ -355,7 +344,7 @@ describe('parseConfig: one issue per problem, at its node', () => {
       'an unknown top-level key',
       [...HEAD, 'colour: blue', ...NIGHTLY],
       [
-        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, schedules)",
+        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, calendars, schedules)",
       ],
     ],
     ['a number as a key', [...HEAD, '7: x', ...NIGHTLY], ['3:1: expected a string key, got number 7']],
