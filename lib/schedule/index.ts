@@ -7,6 +7,7 @@
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
  * - `describeCron(expression)`: the expression in plain English.
+ * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
  */
 export {
   CronError,
@@ -35,4 +36,14 @@ export {
   wallTime,
   zoneOffsetMs,
 } from './timezone.js';
+export {
+  formatTick,
+  isValidTick,
+  nearestTicks,
+  TICK_HOURS,
+  TICK_MINUTES,
+  tickCrontab,
+  tickProblem,
+  VALID_TICKS_MS,
+} from './tick.js';
 export type { Fire } from './types.js';
