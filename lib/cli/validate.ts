@@ -4,6 +4,7 @@
  */
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import type { Config } from '../config/types.js';
+import { checkServerlessTimer, SERVERLESS_FILE } from '../deploy/index.js';
 import { ConfigError, formatConfigIssue } from '../errors.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 
@@ -30,21 +31,33 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check a configuration file and print a one-line summary',
   usage: [
-    'Usage: lights-out validate [-c FILE]',
+    'Usage: lights-out validate [-c FILE] [--serverless FILE] [--strict]',
     '',
     'Checks a configuration file strictly and reports every problem at once, as FILE:LINE:COLUMN: message.',
-    'Nothing is sent to the cloud and no credentials are needed.',
+    "Then warns when the AWS Lambda timer (serverless.yml's schedule) does not fire on the configuration's",
+    'tick grid at its period. Nothing is sent to the cloud and no credentials are needed.',
     '',
     'Options:',
-    `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
+    `  -c, --config FILE    the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
+    `  --serverless FILE    the serverless.yml to check the timer of (default: ${SERVERLESS_FILE}, when present)`,
+    '  --strict             treat warnings as errors (npm run package uses it)',
     '',
-    'Exit codes: 0 the file is valid, 2 it is not (or bad usage).',
+    'Exit codes: 0 the file is valid, 2 it is not, or a warning under --strict (or bad usage).',
   ].join('\n'),
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
+    const { values } = parseCommandArgs(args, {
+      config: { type: 'string', short: 'c' },
+      serverless: { type: 'string' },
+      strict: { type: 'boolean' },
+    });
     const file = resolveConfigPath(values.config, io.env);
     try {
-      io.stdout.write(`${summarizeConfig(await loadConfig(file))}\n`);
+      const config = await loadConfig(file);
+      const problems = await checkServerlessTimer(values.serverless ?? SERVERLESS_FILE, config.tickMs);
+      const level = values.strict ? 'error' : 'warning';
+      for (const { where, message } of problems) io.stderr.write(`${where}: ${level}: ${message}\n`);
+      if (values.strict && problems.length > 0) return ExitCode.Usage;
+      io.stdout.write(`${summarizeConfig(config)}\n`);
       return ExitCode.Ok;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

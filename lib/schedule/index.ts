@@ -30,20 +30,22 @@ export {
   tickWindow,
 } from './fires.js';
 export {
-  formatOffset,
-  isValidTimeZone,
-  type WallTime,
-  wallTime,
-  zoneOffsetMs,
-} from './timezone.js';
-export {
   formatTick,
   isValidTick,
   nearestTicks,
+  OFF_GRID_TOLERANCE_MS,
+  offTickGridMs,
   TICK_HOURS,
   TICK_MINUTES,
   tickCrontab,
   tickProblem,
   VALID_TICKS_MS,
 } from './tick.js';
+export {
+  formatOffset,
+  isValidTimeZone,
+  type WallTime,
+  wallTime,
+  zoneOffsetMs,
+} from './timezone.js';
 export type { Fire } from './types.js';

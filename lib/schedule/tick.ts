@@ -88,3 +88,21 @@ export function tickCrontab(tickMs: number): string {
   if (hours === 24) return '0 0 * * *';
   return hours === 1 ? '0 * * * *' : `0 */${hours} * * *`;
 }
+
+/**
+ * How far a timer event's time is from the nearest instant of the tick grid, in milliseconds. The grid of an
+ * hour tick is taken as whole hours: a timer's crontab may be read in a time zone other than UTC (veFaaS does
+ * not document its zone), which moves its fires by whole hours but keeps each in its own tick window.
+ *
+ * @example
+ * offTickGridMs(new Date('2026-03-09T14:03:27Z'), 300_000); // 93000 (nearer 14:05 than 14:00)
+ * offTickGridMs(new Date('2026-03-09T14:00:07Z'), 300_000); // 7000
+ */
+export function offTickGridMs(at: Date, tickMs: number): number {
+  const gridMs = tickMs >= HOUR_MS ? HOUR_MS : tickMs;
+  const rest = ((at.getTime() % gridMs) + gridMs) % gridMs;
+  return Math.min(rest, gridMs - rest);
+}
+
+/** A timer event further than this from the tick grid is reported: the timer is not the tick's. */
+export const OFF_GRID_TOLERANCE_MS = MINUTE_MS;
