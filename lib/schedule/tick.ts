@@ -99,7 +99,7 @@ export function tickCrontab(tickMs: number): string {
  * offTickGridMs(new Date('2026-03-09T14:00:07Z'), 300_000); // 7000
  */
 export function offTickGridMs(at: Date, tickMs: number): number {
-  const gridMs = tickMs >= HOUR_MS ? HOUR_MS : tickMs;
+  const gridMs = Math.min(tickMs, HOUR_MS);
   const rest = ((at.getTime() % gridMs) + gridMs) % gridMs;
   return Math.min(rest, gridMs - rest);
 }
