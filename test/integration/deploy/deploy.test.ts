@@ -3,9 +3,12 @@
  * its timer and releases; the second changes nothing; a new tick updates the timer; --dry-run makes no call;
  * --remove deletes; and no output, in any mode or error, holds a secret key.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
@@ -22,7 +25,10 @@ const written: string[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({
-    fleet: { ...generateFleet({ count: 10, seed: 3 }), credentials: [DEPLOYER, FUNCTION] },
+    fleet: {
+      ...generateFleet({ count: 40, seed: 5, regions: ['cn-beijing', 'cn-shanghai'] }),
+      credentials: [DEPLOYER, FUNCTION],
+    },
     releaseMs: 30,
   });
   dir = await mkdtemp(join(tmpdir(), 'lights-out-deploy-'));
@@ -203,6 +209,54 @@ describe('lights-out deploy against the emulator', () => {
     expect(stdout).toMatch(/^ {2}function +updated /m);
     expect(stdout).toMatch(/^ {2}timer +updated +\*\/5 \* \* \* \*/m);
     expect(stdout).toMatch(/^Deployed lights-out in cn-beijing: function ID [0-9a-f]+$/m);
+  });
+
+  it("runs the deployed zip's handler, unpacked in a fresh process, on the timer's CloudEvent against ECS", async () => {
+    const [fn] = [...emulator.faas.functions.values()];
+    const [timer] = [...emulator.faas.timers.values()];
+    const unpacked = join(dir, 'unpacked');
+    for (const [name, bytes] of Object.entries(unzipSync(fn!.code))) {
+      await mkdir(dirname(join(unpacked, name)), { recursive: true });
+      await writeFile(join(unpacked, name), bytes);
+    }
+    // The CloudEvent veFaaS delivers for this timer at 15:30 UTC (23:30 in Asia/Shanghai: nightly fires).
+    const event = {
+      id: 'evt-1',
+      source: `/faas/event/timer/${timer!.Id}`,
+      specversion: '1.0',
+      type: 'faas.timer.event',
+      time: '2026-03-09T15:30:00Z',
+      datacontenttype: 'application/octet-stream',
+      data: timer!.Payload,
+    };
+    // As the node20/v1 runtime does: require index.js from the code's root and call exports.handler.
+    const script = `require('./index.js').handler(${JSON.stringify(event)}, { requestId: 'vefaas-req-1' }).then(
+      (summary) => process.stdout.write(JSON.stringify({ summary }) + '\\n'),
+      (error) => process.stdout.write(JSON.stringify({ error: error.message }) + '\\n'));`;
+    const functionEnv = Object.fromEntries(fn!.Envs.map((e) => [e.Key, e.Value]));
+    const before = emulator.calls().length;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+      cwd: unpacked,
+      env: { PATH: process.env.PATH, ...functionEnv, VOLC_ENDPOINT: emulator.url },
+      timeout: 60_000,
+    });
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const result = lines.find((l) => 'summary' in l || 'error' in l) as {
+      summary: { fires: unknown[]; outcomes: Record<string, number> };
+    };
+    expect(result.summary.fires).toEqual([{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }]);
+    expect(result.summary.outcomes.stopped).toBeGreaterThan(0);
+    expect(lines.find((l) => l.event === 'invocation.start')).toMatchObject({
+      source: 'vefaas-timer',
+      requestId: 'vefaas-req-1',
+    });
+    expect(lines.some((l) => l.event === 'timer.off-grid')).toBe(false);
+    const ecs = emulator.calls().slice(before);
+    expect(ecs.some((c) => c.action === 'StopInstances')).toBe(true);
+    expect(ecs.every((c) => c.accessKeyId === FUNCTION.accessKeyId)).toBe(true);
   });
 
   it('refuses without the function key, or with the deployer key as the function key (exit 2, no call)', async () => {
