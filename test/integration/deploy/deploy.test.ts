@@ -14,8 +14,8 @@ import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
 import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
 
-export const DEPLOYER = { accessKeyId: 'AKLTdeployer000000000', secretKey: 'deployer-secret-0000-not-real' };
-export const FUNCTION = { accessKeyId: 'AKLTfunction000000000', secretKey: 'function-secret-0000-not-real' };
+const DEPLOYER = { accessKeyId: 'AKLTdeployer000000000', secretKey: 'deployer-secret-0000-not-real' };
+const FUNCTION = { accessKeyId: 'AKLTfunction000000000', secretKey: 'function-secret-0000-not-real' };
 const SECRETS = [DEPLOYER.secretKey, FUNCTION.secretKey];
 
 let emulator: EmulatorHandle;
