@@ -68,7 +68,7 @@ export const DEPLOY_DEFAULTS = {
   /** A large fleet's run takes minutes at the rate limit; the handler keeps its margin before this. */
   timeoutSeconds: 900,
   /** How often the release is polled. */
-  pollMs: 2_000,
+  pollMs: 1_000,
   /** How long a release may take before deploy gives up. */
   releaseTimeoutMs: 10 * 60_000,
 } as const;
@@ -94,7 +94,7 @@ export interface DeployDeps {
   nowMs(): number;
   sleep(ms: number): Promise<void>;
   onStep(report: StepReport): void;
-  /** @default 2000 */
+  /** @default 1000 */
   pollMs?: number;
   /** @default 600000 */
   releaseTimeoutMs?: number;
