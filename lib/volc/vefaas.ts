@@ -5,11 +5,11 @@
  */
 import { Agent, type Dispatcher } from 'undici';
 import { VERSION } from '../version.js';
+import type { EcsClientOptions } from './client.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
 import { type ApiSuccess, type CallContext, invalidResponse, isRecord } from './response.js';
 import type { Credentials } from './sign.js';
 import { createJsonTransport } from './transport.js';
-import type { RequestEvent } from './types.js';
 
 /** The service name in the signature scope. */
 export const VEFAAS_SERVICE = 'vefaas';
@@ -114,22 +114,14 @@ export function releaseState(status: string): ReleaseState {
   return ReleaseState.InProgress;
 }
 
-/** Options of {@link createVefaasClient}; the same meaning and defaults as the ECS client's. */
-export interface VefaasClientOptions {
-  /** The function's region, such as `cn-beijing`. */
-  region: string;
-  credentials: Credentials;
-  /** @default https://open.volcengineapi.com (or `VOLC_ENDPOINT` when resolved by the caller) */
-  endpoint?: string | URL;
-  /** Deadline of one HTTP request. @default 30000 (a create carries the whole zip) */
-  timeoutMs?: number;
-  /** @default a keep-alive Agent owned by the client and closed by `close()` */
-  dispatcher?: Dispatcher;
-  /** The signing clock. @default () => new Date() */
-  now?: () => Date;
-  /** Called after every HTTP attempt. @default no callback */
-  onRequest?: (event: RequestEvent) => void;
-}
+/**
+ * Options of {@link createVefaasClient}: the ECS client's, with the same meaning and defaults, except the
+ * per-request deadline ({@link DEFAULT_VEFAAS_TIMEOUT_MS}: a CreateFunction carries the whole zip).
+ */
+export type VefaasClientOptions = Pick<
+  EcsClientOptions,
+  'region' | 'credentials' | 'endpoint' | 'timeoutMs' | 'dispatcher' | 'now' | 'onRequest'
+>;
 
 /** The veFaaS actions deploy uses, typed. One HTTP attempt per call; errors are `VolcApiError`. */
 export interface VefaasClient {
