@@ -53,7 +53,9 @@ export const validateCommand: Command = {
     const file = resolveConfigPath(values.config, io.env);
     try {
       const config = await loadConfig(file);
-      const problems = await checkServerlessTimer(values.serverless ?? SERVERLESS_FILE, config.tickMs);
+      const problems = await checkServerlessTimer(values.serverless ?? SERVERLESS_FILE, config.tickMs, {
+        required: values.serverless !== undefined,
+      });
       const level = values.strict ? 'error' : 'warning';
       for (const { where, message } of problems) io.stderr.write(`${where}: ${level}: ${message}\n`);
       if (values.strict && problems.length > 0) return ExitCode.Usage;

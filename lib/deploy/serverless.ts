@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { UsageError } from '../errors.js';
 import { scheduleMismatch } from './schedule-expression.js';
 
 /** The file `validate` reads when it is in the working directory. */
@@ -52,19 +53,25 @@ export interface TimerProblem {
 
 /**
  * The problems of serverless.yml's timers against `tickMs` (empty when every schedule fires on the tick grid,
- * when the file has no schedule, or when there is no such file).
+ * when the file has no schedule, or when there is no such file and it is not `required`).
+ *
+ * @throws UsageError when the file cannot be read (a missing file only when `required`).
  *
  * @example
  * await checkServerlessTimer('serverless.yml', 60_000);
  * // [{ where: 'serverless.yml:58:19', message: 'schedule rate(5 minutes) (every 5m) does not match tick 1m: ...' }]
  */
-export async function checkServerlessTimer(file: string, tickMs: number): Promise<TimerProblem[]> {
+export async function checkServerlessTimer(
+  file: string,
+  tickMs: number,
+  options: { required?: boolean } = {},
+): Promise<TimerProblem[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !options.required) return [];
+    throw new UsageError(`${file} cannot be read: ${(error as Error).message}`, { cause: error });
   }
   return scheduleExpressions(text).flatMap(({ expression, line, column }) => {
     const problem = scheduleMismatch(expression, tickMs);

@@ -190,6 +190,12 @@ describe("lights-out validate: serverless.yml's timer against the tick", () => {
     expect(stderr()).toBe('');
   });
 
+  it('exits 2 when --serverless names a file that does not exist', async () => {
+    const { io, stderr } = fakeIo();
+    expect(await main(['validate', '-c', config('5m'), '--serverless', join(dir, 'none.yml')], io)).toBe(2);
+    expect(stderr()).toContain('none.yml cannot be read');
+  });
+
   it("checks the project's own serverless.yml against the reference configuration", async () => {
     const { io, stderr } = fakeIo();
     expect(await main(['validate', '-c', 'schedules/lights-out.yaml', '--strict'], io)).toBe(0);
