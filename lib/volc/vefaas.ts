@@ -3,12 +3,11 @@
  * function, as docs/vefaas-api.md describes them. Every action is a signed POST with a JSON body. Each call's
  * shape (action name, body fields, result fields) is written here once, so a correction is one edit.
  */
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import { VERSION } from '../version.js';
 import type { EcsClientOptions } from './client.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
 import { type ApiSuccess, type CallContext, invalidResponse, isRecord } from './response.js';
-import type { Credentials } from './sign.js';
 import { createJsonTransport } from './transport.js';
 
 /** The service name in the signature scope. */
