@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
+import { deployCommand } from './deploy.js';
 import { emulatorCommand } from './emulator.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
 import { nextCommand } from './next.js';
@@ -22,6 +23,7 @@ const commands: Command[] = [
   daemonCommand,
   emulatorCommand,
   demoCommand,
+  deployCommand,
 ];
 
 function usage(): string {

@@ -4,12 +4,12 @@
  * - `parseCron(expression)`, `matches(cron, wall)`: 5-field cron, with node-cron 4's grammar and semantics.
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
- * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick; `tickToCron`:
- *   that grid as a UTC cron.
+ * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
  * - `describeCron(expression, calendar?)`: the expression in plain English.
  * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
  *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
+ * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
  */
 export {
   baseCovers,
@@ -45,7 +45,18 @@ export {
   scheduleFires,
   tickWindow,
 } from './fires.js';
-export { tickToCron } from './tick.js';
+export {
+  formatTick,
+  isValidTick,
+  nearestTicks,
+  OFF_GRID_TOLERANCE_MS,
+  offTickGridMs,
+  TICK_HOURS,
+  TICK_MINUTES,
+  tickCrontab,
+  tickProblem,
+  VALID_TICKS_MS,
+} from './tick.js';
 export {
   formatOffset,
   isValidTimeZone,
