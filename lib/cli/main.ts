@@ -2,11 +2,12 @@
  * The `lights-out` command line: dispatches to one module per subcommand. Each command is a function of
  * (args, io) returning an exit code, so tests run it in-process.
  */
-import { LightsOutError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { closest } from '../suggest.js';
 import { VERSION } from '../version.js';
 import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
+import { deployCommand } from './deploy.js';
 import { emulatorCommand } from './emulator.js';
 import { type CliIo, type Command, ExitCode, pipeSafeWriter } from './io.js';
 import { nextCommand } from './next.js';
@@ -23,6 +24,7 @@ const commands: Command[] = [
   daemonCommand,
   emulatorCommand,
   demoCommand,
+  deployCommand,
 ];
 
 function usage(): string {
@@ -117,7 +119,7 @@ export async function main(argv: string[], given?: CliIo): Promise<number> {
       );
       return ExitCode.Usage;
     }
-    if (error instanceof LightsOutError && error.code === 'ConfigInvalid') {
+    if (error instanceof ConfigError) {
       io.stderr.write(`${error.message}\n`);
       return ExitCode.Usage;
     }

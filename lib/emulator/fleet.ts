@@ -4,8 +4,7 @@
  * from `ResponseMetadata.Region` unless an instance names its own.
  */
 import { closest } from '../suggest.js';
-import type { Credentials } from '../volc/sign.js';
-import { InstanceStatus, StoppedMode, type Tag } from '../volc/types.js';
+import { type Credentials, InstanceStatus, StoppedMode, type Tag } from '../volc/index.js';
 import {
   type DocPath,
   Issues,

@@ -4,7 +4,7 @@
  * account does not have is left out of the answer rather than refused: the reference documents no error for
  * it, and an empty answer is what a caller must handle anyway.
  */
-import { DESCRIBE_REGIONS_MAX_RESULTS, MAX_REGION_IDS } from '../volc/regions.js';
+import { DESCRIBE_REGIONS_MAX_RESULTS, MAX_REGION_IDS } from '../volc/index.js';
 import { ApiRejection, listParam } from './params.js';
 import type { FleetState } from './state.js';
 
