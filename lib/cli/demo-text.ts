@@ -14,17 +14,22 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 export const OUTCOME_MEANINGS: Readonly<Record<Outcome, string>> = {
   [Outcome.Stopped]: 'StopInstances accepted the stop, with the MODE shown',
   [Outcome.AlreadyStopped]: 'the API said the instance could not be stopped, and a look-up found it stopped',
+  [Outcome.Started]: 'StartInstances accepted the start; MODE is the mode it had been stopped in',
+  [Outcome.AlreadyRunning]:
+    'the API said the instance could not be started, and a look-up found it running or starting',
   [Outcome.Skipped]: 'left running on purpose; REASON says why',
   [Outcome.Gone]: 'the instance no longer exists',
   [Outcome.Failed]:
-    'not stopped: an error, the deadline or the guard; the exit code is then 1 (3 for the guard)',
-  [Outcome.DryRun]: 'a dry run would have stopped it; nothing was sent',
+    'not stopped (or started): an error, the deadline or the guard; the exit code is then 1 (3 for the guard)',
+  [Outcome.DryRun]: 'a dry run would have stopped (or started) it; nothing was sent',
 };
 
 /** What the reasons of left-running (and fallen-back) instances mean, keyed by their first word. */
 export const REASON_MEANINGS: Readonly<Record<string, string>> = {
   'filter-mismatch': "the instance carries the tag, but not what the schedule's select filter asks for",
   'not-running': 'the instance was not RUNNING (already STOPPED, say): nothing to do, no call made',
+  'not-stopped':
+    'at a start: the instance was not STOPPED (already RUNNING, say): nothing to do, no call made',
   snoozed: 'the <tagKey>:skip-until tag holds a date or instant still in the future',
   'invalid-override-tag':
     'a <tagKey>:skip-until or <tagKey>:stopped-mode tag holds a value lights-out cannot read',

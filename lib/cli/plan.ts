@@ -17,11 +17,14 @@ export interface PlanItemJson {
   schedule: string;
   /** ISO 8601 UTC; null for an instance whose tag names no configured schedule. */
   fireTime: string | null;
+  /** `stop` or `start`: what the fire asks for. */
+  action: string;
+  /** `stop`, `start` or `skip`. */
   decision: string;
   reason: string;
-  /** Null for skips. */
+  /** Null for skips; for a start, the mode the instance was stopped in. */
   stoppedMode: string | null;
-  /** Null for skips. */
+  /** Null for skips and starts. */
   forceStop: boolean | null;
   instanceName: string;
   /** Where the stop mode came from (`tag`, `schedule`, `defaults`); null for skips. */
@@ -40,6 +43,7 @@ export function planItemJson(item: PlanItem): PlanItemJson {
     region: item.region,
     schedule: item.schedule,
     fireTime: item.fireTime,
+    action: item.action,
     decision: item.decision,
     reason: item.reason,
     stoppedMode: item.stoppedMode ?? null,
@@ -61,19 +65,20 @@ export function formatPlanText(plan: Plan, asIf: boolean): string {
 /** The `plan` command. */
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what a run would stop and why, instance by instance (read-only)',
+  summary: 'Show what a run would stop or start and why, instance by instance (read-only)',
   usage: [
-    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME] [--json]',
+    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME [--action start|stop]] [--json]',
     '',
     'Lists the instances that carry the schedule tag in every configured region and shows, for each one of',
-    'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it,',
-    'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeInstances is',
-    'called. When no schedule is due in the tick window of --at, says so with the next fire of each one.',
+    'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it',
+    '(with which stop mode) or start it, or why it would be skipped. Nothing is ever stopped or started:',
+    'only DescribeInstances is called. When no schedule is due in the tick window of --at, says so with the',
+    'next fire of each one.',
     '',
     'Options:',
     ...SELECTION_USAGE,
     '  --json             one JSON object per instance instead of the table: instanceId, region,',
-    '                     schedule, fireTime, decision, reason, stoppedMode, forceStop (null for skips),',
+    '                     schedule, fireTime, action, decision, reason, stoppedMode, forceStop (null for skips),',
     '                     plus instanceName, modeSource, detail, status, instanceChargeType, instanceTypeId',
     '',
     ...CLOUD_ENV_USAGE,

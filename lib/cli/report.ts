@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/types.js';
 import type { Plan } from '../plan/types.js';
-import { nextFires, tickWindow } from '../schedule/index.js';
+import { Action, nextFires, tickWindow } from '../schedule/index.js';
 import type { InstanceOutcome, RunSummary } from '../stop/types.js';
 import { formatTable, printable } from '../table.js';
 
@@ -50,16 +50,27 @@ export function noFiresNote(config: Config, at: Date): string {
  * fireLines(plan, false); // 'nightly fires at 2026-03-09T15:30:00Z\n'
  */
 export function fireLines(plan: Pick<Plan, 'fires'>, asIf: boolean): string {
+  // A stop is what every schedule did before starts existed: only a start says so.
+  const action = (fire: Plan['fires'][number]) => (fire.action === Action.Start ? ' (start)' : '');
   return plan.fires
-    .map((fire) => `${fire.schedule} ${asIf ? 'as if it fired' : 'fires'} at ${iso(fire.fireTime)}\n`)
+    .map(
+      (fire) =>
+        `${fire.schedule} ${asIf ? 'as if it fired' : 'fires'} at ${iso(fire.fireTime)}${action(fire)}\n`,
+    )
     .join('');
 }
 
 /** The verdict a plan gives a real run when it exceeds the guard, or '' when it does not. */
 export function guardRefusalLine(plan: Pick<Plan, 'guard'>): string {
-  const { stops, maxInstancesPerRun, exceeded } = plan.guard;
+  const { maxInstancesPerRun, exceeded } = plan.guard;
   if (!exceeded) return '';
-  return `a run would be refused: ${stops} stops exceed maxInstancesPerRun ${maxInstancesPerRun} (use --force)\n`;
+  return `a run would be refused: ${guardCount(plan)} exceed maxInstancesPerRun ${maxInstancesPerRun} (use --force)\n`;
+}
+
+/** `12 stops`, or `12 stops and 3 starts` when the plan starts anything: what the guard counted. */
+function guardCount(plan: Pick<Plan, 'guard'>): string {
+  const { stops, starts } = plan.guard;
+  return starts > 0 ? `${stops} stops and ${starts} starts` : `${stops} stops`;
 }
 
 /**
@@ -83,6 +94,13 @@ export function formatOutcomeTable(outcomes: readonly InstanceOutcome[]): string
   return formatTable(OUTCOME_HEADER, rows);
 }
 
+/** `stopped`, `started` or `stopped or started`, after the run's fires. */
+function dryRunVerb(summary: Pick<RunSummary, 'fires'>): string {
+  const starts = summary.fires.some((f) => f.action === Action.Start);
+  const stops = summary.fires.some((f) => f.action !== Action.Start);
+  return starts ? (stops ? 'stopped or started' : 'started') : 'stopped';
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
@@ -102,17 +120,19 @@ export function formatRunSummary(
   const counts = Object.entries(summary.outcomes).map(([outcome, n]) => `${outcome} ${n}`);
   const calls = Object.entries(summary.apiCalls).map(([action, n]) => `${action} ${n}`);
   const lines = [
-    summary.dryRun ? 'Summary (dry run: nothing was stopped)' : 'Summary',
+    summary.dryRun ? `Summary (dry run: nothing was ${dryRunVerb(summary)})` : 'Summary',
     `  outcomes   ${counts.join(', ')}`,
     `  API calls  ${calls.length === 0 ? 'none' : calls.join(', ')}`,
     `  retries    ${summary.retries}`,
     `  fallbacks  ${summary.fallbacks}`,
+    ...(summary.capacityRefusals > 0 ? [`  capacity   ${summary.capacityRefusals} refusals`] : []),
     `  duration   ${seconds(summary.durationMs)}`,
   ];
   if (summary.guardRefused) {
-    const { stops, maxInstancesPerRun } = plan.guard;
+    const { starts, maxInstancesPerRun } = plan.guard;
+    const what = starts > 0 ? 'nothing was stopped or started' : 'nothing was stopped';
     lines.push(
-      `  REFUSED    ${stops} stops exceed guard.maxInstancesPerRun ${maxInstancesPerRun}; nothing was stopped (use --force)`,
+      `  REFUSED    ${guardCount(plan)} exceed guard.maxInstancesPerRun ${maxInstancesPerRun}; ${what} (use --force)`,
     );
   }
   if (summary.unknownSchedule > 0) {

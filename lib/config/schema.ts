@@ -3,6 +3,7 @@
  * Reading a document collects every issue; a Config is built only from a file without any.
  */
 import { isMap, isScalar } from 'yaml';
+import { startStopOverlap } from '../schedule/overlap.js';
 import {
   boolean,
   endpointUrl,
@@ -17,9 +18,9 @@ import {
   tickMs,
   timeZone,
 } from './checks.js';
-import { describe, type Field, type NodeReader } from './nodes.js';
+import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { schedules } from './schedules.js';
-import { type Config, type FallbackSetting, StoppedModeSetting } from './types.js';
+import { type Config, type FallbackSetting, type ScheduleConfig, StoppedModeSetting } from './types.js';
 
 /** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
 export const CONFIG_DEFAULTS = {
@@ -125,6 +126,9 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
   if (!raw?.version || !raw.regions || !raw.schedules || r.issues.length > 0) return undefined;
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
   const d = CONFIG_DEFAULTS;
+  const schedules = raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone }));
+  checkStartStopOverlap(schedules, raw.tick ?? d.tickMs, r);
+  if (r.issues.length > 0) return undefined;
   return {
     file: r.file,
     version: raw.version,
@@ -142,6 +146,27 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     guard: { ...d.guard, ...raw.guard },
     retry: { ...d.retry, ...raw.retry },
     verify: { ...d.verify, ...raw.verify },
-    schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
+    schedules,
   };
+}
+
+/**
+ * Refuses a schedule whose start and stop can fire in one tick window: a run carries one action per schedule,
+ * so one of the two would be lost. Reported at the schedule's `start:`.
+ */
+function checkStartStopOverlap(schedules: readonly ScheduleConfig[], tickMs: number, r: NodeReader): void {
+  for (const schedule of schedules) {
+    const overlap = startStopOverlap(schedule, tickMs);
+    if (overlap === undefined) continue;
+    const at = schedule.startLocation ?? schedule.location ?? { line: 1, column: 1 };
+    r.report(
+      { line: at.line, column: at.column },
+      `start ${quoted(overlap.start)} (${overlap.startTime}) and stop ${quoted(overlap.stop)} (${overlap.stopTime}) ` +
+        `can fire in the same ${formatTick(tickMs)} tick; move one of them at least one tick away from the other, or shorten tick`,
+    );
+  }
+}
+
+function formatTick(tickMs: number): string {
+  return tickMs % 3_600_000 === 0 ? `${tickMs / 3_600_000}h` : `${tickMs / 60_000}m`;
 }

@@ -72,7 +72,11 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     runSchedule:
       deps.runSchedule ??
       ((fire, { deadlineAtMs }) =>
-        runOnce(config, { schedule: fire.schedule, at: fire.fireTime, deadlineAtMs }, deps)),
+        runOnce(
+          config,
+          { schedule: fire.schedule, at: fire.fireTime, action: fire.action, deadlineAtMs },
+          deps,
+        )),
     slots: config.schedules.map((schedule) => ({
       schedule,
       jobs: [],
@@ -84,7 +88,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   };
   try {
     for (const slot of state.slots) {
-      for (const expression of slot.schedule.stop) {
+      for (const expression of [...slot.schedule.stop, ...(slot.schedule.start ?? [])]) {
         slot.jobs.push(
           deps.scheduler.register(expression, slot.schedule.timezone, (at) => wake(state, slot, at)),
         );
@@ -103,6 +107,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       schedules: state.slots.map(({ schedule }) => ({
         name: schedule.name,
         stop: schedule.stop,
+        ...(schedule.start === undefined ? {} : { start: schedule.start }),
         timezone: schedule.timezone,
         skipDates: schedule.skipDates,
         nextFire: nextFireAfter(schedule, new Date(startMs))?.toISOString() ?? null,
@@ -146,7 +151,7 @@ function wake(state: State, slot: Slot, at: Date): void {
       `${name}: not run at ${fireTime}, the run of ${runningFireTime} is still going`,
     );
   } else {
-    startRun(state, slot, { schedule: name, fireTime: fire.fireTime });
+    startRun(state, slot, { schedule: name, fireTime: fire.fireTime, action: fire.action });
   }
 }
 
@@ -170,8 +175,14 @@ function startRun(state: State, slot: Slot, fire: Fire): void {
   const fireTime = iso(fire.fireTime);
   const deadlineAtMs = runDeadlineAtMs(slot.schedule, fire.fireTime, nowMs());
   logger.info(
-    { event: 'schedule.fired', schedule: fire.schedule, fireTime, deadlineAt: iso(new Date(deadlineAtMs)) },
-    `${fire.schedule} fired at ${fireTime}`,
+    {
+      event: 'schedule.fired',
+      schedule: fire.schedule,
+      fireTime,
+      action: fire.action,
+      deadlineAt: iso(new Date(deadlineAtMs)),
+    },
+    `${fire.schedule} fired at ${fireTime} (${fire.action})`,
   );
   const running = { fireTime: fire.fireTime, done: Promise.resolve() };
   slot.running = running;

@@ -15,7 +15,7 @@ import type { Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { type CronExpression, matchesDay, parseCron } from './cron.js';
 import { localMsToWall, resolveLocalMs, type WallTime, zoneOffsetMs } from './timezone.js';
-import type { Fire } from './types.js';
+import { Action, type Fire } from './types.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -51,8 +51,17 @@ function cronOf(expression: string): CronExpression {
   return cron;
 }
 
+/** A schedule's crons per action, stop first (the order fires of one instant are listed in). */
+function cronsByAction(schedule: ScheduleConfig): [Action, readonly string[]][] {
+  return [
+    [Action.Stop, schedule.stop],
+    [Action.Start, schedule.start ?? []],
+  ];
+}
+
 /**
- * Every fire of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then schedule name.
+ * Every fire (stop and start) of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then
+ * schedule name, then action.
  * Skip dates (the local date of the fire's nominal time) suppress fires.
  *
  * @throws CronError for an invalid expression (a validated config has none), RangeError for an unknown zone.
@@ -64,12 +73,15 @@ export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fi
   const fires: Fire[] = [];
   for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
-    (a, b) => a.fireTime.getTime() - b.fireTime.getTime() || compareStrings(a.schedule, b.schedule),
+    (a, b) =>
+      a.fireTime.getTime() - b.fireTime.getTime() ||
+      compareStrings(a.schedule, b.schedule) ||
+      compareStrings(a.action, b.action),
   );
 }
 
 /**
- * The fires of one schedule in `(windowStart, windowEnd]`, in time order, skip dates applied.
+ * The fires (stop and start) of one schedule in `(windowStart, windowEnd]`, in time order, skip dates applied.
  *
  * @example
  * scheduleFires(schedule, new Date('2026-03-08T00:00:00Z'), new Date('2026-03-09T00:00:00Z'));
@@ -77,12 +89,13 @@ export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fi
 export function scheduleFires(schedule: ScheduleConfig, windowStart: Date, windowEnd: Date): Fire[] {
   return scheduleFireDetails(schedule, windowStart, windowEnd)
     .filter((fire) => !fire.skipped)
-    .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime }));
+    .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime, action: fire.action }));
 }
 
 /**
  * Like {@link scheduleFires}, but also lists the fires a skip date suppresses (`skipped: true`) and says
- * which expression fired and whether daylight saving moved it.
+ * which expression fired and whether daylight saving moved it. A start and a stop are separate fires, even
+ * at one instant.
  */
 export function scheduleFireDetails(
   schedule: ScheduleConfig,
@@ -91,24 +104,30 @@ export function scheduleFireDetails(
 ): FireDetail[] {
   const startMs = validTime(windowStart, 'windowStart');
   const endMs = validTime(windowEnd, 'windowEnd');
-  const byInstant = new Map<number, FireDetail>();
-  for (const expression of schedule.stop) {
-    for (const fire of cronFires(cronOf(expression), schedule.timezone, startMs, endMs)) {
-      const localDate = new Date(fire.localMs).toISOString().slice(0, 10);
-      const detail: FireDetail = {
-        schedule: schedule.name,
-        fireTime: new Date(fire.instantMs),
-        cron: expression,
-        nominal: localMsToWall(fire.localMs),
-        localDate,
-        shifted: fire.inGap,
-        skipped: schedule.skipDates.includes(localDate),
-      };
-      const known = byInstant.get(fire.instantMs);
-      if (known === undefined || rank(detail) < rank(known)) byInstant.set(fire.instantMs, detail);
+  const fires: FireDetail[] = [];
+  for (const [action, expressions] of cronsByAction(schedule)) {
+    const byInstant = new Map<number, FireDetail>();
+    for (const expression of expressions) {
+      for (const fire of cronFires(cronOf(expression), schedule.timezone, startMs, endMs)) {
+        const localDate = new Date(fire.localMs).toISOString().slice(0, 10);
+        const detail: FireDetail = {
+          schedule: schedule.name,
+          fireTime: new Date(fire.instantMs),
+          action,
+          cron: expression,
+          nominal: localMsToWall(fire.localMs),
+          localDate,
+          shifted: fire.inGap,
+          skipped: schedule.skipDates.includes(localDate),
+        };
+        const known = byInstant.get(fire.instantMs);
+        if (known === undefined || rank(detail) < rank(known)) byInstant.set(fire.instantMs, detail);
+      }
     }
+    fires.push(...byInstant.values());
   }
-  return [...byInstant.values()].sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+  // Stable: at one instant (which validation refuses), the stop stays first.
+  return fires.sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
 }
 
 /**
@@ -132,7 +151,7 @@ export function nextFires(schedule: ScheduleConfig, from: Date, limit: number | 
   if (limit instanceof Date) return scheduleFires(schedule, from, limit);
   if (!Number.isInteger(limit) || limit < 0)
     throw new UsageError(`count must be a whole number, got ${limit}`);
-  const crons = schedule.stop.map(cronOf);
+  const crons = [...schedule.stop, ...(schedule.start ?? [])].map(cronOf);
   const fires: Fire[] = [];
   for (let start = fromMs; fires.length < limit && start < fromMs + SEARCH_HORIZON_MS; start += DAY_MS) {
     // A day none of whose neighbouring local dates the crons match cannot fire: skip it without the zone.

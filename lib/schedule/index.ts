@@ -35,4 +35,4 @@ export {
   wallTime,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire } from './types.js';
+export { Action, type Fire } from './types.js';

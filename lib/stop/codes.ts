@@ -10,7 +10,7 @@ export const StopErrorCode = {
   DeadlineExceeded: 'DeadlineExceeded',
   /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */
   GuardRefused: 'GuardRefused',
-  /** A StopInstances answer said nothing about an instance it was asked about. */
+  /** A StopInstances or StartInstances answer said nothing about an instance it was asked about. */
   MissingOperationDetail: 'MissingOperationDetail',
   /** A failure that is not an API error (a bug, or a fake that throws something else). */
   Unexpected: 'UnexpectedError',
@@ -29,13 +29,26 @@ export const ApiCode = {
   NotFound: 'InvalidInstance.NotFound',
   ResourceCreatedByOtherService: 'OperationDenied.ResourceCreatedByOtherService',
   IdempotentParameterMismatch: 'IdempotentParameterMismatch',
+  /** StartInstances: the zone has no stock to give a StopCharging-stopped instance its compute back. */
+  InsufficientCapacity: 'Insufficient.InstanceCapacity',
 } as const;
+
+/**
+ * The per-instance codes that mean "no capacity to start this instance now" (see docs/volcengine-ecs-start.md:
+ * the API reference names one such code).
+ */
+export const CAPACITY_CODES: ReadonlySet<string> = new Set([ApiCode.InsufficientCapacity]);
 
 /** What the executor does with one instance whose OperationDetail carries an error. */
 export const InstanceAction = {
   /** Transient: collect it and send it again in a new batch after a backoff. */
   Rebatch: 'rebatch',
-  /** Look the instance up: STOPPED or STOPPING means it was already stopped. */
+  /**
+   * No capacity to start it now: send it again in later batches, with the backoff, until the deadline
+   * (stock comes back as other machines stop), then fail it with the code and what to do.
+   */
+  Capacity: 'capacity',
+  /** Look the instance up: STOPPED or STOPPING (RUNNING or STARTING, for a start) means it was already there. */
   LookUp: 'look-up',
   /** StopCharging refused: send it again with KeepCharging when the plan allows it. */
   Fallback: 'fallback',
@@ -59,6 +72,7 @@ const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, In
   [ApiCode.InstanceTypeMismatch, InstanceAction.Fallback],
   [ApiCode.NotFound, InstanceAction.Gone],
   [ApiCode.ResourceCreatedByOtherService, InstanceAction.OtherService],
+  ...[...CAPACITY_CODES].map((code): [string, InstanceAction] => [code, InstanceAction.Capacity]),
 ]);
 
 /**

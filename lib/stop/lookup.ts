@@ -1,19 +1,33 @@
 /**
- * InvalidInstanceStatus means "this instance cannot be stopped now", which is also what the API says about
- * an instance that is already stopped or stopping. A look-up tells the two apart.
+ * InvalidInstanceStatus means "this instance cannot be stopped (started) now", which is also what the API says
+ * about an instance that is already stopped or stopping (running or starting). A look-up tells the two apart.
  */
 import { LightsOutError } from '../errors.js';
+import { Action } from '../schedule/types.js';
 import { InstanceStatus } from '../volc/types.js';
 import type { StopWork } from './batches.js';
 import { ApiCode, StopErrorCode } from './codes.js';
 import { describeByIds, type RegionContext } from './context.js';
 import { Outcome } from './types.js';
 
-const STOPPED_OR_STOPPING: ReadonlySet<string> = new Set([InstanceStatus.Stopped, InstanceStatus.Stopping]);
+/** Per action: the statuses that mean "already done", the outcome they give, and the verb for messages. */
+const ALREADY = {
+  [Action.Stop]: {
+    statuses: new Set<string>([InstanceStatus.Stopped, InstanceStatus.Stopping]),
+    outcome: Outcome.AlreadyStopped,
+    verb: 'stopping',
+  },
+  [Action.Start]: {
+    statuses: new Set<string>([InstanceStatus.Running, InstanceStatus.Starting]),
+    outcome: Outcome.AlreadyRunning,
+    verb: 'starting',
+  },
+} as const;
 
 /**
- * Looks `works` up with DescribeInstances and settles each: STOPPED or STOPPING is `already-stopped`,
- * another status `failed` (InvalidInstanceStatus), no longer listed `gone`.
+ * Looks `works` up with DescribeInstances and settles each: STOPPED or STOPPING is `already-stopped` (for a
+ * start: RUNNING or STARTING is `already-running`), another status `failed` (InvalidInstanceStatus), no longer
+ * listed `gone`.
  */
 export async function resolveStatusLookups(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
   if (works.length === 0) return;
@@ -43,6 +57,7 @@ export async function resolveStatusLookups(ctx: RegionContext, works: readonly S
   }
   for (const work of works) {
     const instance = found.get(work.item.instanceId);
+    const already = ALREADY[work.item.action];
     if (instance === undefined) {
       ctx.ledger.settle(work.index, {
         ...base(work),
@@ -50,10 +65,10 @@ export async function resolveStatusLookups(ctx: RegionContext, works: readonly S
         reason: 'InvalidInstanceStatus, and DescribeInstances no longer lists the instance',
         errorCode: ApiCode.InvalidInstanceStatus,
       });
-    } else if (STOPPED_OR_STOPPING.has(instance.Status)) {
+    } else if (already.statuses.has(instance.Status)) {
       ctx.ledger.settle(work.index, {
         ...base(work),
-        outcome: Outcome.AlreadyStopped,
+        outcome: already.outcome,
         reason: `status ${instance.Status}`,
         stoppedMode: instance.StoppedMode ?? work.stoppedMode ?? null,
         errorCode: null,
@@ -62,7 +77,8 @@ export async function resolveStatusLookups(ctx: RegionContext, works: readonly S
       ctx.ledger.settle(work.index, {
         ...base(work),
         outcome: Outcome.Failed,
-        reason: `status ${instance.Status} does not allow stopping: ${work.lastError?.message ?? ''}`.trim(),
+        reason:
+          `status ${instance.Status} does not allow ${already.verb}: ${work.lastError?.message ?? ''}`.trim(),
         errorCode: ApiCode.InvalidInstanceStatus,
       });
     }

@@ -1,12 +1,15 @@
 /**
- * Stops one region's instances: batches them, sends each batch (same request and token on request-level
- * retries), routes every per-instance answer, and re-batches the transient failures in rounds with a backoff
- * until they succeed, run out of attempts, or the deadline comes.
+ * Stops (and starts) one region's instances: batches them, sends each batch (same request and token on
+ * request-level retries), routes every per-instance answer, and re-batches the transient failures in rounds
+ * with a backoff until they succeed, run out of attempts, or the deadline comes. Stops and starts go through
+ * the same rounds; each batch carries one action (`batch.action`), which picks the API call.
  */
 import { LightsOutError } from '../errors.js';
+import { STOPPED_MODE_TAG_SUFFIX } from '../plan/index.js';
+import { Action } from '../schedule/types.js';
 import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/types.js';
-import { makeBatches, type StopBatch, type StopWork } from './batches.js';
-import { ApiCode, StopErrorCode } from './codes.js';
+import { apiAction, makeBatches, type StopBatch, type StopWork } from './batches.js';
+import { ApiCode, CAPACITY_CODES, StopErrorCode } from './codes.js';
 import { limited, type RegionContext } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
@@ -15,7 +18,7 @@ import { backoffDelayMs, retrying } from './retry.js';
 import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
-/** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
+/** Stops or starts `works` (all in `ctx.region`); every one of them is settled when this resolves. */
 export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
   const lookups: StopWork[] = [];
   let pending = [...works];
@@ -23,7 +26,7 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
     if (round > 0) {
       const delayMs = backoffDelayMs(ctx.retry.policy, round - 1, ctx.retry.random);
       if (ctx.retry.nowMs() + delayMs >= ctx.retry.deadlineAtMs) {
-        for (const work of pending) failAtDeadline(ctx.ledger, work);
+        for (const work of pending) failAtDeadline(ctx.ledger, work, ctx.run.tagKey);
         break;
       }
       await ctx.retry.sleep(delayMs);
@@ -57,20 +60,30 @@ function mostlyFlowLimited(result: OperationResult): boolean {
   return limitedCount * 2 > result.operationDetails.length;
 }
 
-async function sendBatch(
-  ctx: RegionContext,
-  batch: StopBatch,
-): Promise<{ result: OperationResult } | { error: unknown }> {
+/** The one API call of a batch: StartInstances for a start, StopInstances (with mode and force) for a stop. */
+function callFor(ctx: RegionContext, batch: StopBatch): () => Promise<OperationResult> {
+  const instanceIds = batch.works.map((w) => w.item.instanceId);
+  if (batch.action === Action.Start) {
+    return () => ctx.api.startInstances({ instanceIds, clientToken: batch.clientToken });
+  }
   const params: StopInstancesParams = {
-    instanceIds: batch.works.map((w) => w.item.instanceId),
+    instanceIds,
     forceStop: batch.forceStop,
     clientToken: batch.clientToken,
   };
   if (batch.stoppedMode !== undefined) params.stoppedMode = batch.stoppedMode;
+  return () => ctx.api.stopInstances(params);
+}
+
+async function sendBatch(
+  ctx: RegionContext,
+  batch: StopBatch,
+): Promise<{ result: OperationResult } | { error: unknown }> {
+  const call = callFor(ctx, batch);
   const send = async () => {
     for (const work of batch.works) work.attempts += 1;
     try {
-      const result = await ctx.api.stopInstances(params);
+      const result = await call();
       for (const work of batch.works) work.requestId = result.requestId;
       return result;
     } catch (error) {
@@ -91,12 +104,13 @@ async function sendBatch(
         ctx.logger.debug(
           {
             event: 'stop.retry',
+            action: batch.action,
             clientToken: batch.clientToken,
             attempts,
             delayMs,
             errorCode: codeOf(error),
           },
-          'StopInstances retry',
+          `${apiAction(batch.action)} retry`,
         ),
     });
     return { result };
@@ -115,8 +129,14 @@ function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
   const level = errorCode === ApiCode.IdempotentParameterMismatch ? 'error' : 'warn';
   ctx.logger[level](
-    { event: 'stop.batch-failed', errorCode, clientToken: batch.clientToken, instances: batch.works.length },
-    `StopInstances batch failed: ${reason}`,
+    {
+      event: 'stop.batch-failed',
+      action: batch.action,
+      errorCode,
+      clientToken: batch.clientToken,
+      instances: batch.works.length,
+    },
+    `${apiAction(batch.action)} batch failed: ${reason}`,
   );
   for (const work of batch.works) failWork(ctx.ledger, work, reason, errorCode);
 }
@@ -142,7 +162,7 @@ function routeAnswer(
       InstanceId: work.item.instanceId,
       Error: {
         Code: StopErrorCode.MissingOperationDetail,
-        Message: 'the StopInstances answer did not mention the instance',
+        Message: `the ${apiAction(batch.action)} answer did not mention the instance`,
       },
     };
     routeDetail(ctx, work, detail, queues);
@@ -159,7 +179,7 @@ function warnUnexpectedDetail(
   ctx.run.warnedUnexpectedDetail = true;
   ctx.logger.warn(
     { event: 'stop.unexpected-detail', instanceId, clientToken: batch.clientToken, requestId },
-    'StopInstances answered about an instance it was not asked about; ignored',
+    `${apiAction(batch.action)} answered about an instance it was not asked about; ignored`,
   );
 }
 
@@ -173,7 +193,8 @@ function warnUnexpectedDetail(
 function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
   const keep: StopWork[] = [];
   for (const work of works) {
-    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded;
+    // Lack of capacity says "later" too: stock comes back as other machines stop.
+    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work);
     if (throttled || work.requests < ctx.retry.policy.maxAttempts) {
       keep.push(work);
       continue;
@@ -190,8 +211,28 @@ function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
   return keep;
 }
 
-/** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */
-export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
+/** True for a start last refused for lack of capacity. */
+function isCapacityRefusal(work: StopWork): boolean {
+  return work.item.action === Action.Start && CAPACITY_CODES.has(work.lastError?.code ?? '');
+}
+
+/**
+ * Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. A start still
+ * refused for lack of capacity fails with that code instead, and says what to do about it.
+ */
+export function failAtDeadline(ledger: OutcomeLedger, work: StopWork, tagKey = 'lights-out'): void {
+  if (isCapacityRefusal(work)) {
+    const { code, message } = work.lastError!;
+    failWork(
+      ledger,
+      work,
+      `no capacity to start the instance before the deadline (${code} in ${work.requests} requests: ${message}); ` +
+        `start it again later (lights-out run --schedule ${work.item.schedule} --action start), or have it ` +
+        `stopped with KeepCharging, which keeps its compute reserved: tag it ${tagKey}${STOPPED_MODE_TAG_SUFFIX}=KeepCharging`,
+      code,
+    );
+    return;
+  }
   const last = work.lastError ? `; last error ${work.lastError.code}: ${work.lastError.message}` : '';
   failWork(
     ledger,
