@@ -1,6 +1,6 @@
 /**
- * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
- * plain-English reading of its cron. Reads only the configuration; touches no cloud.
+ * `lights-out next`: when each schedule fires (starts and stops) in the coming days, in its local time and in
+ * UTC, with a plain-English reading of its crons. Reads only the configuration; touches no cloud.
  */
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import type { ScheduleConfig } from '../config/types.js';
@@ -34,6 +34,8 @@ export interface NextFireJson {
   schedule: string;
   /** UTC, ISO 8601. */
   fireTime: string;
+  /** `stop` or `start`: which of the schedule's crons fired. */
+  action: string;
   /** The schedule's local time with its offset, ISO 8601 (`2026-03-09T22:00:00+08:00`). */
   local: string;
   timezone: string;
@@ -105,10 +107,15 @@ function utcText(instant: Date): string {
   return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function fireLine(fire: FireDetail, timeZone: string): string {
+/**
+ * One fire. A schedule that starts as well as stops names the action of each fire, so its starts and stops
+ * read side by side in time order; a stop-only schedule's lines stay as they were.
+ */
+function fireLine(fire: FireDetail, timeZone: string, showAction: boolean): string {
   const weekday = WEEKDAYS[wallTime(fire.fireTime, timeZone).weekday] ?? '';
   const local = localIso(fire.fireTime, timeZone);
-  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}`;
+  const action = showAction ? `   ${fire.action.padEnd(5)}` : '';
+  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}${action}`;
   const notes: string[] = [];
   if (fire.shifted) {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
@@ -125,10 +132,12 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   ];
   for (const { schedule, fires } of listings) {
     lines.push('', schedule.name);
+    const starts = schedule.start ?? [];
+    for (const expression of starts) lines.push(`  start: ${expression} (${describeCron(expression)})`);
     for (const expression of schedule.stop) lines.push(`  stop: ${expression} (${describeCron(expression)})`);
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
-    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
+    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone, starts.length > 0));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -145,6 +154,7 @@ export function formatNextJson(listings: readonly Listing[]): string {
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
+        action: fire.action,
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
       };
@@ -161,7 +171,8 @@ export const nextCommand: Command = {
     'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json]',
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
-    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
+    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC; a schedule',
+    'with start: shows its starts and stops side by side, each named. Fires that a',
     'skip date suppresses are shown as skipped; a time that daylight saving skips fires when the clock',
     'resumes, and a time the clock shows twice fires at its first occurrence.',
     '',
@@ -170,7 +181,7 @@ export const nextCommand: Command = {
     '  --from ISO         start of the period: 2026-03-06 (midnight UTC) or a date and time with Z or an',
     '                     offset, such as 2026-03-06T22:00:00+08:00 (default: now)',
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone}; also the',
+    '  --json             one JSON object per fire: {schedule, fireTime, action, local, timezone}; also the',
     '                     output when stdout is not a terminal',
     '',
     'Exit codes: 0 listed, 2 bad usage or an invalid configuration.',

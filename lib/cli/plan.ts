@@ -4,7 +4,7 @@
  */
 import { formatPlanTable } from '../plan/index.js';
 import type { Plan, PlanItem } from '../plan/types.js';
-import { planRun } from '../run/index.js';
+import { firesAsIf, planRun } from '../run/index.js';
 import { CLOUD_ENV_USAGE, SELECTION_OPTIONS, SELECTION_USAGE, withCloud } from './context.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 import { fireLines, guardRefusalLine, noFiresNote } from './report.js';
@@ -98,7 +98,7 @@ export const planCommand: Command = {
       cloud.stdout.write(
         json
           ? plan.items.map((item) => `${JSON.stringify(planItemJson(item))}\n`).join('')
-          : formatPlanText(plan, cloud.request.schedule !== undefined),
+          : formatPlanText(plan, firesAsIf(cloud.config, cloud.request)),
       );
       return ExitCode.Ok;
     });

@@ -62,3 +62,17 @@ export function firesFor(config: Config, request: FireRequest): Fire[] {
 export function hasAction(schedule: ScheduleConfig, action: Action): boolean {
   return (action === Action.Start ? (schedule.start ?? []) : schedule.stop).length > 0;
 }
+
+/**
+ * True when the request's fire time is `at` itself (one action asked for, or the only action of a named
+ * schedule) rather than a cron's fire found in the tick window of `at`.
+ *
+ * @example
+ * firesAsIf(config, { at, schedule: 'office-hours', action: 'start' }); // true
+ */
+export function firesAsIf(config: Config, request: FireRequest): boolean {
+  if (request.schedule === undefined) return false;
+  if (request.action !== undefined) return true;
+  const schedule = config.schedules.find((s) => s.name === request.schedule);
+  return schedule === undefined || !(hasAction(schedule, Action.Start) && hasAction(schedule, Action.Stop));
+}

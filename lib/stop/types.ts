@@ -4,14 +4,14 @@ import type { Action } from '../schedule/types.js';
 export const Outcome = {
   Stopped: 'stopped',
   AlreadyStopped: 'already-stopped',
-  /** StartInstances accepted the instance. */
-  Started: 'started',
-  /** StartInstances refused it as InvalidInstanceStatus, and a look-up found it RUNNING or STARTING. */
-  AlreadyRunning: 'already-running',
   Skipped: 'skipped',
   Gone: 'gone',
   Failed: 'failed',
   DryRun: 'dry-run',
+  /** StartInstances accepted the instance. */
+  Started: 'started',
+  /** StartInstances refused it as InvalidInstanceStatus, and a look-up found it RUNNING or STARTING. */
+  AlreadyRunning: 'already-running',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 

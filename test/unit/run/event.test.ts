@@ -72,7 +72,7 @@ describe('parseStopEvent', () => {
     [[], 'the event must be a JSON object'],
     [{ ...scheduledEvent, time: 'yesterday' }, 'event.time must be an ISO 8601 date-time, got "yesterday"'],
     [{ at: '2026-02-30T25:00:00Z' }, 'event.at is not a valid date-time'],
-    [{ dryrun: true }, 'event: unknown field(s) dryrun; expected schedule, at, dryRun, force'],
+    [{ dryrun: true }, 'event: unknown field(s) dryrun; expected schedule, action, at, dryRun, force'],
     [{ dryRun: 'yes' }, 'event.dryRun must be a boolean, got "yes"'],
     [{ schedule: '' }, 'event.schedule must be a schedule name'],
     [{ ...timerEvent, data: '[1,2]' }, 'timer event data must be a JSON object'],
