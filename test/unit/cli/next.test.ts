@@ -23,6 +23,7 @@ function fakeIo(options: { isTTY?: boolean; env?: NodeJS.ProcessEnv; now?: strin
 interface JsonFire {
   schedule: string;
   fireTime: string;
+  action: string;
   local: string;
   timezone: string;
 }
