@@ -3,8 +3,7 @@
  * and the closing summary with what each outcome and reason means. Pure string formatting.
  */
 import type { Config, ScheduleConfig } from '../config/types.js';
-import type { Fire } from '../schedule/index.js';
-import { describeCron, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
+import { Action, describeCron, type Fire, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/types.js';
 import { printable } from '../table.js';
 
@@ -17,7 +16,7 @@ export const OUTCOME_MEANINGS: Readonly<Record<Outcome, string>> = {
   [Outcome.Started]: 'StartInstances accepted the start; MODE is the mode it had been stopped in',
   [Outcome.AlreadyRunning]:
     'the API said the instance could not be started, and a look-up found it running or starting',
-  [Outcome.Skipped]: 'left running on purpose; REASON says why',
+  [Outcome.Skipped]: 'left as it was on purpose (running at a stop, stopped at a start); REASON says why',
   [Outcome.Gone]: 'the instance no longer exists',
   [Outcome.Failed]:
     'not stopped (or started): an error, the deadline or the guard; the exit code is then 1 (3 for the guard)',
@@ -65,7 +64,9 @@ export function introText(
   return [
     `lights-out demo: ${fleet.instances} instances in ${fleet.regions.join(', ')} from ${fleet.file},`,
     `served by the local ECS emulator at ${url}.`,
-    `Each schedule of ${config.file} fires once, at its next fire time. Every call goes to the emulator,`,
+    `Each schedule of ${config.file} fires once, at its next fire time (one that also starts: its stop,`,
+    'then the next start). Starts of StopCharging-stopped instances are refused for lack of capacity at a',
+    'seeded share, as a zone short of stock would, and retried in later batches. Every call goes to the emulator,',
     'signed with its demo key pair; VOLC_* variables are ignored, so no real account is touched.',
     '',
   ].join('\n');
@@ -79,11 +80,14 @@ export function scheduleHeading(schedule: ScheduleConfig, config: Config, fire: 
     schedule.stoppedMode === undefined
       ? `${config.defaults.stoppedMode} (defaults)`
       : `${schedule.stoppedMode} (schedule)`;
+  const starts = fire.action === Action.Start;
   const lines = [
-    `== ${printable(title, 120)}`,
+    `== ${printable(title, 120)}${(schedule.start ?? []).length > 0 ? ` (${fire.action})` : ''}`,
     `   fires   ${fireTimeText(fire.fireTime, schedule.timezone)}`,
-    ...schedule.stop.map((cron) => `   stop    ${cron}: ${describeCron(cron)}`),
-    `   mode    ${mode}`,
+    ...(starts ? (schedule.start ?? []) : schedule.stop).map(
+      (cron) => `   ${fire.action.padEnd(7)} ${cron}: ${describeCron(cron)}`,
+    ),
+    ...(starts ? [] : [`   mode    ${mode}`]),
   ];
   const filter = selectText(schedule);
   if (filter !== '') lines.push(`   select  ${filter}`);
@@ -111,14 +115,16 @@ export interface DemoRun {
  */
 export function closingText(
   runs: readonly DemoRun[],
-  emulator: { stopsAccepted: number; stoppedTwice: number },
+  emulator: { stopsAccepted: number; stoppedTwice: number; startsAccepted?: number; startedTwice?: number },
   tagKey: string,
 ): string {
   const counts = Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;
   const calls: Record<string, number> = {};
   let retries = 0;
   let fallbacks = 0;
+  let capacityRefusals = 0;
   for (const { summary } of runs) {
+    capacityRefusals += summary.capacityRefusals;
     for (const [outcome, n] of Object.entries(summary.outcomes)) counts[outcome as Outcome] += n;
     for (const [action, n] of Object.entries(summary.apiCalls)) calls[action] = (calls[action] ?? 0) + n;
     retries += summary.retries;
@@ -139,6 +145,7 @@ export function closingText(
       (emulator.stoppedTwice === 0
         ? 'no instance was stopped twice'
         : `${emulator.stoppedTwice} instances were stopped more than once`),
+    ...startLines(emulator.startsAccepted ?? 0, emulator.startedTwice ?? 0, capacityRefusals),
     '',
     'What the outcomes mean',
     ...Object.entries(OUTCOME_MEANINGS).map(([o, text]) => `   ${o.padEnd(width)}  ${text}`),
@@ -151,6 +158,18 @@ export function closingText(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What the emulator says about starts, when there were any, and the capacity refusals met on the way. */
+function startLines(accepted: number, twice: number, refusals: number): string[] {
+  if (accepted === 0 && refusals === 0) return [];
+  const once =
+    twice === 0 ? 'no instance was started twice' : `${twice} instances were started more than once`;
+  const refused =
+    refusals === 0
+      ? ''
+      : `; ${refusals} start${refusals === 1 ? ' was' : 's were'} refused for lack of capacity (Insufficient.InstanceCapacity) and retried`;
+  return [`              accepted ${accepted} instance start${accepted === 1 ? '' : 's'}; ${once}${refused}`];
 }
 
 /** The explained reasons that occur in the runs, in the order of {@link REASON_MEANINGS}. */

@@ -9,7 +9,9 @@ describe('the shipped reference configuration', () => {
     const config = await loadConfig(FILE);
     const withoutLocations = {
       ...config,
-      schedules: config.schedules.map(({ location: _location, startLocation: _start, ...schedule }) => schedule),
+      schedules: config.schedules.map(
+        ({ location: _location, startLocation: _start, ...schedule }) => schedule,
+      ),
     };
     expect(withoutLocations).toEqual<Config>({
       file: FILE,
