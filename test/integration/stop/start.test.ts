@@ -162,4 +162,22 @@ describe('starting at a start fire', () => {
     expect(new Set(calls.map((c) => c.clientToken)).size).toBe(4);
     for (const i of h.emulator.instances()) expect([i.stopAccepted, i.startAccepted]).toEqual([1, 1]);
   });
+
+  it('with verify on, waits until the started instances are RUNNING', async () => {
+    const h = await startHarness({
+      fleet: stoppedFleet(40, 'StopCharging'),
+      config: testConfig({
+        regions: REGIONS,
+        schedules: SCHEDULES,
+        extra: 'verify: { enabled: true, timeoutMs: 60000, intervalMs: 1000 }',
+      }),
+      faults: { transitionMs: 3000 },
+    });
+    const { summary } = await h.run({ at: START_TICK });
+    expect(summary.outcomes.started).toBe(40);
+    expect(summary.notVerified).toEqual([]);
+    const done = h.log.lines.filter((l) => l.event === 'verify.done');
+    expect(done.map((l) => l.status)).toEqual(['RUNNING', 'RUNNING']);
+    for (const i of h.emulator.instances()) expect(i.Status).toBe('RUNNING');
+  });
 });

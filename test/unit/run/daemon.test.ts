@@ -227,3 +227,26 @@ describe('startDaemon: runs in flight', () => {
     expect(h.closed()).toBe(1);
   });
 });
+
+describe('startDaemon: start fires (issue 12)', () => {
+  const STARTS = `
+version: 1
+regions: [cn-beijing]
+timezone: Asia/Shanghai
+schedules:
+  office-hours: { start: "30 8 * * 1-5", stop: "0 22 * * 1-5" }
+`;
+
+  it('registers the start crons beside the stop crons and runs a start fire with its action', async () => {
+    const h = harness(STARTS, '2026-03-09T00:00:00Z'); // Monday 08:00 in Shanghai
+    expect(h.fake.crons.map(({ expression }) => expression)).toEqual(['0 22 * * 1-5', '30 8 * * 1-5']);
+    h.clock.nowMs = Date.parse('2026-03-09T00:30:01Z');
+    h.fake.tick(1, '2026-03-09T00:30:00Z');
+    await settle();
+    expect(h.runs.map((run) => [run.schedule, run.fireTime])).toEqual([
+      ['office-hours', '2026-03-09T00:30:00.000Z'],
+    ]);
+    expect(h.events('schedule.fired')).toMatchObject([{ schedule: 'office-hours', action: 'start' }]);
+    await h.daemon.stop();
+  });
+});
