@@ -7,6 +7,7 @@
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
  * - `describeCron(expression)`: the expression in plain English.
+ * - `startStopOverlap(schedule, tickMs)`: a start and a stop of one schedule that can share a tick window.
  */
 export {
   CronError,
@@ -28,6 +29,7 @@ export {
   scheduleFires,
   tickWindow,
 } from './fires.js';
+export { type StartStopOverlap, startStopOverlap } from './overlap.js';
 export {
   formatOffset,
   isValidTimeZone,
