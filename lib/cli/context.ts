@@ -3,9 +3,10 @@
  * configuration, choosing the fires, building the ECS clients from the environment, and turning setup and
  * listing failures into the contract's exit codes, with the client pool closed whatever happens.
  */
+
+import type { Config } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { Config } from '../config/types.js';
-import { LightsOutError, UsageError } from '../errors.js';
+import { LightsOutError, SetupError, UsageError } from '../errors.js';
 import { maskSecrets } from '../logger.js';
 import {
   type ClientPool,
@@ -15,8 +16,8 @@ import {
   type ListDeps,
   systemClock,
 } from '../run/index.js';
-import { Action, type Fire } from '../schedule/types.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
+import { Action, type Fire } from '../schedule/index.js';
+import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
 import { parseFrom } from './next.js';
 
@@ -49,14 +50,6 @@ export const CLOUD_ENV_USAGE = [
   "  VOLC_ENDPOINT                   the OpenAPI endpoint; wins over the configuration's endpoint",
   `  ${CONFIG_ENV.padEnd(30)}  the configuration file when -c is not given`,
 ];
-
-/** Error codes of a bad environment: usage problems (exit 2), not cloud failures. */
-const SETUP_CODES: ReadonlySet<string> = new Set([
-  'MissingCredentials',
-  'InvalidCredentials',
-  'InvalidEndpoint',
-  'InsecureEndpoint',
-]);
 
 /** A date-time with a zone; the calendar checks are parseFrom's. */
 const AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -169,7 +162,7 @@ export async function withCloud(
     secrets = [credentials.secretKey, credentials.sessionToken].filter((s): s is string => s !== undefined);
     pool = createClientPool(config, { env: io.env, credentials });
   } catch (error) {
-    if (!(error instanceof LightsOutError && SETUP_CODES.has(error.code))) throw error;
+    if (!(error instanceof SetupError)) throw error;
     io.stderr.write(`lights-out ${name}: ${error.message}\n`);
     return ExitCode.Usage;
   }

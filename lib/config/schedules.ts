@@ -3,8 +3,9 @@
  * says when (stop and start crons, time zone, skip dates) and how (stopped mode, force) they stop and start.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { parseCron } from '../schedule/cron.js';
+import { parseCron } from '../schedule/index.js';
 import { printable } from '../table.js';
+import { type CalendarRefs, checkGovernedCrons, governed, scheduleCalendar } from './calendars.js';
 import {
   boolean,
   calendarDate,
@@ -74,10 +75,17 @@ const scheduleFields = {
   forceStop: boolean,
   skipDates: listOf(calendarDate, { noun: 'skip date' }),
   select: section(selectFields),
+  calendar: scheduleCalendar,
 };
 
-/** A schedule as written; a missing `timezone` is filled from the configuration's default by the caller. */
-export type ScheduleDraft = Omit<ScheduleConfig, 'timezone'> & { timezone?: string };
+/**
+ * A schedule as written; a missing `timezone` is filled from the configuration's default by the caller, and
+ * the calendars it names are looked up by the caller once every calendar has been read.
+ */
+export type ScheduleDraft = Omit<ScheduleConfig, 'timezone' | 'calendar'> & {
+  timezone?: string;
+  calendarRefs?: CalendarRefs;
+};
 
 /** Checks a schedule's name (the mapping key) and reports what is wrong with it. */
 function checkName(name: string, keyNode: unknown, r: NodeReader): boolean {
@@ -117,6 +125,13 @@ export const schedules: Field<ScheduleDraft[]> = (node, r) => {
       (written(value, 'start') && !body.start)
     )
       continue;
+    // The crons of each action, by which `calendar:` is checked.
+    const crons = { stop: body.stop, start: body.start };
+    const calendarRefs = body.calendar && governed(body.calendar, crons, r);
+    for (const [action, ref] of Object.entries(calendarRefs ?? {})) {
+      const cronNode = isMap(value) ? r.resolve(value.get(action, true)) : undefined;
+      checkGovernedCrons(cronNode, action as keyof CalendarRefs, ref.name, r);
+    }
     const { line, column } = r.position(keyNode);
     const startNode = isMap(value) ? value.get('start', true) : undefined;
     drafts.push({
@@ -129,6 +144,7 @@ export const schedules: Field<ScheduleDraft[]> = (node, r) => {
       ...(body.forceStop !== undefined && { forceStop: body.forceStop }),
       skipDates: body.skipDates ?? [],
       select: { tags: {}, ...body.select },
+      ...(calendarRefs && Object.keys(calendarRefs).length > 0 && { calendarRefs }),
       location: { file: r.file, line, column },
       ...(startNode !== undefined && { startLocation: { file: r.file, ...r.position(startNode) } }),
     });

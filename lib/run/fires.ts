@@ -1,11 +1,10 @@
 /**
- * Which fires one run covers: the schedules due in the tick window of `at`, one named schedule's fires in that
- * window (or its only action), or one named schedule's action forced at `at`. Pure.
+ * Which fires one run covers: the schedules due in the tick window of `at` (or from `since`), one named
+ * schedule's fires in that window (or its only action), or one named schedule's action forced at `at`. Pure.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
+import type { Config, ScheduleConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { dueFires, scheduleFires, tickWindow } from '../schedule/index.js';
-import { Action, type Fire } from '../schedule/types.js';
+import { Action, dueFires, type Fire, scheduleFires, tickWindow } from '../schedule/index.js';
 
 /** What a run is asked to cover. */
 export interface FireRequest {
@@ -22,6 +21,11 @@ export interface FireRequest {
    * dates do not apply: the user asked for it). The schedule must have a cron for the action.
    */
   action?: Action;
+  /**
+   * Start the window here instead of one tick before the tick of `at`: the daemon catching up the ticks that
+   * came while its last run was going. Ignored with `schedule`. @default the tick before the tick of `at`
+   */
+  since?: Date;
 }
 
 /**
@@ -38,7 +42,7 @@ export function firesFor(config: Config, request: FireRequest): Fire[] {
     if (request.action !== undefined) {
       throw new UsageError(`an action (${request.action}) needs a schedule to apply to`);
     }
-    return dueFires(config, window.start, window.end);
+    return dueFires(config, request.since ?? window.start, window.end);
   }
   const schedule = config.schedules.find((s) => s.name === request.schedule);
   if (schedule === undefined) {

@@ -3,9 +3,9 @@
  * (its latest fire), so a window holding both would drop one of them: `validate` refuses such a schedule.
  * Pure: the answer depends on the crons, the zone and the tick only, not on any date.
  */
-import type { ScheduleConfig } from '../config/types.js';
 import { parseCron } from './cron.js';
 import { zoneOffsetMs } from './timezone.js';
+import type { ScheduleRules } from './types.js';
 
 const DAY_MINUTES = 1440;
 const DAY_MS = 86_400_000;
@@ -33,7 +33,7 @@ export interface StartStopOverlap {
  * @example
  * startStopOverlap({ ...schedule, start: ['30 8 * * *'], stop: ['0 20 * * *'] }, 86_400_000); // a pair: same day
  */
-export function startStopOverlap(schedule: ScheduleConfig, tickMs: number): StartStopOverlap | undefined {
+export function startStopOverlap(schedule: ScheduleRules, tickMs: number): StartStopOverlap | undefined {
   const starts = schedule.start ?? [];
   if (starts.length === 0 || schedule.stop.length === 0) return undefined;
   const tick = tickMs / 60_000;

@@ -1,21 +1,9 @@
 /**
- * Error codes the executor reacts to, and the one table that says what each per-instance code means.
- * The API's codes are spelled as Volcengine spells them (see shared/reference/volcengine-ecs.md, section 4);
- * the executor's own codes name situations that have no API code.
+ * The API codes the executor reacts to, and the one table that says what each per-instance code means.
+ * The API's codes are spelled as Volcengine spells them (see docs/volcengine-api.md, "Error codes"); the
+ * executor's own codes (DeadlineExceeded, MissingOperationDetail...) live with every other code in lib/errors.ts.
  */
-
-/** Codes the executor itself puts in `errorCode`. */
-export const StopErrorCode = {
-  /** The run's deadline came before the instance got a final answer. */
-  DeadlineExceeded: 'DeadlineExceeded',
-  /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */
-  GuardRefused: 'GuardRefused',
-  /** A StopInstances or StartInstances answer said nothing about an instance it was asked about. */
-  MissingOperationDetail: 'MissingOperationDetail',
-  /** A failure that is not an API error (a bug, or a fake that throws something else). */
-  Unexpected: 'UnexpectedError',
-} as const;
-export type StopErrorCode = (typeof StopErrorCode)[keyof typeof StopErrorCode];
+import { ErrorCode } from '../errors.js';
 
 /** Per-instance and request-level API codes the executor treats specially. */
 export const ApiCode = {
@@ -31,6 +19,7 @@ export const ApiCode = {
   IdempotentParameterMismatch: 'IdempotentParameterMismatch',
   /** StartInstances: the zone has no stock to give a StopCharging-stopped instance its compute back. */
   InsufficientCapacity: 'Insufficient.InstanceCapacity',
+  IdempotentProcessing: 'IdempotentProcessing',
 } as const;
 
 /**
@@ -44,11 +33,16 @@ export const InstanceAction = {
   /** Transient: collect it and send it again in a new batch after a backoff. */
   Rebatch: 'rebatch',
   /**
+  /**
    * No capacity to start it now: send it again in later batches, with the backoff, until the deadline
    * (stock comes back as other machines stop), then fail it with the code and what to do.
    */
   Capacity: 'capacity',
-  /** Look the instance up: STOPPED or STOPPING (RUNNING or STARTING, for a start) means it was already there. */
+  /**
+   * Look the instance up. After InvalidInstanceStatus, STOPPED or STOPPING (RUNNING or STARTING, for a start)
+   * means it was already there; after an answer that left it out, it means this run stopped (started) it, and
+   * RUNNING (STOPPED, for a start) means send it again.
+   */
   LookUp: 'look-up',
   /** StopCharging refused: send it again with KeepCharging when the plan allows it. */
   Fallback: 'fallback',
@@ -66,8 +60,8 @@ const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, In
   [ApiCode.InternalError, InstanceAction.Rebatch],
   [ApiCode.ResourceLocked, InstanceAction.Rebatch],
   [ApiCode.InstanceIsCreatingImage, InstanceAction.Rebatch],
-  [StopErrorCode.MissingOperationDetail, InstanceAction.Rebatch],
   [ApiCode.InvalidInstanceStatus, InstanceAction.LookUp],
+  [ErrorCode.MissingOperationDetail, InstanceAction.LookUp],
   [ApiCode.ChargeTypeMismatch, InstanceAction.Fallback],
   [ApiCode.InstanceTypeMismatch, InstanceAction.Fallback],
   [ApiCode.NotFound, InstanceAction.Gone],
