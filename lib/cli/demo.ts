@@ -6,8 +6,9 @@
  * The clients get the emulator's URL and key pair explicitly and an empty environment, so nothing is read from
  * VOLC_*: whatever the environment holds, no real account can be touched.
  */
+
+import type { ScheduleConfig } from '../config/index.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/index.js';
-import type { ScheduleConfig } from '../config/types.js';
 import { loadFleet, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
 import { createClientPool, runOnce, systemClock } from '../run/index.js';

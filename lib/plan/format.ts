@@ -1,6 +1,6 @@
 /** The plan as a table for people (the `plan` command). Pure string formatting. */
 
-import { Action } from '../schedule/types.js';
+import { Action } from '../schedule/index.js';
 import { printable as cell, formatTable } from '../table.js';
 import { summarizePlan } from './summary.js';
 import { Decision, type Plan, type PlanItem } from './types.js';

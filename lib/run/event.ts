@@ -5,7 +5,7 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { UsageError } from '../errors.js';
-import { Action } from '../schedule/types.js';
+import { Action } from '../schedule/index.js';
 
 /** The veFaaS timer trigger's CloudEvent. `data` is the timer's payload string, which may hold JSON input. */
 export interface FaasTimerEvent {

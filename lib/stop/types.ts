@@ -1,5 +1,5 @@
 /** Outcomes of a run: one per plan item, and one summary per run. These are the log line shapes too. */
-import type { Action } from '../schedule/types.js';
+import type { Action } from '../schedule/index.js';
 
 export const Outcome = {
   Stopped: 'stopped',

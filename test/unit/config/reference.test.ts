@@ -37,9 +37,10 @@ describe('the shipped reference configuration', () => {
         {
           name: 'office-hours',
           description: 'Weekday development machines',
-          // Issue 12: a morning start; the stop keeps its days.
-          start: ['30 8 * * 1-5'],
+          // Issue 12: a morning start on the cn-office calendar's working days; the stop keeps its days.
+          start: ['30 8 * * *'],
           stop: ['0 22 * * 1-5'],
+          calendar: { start: { name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] } },
           timezone: 'Asia/Shanghai',
           stoppedMode: 'StopCharging',
           forceStop: false,
