@@ -3,7 +3,15 @@
  * and the closing summary with what each outcome and reason means. Pure string formatting.
  */
 import type { Config, ScheduleConfig } from '../config/index.js';
-import { Action, describeCron, type Fire, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
+import {
+  Action,
+  calendarFor,
+  describeCron,
+  type Fire,
+  formatOffset,
+  wallTime,
+  zoneOffsetMs,
+} from '../schedule/index.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/index.js';
 import { printable } from '../table.js';
 
@@ -85,7 +93,8 @@ export function scheduleHeading(schedule: ScheduleConfig, config: Config, fire: 
     `== ${printable(title, 120)}${(schedule.start ?? []).length > 0 ? ` (${fire.action})` : ''}`,
     `   fires   ${fireTimeText(fire.fireTime, schedule.timezone)}`,
     ...(starts ? (schedule.start ?? []) : schedule.stop).map(
-      (cron) => `   ${fire.action.padEnd(7)} ${cron}: ${describeCron(cron)}`,
+      (cron) =>
+        `   ${fire.action.padEnd(7)} ${cron}: ${describeCron(cron, calendarFor(schedule.calendar, fire.action))}`,
     ),
     ...(starts ? [] : [`   mode    ${mode}`]),
   ];

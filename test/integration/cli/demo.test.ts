@@ -64,7 +64,7 @@ describe('lights-out demo', () => {
     expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(4);
     expect(stdout).toContain('== office-hours: Weekday development machines (start)');
     expect(stdout).toContain('fires   Mon 2026-03-09 08:30 +08:00 Asia/Shanghai (2026-03-09 00:30 UTC)');
-    expect(stdout).toContain('start   30 8 * * 1-5: at 08:30 on Monday through Friday');
+    expect(stdout).toContain('start   30 8 * * *: at 08:30 on working days (cn-office calendar, base cn)');
 
     // [instance, name, region, schedule, outcome, mode, reason]
     const expected: Array<[string, string, string, string]> = [
