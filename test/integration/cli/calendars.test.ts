@@ -19,18 +19,10 @@ schedules:
 `;
 
 /** The same calendar on a start cron (issue 12's done-when), the stop every working day at 22:00. */
-const START_CONFIG = `
-version: 1
-regions: [cn-beijing]
-timezone: Asia/Shanghai
-calendars:
-  cn-office: { base: cn }
-schedules:
-  office-hours:
-    start: "30 8 * * *"
-    stop: "0 22 * * *"
-    calendar: cn-office
-`;
+const START_CONFIG = CONFIG.replace(
+  '    stop: "30 8 * * *"\n',
+  '    start: "30 8 * * *"\n    stop: "0 22 * * *"\n',
+);
 
 const fixture = cliFixture();
 beforeEach(() => fixture.setUp());

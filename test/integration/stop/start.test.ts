@@ -180,4 +180,28 @@ describe('starting at a start fire', () => {
     expect(done.map((l) => l.status)).toEqual(['RUNNING', 'RUNNING']);
     for (const i of h.emulator.instances()) expect(i.Status).toBe('RUNNING');
   });
+
+  it('an instance a StartInstances answer leaves out is looked up at once: started by this run, or sent again', async () => {
+    const h = await startHarness({
+      fleet: stoppedFleet(200, 'KeepCharging'),
+      faults: { seed: 52, omitOperationDetail: 1, flowLimitPerInstance: 0.3 },
+      config: testConfig({
+        regions: REGIONS,
+        schedules: SCHEDULES,
+        retry: { baseMs: 1, capMs: 20, maxAttempts: 30 },
+      }),
+    });
+    const { plan } = await h.run({ at: START_TICK });
+    const lines = expectOneOutcomePerItem(plan, h.log.lines);
+    expectEveryOutcome(lines, 'started');
+    const starts = h.emulator.calls().filter((c) => c.action === 'StartInstances');
+    expect(starts.flatMap((c) => c.omitted ?? []).length).toBeGreaterThan(0);
+    for (const [id, count] of startedCounts(h)) expect(count, id).toBe(1);
+    expect(h.log.lines.filter((l) => l.event === 'stop.missing-detail')).toMatchObject([
+      {
+        msg: 'StartInstances left an instance it was asked about out of its answer; its status is looked up',
+      },
+    ]);
+    expectNoParameterMismatch(h.emulator);
+  });
 });
