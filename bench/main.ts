@@ -28,6 +28,7 @@ const SETTINGS: RunSettings = {
   qps: 20,
   latencyMs: 30,
   faults: { flowLimitPerInstance: 0.3, flowLimitPerRequest: 0.1 },
+  startFaults: { insufficientCapacity: 0.3 },
   extraFaults: [
     { name: '50% per instance', faults: { flowLimitPerInstance: 0.5, flowLimitPerRequest: 0 } },
     { name: '90% per instance', faults: { flowLimitPerInstance: 0.9, flowLimitPerRequest: 0 } },

@@ -56,47 +56,52 @@ function table(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
+/** The runs of one action (records from before starts were measured are stops). */
+function ofAction(runs: RunRecord[], action: 'stop' | 'start'): RunRecord[] {
+  return runs.filter((run) => run.approach === Approach.LightsOut && (run.action ?? 'stop') === action);
+}
+
 /** The calls a perfect client needs for this run's fleet and faults (bench/bound.ts), per action. */
-function boundCalls(run: RunRecord): { describe: number; stop: number } {
-  const calls = { describe: 0, stop: 0 };
+function boundCalls(run: RunRecord): { describe: number; act: number } {
+  const calls = { describe: 0, act: 0 };
   for (const n of spread(run.fleet.instances, run.fleet.regions)) {
-    const c = minimumCalls(n, run.faults);
+    const c = minimumCalls(n, run.faults ?? {});
     calls.describe += c.describe;
-    calls.stop += c.stop;
+    calls.act += c.stop;
   }
   return calls;
 }
 
-function stopRunsTable(runs: RunRecord[]): string {
-  const rows = runs
-    .filter((run) => run.approach === Approach.LightsOut)
-    .map((run) => {
-      const describe = callsOf(run, 'DescribeInstances');
-      const stop = callsOf(run, 'StopInstances');
-      const bound = boundCalls(run);
-      return [
-        `${run.qps}/s`,
-        fleetName(run),
-        run.faultCase ?? (run.withFaults ? 'standard' : 'none'),
-        `${count(describe)} (${times(describe / bound.describe)})`,
-        `${count(stop)} (${times(stop / bound.stop)})`,
-        count(throttledOf(run)),
-        `${count(run.client.stopped)} / ${count(run.fleet.instances)}`,
-        `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
-        seconds(run.boundMs),
-        `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
-        mib(run.client.peakRssBytes),
-      ];
-    });
+function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): string {
+  const apiAction = action === 'start' ? 'StartInstances' : 'StopInstances';
+  const rows = ofAction(runs, action).map((run) => {
+    const describe = callsOf(run, 'DescribeInstances');
+    const acted = callsOf(run, apiAction);
+    const done = action === 'start' ? (run.client.started ?? 0) : run.client.stopped;
+    const bound = boundCalls(run);
+    return [
+      `${run.qps ?? '?'}/s`,
+      fleetName(run),
+      run.faultCase ?? (run.withFaults ? 'standard' : 'none'),
+      `${count(describe)} (${times(describe / bound.describe)})`,
+      `${count(acted)} (${times(acted / bound.act)})`,
+      count(throttledOf(run)),
+      `${count(done)} / ${count(run.fleet.instances)}`,
+      `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
+      seconds(run.boundMs),
+      `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
+      mib(run.client.peakRssBytes),
+    ];
+  });
   return table(
     [
       'Quota',
       'Fleet',
       'Faults',
       'DescribeInstances calls (× perfect client)',
-      'StopInstances calls (× perfect client)',
+      `${apiAction} calls (× perfect client)`,
       '429 answers',
-      'Stopped',
+      action === 'start' ? 'Started' : 'Stopped',
       'Time',
       'Bound',
       'Time / bound',
@@ -112,6 +117,7 @@ function baselineTable(runs: RunRecord[]): string {
     const same = runs.find(
       (run) =>
         run.approach === Approach.LightsOut &&
+        (run.action ?? 'stop') === 'stop' &&
         !run.withFaults &&
         run.fleet.instances === baseline.fleet.instances &&
         run.fleet.regions === baseline.fleet.regions,
@@ -153,7 +159,7 @@ function memoryTable(runs: RunRecord[]): string {
     .filter((run) => run.fleet.instances === largest)
     .map((run) => [
       fleetName(run),
-      `${run.approach}${run.withFaults ? ', with faults' : ''}`,
+      `${run.approach} ${run.action ?? 'stop'}${run.withFaults ? ', with faults' : ''}`,
       mib(run.client.rssBeforeBytes),
       mib(run.client.peakRssBytes),
     ]);
@@ -198,6 +204,20 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     stopRunsTable(results.runs),
     '',
+    ...(ofAction(results.runs, 'start').length === 0
+      ? []
+      : [
+          '## Start runs',
+          '',
+          'The same fleets, every instance STOPPED with StopCharging, started by a start fire through the same ' +
+            'executor. Optimum and bound as for stopping, with StartInstances in place of StopInstances. "With ' +
+            `faults": the stop runs' faults plus ${(settings.startFaults?.insufficientCapacity ?? 0) * 100}% of ` +
+            'starts refused with Insufficient.InstanceCapacity, drawn per instance per attempt; the bound counts an ' +
+            'instance refused either way as one more send.',
+          '',
+          stopRunsTable(results.runs, 'start'),
+          '',
+        ]),
     ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
     '## Baseline: one call per instance',
     '',

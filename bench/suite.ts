@@ -1,15 +1,17 @@
 /**
- * The stop-run part of the benchmark: for each fleet, one emulator process, then lights-out without faults,
- * lights-out with faults and (for the fleets that ask for it) the per-instance baseline, each in a fresh child
- * process against a freshly reset emulator.
+ * The stop- and start-run part of the benchmark: for each fleet, one emulator process, then lights-out stopping
+ * without and with faults, lights-out starting the same fleet (every instance STOPPED with StopCharging) without
+ * and with faults (capacity refusals too), and (for the fleets that ask for it) the per-instance baseline, each
+ * in a fresh child process against a freshly reset emulator.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { FaultSettings } from '../lib/emulator/index.js';
+import { Action } from '../lib/schedule/index.js';
 import { MAX_IDS_PER_CALL } from '../lib/stop/index.js';
 import { type BoundFaults, lowerBoundMs, optimumCalls, spread } from './bound.js';
 import { type ActionCalls, type EmulatorProcess, startEmulatorProcess } from './emulator.js';
-import { BENCH_REGIONS, writeFleetFile } from './fleet.js';
+import { BENCH_REGIONS, stoppedFleetJson, writeFleetFile } from './fleet.js';
 import { Approach, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 
 /** The conditions every run shares. */
@@ -19,11 +21,13 @@ export interface RunSettings {
   latencyMs: number;
   /** The faults of the "with faults" runs: the standard case every fleet runs. */
   faults: Required<BoundFaults>;
-  /** Harder fault cases, run on fleets of at most `extraFaultsUpTo` instances. */
+  /** Harder fault cases (stop runs), on fleets of at most `extraFaultsUpTo` instances. */
   extraFaults: { name: string; faults: Required<BoundFaults> }[];
   extraFaultsUpTo: number;
   /** Overrides the pipeline's batch fill time (ms), to measure it. @default the shipped one */
   batchFillMs?: number;
+  /** Start runs with faults add these: a share of starts refused with Insufficient.InstanceCapacity. */
+  startFaults: { insufficientCapacity: number };
   /** Per-instance baseline: stop calls in flight per region. */
   baselineInFlight: number;
   /**
@@ -49,10 +53,12 @@ export interface FleetPlan {
 export interface RunRecord {
   fleet: { instances: number; regions: number };
   approach: Approach;
+  /** What the run did to the fleet. */
+  action: Action;
   withFaults: boolean;
   /** `none`, `standard` (the settings' `faults`), or the name of an extra case. */
   faultCase: string;
-  /** The faults of this run. */
+  /** The faults the run's bound accounts for. */
   faults: BoundFaults;
   /** The emulator's quota and lights-out's `rateLimit.qps`. */
   qps: number;
@@ -88,15 +94,34 @@ async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioRes
   return reply.result;
 }
 
-/** One run of a fleet: the approach and the faults injected. */
+/** One run of a fleet: the approach, the action and the faults injected. */
 interface RunCase {
   approach: Approach;
+  action: Action;
+  withFaults: boolean;
+  /** `none`, `standard`, or an extra case's name. */
   faultCase: string;
+  /** The injected faults (before start's capacity refusals). */
   faults: BoundFaults;
 }
 
-function faultSettings(settings: RunSettings, faults: BoundFaults): FaultSettings {
-  return { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs, ...faults };
+function faultSettings(settings: RunSettings, run?: RunCase): FaultSettings {
+  const base: FaultSettings = { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs };
+  if (run === undefined || !run.withFaults) return base;
+  return run.action === Action.Start
+    ? { ...base, ...run.faults, ...settings.startFaults }
+    : { ...base, ...run.faults };
+}
+
+/**
+ * The faults a run's bound accounts for. A start is refused per instance for throttling or, after that check,
+ * for capacity: a perfect client re-sends 1 / ((1 - p)(1 - c)) times per instance, as if one share refused it.
+ */
+function boundFaultsOf(settings: RunSettings, run: RunCase): BoundFaults {
+  if (!run.withFaults) return {};
+  if (run.action !== Action.Start) return run.faults;
+  const kept = (1 - (run.faults.flowLimitPerInstance ?? 0)) * (1 - settings.startFaults.insufficientCapacity);
+  return { ...run.faults, flowLimitPerInstance: 1 - kept };
 }
 
 async function measure(
@@ -107,21 +132,25 @@ async function measure(
   context: SuiteContext,
 ): Promise<RunRecord> {
   const perRegion = spread(fleet.instances, fleet.regions);
+  const boundFaults = boundFaultsOf(settings, run);
   const boundMs = lowerBoundMs({
     instancesPerRegion: perRegion,
     qps: settings.qps,
     latencyMs: settings.latencyMs,
-    faults: run.faults,
+    faults: boundFaults,
     idsPerStopCall: run.approach === Approach.PerInstance ? 1 : MAX_IDS_PER_CALL,
   });
   const timeLimitMs = Math.min(
     settings.maxTimeLimitMs,
     Math.max(settings.minTimeLimitMs, Math.round(boundMs * settings.timeLimitFactor)),
   );
-  await emulator.setFaults(faultSettings(settings, run.faults));
-  await emulator.reset();
+  await emulator.setFaults(faultSettings(settings, run));
+  await emulator.reset(
+    run.action === Action.Start ? stoppedFleetJson(fleet.instances, fleet.regions) : undefined,
+  );
   const client = await runChild(context.bundle, {
     approach: run.approach,
+    action: run.action,
     url: emulator.url,
     credentials: emulator.credentials,
     regions: BENCH_REGIONS.slice(0, fleet.regions),
@@ -135,9 +164,10 @@ async function measure(
   const record: RunRecord = {
     fleet: { instances: fleet.instances, regions: fleet.regions },
     approach: run.approach,
-    withFaults: run.faultCase !== 'none',
+    action: run.action,
+    withFaults: run.withFaults,
     faultCase: run.faultCase,
-    faults: run.faults,
+    faults: boundFaults,
     qps: settings.qps,
     timeLimitMs,
     optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
@@ -147,8 +177,9 @@ async function measure(
     timeOverBound: client.wallMs / boundMs,
   };
   context.progress(
-    `  ${run.approach} at ${settings.qps}/s, faults ${run.faultCase}: ${(client.wallMs / 1000).toFixed(1)} s ` +
-      `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.failed} failed, ` +
+    `  ${run.approach} ${run.action} at ${settings.qps}/s, faults ${run.faultCase}: ${(client.wallMs / 1000).toFixed(1)} s ` +
+      `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.started ?? 0} started, ` +
+      `${client.failed} failed, ` +
       `calls ${JSON.stringify(client.apiCalls)}`,
   );
   return record;
@@ -165,7 +196,7 @@ export async function runFleet(
   const emulator = await startEmulatorProcess({
     bin: context.bin,
     fleetFile,
-    faults: faultSettings(settings, {}),
+    faults: faultSettings(settings),
     dir: context.dir,
   });
   const emulatorStartMs = performance.now() - startedMs;
@@ -174,17 +205,23 @@ export async function runFleet(
   );
   const records: RunRecord[] = [];
   try {
+    const none = { withFaults: false, faultCase: 'none', faults: {} };
+    const standard = { withFaults: true, faultCase: 'standard', faults: settings.faults };
     const runs: RunCase[] = [
-      { approach: Approach.LightsOut, faultCase: 'none', faults: {} },
-      { approach: Approach.LightsOut, faultCase: 'standard', faults: settings.faults },
+      { approach: Approach.LightsOut, action: Action.Stop, ...none },
+      { approach: Approach.LightsOut, action: Action.Stop, ...standard },
       ...(fleet.instances <= settings.extraFaultsUpTo
         ? settings.extraFaults.map((c) => ({
             approach: Approach.LightsOut,
+            action: Action.Stop,
+            withFaults: true,
             faultCase: c.name,
             faults: c.faults,
           }))
         : []),
-      ...(fleet.baseline ? [{ approach: Approach.PerInstance, faultCase: 'none', faults: {} }] : []),
+      { approach: Approach.LightsOut, action: Action.Start, ...none },
+      { approach: Approach.LightsOut, action: Action.Start, ...standard },
+      ...(fleet.baseline ? [{ approach: Approach.PerInstance, action: Action.Stop, ...none }] : []),
     ];
     for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
   } finally {

@@ -16,26 +16,31 @@ import {
   type ListDeps,
   systemClock,
 } from '../run/index.js';
-import type { Fire } from '../schedule/index.js';
+import { Action, type Fire } from '../schedule/index.js';
 import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
-import { parseFrom } from './next.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 /** The flags `plan` and `run` share, in `parseCommandArgs` form. */
 export const SELECTION_OPTIONS = {
   config: { type: 'string', short: 'c' },
   at: { type: 'string' },
   schedule: { type: 'string' },
+  action: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
 /** The usage lines of {@link SELECTION_OPTIONS}, so both commands describe them the same way. */
 export const SELECTION_USAGE = [
   `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
-  '  --at ISO           the tick instant, an ISO 8601 date-time with Z or an offset, such as',
-  '                     2026-03-09T22:00:00+08:00 (default: now); the schedules due in the tick window',
-  '                     that ends at or before it are selected',
-  '  --schedule NAME    select only this schedule, as if it fired at --at (its skip dates do not apply)',
+  '  --at ISO           the tick instant (default: now): a date-time with Z or an offset, such as',
+  '                     2026-03-09T22:00:00+08:00, or a date alone (2026-03-09): the start of that day',
+  "                     in the configuration's timezone; the schedules due in the tick window that",
+  '                     ends at or before it are selected',
+  '  --schedule NAME    select only this schedule: its start or stop that falls in the tick window of',
+  '                     --at (a schedule with only one of them: that one, as if it fired at --at)',
+  '  --action ACTION    with --schedule: start or stop, as if it fired at --at, whatever the crons say',
+  '                     (skip dates do not apply); `--schedule office-hours --action start` starts now',
 ];
 
 /** The environment lines of the usage text of every command that talks to the cloud. */
@@ -47,31 +52,6 @@ export const CLOUD_ENV_USAGE = [
   `  ${CONFIG_ENV.padEnd(30)}  the configuration file when -c is not given`,
 ];
 
-/** A date-time with a zone; the calendar checks are parseFrom's. */
-const AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * Reads `--at`: an ISO 8601 date-time with `Z` or an offset. A bare date or a time without a zone is
- * refused: it would name a different instant on every machine.
- *
- * @throws UsageError saying what is expected.
- * @example
- * parseAt('2026-03-09T22:00:00+08:00').toISOString(); // '2026-03-09T14:00:00.000Z'
- */
-export function parseAt(text: string): Date {
-  const bad = () =>
-    new UsageError(
-      `--at must be an ISO 8601 date-time with a zone (Z or an offset), such as 2026-03-09T22:00:00+08:00 ` +
-        `or 2026-03-09T14:00:00Z; got '${text}'`,
-    );
-  if (!AT_PATTERN.test(text)) throw bad();
-  try {
-    return parseFrom(text);
-  } catch {
-    throw bad();
-  }
-}
-
 /** Where a command writes; secrets are masked out of everything written through it. */
 export interface Writer {
   write(chunk: string): unknown;
@@ -80,7 +60,7 @@ export interface Writer {
 /** Everything a cloud command needs once the configuration and the environment are checked. */
 export interface CloudContext {
   config: Config;
-  /** What the user asked for: `at`, and the schedule when `--schedule` was given. */
+  /** What the user asked for: `at`, and the schedule and action when `--schedule` and `--action` were given. */
   request: FireRequest;
   /** The fires of the request (none when no schedule is due in the tick window). */
   fires: Fire[];
@@ -98,6 +78,26 @@ export interface SelectionFlags {
   config?: string | undefined;
   at?: string | undefined;
   schedule?: string | undefined;
+  action?: string | undefined;
+}
+
+/**
+ * Reads `--action`: `start` or `stop`, and only with `--schedule`.
+ *
+ * @throws UsageError saying what is expected.
+ */
+export function parseAction(flags: Pick<SelectionFlags, 'action' | 'schedule'>): Action | undefined {
+  if (flags.action === undefined) return undefined;
+  const actions: readonly string[] = Object.values(Action);
+  if (!actions.includes(flags.action)) {
+    throw new UsageError(`--action must be ${actions.join(' or ')}, got '${flags.action}'`);
+  }
+  if (flags.schedule === undefined) {
+    throw new UsageError(
+      `--action ${flags.action} needs --schedule NAME: the schedule whose instances to ${flags.action}`,
+    );
+  }
+  return flags.action as Action;
 }
 
 /** A writer that replaces each secret value before writing (logger.ts does the same for log lines). */
@@ -122,9 +122,15 @@ export async function withCloud(
   io: CliIo,
   body: (cloud: CloudContext) => Promise<number>,
 ): Promise<number> {
-  const at = flags.at === undefined ? io.now() : parseAt(flags.at);
+  const atFlag = flags.at === undefined ? undefined : parseWhen('--at', flags.at);
   const config = await loadConfig(resolveConfigPath(flags.config, io.env));
-  const request: FireRequest = flags.schedule === undefined ? { at } : { at, schedule: flags.schedule };
+  const at = atFlag === undefined ? io.now() : resolveWhen(atFlag, config.timezone);
+  const action = parseAction(flags);
+  const request: FireRequest = {
+    at,
+    ...(flags.schedule === undefined ? {} : { schedule: flags.schedule }),
+    ...(action === undefined ? {} : { action }),
+  };
   const fires = firesFor(config, request);
   let pool: ClientPool;
   let secrets: string[];

@@ -1,21 +1,28 @@
 /**
- * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
- * plain-English reading of its cron. Reads only the configuration; touches no cloud.
+ * `lights-out next`: when each schedule fires (starts and stops) in the coming days, in its local time and in
+ * UTC, with a plain-English reading of its crons. Reads only the configuration; touches no cloud.
  */
 
 import type { ScheduleConfig } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import {
-  daysInMonth,
+  Action,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
   describeCron,
+  describeDay,
   type FireDetail,
   formatOffset,
+  type SkippedBy,
   scheduleFireDetails,
   wallTime,
   zoneOffsetMs,
 } from '../schedule/index.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 const DAY_MS = 86_400_000;
 /** The period shown when `--days` is not given. */
@@ -30,60 +37,38 @@ interface Listing {
   fires: FireDetail[];
 }
 
-/** One line of `next --json`: a fire that will happen (skipped ones are left out). */
+/**
+ * One line of `next --json`: a fire that will happen (with `--skipped`, also one that a skip date or a
+ * calendar removes).
+ */
 export interface NextFireJson {
   schedule: string;
   /** UTC, ISO 8601. */
   fireTime: string;
+  /** `stop` or `start`: which of the schedule's crons fired. */
+  action: string;
   /** The schedule's local time with its offset, ISO 8601 (`2026-03-09T22:00:00+08:00`). */
   local: string;
   timezone: string;
+  /** The expression that fired. */
+  cron: string;
+  /** The cron in plain English: `at 08:30 on working days (cn-office calendar, base cn)`. */
+  when: string;
+  /** The calendar that governs the cron; null when none does. */
+  calendar: string | null;
+  /** The calendar's kind of day (`weekday`, `make-up-workday`, `holiday`, ...); null without a calendar. */
+  day: DayKind | null;
+  /** The day in words when it is worth a word (`make-up working day on calendar cn-office (National Day)`). */
+  note: string | null;
+  /** True for a fire that does not happen (listed only with `--skipped`). */
+  skipped: boolean;
+  /** What removes a skipped fire: `skip-date` or `calendar`; null when it happens. */
+  skippedBy: SkippedBy | null;
+  /** Set when the calendar's base has no data for the fire's year (it fell back to Monday to Friday). */
+  warning: string | null;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * Reads `--from`: an ISO 8601 date (midnight UTC) or date and time with `Z` or an offset. A time without
- * an offset is refused: it would mean the local time of whichever machine runs the command.
- *
- * @throws UsageError for anything else, including dates that do not exist (2026-02-30).
- */
-export function parseFrom(text: string): Date {
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|([+-])(\d{2}):(\d{2})))?$/.exec(
-      text,
-    );
-  const bad = () =>
-    new UsageError(
-      `--from must be an ISO 8601 date or a date and time with Z or an offset, such as 2026-03-06 or 2026-03-06T22:00:00+08:00; got '${text}'`,
-    );
-  if (!match) throw bad();
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const offsetMinutes = match[9]
-    ? (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11]))
-    : 0;
-  const valid =
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    Math.abs(offsetMinutes) < 24 * 60;
-  if (!valid) throw bad();
-  const milliseconds = Number((match[7] ?? '0').padEnd(3, '0'));
-  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, milliseconds));
-  utc.setUTCFullYear(year);
-  return new Date(utc.getTime() - offsetMinutes * 60_000);
-}
 
 /** Reads `--days`: a whole number from 1 to {@link MAX_DAYS}. */
 export function parseDays(text: string): number {
@@ -106,17 +91,53 @@ function utcText(instant: Date): string {
   return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function fireLine(fire: FireDetail, timeZone: string): string {
+/**
+ * What a calendar says about a fire's day when it is worth saying: why a fire is removed, or why it happens on
+ * a day a reader would not expect (a make-up Saturday, the team's own working day, a year without data).
+ */
+function dayNote(fire: FireDetail): string | undefined {
+  const { day } = fire;
+  if (day === undefined) return undefined;
+  const plain =
+    day.kind === DayKind.Weekday || (day.kind === DayKind.Weekend && day.uncoveredYear === undefined);
+  if (plain && !fire.skipped) return undefined;
+  const words = describeDay(fire.localDate, day);
+  return day.uncoveredYear === undefined
+    ? words
+    : `${words} (no ${day.uncoveredYear} data: Monday to Friday)`;
+}
+
+/**
+ * One fire. A schedule that starts as well as stops names the action of each fire, so its starts and stops
+ * read side by side in time order; a stop-only schedule's lines stay as they were.
+ */
+function fireLine(fire: FireDetail, timeZone: string, showAction: boolean): string {
   const weekday = WEEKDAYS[wallTime(fire.fireTime, timeZone).weekday] ?? '';
   const local = localIso(fire.fireTime, timeZone);
-  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}`;
+  const action = showAction ? `   ${fire.action.padEnd(5)}` : '';
+  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}${action}`;
   const notes: string[] = [];
   if (fire.shifted) {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
     notes.push(`${nominal} does not exist (clocks go forward): fires when the gap ends`);
   }
-  if (fire.skipped) notes.push(`skipped: skip date ${fire.localDate}`);
+  const day = dayNote(fire);
+  if (fire.skippedBy === 'skip-date') notes.push(`skipped: skip date ${fire.localDate}`);
+  else if (fire.skipped) notes.push(`skipped: ${day}`);
+  if (day !== undefined && !fire.skipped) notes.push(day);
   return notes.length ? `${text}   ${notes.join('; ')}` : text;
+}
+
+/**
+ * The warnings of a listing: one per calendar and year its base has no data for, in the period.
+ *
+ * @example
+ * nextWarnings(config.schedules, from, until); // 'warning: calendar cn-office: base cn has no data for 2027 ...\n'
+ */
+export function nextWarnings(schedules: readonly ScheduleConfig[], from: Date, until: Date): string {
+  return calendarGaps(schedules, from, until)
+    .map((gap) => `warning: ${calendarGapText(gap)}\n`)
+    .join('');
 }
 
 /** The readable listing: per schedule, its crons and their reading, its zone, then its fires. */
@@ -126,28 +147,54 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   ];
   for (const { schedule, fires } of listings) {
     lines.push('', schedule.name);
-    for (const expression of schedule.stop) lines.push(`  stop: ${expression} (${describeCron(expression)})`);
+    const starts = schedule.start ?? [];
+    for (const [action, crons] of [
+      [Action.Start, starts],
+      [Action.Stop, schedule.stop],
+    ] as const) {
+      const calendar = calendarFor(schedule.calendar, action);
+      for (const expression of crons) {
+        lines.push(`  ${action}: ${expression} (${describeCron(expression, calendar)})`);
+      }
+    }
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
-    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
+    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone, starts.length > 0));
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** JSON lines, one per fire that will happen, in time order across schedules. */
-export function formatNextJson(listings: readonly Listing[]): string {
+/**
+ * JSON lines, one per fire that will happen (and, with `skipped`, one per fire that is removed), in time
+ * order across schedules.
+ */
+export function formatNextJson(listings: readonly Listing[], skipped = false): string {
   const fires = listings
     .flatMap(({ schedule, fires }) =>
-      fires.filter((fire) => !fire.skipped).map((fire) => ({ schedule, fire })),
+      fires.filter((fire) => skipped || !fire.skipped).map((fire) => ({ schedule, fire })),
     )
     .sort((a, b) => a.fire.fireTime.getTime() - b.fire.fireTime.getTime());
   return fires
     .map(({ schedule, fire }) => {
+      const { day } = fire;
+      const calendar = calendarFor(schedule.calendar, fire.action);
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
+        action: fire.action,
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
+        cron: fire.cron,
+        when: describeCron(fire.cron, calendar),
+        calendar: day?.calendar ?? null,
+        day: day?.kind ?? null,
+        note: fire.skippedBy === 'skip-date' ? `skip date ${fire.localDate}` : (dayNote(fire) ?? null),
+        skipped: fire.skipped,
+        skippedBy: fire.skippedBy ?? null,
+        warning:
+          day?.uncoveredYear === undefined || calendar === undefined
+            ? null
+            : calendarGapText({ calendar: calendar.name, base: calendar.base, year: day.uncoveredYear }),
       };
       return `${JSON.stringify(line)}\n`;
     })
@@ -159,20 +206,24 @@ export const nextCommand: Command = {
   name: 'next',
   summary: 'Show when each schedule fires in the coming days, in local time and UTC',
   usage: [
-    'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json]',
+    'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped]',
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
-    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
+    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC; a schedule',
+    'with start: shows its starts and stops side by side, each named. Fires that a',
     'skip date suppresses are shown as skipped; a time that daylight saving skips fires when the clock',
     'resumes, and a time the clock shows twice fires at its first occurrence.',
     '',
     'Options:',
     `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
-    '  --from ISO         start of the period: 2026-03-06 (midnight UTC) or a date and time with Z or an',
-    '                     offset, such as 2026-03-06T22:00:00+08:00 (default: now)',
+    '  --from ISO         start of the period (default: now): a date and time with Z or an offset, such',
+    '                     as 2026-03-06T22:00:00+08:00, or a date alone (2026-03-06): the start of that',
+    "                     day in the configuration's timezone",
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone}; also the',
-    '                     output when stdout is not a terminal',
+    '  --json             one JSON object per fire: {schedule, fireTime, action, local, timezone, cron,',
+    '                     when, calendar, day, note, skipped, skippedBy, warning}; also the output when',
+    '                     stdout is not a terminal',
+    '  --skipped          with --json, also list the fires a skip date or a calendar removes',
     '',
     'Exit codes: 0 listed, 2 bad usage or an invalid configuration.',
   ].join('\n'),
@@ -182,17 +233,22 @@ export const nextCommand: Command = {
       from: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean' },
+      skipped: { type: 'boolean' },
     });
-    const from = values.from === undefined ? io.now() : parseFrom(values.from);
+    const fromFlag = values.from === undefined ? undefined : parseWhen('--from', values.from);
     const days = values.days === undefined ? DEFAULT_DAYS : parseDays(values.days);
     const config = await loadConfig(resolveConfigPath(values.config, io.env));
+    const from = fromFlag === undefined ? io.now() : resolveWhen(fromFlag, config.timezone);
     const until = new Date(from.getTime() + days * DAY_MS);
     const listings = config.schedules.map((schedule) => ({
       schedule,
       fires: scheduleFireDetails(schedule, from, until),
     }));
     const json = values.json === true || !io.isTTY;
-    io.stdout.write(json ? formatNextJson(listings) : formatNextText(listings, from, until, days));
+    io.stderr.write(nextWarnings(config.schedules, from, until));
+    io.stdout.write(
+      json ? formatNextJson(listings, values.skipped === true) : formatNextText(listings, from, until, days),
+    );
     return ExitCode.Ok;
   },
 };

@@ -2,6 +2,8 @@
  * The validated, defaults-resolved configuration. `lib/config/load.ts` turns a YAML file into this; everything
  * downstream (schedule, plan, stop) reads only this shape, never raw YAML.
  */
+import { CalendarBase } from '../schedule/index.js';
+
 /** How a schedule asks instances to be stopped. `auto` picks StopCharging where the API allows it. */
 export const StoppedModeSetting = {
   Auto: 'auto',
@@ -23,12 +25,40 @@ export interface SelectFilter {
   zones?: string[];
 }
 
+/** A named working-day calendar (`calendars:`). The team's lists win over the base; no date is in both. */
+export interface CalendarConfig {
+  /** The calendar's name: `[a-z0-9][a-z0-9-]*`. */
+  name: string;
+  /** `cn` or `weekdays`. */
+  base: CalendarBase;
+  /** Local dates `YYYY-MM-DD` that are not working days, whatever the base says. @default [] */
+  holidays: string[];
+  /** Local dates `YYYY-MM-DD` that are working days, whatever the base says. @default [] */
+  workdays: string[];
+}
+
+/**
+ * The calendar that governs each action's crons of a schedule (`calendar:`); an action without one fires on
+ * every day its crons name. Keyed by action (`stop`, and `start` once schedules have start crons).
+ */
+export type ScheduleCalendars = Partial<Record<'stop' | 'start', CalendarConfig>>;
+
+export { CalendarBase };
+
 export interface ScheduleConfig {
   /** The schedule's name, which is also the tag value that selects it: `[a-z0-9][a-z0-9-]*`. */
   name: string;
   description?: string;
-  /** One or more 5-field cron expressions, evaluated in `timezone`. */
+  /**
+   * When instances are stopped: 5-field cron expressions, evaluated in `timezone`. Empty when the schedule
+   * only starts. @default []
+   */
   stop: string[];
+  /**
+   * When STOPPED instances are started again: 5-field cron expressions, evaluated in `timezone`. Absent when
+   * the schedule only stops. A schedule has at least one expression in `stop` or `start`.
+   */
+  start?: string[];
   /** IANA time zone. @default the config's `timezone` */
   timezone: string;
   /** @default the config's `defaults.stoppedMode` */
@@ -37,10 +67,14 @@ export interface ScheduleConfig {
   forceStop?: boolean;
   /** Local dates `YYYY-MM-DD` on which the schedule does not fire. @default [] */
   skipDates: string[];
+  /** The calendars that govern its crons, per action. Absent: no calendar, the crons alone decide. */
+  calendar?: ScheduleCalendars;
   /** @default { tags: {} } */
   select: SelectFilter;
   /** Where the schedule was written, for messages. */
   location?: { file: string; line: number; column: number };
+  /** Where its `start:` was written, for messages about the start crons. */
+  startLocation?: { file: string; line: number; column: number };
 }
 
 /** Retry policy settings (see lib/stop/retry.ts for how they are used). */
@@ -77,8 +111,10 @@ export interface Config {
   /** The file the configuration came from (for messages). */
   file: string;
   version: 1;
-  /** At least one region. */
+  /** At least one region; each one of docs/volcengine-regions.md unless `allowUnknownRegions`. */
   regions: string[];
+  /** Accept regions missing from docs/volcengine-regions.md (newer ones). @default false */
+  allowUnknownRegions: boolean;
   /** API endpoint; env `VOLC_ENDPOINT` wins over it. */
   endpoint?: string;
   /** @default 'lights-out' */
@@ -103,12 +139,17 @@ export interface Config {
     stopChargingIneligible: string[];
   };
   guard: {
-    /** A run that would stop more instances refuses to stop any, unless forced. @default 1000 */
+    /**
+     * A run that would stop and start more instances (counted together) refuses to do either, unless forced.
+     * @default 1000
+     */
     maxInstancesPerRun: number;
   };
   retry: RetrySettings;
   listing: ListingSettings;
   verify: VerifySettings;
+  /** Named working-day calendars, in declaration order; names are unique. @default [] */
+  calendars: CalendarConfig[];
   /** In declaration order; names are unique. */
   schedules: ScheduleConfig[];
 }

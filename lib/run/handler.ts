@@ -7,10 +7,11 @@ import type { Context } from 'aws-lambda';
 import type { Config } from '../config/index.js';
 import { ErrorCode, errorCodeOf, LightsOutError, UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { tickWindow } from '../schedule/index.js';
+import { formatTick, OFF_GRID_TOLERANCE_MS, offTickGridMs, tickWindow } from '../schedule/index.js';
 import type { RunSummary } from '../stop/index.js';
 import type { ClientPool } from './clients.js';
-import { parseStopEvent, type RunRequest, type StopEvent } from './event.js';
+import { EventSource, parseStopEvent, type RunRequest, type StopEvent } from './event.js';
+import { firesAsIf } from './fires.js';
 import { runOnce } from './run.js';
 
 /** The environment variable that overrides {@link DEFAULT_DEADLINE_MARGIN_MS}. */
@@ -103,10 +104,9 @@ export type StopContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'aw
 /** The handler: resolves with the summary, rejects with RunFailedError (or the error that stopped the run). */
 export type StopHandler = (event: StopEvent, context?: StopContext) => Promise<RunSummary>;
 
-/** The instant the run covers: the tick grid step of `at`, or `at` itself for a named schedule. */
+/** The instant the run covers: the tick grid step of `at`, or `at` itself when one action is asked for. */
 function tickOf(config: Config, request: RunRequest): string {
-  const tick = request.schedule === undefined ? tickWindow(request.at, config.tickMs).end : request.at;
-  return tick.toISOString();
+  return (firesAsIf(config, request) ? request.at : tickWindow(request.at, config.tickMs).end).toISOString();
 }
 
 /** The run's deadline on the `nowMs` clock; none (the run's default) when the context has no remaining time. */
@@ -114,6 +114,24 @@ function deadlineAt(context: StopContext | undefined, startMs: number, marginMs:
   const remainingMs = context?.getRemainingTimeInMillis?.();
   if (typeof remainingMs !== 'number' || !Number.isFinite(remainingMs)) return undefined;
   return startMs + remainingMs - marginMs;
+}
+
+/**
+ * Warns when a timer's event is off the tick grid: the timer is not the configuration's tick (a `rate(...)`
+ * rule, a hand-typed crontab), so fires run late or are missed. The handler remembers nothing between
+ * invocations; one event's time is enough to show a mis-set timer on its first run.
+ */
+function warnOffGrid(log: Logger, config: Config, request: RunRequest): void {
+  const timer = request.source === EventSource.FaasTimer || request.source === EventSource.EventBridge;
+  if (!timer || request.schedule !== undefined) return;
+  const offMs = offTickGridMs(request.at, config.tickMs);
+  if (offMs <= OFF_GRID_TOLERANCE_MS) return;
+  const tick = formatTick(config.tickMs);
+  log.warn(
+    { event: 'timer.off-grid', tick, eventTime: request.at.toISOString(), offGridMs: offMs },
+    `the timer event at ${request.at.toISOString()} is ${Math.round(offMs / 1000)} s off the grid of tick ${tick}: ` +
+      `the timer does not fire on the tick (use the crontab lights-out deploy derives from tick ${tick})`,
+  );
 }
 
 /**
@@ -141,17 +159,20 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
           source: request.source,
           tick: tickOf(config, request),
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
         },
         `invocation from ${request.source}`,
       );
+      warnOffGrid(log, config, request);
       pool ??= deps.clients(config);
       const { summary } = await runOnce(
         config,
         {
           at: request.at,
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
           deadlineAtMs: deadlineAt(context, startMs, marginMs),

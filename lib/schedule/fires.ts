@@ -12,9 +12,10 @@
  * (from the cron's hour and minute lists, on the days it matches) and maps each to its instant.
  */
 import { UsageError } from '../errors.js';
+import { calendarFor, type DayVerdict, dayVerdict } from './calendar.js';
 import { type CronExpression, matchesDay, parseCron } from './cron.js';
 import { localMsToWall, resolveLocalMs, type WallTime, zoneOffsetMs } from './timezone.js';
-import type { Fire, ScheduleRules, ScheduleSet } from './types.js';
+import { Action, type CalendarRules, type Fire, type ScheduleRules, type ScheduleSet } from './types.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -34,9 +35,16 @@ export interface FireDetail extends Fire {
   localDate: string;
   /** True when the clock skipped `nominal` and the fire moved to the end of the gap. */
   shifted: boolean;
-  /** True when a skip date suppresses the fire. */
+  /** True when a skip date or the governing calendar suppresses the fire. */
   skipped: boolean;
+  /** What suppresses a skipped fire: a skip date (checked first) or the calendar. */
+  skippedBy?: SkippedBy;
+  /** The governing calendar's verdict on `localDate`; absent when no calendar governs the cron. */
+  day?: DayVerdict;
 }
+
+/** What suppresses a fire. */
+export type SkippedBy = 'skip-date' | 'calendar';
 
 const parsed = new Map<string, CronExpression>();
 
@@ -50,9 +58,19 @@ function cronOf(expression: string): CronExpression {
   return cron;
 }
 
+/** A schedule's crons per action, stop first (the order fires of one instant are listed in). */
+function cronsByAction(schedule: ScheduleRules): [Action, readonly string[]][] {
+  return [
+    [Action.Stop, schedule.stop],
+    [Action.Start, schedule.start ?? []],
+  ];
+}
+
 /**
- * Every fire of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then schedule name.
- * Skip dates (the local date of the fire's nominal time) suppress fires.
+ * Every fire (stop and start) of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then
+ * schedule name, then action.
+ * Skip dates and the non-working days of a governing calendar (the local date of the fire's nominal time)
+ * suppress fires.
  *
  * @throws CronError for an invalid expression (a validated config has none), RangeError for an unknown zone.
  * @example
@@ -63,12 +81,16 @@ export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date
   const fires: Fire[] = [];
   for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
-    (a, b) => a.fireTime.getTime() - b.fireTime.getTime() || compareStrings(a.schedule, b.schedule),
+    (a, b) =>
+      a.fireTime.getTime() - b.fireTime.getTime() ||
+      compareStrings(a.schedule, b.schedule) ||
+      compareStrings(a.action, b.action),
   );
 }
 
 /**
- * The fires of one schedule in `(windowStart, windowEnd]`, in time order, skip dates applied.
+ * The fires (stop and start) of one schedule in `(windowStart, windowEnd]`, in time order, skip dates and
+ * calendars applied.
  *
  * @example
  * scheduleFires(schedule, new Date('2026-03-08T00:00:00Z'), new Date('2026-03-09T00:00:00Z'));
@@ -76,12 +98,14 @@ export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date
 export function scheduleFires(schedule: ScheduleRules, windowStart: Date, windowEnd: Date): Fire[] {
   return scheduleFireDetails(schedule, windowStart, windowEnd)
     .filter((fire) => !fire.skipped)
-    .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime }));
+    .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime, action: fire.action }));
 }
 
 /**
- * Like {@link scheduleFires}, but also lists the fires a skip date suppresses (`skipped: true`) and says
- * which expression fired and whether daylight saving moved it.
+ * Like {@link scheduleFires}, but also lists the fires a skip date or a calendar suppresses (`skipped: true`,
+ * with `skippedBy`) and says which expression fired, whether daylight saving moved it, and what the
+ * governing calendar says about its day. A start and a stop are separate fires, even at one instant; each
+ * action's crons are read with that action's calendar.
  */
 export function scheduleFireDetails(
   schedule: ScheduleRules,
@@ -90,24 +114,56 @@ export function scheduleFireDetails(
 ): FireDetail[] {
   const startMs = validTime(windowStart, 'windowStart');
   const endMs = validTime(windowEnd, 'windowEnd');
-  const byInstant = new Map<number, FireDetail>();
-  for (const expression of schedule.stop) {
+  const fires: FireDetail[] = [];
+  for (const [action, crons] of cronsByAction(schedule)) {
+    if (crons.length === 0) continue;
+    const byInstant = new Map<number, FireDetail>();
+    cronListFires(schedule, action, crons, calendarFor(schedule.calendar, action), startMs, endMs, byInstant);
+    fires.push(...byInstant.values());
+  }
+  // Stable: at one instant (which validation refuses), the stop stays first. One action's fires are sorted
+  // already when they come from one cron; sorting is cheap then.
+  return fires.length < 2 ? fires : fires.sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+}
+
+/**
+ * The fires of one action's cron list into `byInstant`, the governing calendar (if any) applied as the list's
+ * fire filter: a fire on a day that is not a working day is kept, marked skipped, so `next` can explain it.
+ */
+function cronListFires(
+  schedule: ScheduleRules,
+  action: Action,
+  crons: readonly string[],
+  calendar: CalendarRules | undefined,
+  startMs: number,
+  endMs: number,
+  byInstant: Map<number, FireDetail>,
+): void {
+  for (const expression of crons) {
     for (const fire of cronFires(cronOf(expression), schedule.timezone, startMs, endMs)) {
       const localDate = new Date(fire.localMs).toISOString().slice(0, 10);
+      const day = calendar && dayVerdict(calendar, localDate);
+      const skippedBy: SkippedBy | undefined = schedule.skipDates.includes(localDate)
+        ? 'skip-date'
+        : day?.working === false
+          ? 'calendar'
+          : undefined;
       const detail: FireDetail = {
         schedule: schedule.name,
         fireTime: new Date(fire.instantMs),
+        action,
         cron: expression,
         nominal: localMsToWall(fire.localMs),
         localDate,
         shifted: fire.inGap,
-        skipped: schedule.skipDates.includes(localDate),
+        skipped: skippedBy !== undefined,
+        ...(skippedBy && { skippedBy }),
+        ...(day && { day }),
       };
       const known = byInstant.get(fire.instantMs);
       if (known === undefined || rank(detail) < rank(known)) byInstant.set(fire.instantMs, detail);
     }
   }
-  return [...byInstant.values()].sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
 }
 
 /**
@@ -131,7 +187,7 @@ export function nextFires(schedule: ScheduleRules, from: Date, limit: number | D
   if (limit instanceof Date) return scheduleFires(schedule, from, limit);
   if (!Number.isInteger(limit) || limit < 0)
     throw new UsageError(`count must be a whole number, got ${limit}`);
-  const crons = schedule.stop.map(cronOf);
+  const crons = [...schedule.stop, ...(schedule.start ?? [])].map(cronOf);
   const fires: Fire[] = [];
   for (let start = fromMs; fires.length < limit && start < fromMs + SEARCH_HORIZON_MS; start += DAY_MS) {
     // A day none of whose neighbouring local dates the crons match cannot fire: skip it without the zone.

@@ -4,17 +4,32 @@
  * - `parseCron(expression)`, `matches(cron, wall)`: 5-field cron, with node-cron 4's grammar and semantics.
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
- * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick; `tickToCron`:
- *   that grid as a UTC cron.
- * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
- * - `describeCron(expression)`: the expression in plain English.
+ * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
+ * - `wallTime(instant, zone)`: wall-clock time through Intl.
+ * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `startStopOverlap(schedule, tickMs)`: a start and a stop of one schedule that can share a tick window.
+ * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
+ *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
+ * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
  */
+export {
+  baseCovers,
+  type CalendarGap,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
+  type DayVerdict,
+  dayVerdict,
+  describeDay,
+  isWorkingDay,
+  weekdayOf,
+} from './calendar.js';
 export {
   CronError,
   type CronExpression,
   CronField,
   type DayOfMonthRule,
-  daysInMonth,
   matches,
   matchesDay,
   parseCron,
@@ -25,18 +40,38 @@ export {
   dueFires,
   type FireDetail,
   nextFires,
+  type SkippedBy,
   scheduleFireDetails,
   scheduleFires,
   tickWindow,
 } from './fires.js';
-export { tickToCron } from './tick.js';
+export { type StartStopOverlap, startStopOverlap } from './overlap.js';
+export {
+  formatTick,
+  isValidTick,
+  nearestTicks,
+  OFF_GRID_TOLERANCE_MS,
+  offTickGridMs,
+  TICK_HOURS,
+  TICK_MINUTES,
+  tickCrontab,
+  tickProblem,
+  VALID_TICKS_MS,
+} from './tick.js';
 export {
   formatOffset,
-  isValidTimeZone,
   startOfLocalDayMs,
   type WallTime,
   wallTime,
   wallToLocalMs,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire, ScheduleRules, ScheduleSet } from './types.js';
+export {
+  Action,
+  CalendarBase,
+  type CalendarRules,
+  type Fire,
+  type ScheduleCalendars,
+  type ScheduleRules,
+  type ScheduleSet,
+} from './types.js';

@@ -46,6 +46,7 @@ export class OutcomeLedger {
       event: 'instance.outcome',
       schedule: item.schedule,
       fireTime: item.fireTime,
+      action: item.action,
       region: item.region,
       instanceId: item.instanceId,
       instanceName: item.instanceName,
@@ -57,6 +58,7 @@ export class OutcomeLedger {
       attempts: settlement.attempts ?? 0,
       requestId: settlement.requestId ?? null,
     };
+    if (item.hint !== undefined) line.hint = item.hint;
     this.#outcomes[index] = line;
     const message = `${line.instanceId} ${line.outcome}${line.errorCode ? ` (${line.errorCode})` : ''}`;
     if (line.outcome === Outcome.Failed) this.#logger.warn(line, message);

@@ -3,11 +3,15 @@
  * sorted, 100 IDs to a call, the tokens every invocation of the tick shares); every refused instance goes back
  * into the region's queue at once with its own not-before time, and batches are formed from whatever is ready
  * and sent as soon as the region's limiter grants a slot, up to `concurrency` at a time. No batch waits for
- * another. The same request retried keeps its token; each new batch gets a new one (see token.ts).
+ * another. Stops and starts go through the same pipeline; each batch carries one action (`batch.action`),
+ * which picks the API call. The same request retried keeps its token; each new batch gets a new one (see token.ts).
  */
 import { ErrorCode, errorCodeOf, VolcApiError } from '../errors.js';
+import { STOPPED_MODE_TAG_SUFFIX } from '../plan/index.js';
+import { Action } from '../schedule/index.js';
 import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
 import {
+  apiAction,
   groupKey,
   MAX_IDS_PER_CALL,
   makeBatches,
@@ -15,7 +19,7 @@ import {
   type StopBatch,
   type StopWork,
 } from './batches.js';
-import { ApiCode } from './codes.js';
+import { ApiCode, CAPACITY_CODES } from './codes.js';
 import { limited, type RegionContext } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
@@ -162,7 +166,10 @@ class RegionPipeline {
     const again: StopWork[] = [];
     const lookUps: StopWork[] = [];
     routeAnswer(ctx, batch, answer.result, { rebatch: again, lookUp: lookUps });
-    for (const work of again) this.#requeue(work, work.lastError?.code === ApiCode.FlowLimitExceeded);
+    // Throttling and (for a start) lack of capacity say "later", not "no": stock comes back as machines stop.
+    for (const work of again) {
+      this.#requeue(work, work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work));
+    }
     if (lookUps.length > 0) this.#lookUp(lookUps);
   }
 
@@ -187,8 +194,8 @@ class RegionPipeline {
 
   /**
    * Puts a refused instance back in the queue with its own short wait (see requeueDelayMs), or settles it:
-   * failed once it was refused in `maxAttempts` requests (throttling excepted: it says "later", not "no", and
-   * only the deadline ends it), failed at the deadline when its wait would pass it.
+   * failed once it was refused in `maxAttempts` requests (throttling and capacity refusals excepted: they say
+   * "later", not "no", and only the deadline ends them), failed at the deadline when its wait would pass it.
    */
   #requeue(work: StopWork, throttled: boolean): void {
     const { retry, ledger } = this.#ctx;
@@ -198,7 +205,7 @@ class RegionPipeline {
     }
     const readyAtMs = retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random);
     if (readyAtMs >= retry.deadlineAtMs) {
-      failAtDeadline(ledger, work);
+      failAtDeadline(ledger, work, this.#ctx.run.tagKey);
       return;
     }
     const key = groupKey(work);
@@ -210,10 +217,10 @@ class RegionPipeline {
   /** The deadline came: nothing queued or not yet sent will be. */
   #failQueuedAtDeadline(): void {
     for (const batch of this.#fresh.splice(0)) {
-      for (const work of batch.works) failAtDeadline(this.#ctx.ledger, work);
+      for (const work of batch.works) failAtDeadline(this.#ctx.ledger, work, this.#ctx.run.tagKey);
     }
     for (const queued of this.#queue.values()) {
-      for (const { work } of queued) failAtDeadline(this.#ctx.ledger, work);
+      for (const { work } of queued) failAtDeadline(this.#ctx.ledger, work, this.#ctx.run.tagKey);
     }
     this.#queue.clear();
   }
@@ -247,22 +254,32 @@ class RegionPipeline {
   }
 }
 
+/** The one API call of a batch: StartInstances for a start, StopInstances (with mode and force) for a stop. */
+function callFor(ctx: RegionContext, batch: StopBatch): () => Promise<OperationResult> {
+  const instanceIds = batch.works.map((w) => w.item.instanceId);
+  if (batch.action === Action.Start) {
+    return () => ctx.api.startInstances({ instanceIds, clientToken: batch.clientToken });
+  }
+  const params: StopInstancesParams = {
+    instanceIds,
+    forceStop: batch.forceStop,
+    clientToken: batch.clientToken,
+  };
+  if (batch.stoppedMode !== undefined) params.stoppedMode = batch.stoppedMode;
+  return () => ctx.api.stopInstances(params);
+}
+
 async function sendBatch(
   ctx: RegionContext,
   batch: StopBatch,
 ): Promise<
   { result: OperationResult } | { error: unknown } | { throttled: { code: string; message: string } }
 > {
-  const params: StopInstancesParams = {
-    instanceIds: batch.works.map((w) => w.item.instanceId),
-    forceStop: batch.forceStop,
-    clientToken: batch.clientToken,
-  };
-  if (batch.stoppedMode !== undefined) params.stoppedMode = batch.stoppedMode;
+  const call = callFor(ctx, batch);
   const send = async () => {
     for (const work of batch.works) work.attempts += 1;
     try {
-      const result = await ctx.api.stopInstances(params);
+      const result = await call();
       for (const work of batch.works) work.requestId = result.requestId;
       return result;
     } catch (error) {
@@ -305,12 +322,13 @@ async function sendBatch(
           ctx.logger.debug(
             {
               event: 'stop.retry',
+              action: batch.action,
               clientToken: batch.clientToken,
               attempts,
               delayMs,
               errorCode: errorCodeOf(error),
             },
-            'StopInstances retry',
+            `${apiAction(batch.action)} retry`,
           ),
       },
     );
@@ -326,8 +344,14 @@ function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
   const level = errorCode === ApiCode.IdempotentParameterMismatch ? 'error' : 'warn';
   ctx.logger[level](
-    { event: 'stop.batch-failed', errorCode, clientToken: batch.clientToken, instances: batch.works.length },
-    `StopInstances batch failed: ${reason}`,
+    {
+      event: 'stop.batch-failed',
+      action: batch.action,
+      errorCode,
+      clientToken: batch.clientToken,
+      instances: batch.works.length,
+    },
+    `${apiAction(batch.action)} batch failed: ${reason}`,
   );
   for (const work of batch.works) failWork(ctx.ledger, work, reason, errorCode);
 }
@@ -351,13 +375,13 @@ function routeAnswer(
   for (const work of batch.works) {
     let detail = details.get(work.item.instanceId);
     if (detail === undefined) {
-      // Said nothing: the stop may or may not have happened. routeDetail sends it to a status look-up.
+      // Said nothing: the stop (start) may or may not have happened. routeDetail sends it to a status look-up.
       warnDetailOnce(ctx, 'missing', batch, work.item.instanceId, result.requestId);
       detail = {
         InstanceId: work.item.instanceId,
         Error: {
           Code: ErrorCode.MissingOperationDetail,
-          Message: 'the StopInstances answer did not mention the instance',
+          Message: `the ${apiAction(batch.action)} answer did not mention the instance`,
         },
       };
     }
@@ -370,12 +394,12 @@ const DETAIL_WARNINGS = {
   missing: {
     flag: 'warnedMissingDetail',
     event: 'stop.missing-detail',
-    message: 'StopInstances left an instance it was asked about out of its answer; its status is looked up',
+    message: 'left an instance it was asked about out of its answer; its status is looked up',
   },
   unexpected: {
     flag: 'warnedUnexpectedDetail',
     event: 'stop.unexpected-detail',
-    message: 'StopInstances answered about an instance it was not asked about; ignored',
+    message: 'answered about an instance it was not asked about; ignored',
   },
 } as const;
 
@@ -389,7 +413,10 @@ function warnDetailOnce(
   const { flag, event, message } = DETAIL_WARNINGS[kind];
   if (ctx.run[flag]) return;
   ctx.run[flag] = true;
-  ctx.logger.warn({ event, instanceId, clientToken: batch.clientToken, requestId }, message);
+  ctx.logger.warn(
+    { event, instanceId, clientToken: batch.clientToken, requestId },
+    `${apiAction(batch.action)} ${message}`,
+  );
 }
 
 /**
@@ -408,8 +435,28 @@ function failExhausted(ledger: OutcomeLedger, work: StopWork): void {
   });
 }
 
-/** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */
-export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
+/** True for a start last refused for lack of capacity. */
+function isCapacityRefusal(work: StopWork): boolean {
+  return work.item.action === Action.Start && CAPACITY_CODES.has(work.lastError?.code ?? '');
+}
+
+/**
+ * Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. A start still
+ * refused for lack of capacity fails with that code instead, and says what to do about it.
+ */
+export function failAtDeadline(ledger: OutcomeLedger, work: StopWork, tagKey = 'lights-out'): void {
+  if (isCapacityRefusal(work)) {
+    const { code, message } = work.lastError!;
+    failWork(
+      ledger,
+      work,
+      `no capacity to start the instance before the deadline (${code} in ${work.requests} requests: ${message}); ` +
+        `start it again later (lights-out run --schedule ${work.item.schedule} --action start), or have it ` +
+        `stopped with KeepCharging, which keeps its compute reserved: tag it ${tagKey}${STOPPED_MODE_TAG_SUFFIX}=KeepCharging`,
+      code,
+    );
+    return;
+  }
   const last = work.lastError ? `; last error ${work.lastError.code}: ${work.lastError.message}` : '';
   failWork(
     ledger,

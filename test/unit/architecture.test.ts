@@ -9,23 +9,38 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * What each part may import. `shared` is the loose files of lib/ (errors, logger, table, version). Data flows
+ * What each part may import. `shared` is the loose files of lib/ (errors, logger, suggest, table, version);
+ * `time` (ISO dates and instants, calendar dates, time-zone names) is a leaf like it that every part may use. Data flows
  * config → schedule → plan → stop → volc; imports point down: schedule and volc know nothing above them,
  * config validates with their checks, and run, daemon, functions and cli sit on top. The emulator stands
  * apart: it shares only volc's wire vocabulary (signing, types), and only the CLI starts it.
  */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   shared: [],
-  volc: ['shared'],
-  schedule: ['shared'],
-  config: ['shared', 'schedule', 'volc'],
-  plan: ['shared', 'config', 'schedule', 'volc'],
-  stop: ['shared', 'config', 'plan', 'schedule', 'volc'],
-  run: ['shared', 'config', 'plan', 'schedule', 'stop', 'volc'],
-  daemon: ['shared', 'config', 'run', 'schedule'],
-  functions: ['shared', 'config', 'run', 'stop', 'volc'],
-  cli: ['shared', 'config', 'daemon', 'emulator', 'plan', 'run', 'schedule', 'stop', 'volc'],
-  emulator: ['shared', 'volc'],
+  time: ['shared'],
+  volc: ['shared', 'time'],
+  schedule: ['shared', 'time'],
+  config: ['shared', 'schedule', 'time', 'volc'],
+  plan: ['shared', 'config', 'schedule', 'time', 'volc'],
+  stop: ['shared', 'config', 'plan', 'schedule', 'time', 'volc'],
+  run: ['shared', 'config', 'plan', 'schedule', 'stop', 'time', 'volc'],
+  daemon: ['shared', 'config', 'run', 'schedule', 'time'],
+  functions: ['shared', 'config', 'run', 'stop', 'time', 'volc'],
+  deploy: ['shared', 'config', 'schedule', 'time', 'volc'],
+  cli: [
+    'shared',
+    'config',
+    'daemon',
+    'deploy',
+    'emulator',
+    'plan',
+    'run',
+    'schedule',
+    'stop',
+    'time',
+    'volc',
+  ],
+  emulator: ['shared', 'time', 'volc'],
 };
 
 const IMPORT =

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, type Config, parseConfig } from '../../../lib/config/index.js';
 import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
+import { issuesOf, yaml } from './issues.js';
 
 const FILE = 'c.yaml';
-
-/** YAML text from lines, so that a test's line numbers can be read off the array. */
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** A valid head of a file: lines 1-2; tests append from line 3 on. */
 const HEAD = ['version: 1', 'regions: [cn-beijing]'];
 /** A valid schedules section: append it last. */
 const NIGHTLY = ['schedules:', '  nightly:', '    stop: "30 23 * * *"'];
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig: valid files', () => {
   it('resolves every default for a minimal file', () => {
@@ -29,6 +17,7 @@ describe('parseConfig: valid files', () => {
       file: FILE,
       version: 1,
       regions: ['cn-beijing'],
+      allowUnknownRegions: false,
       tagKey: 'lights-out',
       timezone: 'UTC',
       tickMs: 300_000,
@@ -43,6 +32,7 @@ describe('parseConfig: valid files', () => {
       retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
       listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [],
       schedules: [
         {
           name: 'nightly',
@@ -355,7 +345,7 @@ describe('parseConfig: one issue per problem, at its node', () => {
       'an unknown top-level key',
       [...HEAD, 'colour: blue', ...NIGHTLY],
       [
-        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, schedules)",
+        "3:1: unknown key 'colour' (expected one of: version, regions, allowUnknownRegions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, calendars, schedules)",
       ],
     ],
     ['a number as a key', [...HEAD, '7: x', ...NIGHTLY], ['3:1: expected a string key, got number 7']],
@@ -397,9 +387,13 @@ describe('parseConfig: one issue per problem, at its node', () => {
     [
       'a schedule without stop',
       [...HEAD, 'schedules:', '  nightly:', '    description: x'],
-      ["4:3: missing required key 'stop'"],
+      ["4:3: missing required key 'stop' or 'start' (a schedule needs at least one of them)"],
     ],
-    ['a schedule with no body', [...HEAD, 'schedules:', '  nightly:'], ["4:3: missing required key 'stop'"]],
+    [
+      'a schedule with no body',
+      [...HEAD, 'schedules:', '  nightly:'],
+      ["4:3: missing required key 'stop' or 'start' (a schedule needs at least one of them)"],
+    ],
     [
       'a schedule that is a list',
       [...HEAD, 'schedules:', '  nightly: ["0 1 * * *"]'],
@@ -512,7 +506,7 @@ describe('parseConfig: every issue at once', () => {
       "c.yaml:3:7: expected a duration like 5m, 90s or 1h, got string '2m30s'",
       "c.yaml:4:24: expected a boolean, got string 'no'",
       "c.yaml:8:17: invalid date '2026-02-31': 2026-02 has 28 days",
-      "c.yaml:9:3: missing required key 'stop'",
+      "c.yaml:9:3: missing required key 'stop' or 'start' (a schedule needs at least one of them)",
     ]);
   });
 

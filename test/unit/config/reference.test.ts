@@ -9,12 +9,15 @@ describe('the shipped reference configuration', () => {
     const config = await loadConfig(FILE);
     const withoutLocations = {
       ...config,
-      schedules: config.schedules.map(({ location: _location, ...schedule }) => schedule),
+      schedules: config.schedules.map(
+        ({ location: _location, startLocation: _start, ...schedule }) => schedule,
+      ),
     };
     expect(withoutLocations).toEqual<Config>({
       file: FILE,
       version: 1,
       regions: ['cn-beijing', 'cn-shanghai'],
+      allowUnknownRegions: false,
       endpoint: 'https://open.volcengineapi.com',
       tagKey: 'lights-out',
       timezone: 'Asia/Shanghai',
@@ -30,11 +33,15 @@ describe('the shipped reference configuration', () => {
       retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
       listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [{ name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] }],
       schedules: [
         {
           name: 'office-hours',
           description: 'Weekday development machines',
+          // Issue 12: a morning start on the cn-office calendar's working days; the stop keeps its days.
+          start: ['30 8 * * *'],
           stop: ['0 22 * * 1-5'],
+          calendar: { start: { name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] } },
           timezone: 'Asia/Shanghai',
           stoppedMode: 'StopCharging',
           forceStop: false,

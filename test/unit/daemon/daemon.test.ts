@@ -55,7 +55,8 @@ describe('startDaemon: one wake-up source', () => {
   });
 
   it('refuses a tick no timer can express before starting anything', () => {
-    const config = parseConfig(`${TWO_SCHEDULES}tick: 7m\n`, 'daemon.yaml');
+    // The config refuses a 7-minute tick itself; a Config built by hand must be refused by the daemon too.
+    const config = { ...parseConfig(TWO_SCHEDULES, 'daemon.yaml'), tickMs: 7 * 60_000 };
     const fake = fakeTicker();
     const deps = { ticker: fake.ticker, logger: createLogger({ level: 'silent' }), nowMs: () => 0 } as never;
     expect(() => startDaemon(config, deps)).toThrow(UsageError);
@@ -175,5 +176,38 @@ describe('startDaemon: stop', () => {
     expect(h.runs).toHaveLength(1);
     expect(h.closed()).toBe(1);
     expect(h.lines.at(-1)).toMatchObject({ event: 'daemon.stopped' });
+  });
+});
+
+describe('startDaemon: start fires (issue 12)', () => {
+  const STARTS = `
+version: 1
+regions: [cn-beijing]
+timezone: Asia/Shanghai
+schedules:
+  office-hours: { start: "30 8 * * 1-5", stop: "0 22 * * 1-5" }
+`;
+
+  it('lists the start crons and runs the tick that holds a start fire, naming its action', async () => {
+    const h = harness(STARTS, '2026-03-09T00:00:00Z'); // Monday 08:00 in Shanghai
+    expect(h.events('daemon.started')).toMatchObject([
+      {
+        schedules: [
+          {
+            name: 'office-hours',
+            start: ['30 8 * * 1-5'],
+            stop: ['0 22 * * 1-5'],
+            nextFire: '2026-03-09T00:30:00.000Z',
+          },
+        ],
+      },
+    ]);
+    h.fake.tick('2026-03-09T00:30:00Z');
+    await settle();
+    expect(h.runs.map((run) => run.at)).toEqual(['2026-03-09T00:30:00.000Z']);
+    expect(h.events('schedule.fired')).toMatchObject([
+      { schedule: 'office-hours', fireTime: '2026-03-09T00:30:00.000Z', action: 'start' },
+    ]);
+    await h.daemon.stop();
   });
 });

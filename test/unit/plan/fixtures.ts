@@ -29,6 +29,7 @@ export function config(
     file: 'test.yaml',
     version: 1,
     regions: ['cn-beijing'],
+    allowUnknownRegions: false,
     tagKey: TAG_KEY,
     timezone: 'UTC',
     tickMs: 300_000,
@@ -36,6 +37,7 @@ export function config(
     retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
     listing: { maxInstancesPerRegion: 200_000 },
     verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5000 },
+    calendars: [],
     schedules: [schedule()],
     ...rest,
     defaults: {
@@ -69,7 +71,7 @@ export function instance(overrides: Partial<Instance> & { tags?: Record<string, 
   };
 }
 
-/** A fire of `schedule` at an ISO instant. */
-export function fire(scheduleName: string, iso: string): Fire {
-  return { schedule: scheduleName, fireTime: new Date(iso) };
+/** A fire of `schedule` at an ISO instant (a stop unless `action` says otherwise). */
+export function fire(scheduleName: string, iso: string, action: Fire['action'] = 'stop'): Fire {
+  return { schedule: scheduleName, fireTime: new Date(iso), action };
 }

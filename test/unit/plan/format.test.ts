@@ -29,6 +29,7 @@ describe('summarizePlan', () => {
     expect(summarizePlan(planOf(fleet))).toEqual({
       items: 5,
       stops: 2,
+      starts: 0,
       skips: 3,
       skipReasons: { 'not-running:STOPPED': 2, 'unknown-schedule': 1 },
       unknownSchedule: 1,
@@ -41,6 +42,7 @@ describe('summarizePlan', () => {
     expect(summarizePlan(planOf([]))).toEqual({
       items: 0,
       stops: 0,
+      starts: 0,
       skips: 0,
       skipReasons: {},
       unknownSchedule: 0,
@@ -73,7 +75,17 @@ describe('formatPlanTable', () => {
     ]);
     // `office-hour` sorts before `office-hours`.
     expect(rest.slice(0, 5).map((line) => line.split(/\s{2,}/))).toEqual([
-      ['i-5', 'typo', 'cn-beijing', 'office-hour', '-', 'skip', 'unknown-schedule', '-', '-'],
+      [
+        'i-5',
+        'typo',
+        'cn-beijing',
+        'office-hour',
+        '-',
+        'skip',
+        "unknown-schedule (did you mean 'office-hours'?)",
+        '-',
+        '-',
+      ],
       [
         'i-1',
         'web-1',
