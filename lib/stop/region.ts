@@ -20,7 +20,7 @@ import {
   type StopWork,
 } from './batches.js';
 import { ApiCode, CAPACITY_CODES } from './codes.js';
-import { limited, type RegionContext } from './context.js';
+import { limited, type RegionContext, sendInSlot } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
 import { isThrottleError, requeueDelayMs, retrying } from './retry.js';
@@ -56,6 +56,8 @@ class RegionPipeline {
   /** Instances in flight (in a batch or a status look-up) per batch group. */
   readonly #outstanding = new Map<string, number>();
   readonly #tasks = new Set<Promise<void>>();
+  /** Groups whose next batch waits for its slot. */
+  readonly #claimed = new Set<string>();
   #inFlight = 0;
   /** Re-batches sent so far in this region: the sequence number in their tokens. */
   #sequence = 0;
@@ -78,25 +80,27 @@ class RegionPipeline {
       let untilMs = Number.POSITIVE_INFINITY;
       if (this.#inFlight < this.#ctx.concurrency && nowMs < retry.deadlineAtMs) {
         const next = this.#pick(nowMs);
-        if ('batch' in next) {
-          this.#start(next.batch);
+        if ('untilMs' in next) untilMs = next.untilMs;
+        else {
+          this.#start(next);
           continue;
         }
-        untilMs = next.untilMs;
       }
       await this.#wait(nowMs, untilMs);
     }
   }
 
   /**
-   * The next batch to send, or when to look again. In order: a group with 100 ready IDs; the plan's next
-   * batch; a group whose ready IDs cannot expect company (nothing of the group in flight or waiting) or
-   * whose oldest ready ID has waited the fill time.
+   * What to send next, or when to look again. In order: a group with 100 ready IDs; the plan's next batch; a
+   * group whose ready IDs cannot expect company (nothing of the group in flight or waiting) or whose oldest
+   * ready ID has waited the fill time. A group's batch is formed only when its slot comes (see #start), so it
+   * takes every ID ready by then; a group already waiting for a slot is not picked again.
    */
-  #pick(nowMs: number): { batch: StopBatch } | { untilMs: number } {
+  #pick(nowMs: number): { batch: StopBatch } | { key: string } | { untilMs: number } {
     let untilMs = Number.POSITIVE_INFINITY;
-    const candidates: { key: string; ready: Queued[]; waiting: number; oldestMs: number }[] = [];
+    const candidates: { key: string; waiting: number; oldestMs: number }[] = [];
     for (const [key, queued] of this.#queue) {
+      if (this.#claimed.has(key)) continue;
       const ready: Queued[] = [];
       let oldestMs = Number.POSITIVE_INFINITY;
       for (const entry of queued) {
@@ -105,21 +109,24 @@ class RegionPipeline {
           oldestMs = Math.min(oldestMs, entry.readyAtMs);
         } else untilMs = Math.min(untilMs, entry.readyAtMs);
       }
-      if (ready.length >= MAX_IDS_PER_CALL) return { batch: this.#take(key, ready) };
-      if (ready.length > 0) candidates.push({ key, ready, waiting: queued.length - ready.length, oldestMs });
+      if (ready.length >= MAX_IDS_PER_CALL) return { key };
+      if (ready.length > 0) candidates.push({ key, waiting: queued.length - ready.length, oldestMs });
     }
     const fresh = this.#fresh.shift();
     if (fresh !== undefined) return { batch: fresh };
-    for (const { key, ready, waiting, oldestMs } of candidates) {
+    for (const { key, waiting, oldestMs } of candidates) {
       const alone = waiting === 0 && (this.#outstanding.get(key) ?? 0) === 0;
-      if (alone || oldestMs + this.#fillMs <= nowMs) return { batch: this.#take(key, ready) };
+      if (alone || oldestMs + this.#fillMs <= nowMs) return { key };
       untilMs = Math.min(untilMs, oldestMs + this.#fillMs);
     }
     return { untilMs };
   }
 
-  /** Takes `ready` (at most 100 of them) out of group `key`'s queue into a new re-batch. */
-  #take(key: string, ready: Queued[]): StopBatch {
+  /** Takes the ready IDs of group `key` (at most 100) out of its queue into a new re-batch, if any are. */
+  #take(key: string): StopBatch | undefined {
+    const nowMs = this.#ctx.retry.nowMs();
+    const ready = (this.#queue.get(key) ?? []).filter((entry) => entry.readyAtMs <= nowMs);
+    if (ready.length === 0) return undefined;
     const taken = new Set(ready.slice(0, MAX_IDS_PER_CALL));
     const left = this.#queue.get(key)!.filter((entry) => !taken.has(entry));
     if (left.length === 0) this.#queue.delete(key);
@@ -134,22 +141,46 @@ class RegionPipeline {
     );
   }
 
-  #start(batch: StopBatch): void {
-    const key = groupKey(batch.works[0]!);
+  /**
+   * Waits for a slot of the region's limiter, then forms the batch (a group's: from the IDs ready by then)
+   * and sends it; up to `concurrency` of these at once.
+   */
+  #start(next: { batch: StopBatch } | { key: string }): void {
     this.#inFlight += 1;
-    this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) + batch.works.length);
-    const task = this.#send(batch).finally(() => {
+    if ('key' in next) this.#claimed.add(next.key);
+    let sent: { key: string; size: number } | undefined;
+    const task = (async () => {
+      await this.#ctx.limiter.acquire();
+      if ('key' in next) this.#claimed.delete(next.key);
+      if (this.#ctx.retry.nowMs() >= this.#ctx.retry.deadlineAtMs) {
+        // Too late to send: a plan batch fails here, queued IDs where the loop fails the queue.
+        if ('batch' in next) for (const work of next.batch.works) this.#failLate(work);
+        return;
+      }
+      const batch = 'batch' in next ? next.batch : this.#take(next.key);
+      if (batch === undefined) return;
+      const key = groupKey(batch.works[0]!);
+      sent = { key, size: batch.works.length };
+      this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) + batch.works.length);
+      await this.#send(batch);
+    })().finally(() => {
       this.#inFlight -= 1;
-      this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) - batch.works.length);
+      if (sent !== undefined) {
+        this.#outstanding.set(sent.key, (this.#outstanding.get(sent.key) ?? 0) - sent.size);
+      }
       this.#tasks.delete(task);
       this.#notify();
     });
     this.#tasks.add(task);
   }
 
+  #failLate(work: StopWork): void {
+    failAtDeadline(this.#ctx.ledger, work, this.#ctx.run.tagKey);
+  }
+
   async #send(batch: StopBatch): Promise<void> {
     const ctx = this.#ctx;
-    const answer = await sendBatch(ctx, batch);
+    const answer = await sendBatch(ctx, batch, true);
     if ('throttled' in answer) {
       // The whole request was refused before anything was done: its instances are simply not sent yet.
       const { code, message } = answer.throttled;
@@ -269,9 +300,11 @@ function callFor(ctx: RegionContext, batch: StopBatch): () => Promise<OperationR
   return () => ctx.api.stopInstances(params);
 }
 
+/** Sends `batch`; `slotHeld` when its first attempt already has a slot of the region's limiter. */
 async function sendBatch(
   ctx: RegionContext,
   batch: StopBatch,
+  slotHeld = false,
 ): Promise<
   { result: OperationResult } | { error: unknown } | { throttled: { code: string; message: string } }
 > {
@@ -294,7 +327,7 @@ async function sendBatch(
   for (const work of batch.works) work.requests += 1;
   let first: { error: unknown } | undefined;
   try {
-    return { result: await limited(ctx, send) };
+    return { result: await (slotHeld ? sendInSlot(ctx, send) : limited(ctx, send)) };
   } catch (error) {
     // Throttled at its first attempt, the request was refused before anything was done: its instances go
     // back to the queue and join the next batch ready. After an answer that may have done the work (a 500,
