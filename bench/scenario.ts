@@ -93,17 +93,33 @@ async function runLightsOut(
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   try {
     const startedMs = performance.now();
-    const { summary, outcomes } = await runOnce(
-      config,
-      {
-        at: FIRE_AT,
-        schedule: BENCH_SCHEDULE,
-        action: spec.action ?? Action.Stop,
-        deadlineAtMs: Date.now() + spec.timeLimitMs,
-        ...(spec.batchFillMs === undefined ? {} : { batchFillMs: spec.batchFillMs }),
-      },
-      { ...pool, nowMs: Date.now, sleep, random, logger },
-    );
+    let ran: Awaited<ReturnType<typeof runOnce>>;
+    try {
+      ran = await runOnce(
+        config,
+        {
+          at: FIRE_AT,
+          schedule: BENCH_SCHEDULE,
+          action: spec.action ?? Action.Stop,
+          deadlineAtMs: Date.now() + spec.timeLimitMs,
+          ...(spec.batchFillMs === undefined ? {} : { batchFillMs: spec.batchFillMs }),
+        },
+        { ...pool, nowMs: Date.now, sleep, random, logger },
+      );
+    } catch {
+      // The listing did not finish within the time limit (or failed): nothing was stopped; the report marks
+      // the run as cut short.
+      return {
+        wallMs: performance.now() - startedMs,
+        apiCalls: {},
+        retries: 0,
+        stopped: 0,
+        started: 0,
+        failed: 0,
+        deadlineFailures: 1,
+      };
+    }
+    const { summary, outcomes } = ran;
     return {
       wallMs: performance.now() - startedMs,
       apiCalls: summary.apiCalls,

@@ -28,12 +28,16 @@ import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
 /**
- * The longest a batch that could hold more waits for them: a re-batch with fewer than 100 ready IDs, while
- * more of its group are in flight or about to be ready, is sent once its oldest ID has been ready this long
- * (or at once when nothing more can join it). In ms; the pipeline uses the smaller of this and one request
- * interval of the region's limiter. @default 50
+ * The fill time: how long a re-batch with fewer than 100 ready IDs waits for more of its group. It goes once
+ * nothing more can join it (none of its group waiting or in flight); else once its oldest ID has been ready
+ * one fill time, or, while a batch of its group is in flight (whose refused IDs would join it), four fill
+ * times. In ms; the pipeline uses the smaller of this and one request interval of the region's limiter.
+ * @default 50
  */
 export const DEFAULT_BATCH_FILL_MS = 50;
+
+/** While a batch of its group is in flight, a small batch waits up to this many fill times for its answer. */
+const FILL_WAIT_LIMIT = 4;
 
 /** A refused instance waiting in the queue. */
 interface Queued {
@@ -62,6 +66,8 @@ class RegionPipeline {
   /** Re-batches sent so far in this region: the sequence number in their tokens. */
   #sequence = 0;
   readonly #fillMs: number;
+  /** The ceiling of a refused instance's short wait: one request interval at the configured rate. */
+  readonly #shortWaitMs: number;
   #signal: (() => void) | undefined;
   #alarmAtMs = Number.POSITIVE_INFINITY;
 
@@ -69,6 +75,7 @@ class RegionPipeline {
     this.#ctx = ctx;
     this.#fresh = makeBatches(works, 0, ctx.run.runId);
     this.#fillMs = Math.min(ctx.batchFillMs ?? DEFAULT_BATCH_FILL_MS, ctx.limiter.intervalMs);
+    this.#shortWaitMs = ctx.limiter.intervalMs;
   }
 
   async run(): Promise<void> {
@@ -115,9 +122,13 @@ class RegionPipeline {
     const fresh = this.#fresh.shift();
     if (fresh !== undefined) return { batch: fresh };
     for (const { key, waiting, oldestMs } of candidates) {
-      const alone = waiting === 0 && (this.#outstanding.get(key) ?? 0) === 0;
-      if (alone || oldestMs + this.#fillMs <= nowMs) return { key };
-      untilMs = Math.min(untilMs, oldestMs + this.#fillMs);
+      // In flight, more of the group will likely come back soon (refused ones are ready again within one
+      // interval): a small batch waits for them, up to FILL_WAIT_LIMIT fill times, rather than splitting the
+      // group's last instances over many small calls.
+      const inFlight = (this.#outstanding.get(key) ?? 0) > 0;
+      const sendAtMs = inFlight ? oldestMs + FILL_WAIT_LIMIT * this.#fillMs : oldestMs + this.#fillMs;
+      if ((waiting === 0 && !inFlight) || sendAtMs <= nowMs) return { key };
+      untilMs = Math.min(untilMs, sendAtMs);
     }
     return { untilMs };
   }
@@ -234,7 +245,8 @@ class RegionPipeline {
       failExhausted(ledger, work);
       return;
     }
-    const readyAtMs = retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random);
+    const readyAtMs =
+      retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs);
     if (readyAtMs >= retry.deadlineAtMs) {
       failAtDeadline(ledger, work, this.#ctx.run.tagKey);
       return;

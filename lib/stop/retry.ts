@@ -21,7 +21,7 @@ export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, ca
  * Refusals in a row an instance takes with only the short wait (see {@link requeueDelayMs}) before its
  * waits start to grow.
  */
-export const REQUEUE_PATIENCE = 10;
+export const REQUEUE_PATIENCE = 20;
 
 /** Codes never retried, whatever the client's `retryable` says. */
 export const NEVER_RETRY_CODES: ReadonlySet<string> = new Set(['IdempotentParameterMismatch']);
@@ -62,17 +62,24 @@ export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random
 }
 
 /**
- * How long an instance refused `streak` times in a row (1 after its first refusal) waits before it may join
- * a batch again. The pipeline re-queues refused instances at once; the region's limiter is what slows the
- * requests when the quota is scarce, so the wait is short: uniformly random below `baseMs`, to spread the
- * instances refused together over the next batches. Only an instance refused more than
- * {@link REQUEUE_PATIENCE} times in a row waits longer, doubling from there up to `capMs`.
+ * How long an instance (or a request) refused `streak` times in a row (1 after its first refusal) waits
+ * before it is sent again. The pipeline re-queues refused instances at once; the region's limiter is what
+ * slows the requests when the quota is scarce, so the wait is short: uniformly random below `shortMs` (one
+ * request interval of the region's rate, say) and never above `baseMs`, so that the instances refused
+ * together are ready together and fill the next batch. Only one refused more than {@link REQUEUE_PATIENCE}
+ * times in a row waits longer, doubling from `baseMs` up to `capMs`.
  *
  * @example
- * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random); // 0..199
+ * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random, 50); // 0..49
  */
-export function requeueDelayMs(policy: RetrySettings, streak: number, random: () => number): number {
-  return backoffDelayMs(policy, Math.max(0, streak - REQUEUE_PATIENCE), random);
+export function requeueDelayMs(
+  policy: RetrySettings,
+  streak: number,
+  random: () => number,
+  shortMs: number = policy.baseMs,
+): number {
+  if (streak <= REQUEUE_PATIENCE) return Math.floor(random() * Math.min(policy.baseMs, shortMs));
+  return backoffDelayMs(policy, streak - REQUEUE_PATIENCE, random);
 }
 
 /**
@@ -107,6 +114,11 @@ export interface RetryState {
    * request throttled again and again waits longer and longer. @default attempts - 1
    */
   retryIndex?: number;
+  /**
+   * Throttled answers in a row, the failed one included, when it was throttled: such a request waits the
+   * short wait of {@link requeueDelayMs} (the limiter paces the region), not the growing backoff.
+   */
+  throttledInARow?: number;
   nowMs: number;
   /** Absolute time (on the `nowMs` clock) after which no attempt may start. */
   deadlineAtMs: number;
@@ -129,7 +141,10 @@ export function decideRetry(
   if (!isThrottleError(error) && state.attempts >= policy.maxAttempts) {
     return { retry: false, reason: 'attempts-exhausted' };
   }
-  const delayMs = backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
+  const delayMs =
+    isThrottleError(error) && state.throttledInARow !== undefined
+      ? requeueDelayMs(policy, state.throttledInARow, random)
+      : backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
   if (state.nowMs + delayMs >= state.deadlineAtMs) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs };
 }
@@ -178,6 +193,7 @@ export async function retrying<T>(
   // (throttling says "later", not "no"), but they do lengthen the backoff. The deadline bounds both.
   let counted = 0;
   let waits = 0;
+  let throttledInARow = 0;
   for (let attempts = 1; ; attempts++) {
     if (ctx.nowMs() >= ctx.deadlineAtMs) {
       throw deadlineExceeded(`deadline reached before attempt ${attempts}`);
@@ -189,11 +205,13 @@ export async function retrying<T>(
         waits += 1;
         if (!isThrottleError(error)) counted += 1;
       }
+      throttledInARow = isThrottleError(error) ? throttledInARow + 1 : 0;
       const decision = decideRetry(
         error,
         {
           attempts: Math.max(1, counted),
           retryIndex: Math.max(0, waits - 1),
+          throttledInARow,
           nowMs: ctx.nowMs(),
           deadlineAtMs: ctx.deadlineAtMs,
         },

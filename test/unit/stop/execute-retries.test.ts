@@ -251,18 +251,14 @@ describe('executePlan: per-instance re-batches', () => {
     const w = world({ random: () => 0.5 });
     w.ecs.add('cn-beijing', ['i-1']);
     // Locked, not throttled: the limiter keeps its rate, so the gaps are the instance's own waits.
-    w.ecs.instanceCodes('i-1', ...Array(13).fill('OperationDenied.ResourceLocked'));
+    w.ecs.instanceCodes('i-1', ...Array(23).fill('OperationDenied.ResourceLocked'));
     await w.run(makePlan([stopItem('i-1')]), {
-      retry: { baseMs: 1_000, capMs: 10_000, maxAttempts: 20 },
-      rateLimit: { qps: 100 },
+      retry: { baseMs: 100, capMs: 10_000, maxAttempts: 30 },
+      rateLimit: { qps: 10 },
     });
     const times = w.ecs.stopCalls().map((c) => c.atMs);
-    // Ten refusals wait 0.5 × baseMs each; then 0.5 × 2000, 0.5 × 4000, 0.5 × 8000.
-    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([
-      ...Array(10).fill(500),
-      1_000,
-      2_000,
-      4_000,
-    ]);
+    // Twenty refusals wait 0.5 × 100 ms (under one 100 ms request interval, so the limiter's slot sets the
+    // gap); then the waits double: 0.5 × 200, 0.5 × 400, 0.5 × 800.
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([...Array(20).fill(100), 100, 200, 400]);
   });
 });
