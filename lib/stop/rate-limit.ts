@@ -115,6 +115,11 @@ export class RateLimiter {
     return 1000 / this.#qps;
   }
 
+  /** When the next free slot is (on the limiter's clock); in the past when one is free now. */
+  get nextSlotAtMs(): number {
+    return this.#nextSlotMs;
+  }
+
   /** The throttled share of the recent answers (0 before any). */
   get throttledShare(): number {
     return this.#window.length === 0 ? 0 : this.#windowThrottled / this.#window.length;

@@ -23,7 +23,7 @@ import { ApiCode, CAPACITY_CODES } from './codes.js';
 import { limited, type RegionContext, sendInSlot } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
-import { isThrottleError, requeueDelayMs, retrying } from './retry.js';
+import { isThrottleError, requeueDelayMs, requeuePatience, retrying } from './retry.js';
 import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
@@ -68,6 +68,8 @@ class RegionPipeline {
   readonly #fillMs: number;
   /** The ceiling of a refused instance's short wait: one request interval at the configured rate. */
   readonly #shortWaitMs: number;
+  /** Instances the region's answers named so far, and how many of them were refused. */
+  readonly #answered = { instances: 0, refused: 0 };
   #signal: (() => void) | undefined;
   #alarmAtMs = Number.POSITIVE_INFINITY;
 
@@ -82,10 +84,12 @@ class RegionPipeline {
     const { retry } = this.#ctx;
     for (;;) {
       const nowMs = retry.nowMs();
-      if (nowMs >= retry.deadlineAtMs) this.#failQueuedAtDeadline();
+      // No slot before the deadline: nothing queued will be sent (waiting for the slot would only pass it).
+      const lastChance = Math.max(nowMs, this.#ctx.limiter.nextSlotAtMs) >= retry.deadlineAtMs;
+      if (lastChance) this.#failQueuedAtDeadline();
       if (this.#fresh.length === 0 && this.#queue.size === 0 && this.#tasks.size === 0) return;
       let untilMs = Number.POSITIVE_INFINITY;
-      if (this.#inFlight < this.#ctx.concurrency && nowMs < retry.deadlineAtMs) {
+      if (this.#inFlight < this.#ctx.concurrency && !lastChance) {
         const next = this.#pick(nowMs);
         if ('untilMs' in next) untilMs = next.untilMs;
         else {
@@ -208,6 +212,8 @@ class RegionPipeline {
     const again: StopWork[] = [];
     const lookUps: StopWork[] = [];
     routeAnswer(ctx, batch, answer.result, { rebatch: again, lookUp: lookUps });
+    this.#answered.instances += batch.works.length;
+    this.#answered.refused += again.length;
     // Throttling and (for a start) lack of capacity say "later", not "no": stock comes back as machines stop.
     for (const work of again) {
       this.#requeue(work, work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work));
@@ -245,8 +251,10 @@ class RegionPipeline {
       failExhausted(ledger, work);
       return;
     }
+    const { instances, refused } = this.#answered;
+    const patience = requeuePatience(instances === 0 ? 0 : refused / instances);
     const readyAtMs =
-      retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs);
+      retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs, patience);
     if (readyAtMs >= retry.deadlineAtMs) {
       failAtDeadline(ledger, work, this.#ctx.run.tagKey);
       return;

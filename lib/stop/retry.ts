@@ -19,9 +19,25 @@ export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, ca
 
 /**
  * Refusals in a row an instance takes with only the short wait (see {@link requeueDelayMs}) before its
- * waits start to grow.
+ * waits start to grow, at least. Where most instances are refused, a streak this long is what chance gives
+ * many of them: see {@link requeuePatience}.
  */
-export const REQUEUE_PATIENCE = 20;
+export const REQUEUE_PATIENCE = 10;
+
+/**
+ * The refusals in a row after which an instance's waits grow, given the share of instances the region's
+ * recent answers refused: a streak only one instance in a thousand would have by chance, and at least
+ * {@link REQUEUE_PATIENCE}. Growing the waits of instances refused no more often than the others would only
+ * leave them behind: the limiter already slows the region when the rate is what is refused.
+ *
+ * @example
+ * requeuePatience(0.3); // 10
+ * requeuePatience(0.9); // 66
+ */
+export function requeuePatience(refusedShare: number): number {
+  if (!(refusedShare > 0) || refusedShare >= 1) return REQUEUE_PATIENCE;
+  return Math.max(REQUEUE_PATIENCE, Math.ceil(Math.log(0.001) / Math.log(refusedShare)));
+}
 
 /** Codes never retried, whatever the client's `retryable` says. */
 export const NEVER_RETRY_CODES: ReadonlySet<string> = new Set(['IdempotentParameterMismatch']);
@@ -66,8 +82,8 @@ export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random
  * before it is sent again. The pipeline re-queues refused instances at once; the region's limiter is what
  * slows the requests when the quota is scarce, so the wait is short: uniformly random below `shortMs` (one
  * request interval of the region's rate, say) and never above `baseMs`, so that the instances refused
- * together are ready together and fill the next batch. Only one refused more than {@link REQUEUE_PATIENCE}
- * times in a row waits longer, doubling from `baseMs` up to `capMs`.
+ * together are ready together and fill the next batch. Only one refused more than `patience` times in a row
+ * (see {@link requeuePatience}) waits longer, doubling from `baseMs` up to `capMs`.
  *
  * @example
  * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random, 50); // 0..49
@@ -77,9 +93,10 @@ export function requeueDelayMs(
   streak: number,
   random: () => number,
   shortMs: number = policy.baseMs,
+  patience: number = REQUEUE_PATIENCE,
 ): number {
-  if (streak <= REQUEUE_PATIENCE) return Math.floor(random() * Math.min(policy.baseMs, shortMs));
-  return backoffDelayMs(policy, streak - REQUEUE_PATIENCE, random);
+  if (streak <= patience) return Math.floor(random() * Math.min(policy.baseMs, shortMs));
+  return backoffDelayMs(policy, streak - patience, random);
 }
 
 /**

@@ -249,16 +249,18 @@ describe('executePlan: per-instance re-batches', () => {
 
   it('re-queues a refused instance after a short jittered wait, longer only after many refusals in a row', async () => {
     const w = world({ random: () => 0.5 });
-    w.ecs.add('cn-beijing', ['i-1']);
-    // Locked, not throttled: the limiter keeps its rate, so the gaps are the instance's own waits.
-    w.ecs.instanceCodes('i-1', ...Array(23).fill('OperationDenied.ResourceLocked'));
-    await w.run(makePlan([stopItem('i-1')]), {
+    const all = ids(100);
+    w.ecs.add('cn-beijing', all);
+    // Locked, not throttled: the limiter keeps its rate, so the gaps are the instance's own waits. The others
+    // go through at once: one instance refused 13 times in a row is not what chance gives the region.
+    w.ecs.instanceCodes(all[0]!, ...Array(13).fill('OperationDenied.ResourceLocked'));
+    await w.run(makePlan(all.map((id) => stopItem(id))), {
       retry: { baseMs: 100, capMs: 10_000, maxAttempts: 30 },
       rateLimit: { qps: 10 },
     });
     const times = w.ecs.stopCalls().map((c) => c.atMs);
-    // Twenty refusals wait 0.5 × 100 ms (under one 100 ms request interval, so the limiter's slot sets the
-    // gap); then the waits double: 0.5 × 200, 0.5 × 400, 0.5 × 800.
-    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([...Array(20).fill(100), 100, 200, 400]);
+    // Ten refusals wait 0.5 × 100 ms (under one 100 ms request interval, so the limiter's slot sets the gap);
+    // then the waits double: 0.5 × 200, 0.5 × 400, 0.5 × 800.
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([...Array(10).fill(100), 100, 200, 400]);
   });
 });
