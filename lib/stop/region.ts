@@ -68,7 +68,7 @@ class RegionPipeline {
   readonly #fillMs: number;
   /** The ceiling of a refused instance's short wait: one request interval at the configured rate. */
   readonly #shortWaitMs: number;
-  /** Instances the region's answers named so far, and how many of them were refused. */
+  /** Instances the region's answers named (or refused as a whole) so far, and how many were refused. */
   readonly #answered = { instances: 0, refused: 0 };
   #signal: (() => void) | undefined;
   #alarmAtMs = Number.POSITIVE_INFINITY;
@@ -199,6 +199,8 @@ class RegionPipeline {
     if ('throttled' in answer) {
       // The whole request was refused before anything was done: its instances are simply not sent yet.
       const { code, message } = answer.throttled;
+      this.#answered.instances += batch.works.length;
+      this.#answered.refused += batch.works.length;
       for (const work of batch.works) {
         work.lastError = { code, message };
         this.#requeue(work, true);
