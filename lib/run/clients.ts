@@ -2,14 +2,15 @@
  * Builds the ECS clients of a run from the configuration and the environment: credentials from the
  * environment only, the endpoint from `VOLC_ENDPOINT` or the config, one keep-alive dispatcher for every region.
  */
-import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import type { Credentials } from '../volc/index.js';
 import {
   createEcsClient,
   credentialsFromEnv,
   DEFAULT_TIMEOUT_MS,
+  type DispatcherSource,
   type EcsClient,
+  lazyAgent,
   resolveEndpoint,
 } from '../volc/index.js';
 
@@ -23,8 +24,8 @@ export interface ClientPoolOptions {
   endpoint?: URL;
   /** @default 10000 */
   timeoutMs?: number;
-  /** @default a keep-alive Agent owned by the pool */
-  dispatcher?: Dispatcher;
+  /** @default a keep-alive Agent owned by the pool, created (with undici) by the first request */
+  dispatcher?: DispatcherSource;
 }
 
 /** Clients per region, created on first use and closed together. */
@@ -45,10 +46,8 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
   const credentials = options.credentials ?? credentialsFromEnv(options.env);
   const endpoint = options.endpoint ?? resolveEndpoint(config.endpoint, options.env);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const ownAgent = options.dispatcher === undefined ? lazyAgent(timeoutMs) : undefined;
+  const dispatcher = ownAgent ? ownAgent.dispatcher : (options.dispatcher as DispatcherSource);
   const clients = new Map<string, EcsClient>();
   return {
     clientFor(region) {
@@ -61,7 +60,7 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
     },
     async close() {
       await Promise.all([...clients.values()].map((c) => c.close()));
-      if (ownDispatcher) await dispatcher.close();
+      await ownAgent?.close();
     },
   };
 }

@@ -2,11 +2,11 @@
  * The Volcengine ECS client of one region: options with their defaults in one place, the ECS actions over
  * the transport, and DescribeInstances pagination.
  */
-import { Agent, type Dispatcher } from 'undici';
 import { ErrorCode, RequestError, VolcApiError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { createEcsApi, validateDescribeFilters, validateMaxResults } from './ecs.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
+import { type DispatcherSource, dispatcherOf, lazyAgent } from './http.js';
 import type { Credentials } from './sign.js';
 import { createTransport } from './transport.js';
 import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from './types.js';
@@ -34,10 +34,11 @@ export interface EcsClientOptions {
    */
   timeoutMs?: number;
   /**
-   * The undici dispatcher. A dispatcher passed in belongs to the caller: `close()` leaves it open.
-   * @default a keep-alive Agent owned by this client and closed by `close()`
+   * The undici dispatcher, or a function that makes it on first use. A dispatcher passed in belongs to the
+   * caller: `close()` leaves it open.
+   * @default a keep-alive Agent owned by this client, created by the first request and closed by `close()`
    */
-  dispatcher?: Dispatcher;
+  dispatcher?: DispatcherSource;
   /**
    * The signing clock.
    * @default () => new Date()
@@ -139,10 +140,8 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkOptions(options, timeoutMs);
   const endpoint = resolveEndpointOption(options.endpoint);
-  const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const ownAgent = options.dispatcher === undefined ? lazyAgent(timeoutMs) : undefined;
+  const dispatcher = ownAgent ? ownAgent.dispatcher : dispatcherOf(options.dispatcher as DispatcherSource);
   let closed = false;
   const transport = createTransport({
     region: options.region,
@@ -174,7 +173,7 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
     async close() {
       if (closed) return;
       closed = true;
-      if (ownDispatcher) await dispatcher.close();
+      await ownAgent?.close();
     },
   };
 }

@@ -23,6 +23,7 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
+export { type DispatcherSource, type LazyAgent, lazyAgent, loadUndici } from './http.js';
 export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
 export { ECS_API_VERSION, ECS_SERVICE } from './transport.js';

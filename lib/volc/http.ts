@@ -1,0 +1,57 @@
+/**
+ * undici, loaded on first use. Evaluating undici sets up Node's http, net and tls modules and costs most of a
+ * cold start's import time; a process that never sends a request (a dry run without listing, `--help`, a
+ * configuration error) never pays it, and one that does pays it once, with its first request.
+ */
+import type { Dispatcher } from 'undici';
+
+type Undici = typeof import('undici');
+
+let undici: Promise<Undici> | undefined;
+
+/** undici's module, imported once per process on the first call. */
+export function loadUndici(): Promise<Undici> {
+  undici ??= import('undici');
+  return undici;
+}
+
+/** A dispatcher, or a function that makes one on first use (see {@link lazyAgent}). */
+export type DispatcherSource = Dispatcher | (() => Promise<Dispatcher>);
+
+/** A keep-alive undici Agent created by the first request that needs it; `close()` closes it if it exists. */
+export interface LazyAgent {
+  dispatcher(): Promise<Dispatcher>;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the keep-alive Agent of a client (or of a pool of clients) lazily, with every wait bounded by
+ * `timeoutMs`.
+ *
+ * @example
+ * const agent = lazyAgent(10_000);
+ * const dispatcher = await agent.dispatcher(); // loads undici and creates the Agent, once
+ * await agent.close();
+ */
+export function lazyAgent(timeoutMs: number): LazyAgent {
+  let agent: Promise<Dispatcher> | undefined;
+  return {
+    dispatcher() {
+      agent ??= loadUndici().then(
+        ({ Agent }) =>
+          new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+      );
+      return agent;
+    },
+    async close() {
+      if (agent !== undefined) await (await agent).close();
+    },
+  };
+}
+
+/** Turns a {@link DispatcherSource} into the function the transport calls before each request. */
+export function dispatcherOf(source: DispatcherSource): () => Promise<Dispatcher> {
+  if (typeof source === 'function') return source;
+  const resolved = Promise.resolve(source);
+  return () => resolved;
+}
