@@ -1,5 +1,6 @@
 /** The benchmark's results as data (results.json) and as the markdown tables people read (results.md). */
 import type { ColdStartResult } from './cold-start.js';
+import type { LoggingResult } from './logging.js';
 import type { PlanningResult } from './planning.js';
 import { Approach } from './scenario.js';
 import type { RunRecord, RunSettings } from './suite.js';
@@ -15,6 +16,7 @@ export interface BenchResults {
   emulatorStartMs: Record<string, number>;
   planning: PlanningResult;
   coldStart: ColdStartResult;
+  logging: LoggingResult;
   totalMs: number;
 }
 
@@ -152,7 +154,7 @@ function timeLimitNote(settings: RunSettings): string {
 
 /** Renders the results as markdown: a heading, the conditions, then one table per question. */
 export function renderMarkdown(results: BenchResults): string {
-  const { settings, machine, planning, coldStart } = results;
+  const { settings, machine, planning, coldStart, logging } = results;
   const faults = settings.faults;
   return [
     '# lights-out benchmark',
@@ -211,18 +213,58 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '## Cold start',
     '',
-    `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` imported in a fresh \`node\` process, median of ` +
-      `${coldStart.repetitions}: the import timed inside the process, and the whole process against an empty one.`,
+    `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` and \`lights-out --help\`, each in fresh \`node\` ` +
+      `processes, median of ${coldStart.repetitions} after a warm-up, timed inside the process as wall / CPU ` +
+      'time (CPU time is the steadier figure on a shared machine). "Import + config" runs until the handler ' +
+      'has loaded its bundled configuration; undici is loaded later, by the first request. The entry is what ' +
+      'importing reads; the package adds the chunks imported lazily (dist/stop-lib/).',
     '',
     table(
-      ['Bundle size', 'Gzipped', 'Import', 'Process with import', 'Empty process'],
+      [
+        'Entry',
+        'Gzipped',
+        'Package code',
+        'Import',
+        'Import + config',
+        '`--help` (CLI entry)',
+        'Process with import',
+        'Empty process',
+      ],
       [
         [
           `${(coldStart.bundleBytes / 1024).toFixed(0)} KiB`,
           `${(coldStart.gzipBytes / 1024).toFixed(0)} KiB`,
-          `${coldStart.importMedianMs.toFixed(0)} ms`,
+          `${(coldStart.packageBytes / 1024).toFixed(0)} KiB`,
+          `${coldStart.importMedianMs.toFixed(0)} / ${coldStart.importCpuMedianMs.toFixed(0)} ms`,
+          `${coldStart.importConfigMedianMs.toFixed(0)} / ${coldStart.importConfigCpuMedianMs.toFixed(0)} ms`,
+          `${coldStart.helpMedianMs.toFixed(0)} / ${coldStart.helpCpuMedianMs.toFixed(0)} ms (${(coldStart.cliEntryBytes / 1024).toFixed(0)} KiB)`,
           `${coldStart.processMedianMs.toFixed(0)} ms`,
           `${coldStart.emptyProcessMedianMs.toFixed(0)} ms`,
+        ],
+      ],
+    ),
+    '',
+    '## Logging',
+    '',
+    `${count(logging.lines)} \`instance.outcome\` lines, ${logging.linesPerAnswer} per API answer, to /dev/null ` +
+      `through a synchronous write, median of ${logging.repetitions} after a warm-up: the run's road ` +
+      "(OutcomeLedger: one write per answer, no key-path scan) against pino's ordinary road (every redaction " +
+      'path, one write per line), which every outcome line took before.',
+    '',
+    table(
+      ['Road', 'Wall', 'CPU', 'CPU per line'],
+      [
+        [
+          'outcome lines (batched)',
+          `${logging.fixed.wallMs.toFixed(0)} ms`,
+          `${logging.fixed.cpuMs.toFixed(0)} ms`,
+          `${((logging.fixed.cpuMs / logging.lines) * 1000).toFixed(1)} µs`,
+        ],
+        [
+          'ordinary pino lines',
+          `${logging.ordinary.wallMs.toFixed(0)} ms`,
+          `${logging.ordinary.cpuMs.toFixed(0)} ms`,
+          `${((logging.ordinary.cpuMs / logging.lines) * 1000).toFixed(1)} µs`,
         ],
       ],
     ),
