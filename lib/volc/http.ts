@@ -11,7 +11,11 @@ let undici: Promise<Undici> | undefined;
 
 /** undici's module, imported once per process on the first call. */
 export function loadUndici(): Promise<Undici> {
-  undici ??= import('undici');
+  // undici is CommonJS: Node's import names its exports, a bundle's chunk may offer only `default` (its
+  // module.exports), so take whichever holds them.
+  undici ??= import('undici').then((module) =>
+    'Agent' in module ? module : (module as unknown as { default: Undici }).default,
+  );
   return undici;
 }
 
