@@ -169,25 +169,29 @@ export function renderMarkdown(results: BenchResults): string {
       `of instances in each StopInstances answer refused with FlowLimitExceeded, and ${faults.flowLimitPerRequest * 100}% ` +
       'of requests answered 429 before anything is done. Calls are counted by the emulator.',
     '',
-    '## Stop runs',
-    '',
-    'Optimum: ceil(n / 100) DescribeInstances pages and as many StopInstances calls per region. Bound: ' +
-      '`calls / rate + latency` for listing plus the same for stopping, in the slowest region; with faults, the ' +
-      'calls are what a perfect client needs on average (1 / (1 − 0.1) sends per request, 1 / (1 − 0.3) sends per ' +
-      'instance). The quota lets its first requests through at once, so small fleets can beat the bound.',
-    '',
-    stopRunsTable(results.runs),
-    '',
-    ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
-    '## Baseline: one call per instance',
-    '',
-    `The same fleet stopped the way per-instance scheduler scripts do it: list, then one StopInstances call per ` +
-      `instance, ${settings.baselineInFlight} in flight, no client-side rate limit, throttled calls retried with the ` +
-      'same backoff. It runs only where it finishes in about a minute: at 20 calls/s a 50,000-instance fleet would ' +
-      'take 2,500 s of quota alone.',
-    '',
-    baselineTable(results.runs),
-    '',
+    ...(results.runs.length === 0
+      ? []
+      : [
+          '## Stop runs',
+          '',
+          'Optimum: ceil(n / 100) DescribeInstances pages and as many StopInstances calls per region. Bound: ' +
+            '`calls / rate + latency` for listing plus the same for stopping, in the slowest region; with faults, the ' +
+            'calls are what a perfect client needs on average (1 / (1 − 0.1) sends per request, 1 / (1 − 0.3) sends per ' +
+            'instance). The quota lets its first requests through at once, so small fleets can beat the bound.',
+          '',
+          stopRunsTable(results.runs),
+          '',
+          ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
+          '## Baseline: one call per instance',
+          '',
+          `The same fleet stopped the way per-instance scheduler scripts do it: list, then one StopInstances call per ` +
+            `instance, ${settings.baselineInFlight} in flight, no client-side rate limit, throttled calls retried with the ` +
+            'same backoff. It runs only where it finishes in about a minute: at 20 calls/s a 50,000-instance fleet would ' +
+            'take 2,500 s of quota alone.',
+          '',
+          baselineTable(results.runs),
+          '',
+        ]),
     '## Planning throughput',
     '',
     `buildPlan over ${count(planning.instances)} generated instances in memory (no HTTP), three schedules firing; ` +
@@ -205,12 +209,16 @@ export function renderMarkdown(results: BenchResults): string {
       ],
     ),
     '',
-    '## Peak memory',
-    '',
-    'Each run has a process of its own; peak RSS is its `process.resourceUsage().maxRSS` at the end.',
-    '',
-    memoryTable(results.runs),
-    '',
+    ...(results.runs.length === 0
+      ? []
+      : [
+          '## Peak memory',
+          '',
+          'Each run has a process of its own; peak RSS is its `process.resourceUsage().maxRSS` at the end.',
+          '',
+          memoryTable(results.runs),
+          '',
+        ]),
     '## Cold start',
     '',
     `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` and \`lights-out --help\`, each in fresh \`node\` ` +

@@ -221,6 +221,14 @@ describe('renderMarkdown', () => {
     expect(markdown).not.toContain('†');
   });
 
+  it('leaves out the stop-run tables when only the cold start and logging were measured', () => {
+    const markdown = renderMarkdown({ ...results, runs: [] } as never);
+    expect(markdown).not.toContain('## Stop runs');
+    expect(markdown).not.toContain('## Peak memory');
+    expect(markdown).toContain('## Cold start');
+    expect(markdown).toContain('## Logging');
+  });
+
   it('marks a run that reached its time limit', () => {
     const cut = run({ client: { ...run({}).client, stopped: 600, failed: 400, deadlineFailures: 400 } });
     const markdown = renderMarkdown({ ...results, runs: [cut] } as never);
