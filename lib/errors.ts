@@ -33,6 +33,12 @@ export const ErrorCode = {
   Timeout: 'Timeout',
   /** The connection failed before an answer ({@link VolcApiError}). */
   ConnectionError: 'ConnectionError',
+  /** A listing holds (or announces) more instances than `listing.maxInstancesPerRegion` ({@link VolcApiError}). */
+  ListingTooLarge: 'ListingTooLarge',
+  /** A veFaaS release failed or did not end in time (lib/deploy's DeployError). */
+  ReleaseFailed: 'ReleaseFailed',
+  /** More than one veFaaS function has the name deploy was given (lib/deploy's DeployError). */
+  AmbiguousFunction: 'AmbiguousFunction',
   /** The run's deadline came before the work was done ({@link DeadlineError}). */
   DeadlineExceeded: 'DeadlineExceeded',
   /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */

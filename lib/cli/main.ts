@@ -58,6 +58,11 @@ export const commands: CommandEntry[] = [
     summary: 'Fire every schedule once against the local emulator and a demo fleet (no account needed)',
     load: async () => (await import('./demo.js')).demoCommand,
   },
+  {
+    name: 'deploy',
+    summary: 'Deploy the stop function to veFaaS with a timer on the tick (or --remove it)',
+    load: async () => (await import('./deploy.js')).deployCommand,
+  },
 ];
 
 function usage(): string {

@@ -7,9 +7,9 @@
  * window starts where the last completed one ended, so the fires of the ticks in between run once, late.
  */
 import type { Config } from '../config/index.js';
-import { errorCodeOf } from '../errors.js';
+import { errorCodeOf, UsageError } from '../errors.js';
 import { type RunDeps, runOnce } from '../run/index.js';
-import { dueFires, nextFires, tickToCron, tickWindow } from '../schedule/index.js';
+import { dueFires, nextFires, tickCrontab, tickProblem, tickWindow } from '../schedule/index.js';
 import type { Ticker, TickJob } from './ticker.js';
 
 /** The window one daemon run covers: `(since, at]`, where `at` is a tick. */
@@ -66,7 +66,10 @@ const iso = (date: Date) => date.toISOString();
  * signal.addEventListener('abort', () => void daemon.stop());
  */
 export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
-  const cron = tickToCron(config.tickMs);
+  // The config refuses such ticks already; a Config built by hand must not reach node-cron either.
+  const problem = tickProblem(config.tickMs);
+  if (problem !== undefined) throw new UsageError(problem);
+  const cron = tickCrontab(config.tickMs);
   const startMs = deps.nowMs();
   const gridMs = tickWindow(new Date(startMs), config.tickMs).end.getTime();
   const state: State = {

@@ -53,11 +53,13 @@ function sameHex(a: string, b: string): boolean {
  * Checks the Authorization header, X-Date and the signature, in the order a gateway would.
  *
  * @param credentials the access keys the emulator knows, by access key ID
+ * @param service the service of the credential scope (`ecs`, `vefaas`)
  */
 export function authenticate(
   request: ReceivedRequest,
   credentials: ReadonlyMap<string, Credentials>,
   nowMs: number,
+  service: string = SERVICE,
 ): AuthOutcome {
   const headers = flatten(request.headers);
   const header = headers.authorization;
@@ -82,10 +84,10 @@ export function authenticate(
   const signedAt = parseXDate(xDate);
   if (!signedAt) return refuse({ code: 'InvalidTimestamp', message: 'X-Date must be YYYYMMDDTHHMMSSZ.' });
   if (Math.abs(nowMs - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) return refuse({ code: 'InvalidTimestamp' });
-  if (parsed.service !== SERVICE || parsed.date !== xDate.slice(0, 8)) {
+  if (parsed.service !== service || parsed.date !== xDate.slice(0, 8)) {
     return refuse({
       code: 'SignatureDoesNotMatch',
-      message: `The credential scope must be ${xDate.slice(0, 8)}/<region>/${SERVICE}/request.`,
+      message: `The credential scope must be ${xDate.slice(0, 8)}/<region>/${service}/request.`,
     });
   }
   const canonical = canonicalRequest({
@@ -96,7 +98,7 @@ export function authenticate(
     signedHeaders: parsed.signedHeaders,
     payloadHash: sha256Hex(request.body),
   });
-  const expected = computeSignature(pair.secretKey, xDate, parsed.region, SERVICE, canonical);
+  const expected = computeSignature(pair.secretKey, xDate, parsed.region, service, canonical);
   if (!sameHex(expected, parsed.signature)) return refuse({ code: 'SignatureDoesNotMatch' });
   if (pair.sessionToken !== undefined && headers['x-security-token'] !== pair.sessionToken) {
     return refuse({

@@ -62,6 +62,9 @@ export const RequestErrors = {
     httpStatus: 412,
     message: 'The request uses the same client token as a previous one that is still in process.',
   },
+  // veFaaS (the codes are the emulator's choice: see docs/vefaas-api.md).
+  ResourceNotFound: { httpStatus: 404, message: 'The specified resource does not exist.' },
+  InvalidParameter: { httpStatus: 400, message: 'The specified parameter is invalid.' },
 } as const satisfies Record<string, ErrorSpec>;
 export type RequestErrorCode = keyof typeof RequestErrors;
 

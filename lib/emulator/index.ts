@@ -1,7 +1,8 @@
 /**
  * The local Volcengine ECS emulator: a real HTTP server that speaks the ECS OpenAPI (signature checks,
  * DescribeInstances, StopInstances, StartInstances, ClientToken idempotency, rate quota, injected faults) over a
- * fleet from a file or a generator, plus an unsigned inspection API under `/_emulator/`.
+ * fleet from a file or a generator, plus an unsigned inspection API under `/_emulator/`. The same server answers
+ * the veFaaS actions deploy uses (functions, timers, releases), routed by Action and signed for service `vefaas`.
  *
  * Where Volcengine's documentation is silent (docs/volcengine-api.md says where), the emulator takes the strict choice, so that a client that
  * works here does not lean on leniency the cloud may not have:
@@ -32,3 +33,11 @@ export { mulberry32, type Random } from './prng.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './server.js';
 export type { FleetState, InspectedInstance, LiveFlags } from './state.js';
 export { DEFAULT_CREDENTIALS, type EmulatorFlags, type Fleet, type FleetInstance } from './types.js';
+export {
+  DEFAULT_RELEASE_MS,
+  type EmulatedFunction,
+  type EmulatedTimer,
+  FaasState,
+  VEFAAS_ACTIONS,
+  VEFAAS_RUNTIMES,
+} from './vefaas.js';

@@ -3,14 +3,14 @@
  * environment only, the endpoint from `VOLC_ENDPOINT` or the config, one keep-alive dispatcher for every region.
  */
 import type { Config } from '../config/index.js';
-import type { Credentials } from '../volc/index.js';
 import {
+  type Credentials,
+  clientDispatcher,
   createEcsClient,
   credentialsFromEnv,
   DEFAULT_TIMEOUT_MS,
   type DispatcherSource,
   type EcsClient,
-  lazyAgent,
   resolveEndpoint,
 } from '../volc/index.js';
 
@@ -46,8 +46,9 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
   const credentials = options.credentials ?? credentialsFromEnv(options.env);
   const endpoint = options.endpoint ?? resolveEndpoint(config.endpoint, options.env);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const ownAgent = options.dispatcher === undefined ? lazyAgent(timeoutMs) : undefined;
-  const dispatcher = ownAgent ? ownAgent.dispatcher : (options.dispatcher as DispatcherSource);
+  // Built lazily (undici loads with the first request); the clients borrow it, the pool closes it.
+  const agent = clientDispatcher(options.dispatcher, timeoutMs);
+  const dispatcher = agent.dispatcher;
   const clients = new Map<string, EcsClient>();
   return {
     clientFor(region) {
@@ -60,7 +61,7 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
     },
     async close() {
       await Promise.all([...clients.values()].map((c) => c.close()));
-      await ownAgent?.close();
+      await agent.close();
     },
   };
 }

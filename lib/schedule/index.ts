@@ -4,11 +4,26 @@
  * - `parseCron(expression)`, `matches(cron, wall)`: 5-field cron, with node-cron 4's grammar and semantics.
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
- * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick; `tickToCron`:
- *   that grid as a UTC cron.
+ * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
- * - `describeCron(expression)`: the expression in plain English.
+ * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
+ *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
+ * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
  */
+export {
+  baseCovers,
+  type CalendarGap,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
+  type DayVerdict,
+  dayVerdict,
+  describeDay,
+  isWorkingDay,
+  weekdayOf,
+} from './calendar.js';
 export {
   CronError,
   type CronExpression,
@@ -25,11 +40,23 @@ export {
   dueFires,
   type FireDetail,
   nextFires,
+  type SkippedBy,
   scheduleFireDetails,
   scheduleFires,
   tickWindow,
 } from './fires.js';
-export { tickToCron } from './tick.js';
+export {
+  formatTick,
+  isValidTick,
+  nearestTicks,
+  OFF_GRID_TOLERANCE_MS,
+  offTickGridMs,
+  TICK_HOURS,
+  TICK_MINUTES,
+  tickCrontab,
+  tickProblem,
+  VALID_TICKS_MS,
+} from './tick.js';
 export {
   formatOffset,
   isValidTimeZone,
@@ -39,4 +66,11 @@ export {
   wallToLocalMs,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire, ScheduleRules, ScheduleSet } from './types.js';
+export {
+  CalendarBase,
+  type CalendarRules,
+  type Fire,
+  type ScheduleCalendars,
+  type ScheduleRules,
+  type ScheduleSet,
+} from './types.js';

@@ -24,7 +24,10 @@ export const ApiCode = {
 export const InstanceAction = {
   /** Transient: collect it and send it again in a new batch after a backoff. */
   Rebatch: 'rebatch',
-  /** Look the instance up: STOPPED or STOPPING means it was already stopped. */
+  /**
+   * Look the instance up. After InvalidInstanceStatus, STOPPED or STOPPING means it was already stopped;
+   * after an answer that left it out, it means this run stopped it, and RUNNING means send it again.
+   */
   LookUp: 'look-up',
   /** StopCharging refused: send it again with KeepCharging when the plan allows it. */
   Fallback: 'fallback',
@@ -42,8 +45,8 @@ const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, In
   [ApiCode.InternalError, InstanceAction.Rebatch],
   [ApiCode.ResourceLocked, InstanceAction.Rebatch],
   [ApiCode.InstanceIsCreatingImage, InstanceAction.Rebatch],
-  [ErrorCode.MissingOperationDetail, InstanceAction.Rebatch],
   [ApiCode.InvalidInstanceStatus, InstanceAction.LookUp],
+  [ErrorCode.MissingOperationDetail, InstanceAction.LookUp],
   [ApiCode.ChargeTypeMismatch, InstanceAction.Fallback],
   [ApiCode.InstanceTypeMismatch, InstanceAction.Fallback],
   [ApiCode.NotFound, InstanceAction.Gone],

@@ -11,11 +11,9 @@ import type { Logger } from '../logger.js';
 import { Decision, type Plan } from '../plan/index.js';
 import type { EcsApi } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
-import type { RegionContext, RunState } from './context.js';
+import { createLane, type RegionContext, type RunState } from './context.js';
 import { OutcomeLedger } from './ledger.js';
-import { RateLimiter } from './rate-limit.js';
 import { failAtDeadline, failWork, stopRegion } from './region.js';
-import { retryPolicy } from './retry.js';
 import { countingEcsApi, createRunStats, type RunStats } from './stats.js';
 import { buildSummary } from './summary.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
@@ -84,6 +82,7 @@ export async function executePlan(
     stats: options.stats ?? createRunStats(),
     fallbacks: 0,
     warnedUnexpectedDetail: false,
+    warnedMissingDetail: false,
     runId: options.runId ?? randomUUID(),
   };
   const ledger = new OutcomeLedger(plan, deps.logger);
@@ -152,8 +151,6 @@ function regionContexts(
     if (works) works.push(work);
     else byRegion.set(work.item.region, [work]);
   }
-  const policy = retryPolicy(options.retry);
-  const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
   const contexts = new Map<RegionContext, StopWork[]>();
   for (const [region, works] of [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1))) {
     let client: EcsApi;
@@ -164,10 +161,8 @@ function regionContexts(
       continue;
     }
     const ctx: RegionContext = {
-      region,
+      ...createLane(region, options, deps, run.stats),
       api: countingEcsApi(client, run.stats),
-      limiter: new RateLimiter({ qps: options.rateLimit.qps }, clock),
-      retry: { ...clock, policy, deadlineAtMs: options.deadlineAtMs, random: deps.random, stats: run.stats },
       ledger,
       logger: deps.logger,
       concurrency: options.concurrencyPerRegion ?? 4,

@@ -1,12 +1,14 @@
 /**
  * The Volcengine ECS client of one region: options with their defaults in one place, the ECS actions over
- * the transport, and DescribeInstances pagination.
+ * the transport, and DescribeInstances pagination (through the one reader, listing.ts).
  */
-import { ErrorCode, RequestError, VolcApiError } from '../errors.js';
+import type { Dispatcher } from 'undici';
+import { RequestError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { createEcsApi, validateDescribeFilters, validateMaxResults } from './ecs.js';
+import { createEcsApi } from './ecs.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
-import { type DispatcherSource, dispatcherOf, lazyAgent } from './http.js';
+import { type DispatcherSource, dispatcherOf, loadUndici } from './http.js';
+import { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 import type { Credentials } from './sign.js';
 import { createTransport } from './transport.js';
 import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from './types.js';
@@ -14,8 +16,47 @@ import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from '.
 /** Default per-request deadline. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Default page size of {@link EcsClient.describeInstances} (the API's own default is 10). */
-export const DEFAULT_MAX_RESULTS = 100;
+/** A dispatcher made on first use: `dispatcher()` creates it once, `close()` closes it if it exists. */
+export interface LazyDispatcher {
+  dispatcher(): Promise<Dispatcher>;
+  close(): Promise<void>;
+}
+
+/**
+ * The keep-alive undici Agent every client (ECS, veFaaS) uses unless given another: the one place it is
+ * built. It is built lazily: the first request loads undici and creates the Agent, so a process that never
+ * sends one (a dry run, `--help`, a configuration error) never pays undici's import. Its connect, headers
+ * and body timeouts are the per-request deadline.
+ *
+ * @example
+ * const agent = createDispatcher(10_000); // share it between regions, close it once
+ * const dispatcher = await agent.dispatcher(); // loads undici and creates the Agent, once
+ * await agent.close();
+ */
+export function createDispatcher(timeoutMs: number = DEFAULT_TIMEOUT_MS): LazyDispatcher {
+  let agent: Promise<Dispatcher> | undefined;
+  return {
+    dispatcher() {
+      agent ??= loadUndici().then(
+        ({ Agent }) =>
+          new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+      );
+      return agent;
+    },
+    async close() {
+      if (agent !== undefined) await (await agent).close();
+    },
+  };
+}
+
+/**
+ * The dispatcher of a client: its own from {@link createDispatcher} when `source` is undefined (closed by
+ * `close()`), otherwise the caller's, which `close()` leaves open.
+ */
+export function clientDispatcher(source: DispatcherSource | undefined, timeoutMs: number): LazyDispatcher {
+  if (source === undefined) return createDispatcher(timeoutMs);
+  return { dispatcher: dispatcherOf(source), close: async () => {} };
+}
 
 /** Options of {@link createEcsClient}. */
 export interface EcsClientOptions {
@@ -56,25 +97,14 @@ export interface EcsClientOptions {
   userAgent?: string;
 }
 
-/** Options of {@link EcsClient.describeInstances}. */
-export interface DescribeInstancesOptions {
-  /**
-   * Page size, 1 to 100.
-   * @default 100
-   */
-  maxResults?: number;
-  /**
-   * Wraps each page request, so the caller can apply its retry policy per page.
-   * @default calls `attempt` once
-   */
-  callPage?: <T>(attempt: () => Promise<T>) => Promise<T>;
-}
+/** Options of {@link EcsClient.describeInstances}: those of the one reader, {@link readInstancePages}. */
+export type DescribeInstancesOptions = ReadInstancesOptions;
 
 /** An {@link EcsApi} over HTTP, plus pagination and cleanup. */
 export interface EcsClient extends EcsApi {
   /**
-   * Every instance matching `filters`, following `NextToken` until the last page. One request per page.
-   * Arguments are checked when called, before any request.
+   * Every instance matching `filters`, following `NextToken` until the last page, under the reader's rules
+   * (listing.ts). One request per page. Arguments are checked when called, before any request.
    */
   describeInstances(
     filters: DescribeInstancesFilters,
@@ -98,35 +128,6 @@ function checkOptions(options: EcsClientOptions, timeoutMs: number): void {
   }
 }
 
-async function* paginate(
-  api: EcsApi,
-  filters: DescribeInstancesFilters,
-  maxResults: number,
-  callPage: <T>(attempt: () => Promise<T>) => Promise<T>,
-): AsyncGenerator<Instance, void, undefined> {
-  const seenTokens = new Set<string>();
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const page = await callPage(() => api.describeInstancesPage(filters, { nextToken: token, maxResults }));
-    yield* page.instances;
-    nextToken = page.nextToken || undefined;
-    // A server that hands out a token it handed out before would make this loop forever.
-    if (nextToken !== undefined && seenTokens.has(nextToken)) {
-      throw new VolcApiError({
-        code: ErrorCode.InvalidResponse,
-        message: 'NextToken repeats an earlier page; pagination stopped',
-        httpStatus: 200,
-        requestId: page.requestId || undefined,
-        action: 'DescribeInstances',
-        region: api.region,
-        retryable: false,
-      });
-    }
-    if (nextToken !== undefined) seenTokens.add(nextToken);
-  } while (nextToken !== undefined);
-}
-
 /**
  * Creates the ECS client of one region. Each API method makes exactly one HTTP request and throws
  * `VolcApiError` on failure; `describeInstances` makes one per page.
@@ -140,15 +141,14 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkOptions(options, timeoutMs);
   const endpoint = resolveEndpointOption(options.endpoint);
-  const ownAgent = options.dispatcher === undefined ? lazyAgent(timeoutMs) : undefined;
-  const dispatcher = ownAgent ? ownAgent.dispatcher : dispatcherOf(options.dispatcher as DispatcherSource);
+  const agent = clientDispatcher(options.dispatcher, timeoutMs);
   let closed = false;
   const transport = createTransport({
     region: options.region,
     credentials: options.credentials,
     endpoint,
     timeoutMs,
-    dispatcher,
+    dispatcher: agent.dispatcher,
     now: options.now ?? (() => new Date()),
     onRequest: options.onRequest,
     userAgent: options.userAgent ?? `lights-out/${VERSION}`,
@@ -165,15 +165,15 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
   return {
     ...api,
     describeInstances(filters, describeOptions) {
-      const maxResults = describeOptions?.maxResults ?? DEFAULT_MAX_RESULTS;
-      validateDescribeFilters(filters);
-      validateMaxResults(maxResults);
-      return paginate(api, filters, maxResults, describeOptions?.callPage ?? ((attempt) => attempt()));
+      const pages = readInstancePages(api, filters, describeOptions);
+      return (async function* () {
+        for await (const instances of pages) yield* instances;
+      })();
     },
     async close() {
       if (closed) return;
       closed = true;
-      await ownAgent?.close();
+      await agent.close();
     },
   };
 }

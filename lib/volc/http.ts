@@ -19,39 +19,8 @@ export function loadUndici(): Promise<Undici> {
   return undici;
 }
 
-/** A dispatcher, or a function that makes one on first use (see {@link lazyAgent}). */
+/** A dispatcher, or a function that makes one on first use (see `createDispatcher` in client.ts). */
 export type DispatcherSource = Dispatcher | (() => Promise<Dispatcher>);
-
-/** A keep-alive undici Agent created by the first request that needs it; `close()` closes it if it exists. */
-export interface LazyAgent {
-  dispatcher(): Promise<Dispatcher>;
-  close(): Promise<void>;
-}
-
-/**
- * Creates the keep-alive Agent of a client (or of a pool of clients) lazily, with every wait bounded by
- * `timeoutMs`.
- *
- * @example
- * const agent = lazyAgent(10_000);
- * const dispatcher = await agent.dispatcher(); // loads undici and creates the Agent, once
- * await agent.close();
- */
-export function lazyAgent(timeoutMs: number): LazyAgent {
-  let agent: Promise<Dispatcher> | undefined;
-  return {
-    dispatcher() {
-      agent ??= loadUndici().then(
-        ({ Agent }) =>
-          new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-      );
-      return agent;
-    },
-    async close() {
-      if (agent !== undefined) await (await agent).close();
-    },
-  };
-}
 
 /** Turns a {@link DispatcherSource} into the function the transport calls before each request. */
 export function dispatcherOf(source: DispatcherSource): () => Promise<Dispatcher> {

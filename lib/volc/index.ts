@@ -1,14 +1,17 @@
 /**
  * The Volcengine OpenAPI client: credentials from the environment, endpoint resolution, request signing,
- * the ECS client of one region, and the ECS shapes. Nothing here knows what a schedule is.
+ * the ECS client of one region, the veFaaS client (signed POST/JSON) that deploy uses, and the ECS shapes.
+ * Nothing here knows what a schedule is.
  */
 export {
+  clientDispatcher,
+  createDispatcher,
   createEcsClient,
-  DEFAULT_MAX_RESULTS,
   DEFAULT_TIMEOUT_MS,
   type DescribeInstancesOptions,
   type EcsClient,
   type EcsClientOptions,
+  type LazyDispatcher,
 } from './client.js';
 export { CredentialEnv, credentialsFromEnv } from './credentials.js';
 export {
@@ -23,8 +26,27 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
-export { type DispatcherSource, type LazyAgent, lazyAgent, loadUndici } from './http.js';
+export { type DispatcherSource, loadUndici } from './http.js';
+export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
-export { ECS_API_VERSION, ECS_SERVICE } from './transport.js';
+export { createJsonTransport, ECS_API_VERSION, ECS_SERVICE } from './transport.js';
 export * from './types.js';
+export {
+  createVefaasClient,
+  DEFAULT_VEFAAS_TIMEOUT_MS,
+  type FaasEnv,
+  type FaasFunction,
+  type FaasTrigger,
+  type FunctionSpec,
+  ReleaseState,
+  type ReleaseStatus,
+  releaseState,
+  type TimerSpec,
+  VEFAAS_API_VERSION,
+  VEFAAS_REGIONS,
+  VEFAAS_SERVICE,
+  VefaasAction,
+  type VefaasClient,
+  type VefaasClientOptions,
+} from './vefaas.js';

@@ -24,7 +24,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   run: ['shared', 'config', 'plan', 'schedule', 'stop', 'volc'],
   daemon: ['shared', 'config', 'run', 'schedule'],
   functions: ['shared', 'config', 'run', 'stop', 'volc'],
-  cli: ['shared', 'config', 'daemon', 'emulator', 'plan', 'run', 'schedule', 'stop', 'volc'],
+  deploy: ['shared', 'config', 'schedule', 'volc'],
+  cli: ['shared', 'config', 'daemon', 'deploy', 'emulator', 'plan', 'run', 'schedule', 'stop', 'volc'],
   emulator: ['shared', 'volc'],
 };
 

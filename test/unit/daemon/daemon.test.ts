@@ -55,7 +55,8 @@ describe('startDaemon: one wake-up source', () => {
   });
 
   it('refuses a tick no timer can express before starting anything', () => {
-    const config = parseConfig(`${TWO_SCHEDULES}tick: 7m\n`, 'daemon.yaml');
+    // The config refuses a 7-minute tick itself; a Config built by hand must be refused by the daemon too.
+    const config = { ...parseConfig(TWO_SCHEDULES, 'daemon.yaml'), tickMs: 7 * 60_000 };
     const fake = fakeTicker();
     const deps = { ticker: fake.ticker, logger: createLogger({ level: 'silent' }), nowMs: () => 0 } as never;
     expect(() => startDaemon(config, deps)).toThrow(UsageError);

@@ -1,45 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../lib/errors.js';
-import { matches, parseCron, tickToCron, tickWindow, wallTime } from '../../../lib/schedule/index.js';
+import {
+  formatTick,
+  nearestTicks,
+  parseCron,
+  tickCrontab,
+  tickProblem,
+  tickWindow,
+  VALID_TICKS_MS,
+} from '../../../lib/schedule/index.js';
 
-const MINUTE_MS = 60_000;
-const MINUTES = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30];
-const HOURS = [1, 2, 3, 4, 6, 8, 12, 24];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
-describe('tickToCron', () => {
+describe('the ticks a timer can express', () => {
   it.each([
-    [MINUTE_MS, '* * * * *'],
-    [5 * MINUTE_MS, '*/5 * * * *'],
-    [30 * MINUTE_MS, '*/30 * * * *'],
-    [60 * MINUTE_MS, '0 * * * *'],
-    [6 * 60 * MINUTE_MS, '0 */6 * * *'],
-    [24 * 60 * MINUTE_MS, '0 0 * * *'],
-  ])('writes a tick of %i ms as %s', (tickMs, cron) => {
-    expect(tickToCron(tickMs)).toBe(cron);
+    [MINUTE, '* * * * *'],
+    [2 * MINUTE, '*/2 * * * *'],
+    [5 * MINUTE, '*/5 * * * *'],
+    [30 * MINUTE, '*/30 * * * *'],
+    [HOUR, '0 * * * *'],
+    [2 * HOUR, '0 */2 * * *'],
+    [12 * HOUR, '0 */12 * * *'],
+    [24 * HOUR, '0 0 * * *'],
+  ])('tick %d ms is the crontab %s', (tickMs, crontab) => {
+    expect(tickCrontab(tickMs)).toBe(crontab);
   });
 
-  it.each([...MINUTES.map((m) => m * MINUTE_MS), ...HOURS.map((h) => h * 60 * MINUTE_MS)])(
-    'fires on the UTC epoch grid of tickWindow for a tick of %i ms, over two days',
-    (tickMs) => {
-      const cron = parseCron(tickToCron(tickMs));
-      const start = Date.parse('2026-03-08T00:00:00Z');
-      const fired: number[] = [];
-      const grid: number[] = [];
-      for (let ms = start; ms < start + 2 * 1_440 * MINUTE_MS; ms += MINUTE_MS) {
-        if (tickWindow(new Date(ms), tickMs).end.getTime() === ms) grid.push(ms);
-        if (matches(cron, wallTime(new Date(ms), 'UTC'))) fired.push(ms);
+  it('fires each valid crontab exactly on the tick grid over a day (UTC)', () => {
+    // Every minute of one day: the crontab matches it exactly when the minute is a multiple of the tick.
+    const dayMs = Date.UTC(2026, 2, 9);
+    for (const tickMs of VALID_TICKS_MS) {
+      const cron = parseCron(tickCrontab(tickMs));
+      for (let atMs = dayMs; atMs < dayMs + 24 * HOUR; atMs += MINUTE) {
+        const at = new Date(atMs);
+        const fires = cron.minutes.includes(at.getUTCMinutes()) && cron.hours.includes(at.getUTCHours());
+        expect(fires, `${formatTick(tickMs)} at ${at.toISOString()}`).toBe(
+          tickWindow(at, tickMs).end.getTime() === atMs,
+        );
       }
-      expect(fired).toEqual(grid);
-    },
-  );
+    }
+  });
 
-  it.each([7, 9, 45, 90, 300, 1_440 * 2])(
-    'refuses a tick of %i minutes, naming the valid ones',
-    (minutes) => {
-      expect(() => tickToCron(minutes * MINUTE_MS)).toThrow(UsageError);
-      expect(() => tickToCron(minutes * MINUTE_MS)).toThrow(
-        /divides an hour \(1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30/,
-      );
-    },
-  );
+  it.each([
+    [7 * MINUTE, ['6m', '10m']],
+    [90 * MINUTE, ['1h', '2h']],
+    [45 * MINUTE, ['30m', '1h']],
+    [5 * HOUR, ['4h', '6h']],
+    [9 * MINUTE, ['6m', '10m']],
+  ])('refuses %d ms and names the nearest valid ticks', (tickMs, nearest) => {
+    expect(nearestTicks(tickMs).map(formatTick)).toEqual(nearest);
+    expect(tickProblem(tickMs)).toContain(`use ${nearest.join(' or ')}`);
+    expect(() => tickCrontab(tickMs)).toThrow(RangeError);
+  });
+
+  it('accepts exactly the ticks dividing an hour or a day', () => {
+    const valid = VALID_TICKS_MS.map(formatTick);
+    expect(valid).toEqual([
+      '1m',
+      '2m',
+      '3m',
+      '4m',
+      '5m',
+      '6m',
+      '10m',
+      '12m',
+      '15m',
+      '20m',
+      '30m',
+      '1h',
+      '2h',
+      '3h',
+      '4h',
+      '6h',
+      '8h',
+      '12h',
+      '24h',
+    ]);
+    for (let minutes = 1; minutes <= 24 * 60; minutes++) {
+      const divides = minutes < 60 ? 60 % minutes === 0 : minutes % 60 === 0 && (24 * 60) % minutes === 0;
+      expect(tickProblem(minutes * MINUTE) === undefined, `${minutes} minutes`).toBe(divides);
+    }
+  });
 });

@@ -77,6 +77,18 @@ describe('decideRetry', () => {
     });
   });
 
+  it.each([
+    ['FlowLimitExceeded answered 429', apiError('FlowLimitExceeded', 429)],
+    ['FlowLimitExceeded answered 400', apiError('FlowLimitExceeded', 400, { retryable: true })],
+    ['a 429 without a JSON body', apiError('InvalidResponse', 429)],
+  ])('retries throttling (%s) past maxAttempts: only the deadline ends it', (_name, error) => {
+    expect(decideRetry(error, { ...state, attempts: 50 }, policy, () => 0.5).retry).toBe(true);
+    expect(decideRetry(error, { attempts: 50, nowMs: 0, deadlineAtMs: 1 }, policy, () => 0.5)).toEqual({
+      retry: false,
+      reason: 'deadline',
+    });
+  });
+
   it('stops when the wait would reach the deadline', () => {
     const error = apiError('InternalError', 500);
     // attempts 3 → ceiling 400, random 0.5 → 200 ms
@@ -122,6 +134,29 @@ describe('retrying', () => {
     }, ctx);
     expect(result).toBe('stored result');
     expect(calls).toBe(policy.maxAttempts + 4);
+  });
+
+  it('retries request-level throttling past maxAttempts, backing off further each time, without using the budget', async () => {
+    const { clock, ctx } = context(() => 0.5, 15 * 60_000);
+    let calls = 0;
+    const result = await retrying(async () => {
+      calls += 1;
+      if (calls <= 12) throw apiError('FlowLimitExceeded', 429);
+      if (calls <= 12 + policy.maxAttempts - 1) throw apiError('InternalError', 500);
+      return 'ok';
+    }, ctx);
+    expect(result).toBe('ok');
+    expect(calls).toBe(12 + policy.maxAttempts);
+    // Ceilings 100, 200, 400, 800, then the cap: half of each with random 0.5.
+    expect(clock.sleeps.slice(0, 6)).toEqual([50, 100, 200, 400, 500, 500]);
+  });
+
+  it('gives throttling up at the deadline, with DeadlineExceeded', async () => {
+    const { ctx } = context(() => 0.5, 10_000);
+    const failure = retrying(async () => {
+      throw apiError('FlowLimitExceeded', 429);
+    }, ctx);
+    await expect(failure).rejects.toMatchObject({ code: 'DeadlineExceeded' });
   });
 
   it('rethrows a non-retryable error at once', async () => {
