@@ -114,7 +114,8 @@ export interface EcsClient extends EcsApi {
   close(): Promise<void>;
 }
 
-function resolveEndpointOption(endpoint: string | URL | undefined): URL {
+/** The endpoint a client option names: a URL object as given (validated), or a string resolved with the default. */
+export function resolveEndpointOption(endpoint: string | URL | undefined): URL {
   if (endpoint instanceof URL) return validateEndpoint(new URL(endpoint.href), 'the endpoint option');
   return resolveEndpoint(endpoint ?? DEFAULT_ENDPOINT, {});
 }

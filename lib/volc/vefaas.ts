@@ -4,8 +4,7 @@
  * shape (action name, body fields, result fields) is written here once, so a correction is one edit.
  */
 import { VERSION } from '../version.js';
-import { clientDispatcher, type EcsClientOptions } from './client.js';
-import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
+import { clientDispatcher, type EcsClientOptions, resolveEndpointOption } from './client.js';
 import { type ApiSuccess, type CallContext, invalidResponse, isRecord } from './response.js';
 import { createJsonTransport } from './transport.js';
 
@@ -198,10 +197,7 @@ const ignore = () => undefined;
  */
 export function createVefaasClient(options: VefaasClientOptions): VefaasClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_VEFAAS_TIMEOUT_MS;
-  const endpoint =
-    options.endpoint instanceof URL
-      ? validateEndpoint(options.endpoint, 'the endpoint option')
-      : resolveEndpoint(options.endpoint ?? DEFAULT_ENDPOINT, {});
+  const endpoint = resolveEndpointOption(options.endpoint);
   const agent = clientDispatcher(options.dispatcher, timeoutMs);
   const call = createJsonTransport(
     {
