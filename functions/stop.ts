@@ -17,6 +17,7 @@ import {
   createStopHandler,
   deadlineMarginFromEnv,
   loadOnce,
+  notifyBudgetFromEnv,
   type StopEvent,
   systemClock,
 } from '../lib/run/index.js';
@@ -43,4 +44,6 @@ export const handler: Handler<StopEvent, RunSummary> = createStopHandler({
   logger,
   ...systemClock,
   deadlineMarginMs: deadlineMarginFromEnv(env),
+  notifyBudgetMs: notifyBudgetFromEnv(env),
+  env,
 });

@@ -9,12 +9,13 @@ import { createLogger } from '../logger.js';
 import {
   createClientPool,
   createCronScheduler,
+  notifyBudgetFromEnv,
   type Scheduler,
   startDaemon,
   systemClock,
 } from '../run/index.js';
 import { credentialsFromEnv } from '../volc/credentials.js';
-import { CLOUD_ENV_USAGE } from './context.js';
+import { CLOUD_ENV_USAGE, NOTIFY_ENV_USAGE } from './context.js';
 import { type CliIo, type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
 
 /** Setup errors that are the operator's to fix (exit 2), not failures of a run. */
@@ -68,12 +69,14 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
       '                     read once at start',
       '',
       ...CLOUD_ENV_USAGE,
+      ...NOTIFY_ENV_USAGE,
       '',
       'Exit codes: 0 stopped by a signal, 2 bad usage, an invalid configuration or missing credentials.',
     ].join('\n'),
     async run(args, io) {
       const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
       const config = await loadConfig(resolveConfigPath(values.config, io.env));
+      const notifyBudgetMs = notifyBudgetFromEnv(io.env);
       const connected = connect(config, io);
       if ('problem' in connected) {
         io.stderr.write(`lights-out daemon: ${connected.problem}\n`);
@@ -92,6 +95,8 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
           sleep: systemClock.sleep,
           random: systemClock.random,
           logger,
+          env: io.env,
+          notifyBudgetMs,
           scheduler: options.scheduler ?? createCronScheduler({ logger }),
           close: () => pool.close(),
         });

@@ -9,7 +9,7 @@
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/index.js';
 import { loadFleet, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
-import { createClientPool, runOnce, systemClock } from '../run/index.js';
+import { createClientPool, type NotificationPreview, runAndNotify, systemClock } from '../run/index.js';
 import { nextFires } from '../schedule/index.js';
 import { Outcome } from '../stop/types.js';
 import { closingText, type DemoRun, introText, scheduleHeading } from './demo-text.js';
@@ -24,6 +24,22 @@ function exitCodeOf(runs: readonly DemoRun[]): number {
   if (runs.some((run) => run.summary.guardRefused)) return ExitCode.GuardRefused;
   if (runs.some((run) => run.summary.outcomes[Outcome.Failed] > 0)) return ExitCode.Failed;
   return ExitCode.Ok;
+}
+
+/** True when a run stopped, started or failed an instance: what `when: changes` reports. */
+function runChanged(outcomes: readonly { outcome: string }[]): boolean {
+  return outcomes.some((o) => o.outcome === 'stopped' || o.outcome === 'started' || o.outcome === 'failed');
+}
+
+/** The demo's notification section: the message a Feishu, DingTalk, WeCom or Slack target would have got. */
+function notificationText(schedule: string, message: string): string {
+  return [
+    `== The notification of the ${schedule} run`,
+    '   With a notify: target (Feishu/Lark, DingTalk, WeCom, Slack or a webhook), a run that changes something',
+    '   posts this message (as a card, markdown or blocks); lights-out run --notify-preview prints it:',
+    '',
+    message.replace(/^/gm, '   '),
+  ].join('\n');
 }
 
 /** The `demo` command. */
@@ -71,6 +87,8 @@ export const demoCommand: Command = {
       const regions = [...new Set(fleet.instances.map((i) => i.Region))].sort();
       text(introText(config, { file: fleetFile, instances: fleet.instances.length, regions }, emulator.url));
       const runs: DemoRun[] = [];
+      // The message of the first run that stopped or failed something: what a notify target would post.
+      let message: { schedule: string; preview: NotificationPreview } | undefined;
       const now = io.now();
       for (const schedule of config.schedules) {
         const [fire] = nextFires(schedule, now, 1);
@@ -78,11 +96,22 @@ export const demoCommand: Command = {
           text(`\n== ${schedule.name}: no fire in the next 50 years; not run\n`);
           continue;
         }
-        const result = await runOnce(
+        const result = await runAndNotify(
           config,
-          { schedule: schedule.name, at: fire.fireTime },
+          {
+            schedule: schedule.name,
+            at: fire.fireTime,
+            notify: {
+              preview: ([first]) => {
+                if (message === undefined && first && (first.send || first.target === null)) {
+                  message = { schedule: schedule.name, preview: first };
+                }
+              },
+            },
+          },
           { ...pool, ...systemClock, logger },
         );
+        if (message?.schedule === schedule.name && !runChanged(result.outcomes)) message = undefined;
         runs.push({ schedule: schedule.name, outcomes: result.outcomes, summary: result.summary });
         text(`\n${scheduleHeading(schedule, config, fire)}`);
         text(formatOutcomeTable(result.outcomes));
@@ -92,6 +121,7 @@ export const demoCommand: Command = {
       const stopsAccepted = live.reduce((sum, i) => sum + i.stopAccepted, 0);
       const stoppedTwice = live.filter((i) => i.stopAccepted > 1).length;
       text(`\n${closingText(runs, { stopsAccepted, stoppedTwice }, config.tagKey)}`);
+      if (message) text(`\n${notificationText(message.schedule, message.preview.text)}`);
       return exitCodeOf(runs);
     } finally {
       await pool.close();

@@ -18,6 +18,7 @@ import {
   timeZone,
 } from './checks.js';
 import { describe, type Field, type NodeReader } from './nodes.js';
+import { checkNotifySchedules, notify, prices } from './notify.js';
 import { schedules } from './schedules.js';
 import { type Config, type FallbackSetting, StoppedModeSetting } from './types.js';
 
@@ -101,6 +102,8 @@ const rootFields = {
     'timeoutMs',
   ),
   schedules,
+  notify,
+  prices,
 };
 
 /** Every top-level key, in the order the reference configuration documents them. */
@@ -122,6 +125,13 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     required: ['version', 'regions', 'schedules'],
     owner: { line: 1, column: 1 },
   });
+  if (raw?.notify && raw.schedules) {
+    checkNotifySchedules(
+      raw.notify,
+      raw.schedules.map((s) => s.name),
+      r,
+    );
+  }
   if (!raw?.version || !raw.regions || !raw.schedules || r.issues.length > 0) return undefined;
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
   const d = CONFIG_DEFAULTS;
@@ -143,5 +153,7 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     retry: { ...d.retry, ...raw.retry },
     verify: { ...d.verify, ...raw.verify },
     schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
+    ...(raw.notify !== undefined && raw.notify.length > 0 && { notify: raw.notify }),
+    ...(raw.prices !== undefined && { prices: raw.prices }),
   };
 }

@@ -9,18 +9,21 @@ import type { Config, ScheduleConfig } from '../config/types.js';
 import { LightsOutError } from '../errors.js';
 import type { Fire } from '../schedule/types.js';
 import { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
-import { type RunDeps, runOnce } from './run.js';
+import { type NotifyDeps, runAndNotify } from './notify.js';
+import type { RunDeps } from './run.js';
 import type { ScheduledJob, Scheduler } from './scheduler.js';
 
 /** Runs one fire of one schedule; a rejection is logged and the daemon goes on. */
 export type RunSchedule = (fire: Fire, options: { deadlineAtMs: number }) => Promise<unknown>;
 
 /** What the daemon needs. */
-export interface DaemonDeps extends RunDeps {
+export interface DaemonDeps extends RunDeps, NotifyDeps {
   scheduler: Scheduler;
+  /** Time for a run's notifications after it ends. @default 10000 */
+  notifyBudgetMs?: number;
   /**
-   * Runs a fire. @default runOnce(config, { schedule, at: fireTime, deadlineAtMs }, deps): skip dates are
-   * not checked again, the daemon already did.
+   * Runs a fire. @default runAndNotify(config, { schedule, at: fireTime, deadlineAtMs }, deps): skip dates are
+   * not checked again, the daemon already did; the run's notifications follow it.
    */
   runSchedule?: RunSchedule;
   /** Called once on stop, after the last run ended (the CLI closes its client pool here). */
@@ -72,7 +75,16 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
     runSchedule:
       deps.runSchedule ??
       ((fire, { deadlineAtMs }) =>
-        runOnce(config, { schedule: fire.schedule, at: fire.fireTime, deadlineAtMs }, deps)),
+        runAndNotify(
+          config,
+          {
+            schedule: fire.schedule,
+            at: fire.fireTime,
+            deadlineAtMs,
+            ...(deps.notifyBudgetMs !== undefined && { notify: { budgetMs: deps.notifyBudgetMs } }),
+          },
+          deps,
+        )),
     slots: config.schedules.map((schedule) => ({
       schedule,
       jobs: [],

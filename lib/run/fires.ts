@@ -31,3 +31,15 @@ export function firesFor(config: Config, request: FireRequest): Fire[] {
   const window = tickWindow(request.at, config.tickMs);
   return dueFires(config, window.start, window.end);
 }
+
+/**
+ * The instant a run covers, which notifications carry so that a reader can tell a platform's retry of the
+ * same tick: the end of the tick window of `at`, or `at` itself for a named schedule.
+ *
+ * @example
+ * runTick(config, { at: new Date('2026-03-09T14:02:11Z') }); // '2026-03-09T14:00:00.000Z' with a 5m tick
+ */
+export function runTick(config: Pick<Config, 'tickMs'>, request: FireRequest): string {
+  const tick = request.schedule === undefined ? tickWindow(request.at, config.tickMs).end : request.at;
+  return tick.toISOString();
+}

@@ -14,7 +14,7 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type FireRequest, firesFor } from './fires.js';
+export { type FireRequest, firesFor, runTick } from './fires.js';
 export {
   createStopHandler,
   DEADLINE_MARGIN_ENV,
@@ -29,6 +29,18 @@ export {
 } from './handler.js';
 export { type ListDeps, listTaggedInstances } from './list.js';
 export {
+  DEFAULT_NOTIFY_BUDGET_MS,
+  MAX_NOTIFY_BUDGET_MS,
+  millisecondsFromEnv,
+  NOTIFY_BUDGET_ENV,
+  type NotificationPreview,
+  type NotifyDeps,
+  type NotifySettings,
+  notifyBudgetFromEnv,
+  notifyRun,
+  runAndNotify,
+} from './notify.js';
+export {
   DEFAULT_RUN_DEADLINE_MS,
   planRun,
   type RunDeps,
@@ -36,6 +48,7 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
+export { computeSavings, hourlyPrice, type NextStartFn, nextStartFor, type SavingsInput } from './savings.js';
 export {
   type CronScheduleFn,
   type CronSchedulerDeps,
