@@ -14,6 +14,9 @@
  * - `flowLimitPerRequest`, `internalError`, `unavailable`, `nonJson` and `dropConnection` strike before anything
  *   is done; `lostResponse` and `truncatedJson` after the action is committed;
  * - `StoppedMode` appears only on STOPPING and STOPPED instances.
+ *
+ * Also here: `startWebhookReceiver`, a local receiver of run notifications that answers as Feishu, Lark,
+ * DingTalk, WeCom, Slack and a generic webhook do, signatures checked.
  */
 export type { CallRecord } from './calls.js';
 export { API_VERSION, InstanceErrors, RequestErrors, SERVICE } from './catalog.js';
@@ -32,3 +35,11 @@ export { mulberry32, type Random } from './prng.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './server.js';
 export type { FleetState, InspectedInstance, LiveFlags } from './state.js';
 export { DEFAULT_CREDENTIALS, type EmulatorFlags, type Fleet, type FleetInstance } from './types.js';
+export {
+  type ReceivedWebhook,
+  startWebhookReceiver,
+  type WebhookBehaviour,
+  type WebhookPlatform,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './webhooks.js';
