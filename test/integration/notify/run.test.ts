@@ -192,7 +192,7 @@ describe('the stop handler', () => {
       expect((error as RunFailedError).summary.outcomes).toMatchObject({ stopped: 12, failed: 2 });
       const summaryAt = Date.parse(String(linesOf(h.log.lines, 'run.summary')[0]!.time));
       const failed = linesOf(h.log.lines, 'notify.failed');
-      expect(failed.map((l) => [l.type, l.level])).toEqual([
+      expect(failed.map((l) => [l.type, l.level]).sort()).toEqual([
         ['feishu', 'warn'],
         ['dingtalk', 'warn'],
       ]);
