@@ -193,8 +193,8 @@ describe('the stop handler', () => {
       const summaryAt = Date.parse(String(linesOf(h.log.lines, 'run.summary')[0]!.time));
       const failed = linesOf(h.log.lines, 'notify.failed');
       expect(failed.map((l) => [l.type, l.level]).sort()).toEqual([
-        ['feishu', 'warn'],
         ['dingtalk', 'warn'],
+        ['feishu', 'warn'],
       ]);
       for (const line of failed) {
         expect(Date.parse(String(line.time)) - summaryAt).toBeLessThanOrEqual(budgetMs + 200);
