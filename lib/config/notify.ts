@@ -123,7 +123,8 @@ export function checkNotifySchedules(
 ): void {
   for (const t of targets) {
     for (const name of t.schedules ?? []) {
-      if (scheduleNames.includes(name)) continue;
+      // A URL was reported as such already; naming it again would echo its token.
+      if (scheduleNames.includes(name) || URL_LIKE.test(name)) continue;
       r.report(
         t.location ?? { line: 1, column: 1 },
         `notify target ${t.type} names schedule ${quoted(name)}, which is not configured (schedules: ${scheduleNames.join(', ')})`,
