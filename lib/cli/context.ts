@@ -3,9 +3,10 @@
  * configuration, choosing the fires, building the ECS clients from the environment, and turning setup and
  * listing failures into the contract's exit codes, with the client pool closed whatever happens.
  */
+
+import type { Config } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { Config } from '../config/types.js';
-import { LightsOutError, UsageError } from '../errors.js';
+import { LightsOutError, SetupError, UsageError } from '../errors.js';
 import { maskSecrets } from '../logger.js';
 import {
   type ClientPool,
@@ -17,8 +18,8 @@ import {
   NOTIFY_BUDGET_ENV,
   systemClock,
 } from '../run/index.js';
-import type { Fire } from '../schedule/types.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
+import type { Fire } from '../schedule/index.js';
+import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
 import { parseFrom } from './next.js';
 
@@ -53,14 +54,6 @@ export const NOTIFY_ENV_USAGE = [
   `  ${NOTIFY_BUDGET_ENV.padEnd(30)}  time for a run's notifications, in ms (default ${DEFAULT_NOTIFY_BUDGET_MS})`,
   "  the variables each notify target's urlEnv and secretEnv name",
 ];
-
-/** Error codes of a bad environment: usage problems (exit 2), not cloud failures. */
-const SETUP_CODES: ReadonlySet<string> = new Set([
-  'MissingCredentials',
-  'InvalidCredentials',
-  'InvalidEndpoint',
-  'InsecureEndpoint',
-]);
 
 /** A date-time with a zone; the calendar checks are parseFrom's. */
 const AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -148,7 +141,7 @@ export async function withCloud(
     secrets = [credentials.secretKey, credentials.sessionToken].filter((s): s is string => s !== undefined);
     pool = createClientPool(config, { env: io.env, credentials });
   } catch (error) {
-    if (!(error instanceof LightsOutError && SETUP_CODES.has(error.code))) throw error;
+    if (!(error instanceof SetupError)) throw error;
     io.stderr.write(`lights-out ${name}: ${error.message}\n`);
     return ExitCode.Usage;
   }

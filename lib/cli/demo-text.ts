@@ -2,10 +2,10 @@
  * The text of `lights-out demo` around the shared outcome tables: the introduction, one heading per schedule
  * and the closing summary with what each outcome and reason means. Pure string formatting.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
+import type { Config, ScheduleConfig } from '../config/index.js';
 import type { Fire } from '../schedule/index.js';
 import { describeCron, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
-import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/types.js';
+import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/index.js';
 import { printable } from '../table.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -2,10 +2,11 @@
  * The `lights-out` command line: dispatches to one module per subcommand. Each command is a function of
  * (args, io) returning an exit code, so tests run it in-process.
  */
-import { LightsOutError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
+import { deployCommand } from './deploy.js';
 import { emulatorCommand } from './emulator.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
 import { nextCommand } from './next.js';
@@ -22,6 +23,7 @@ const commands: Command[] = [
   daemonCommand,
   emulatorCommand,
   demoCommand,
+  deployCommand,
 ];
 
 function usage(): string {
@@ -91,7 +93,7 @@ export async function main(argv: string[], given?: CliIo): Promise<number> {
       io.stderr.write(`lights-out ${name}: ${error.message}\n${command.usage}\n`);
       return ExitCode.Usage;
     }
-    if (error instanceof LightsOutError && error.code === 'ConfigInvalid') {
+    if (error instanceof ConfigError) {
       io.stderr.write(`${error.message}\n`);
       return ExitCode.Usage;
     }

@@ -2,14 +2,21 @@
  * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
  * plain-English reading of its cron. Reads only the configuration; touches no cloud.
  */
+
+import type { ScheduleConfig } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import {
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
   daysInMonth,
   describeCron,
+  describeDay,
   type FireDetail,
   formatOffset,
+  type SkippedBy,
   scheduleFireDetails,
   wallTime,
   zoneOffsetMs,
@@ -29,7 +36,10 @@ interface Listing {
   fires: FireDetail[];
 }
 
-/** One line of `next --json`: a fire that will happen (skipped ones are left out). */
+/**
+ * One line of `next --json`: a fire that will happen (with `--skipped`, also one that a skip date or a
+ * calendar removes).
+ */
 export interface NextFireJson {
   schedule: string;
   /** UTC, ISO 8601. */
@@ -37,6 +47,22 @@ export interface NextFireJson {
   /** The schedule's local time with its offset, ISO 8601 (`2026-03-09T22:00:00+08:00`). */
   local: string;
   timezone: string;
+  /** The expression that fired. */
+  cron: string;
+  /** The cron in plain English: `at 08:30 on working days (cn-office calendar, base cn)`. */
+  when: string;
+  /** The calendar that governs the cron; null when none does. */
+  calendar: string | null;
+  /** The calendar's kind of day (`weekday`, `make-up-workday`, `holiday`, ...); null without a calendar. */
+  day: DayKind | null;
+  /** The day in words when it is worth a word (`make-up working day on calendar cn-office (National Day)`). */
+  note: string | null;
+  /** True for a fire that does not happen (listed only with `--skipped`). */
+  skipped: boolean;
+  /** What removes a skipped fire: `skip-date` or `calendar`; null when it happens. */
+  skippedBy: SkippedBy | null;
+  /** Set when the calendar's base has no data for the fire's year (it fell back to Monday to Friday). */
+  warning: string | null;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -105,6 +131,22 @@ function utcText(instant: Date): string {
   return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/**
+ * What a calendar says about a fire's day when it is worth saying: why a fire is removed, or why it happens on
+ * a day a reader would not expect (a make-up Saturday, the team's own working day, a year without data).
+ */
+function dayNote(fire: FireDetail): string | undefined {
+  const { day } = fire;
+  if (day === undefined) return undefined;
+  const plain =
+    day.kind === DayKind.Weekday || (day.kind === DayKind.Weekend && day.uncoveredYear === undefined);
+  if (plain && !fire.skipped) return undefined;
+  const words = describeDay(fire.localDate, day);
+  return day.uncoveredYear === undefined
+    ? words
+    : `${words} (no ${day.uncoveredYear} data: Monday to Friday)`;
+}
+
 function fireLine(fire: FireDetail, timeZone: string): string {
   const weekday = WEEKDAYS[wallTime(fire.fireTime, timeZone).weekday] ?? '';
   const local = localIso(fire.fireTime, timeZone);
@@ -114,8 +156,23 @@ function fireLine(fire: FireDetail, timeZone: string): string {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
     notes.push(`${nominal} does not exist (clocks go forward): fires when the gap ends`);
   }
-  if (fire.skipped) notes.push(`skipped: skip date ${fire.localDate}`);
+  const day = dayNote(fire);
+  if (fire.skippedBy === 'skip-date') notes.push(`skipped: skip date ${fire.localDate}`);
+  else if (fire.skipped) notes.push(`skipped: ${day}`);
+  if (day !== undefined && !fire.skipped) notes.push(day);
   return notes.length ? `${text}   ${notes.join('; ')}` : text;
+}
+
+/**
+ * The warnings of a listing: one per calendar and year its base has no data for, in the period.
+ *
+ * @example
+ * nextWarnings(config.schedules, from, until); // 'warning: calendar cn-office: base cn has no data for 2027 ...\n'
+ */
+export function nextWarnings(schedules: readonly ScheduleConfig[], from: Date, until: Date): string {
+  return calendarGaps(schedules, from, until)
+    .map((gap) => `warning: ${calendarGapText(gap)}\n`)
+    .join('');
 }
 
 /** The readable listing: per schedule, its crons and their reading, its zone, then its fires. */
@@ -125,7 +182,10 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   ];
   for (const { schedule, fires } of listings) {
     lines.push('', schedule.name);
-    for (const expression of schedule.stop) lines.push(`  stop: ${expression} (${describeCron(expression)})`);
+    const calendar = calendarFor(schedule.calendar, 'stop');
+    for (const expression of schedule.stop) {
+      lines.push(`  stop: ${expression} (${describeCron(expression, calendar)})`);
+    }
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
     for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
@@ -133,20 +193,36 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   return `${lines.join('\n')}\n`;
 }
 
-/** JSON lines, one per fire that will happen, in time order across schedules. */
-export function formatNextJson(listings: readonly Listing[]): string {
+/**
+ * JSON lines, one per fire that will happen (and, with `skipped`, one per fire that is removed), in time
+ * order across schedules.
+ */
+export function formatNextJson(listings: readonly Listing[], skipped = false): string {
   const fires = listings
     .flatMap(({ schedule, fires }) =>
-      fires.filter((fire) => !fire.skipped).map((fire) => ({ schedule, fire })),
+      fires.filter((fire) => skipped || !fire.skipped).map((fire) => ({ schedule, fire })),
     )
     .sort((a, b) => a.fire.fireTime.getTime() - b.fire.fireTime.getTime());
   return fires
     .map(({ schedule, fire }) => {
+      const { day } = fire;
+      const calendar = calendarFor(schedule.calendar, 'stop');
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
+        cron: fire.cron,
+        when: describeCron(fire.cron, calendar),
+        calendar: day?.calendar ?? null,
+        day: day?.kind ?? null,
+        note: fire.skippedBy === 'skip-date' ? `skip date ${fire.localDate}` : (dayNote(fire) ?? null),
+        skipped: fire.skipped,
+        skippedBy: fire.skippedBy ?? null,
+        warning:
+          day?.uncoveredYear === undefined || calendar === undefined
+            ? null
+            : calendarGapText({ calendar: calendar.name, base: calendar.base, year: day.uncoveredYear }),
       };
       return `${JSON.stringify(line)}\n`;
     })
@@ -158,7 +234,7 @@ export const nextCommand: Command = {
   name: 'next',
   summary: 'Show when each schedule fires in the coming days, in local time and UTC',
   usage: [
-    'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json]',
+    'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped]',
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
     'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
@@ -170,8 +246,10 @@ export const nextCommand: Command = {
     '  --from ISO         start of the period: 2026-03-06 (midnight UTC) or a date and time with Z or an',
     '                     offset, such as 2026-03-06T22:00:00+08:00 (default: now)',
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone}; also the',
-    '                     output when stdout is not a terminal',
+    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, cron, when,',
+    '                     calendar, day, note, skipped, skippedBy, warning}; also the output when stdout',
+    '                     is not a terminal',
+    '  --skipped          with --json, also list the fires a skip date or a calendar removes',
     '',
     'Exit codes: 0 listed, 2 bad usage or an invalid configuration.',
   ].join('\n'),
@@ -181,6 +259,7 @@ export const nextCommand: Command = {
       from: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean' },
+      skipped: { type: 'boolean' },
     });
     const from = values.from === undefined ? io.now() : parseFrom(values.from);
     const days = values.days === undefined ? DEFAULT_DAYS : parseDays(values.days);
@@ -191,7 +270,10 @@ export const nextCommand: Command = {
       fires: scheduleFireDetails(schedule, from, until),
     }));
     const json = values.json === true || !io.isTTY;
-    io.stdout.write(json ? formatNextJson(listings) : formatNextText(listings, from, until, days));
+    io.stderr.write(nextWarnings(config.schedules, from, until));
+    io.stdout.write(
+      json ? formatNextJson(listings, values.skipped === true) : formatNextText(listings, from, until, days),
+    );
     return ExitCode.Ok;
   },
 };

@@ -2,12 +2,14 @@
  * `lights-out plan`: what a run would do right now (or at `--at`), instance by instance, and why. Lists the
  * tagged instances and never stops anything.
  */
+
+import type { Config } from '../config/index.js';
+import type { Plan, PlanItem } from '../plan/index.js';
 import { formatPlanTable } from '../plan/index.js';
-import type { Plan, PlanItem } from '../plan/types.js';
 import { planRun } from '../run/index.js';
 import { CLOUD_ENV_USAGE, SELECTION_OPTIONS, SELECTION_USAGE, withCloud } from './context.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
-import { fireLines, guardRefusalLine, noFiresNote } from './report.js';
+import { calendarLines, calendarWarnings, fireLines, guardRefusalLine, noFiresNote } from './report.js';
 
 /** One line of `plan --json`: the contract's fields, then some more for people and scripts. */
 export interface PlanItemJson {
@@ -53,9 +55,13 @@ export function planItemJson(item: PlanItem): PlanItemJson {
   };
 }
 
-/** The plan for people: its fires, the table with its summary and guard lines, and a refusal warning. */
-export function formatPlanText(plan: Plan, asIf: boolean): string {
-  return `${fireLines(plan, asIf)}\n${formatPlanTable(plan)}${guardRefusalLine(plan)}`;
+/**
+ * The plan for people: its fires (with the calendar's reading of each governed one), the table with its
+ * summary and guard lines, and a refusal warning.
+ */
+export function formatPlanText(plan: Plan, asIf: boolean, config?: Pick<Config, 'schedules'>): string {
+  const readings = config === undefined ? '' : calendarLines(config, plan.fires);
+  return `${fireLines(plan, asIf)}${readings}\n${formatPlanTable(plan)}${guardRefusalLine(plan)}`;
 }
 
 /** The `plan` command. */
@@ -68,7 +74,9 @@ export const planCommand: Command = {
     'Lists the instances that carry the schedule tag in every configured region and shows, for each one of',
     'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it,',
     'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeInstances is',
-    'called. When no schedule is due in the tick window of --at, says so with the next fire of each one.',
+    'called. When no schedule is due in the tick window of --at, says so with the next fire of each one',
+    'and any fire a skip date or a calendar removes there. A fire a calendar governs is read in plain',
+    "language; a calendar whose base has no data for the fire's year gets a warning on stderr.",
     '',
     'Options:',
     ...SELECTION_USAGE,
@@ -85,6 +93,7 @@ export const planCommand: Command = {
     const { values } = parseCommandArgs(args, SELECTION_OPTIONS);
     const json = values.json === true;
     return withCloud('plan', values, io, async (cloud) => {
+      cloud.stderr.write(calendarWarnings(cloud.config, cloud.fires, cloud.request.at));
       if (cloud.fires.length === 0) {
         (json ? cloud.stderr : cloud.stdout).write(noFiresNote(cloud.config, cloud.request.at));
         return ExitCode.Ok;
@@ -93,7 +102,7 @@ export const planCommand: Command = {
       cloud.stdout.write(
         json
           ? plan.items.map((item) => `${JSON.stringify(planItemJson(item))}\n`).join('')
-          : formatPlanText(plan, cloud.request.schedule !== undefined),
+          : formatPlanText(plan, cloud.request.schedule !== undefined, cloud.config),
       );
       return ExitCode.Ok;
     });

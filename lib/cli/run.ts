@@ -3,10 +3,10 @@
  * for machines (one `instance.outcome` per instance, one `run.summary`); a table and a summary for people.
  */
 
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logger.js';
 import { type NotificationPreview, notifyBudgetFromEnv, type RunResult, runAndNotify } from '../run/index.js';
-import type { RunSummary } from '../stop/types.js';
+import type { RunSummary } from '../stop/index.js';
 import {
   CLOUD_ENV_USAGE,
   type CloudContext,

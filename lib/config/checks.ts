@@ -3,7 +3,8 @@
  * at the node's position, and returns the checked value (or undefined). The schema tables combine them.
  */
 import { isScalar } from 'yaml';
-import { isLoopbackHost } from '../volc/endpoint.js';
+import { tickProblem } from '../schedule/index.js';
+import { isLoopbackHost } from '../volc/index.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { closest } from './suggest.js';
 
@@ -182,7 +183,10 @@ export const timeZone: Field<string> = (node, r) => {
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 const MINUTE_MS = UNIT_MS.m;
 
-/** The timer period `tick` (`5m`, `90s`, `1h`) in milliseconds: at least a minute, whole minutes. */
+/**
+ * The timer period `tick` (`5m`, `90s`, `1h`) in milliseconds: at least a minute, whole minutes, and a tick a
+ * timer can express (dividing an hour or a day; see lib/schedule's tickProblem).
+ */
 export const tickMs: Field<number> = (node, r) => {
   const value = r.string(node, 'a duration like 5m, 90s or 1h');
   if (value === undefined) return undefined;
@@ -199,7 +203,7 @@ export const tickMs: Field<number> = (node, r) => {
         ? `tick must be a whole number of minutes, got ${quoted(value)}`
         : ms > MAX_TICK_MS
           ? `tick must be at most 24h (a timer fires at least daily), got ${quoted(value)}`
-          : undefined;
+          : tickProblem(ms);
   if (problem) r.report(node, problem);
   return problem ? undefined : ms;
 };

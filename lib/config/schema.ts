@@ -3,6 +3,7 @@
  * Reading a document collects every issue; a Config is built only from a file without any.
  */
 import { isMap, isScalar } from 'yaml';
+import { calendars, resolveCalendars } from './calendars.js';
 import {
   boolean,
   endpointUrl,
@@ -19,8 +20,14 @@ import {
 } from './checks.js';
 import { describe, type Field, type NodeReader } from './nodes.js';
 import { checkNotifySchedules, notify, prices } from './notify.js';
-import { schedules } from './schedules.js';
-import { type Config, type FallbackSetting, StoppedModeSetting } from './types.js';
+import { type ScheduleDraft, schedules } from './schedules.js';
+import {
+  type CalendarConfig,
+  type Config,
+  type FallbackSetting,
+  type ScheduleConfig,
+  StoppedModeSetting,
+} from './types.js';
 
 /** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
 export const CONFIG_DEFAULTS = {
@@ -36,8 +43,9 @@ export const CONFIG_DEFAULTS = {
   },
   guard: { maxInstancesPerRun: 1000 },
   retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+  listing: { maxInstancesPerRegion: 200_000 },
   verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
-} as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'schedules'>;
+} as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'calendars' | 'schedules'>;
 
 const FALLBACKS: readonly FallbackSetting[] = ['KeepCharging', 'none'];
 
@@ -95,12 +103,14 @@ const rootFields = {
     'baseMs',
     'capMs',
   ),
+  listing: section({ maxInstancesPerRegion: positiveInteger }),
   verify: ordered(
     { enabled: boolean, timeoutMs: positiveInteger, intervalMs: positiveInteger },
     CONFIG_DEFAULTS.verify,
     'intervalMs',
     'timeoutMs',
   ),
+  calendars,
   schedules,
   notify,
   prices,
@@ -132,8 +142,11 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
       r,
     );
   }
-  if (!raw?.version || !raw.regions || !raw.schedules || r.issues.length > 0) return undefined;
+  if (!raw?.version || !raw.regions || !raw.schedules) return undefined;
+  const defined = raw.calendars ?? [];
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
+  const resolved = raw.schedules.map((draft) => resolveSchedule(draft, timezone, defined, r));
+  if (r.issues.length > 0) return undefined;
   const d = CONFIG_DEFAULTS;
   return {
     file: r.file,
@@ -151,9 +164,24 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     },
     guard: { ...d.guard, ...raw.guard },
     retry: { ...d.retry, ...raw.retry },
+    listing: { ...d.listing, ...raw.listing },
     verify: { ...d.verify, ...raw.verify },
-    schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
+    calendars: defined,
+    schedules: resolved.filter((s) => s !== undefined),
     ...(raw.notify !== undefined && raw.notify.length > 0 && { notify: raw.notify }),
     ...(raw.prices !== undefined && { prices: raw.prices }),
   };
+}
+
+/** A schedule with its time zone defaulted and the calendars it names looked up (unknown names reported). */
+function resolveSchedule(
+  { calendarRefs, ...draft }: ScheduleDraft,
+  timezone: string,
+  defined: readonly CalendarConfig[],
+  r: NodeReader,
+): ScheduleConfig | undefined {
+  const schedule = { ...draft, timezone: draft.timezone ?? timezone };
+  if (calendarRefs === undefined) return schedule;
+  const calendar = resolveCalendars(calendarRefs, defined, r);
+  return calendar && { ...schedule, calendar };
 }

@@ -3,8 +3,8 @@
  * DescribeInstances answer (`{ResponseMetadata, Result: {Instances}}`) is accepted as it is: its Region comes
  * from `ResponseMetadata.Region` unless an instance names its own.
  */
-import type { Credentials } from '../volc/sign.js';
-import { InstanceStatus, StoppedMode, type Tag } from '../volc/types.js';
+import type { Credentials } from '../volc/index.js';
+import { InstanceStatus, StoppedMode, type Tag } from '../volc/index.js';
 import {
   type DocPath,
   Issues,

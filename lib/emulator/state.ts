@@ -3,8 +3,8 @@
  * the instant it is reached, and every read derives the status from the injected clock. No timers run, so a test
  * moves time by moving its clock.
  */
-import type { Credentials } from '../volc/sign.js';
-import { type Instance, InstanceStatus, StoppedMode } from '../volc/types.js';
+import type { Credentials } from '../volc/index.js';
+import { type Instance, InstanceStatus, StoppedMode } from '../volc/index.js';
 import type { Fleet, FleetInstance } from './types.js';
 
 /** The live flags of an instance; numbers count down as operations hit them. */

@@ -1,6 +1,5 @@
 /** The shapes the emulator is configured with: a fleet of instances, credentials and emulator-only flags. */
-import type { Credentials } from '../volc/sign.js';
-import type { Tag } from '../volc/types.js';
+import type { Credentials, Tag } from '../volc/index.js';
 
 /**
  * Emulator-only conditions of one instance, answered as the matching per-instance error of Stop/StartInstances.

@@ -6,9 +6,10 @@
  */
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { type NotifyTarget, NotifyType } from '../config/types.js';
+import { type NotifyTarget, NotifyType } from '../config/index.js';
+import { ErrorCode } from '../errors.js';
 import { maskSecrets } from '../logger.js';
-import { isLoopbackHost } from '../volc/endpoint.js';
+import { isLoopbackHost } from '../volc/index.js';
 import type { Payload } from './render.js';
 import {
   dingtalkSign,
@@ -18,24 +19,8 @@ import {
   webhookSign,
 } from './sign.js';
 
-/** Stable codes of a notification that was not delivered (the `errorCode` of `notify.failed`). */
-export const NotifyErrorCode = {
-  /** The variable `urlEnv` names is unset or empty. */
-  UrlUnset: 'NotifyUrlUnset',
-  /** Its value is not an https:// URL (or http:// on a loopback host). */
-  UrlInvalid: 'NotifyUrlInvalid',
-  /** `secretEnv` names a variable that is unset or empty: an unsigned post to a signed bot would be refused. */
-  SecretUnset: 'NotifySecretUnset',
-  /** The platform answered with an error (HTTP status or body code). */
-  Rejected: 'NotifyRejected',
-  /** No answer within the attempt's timeout. */
-  Timeout: 'NotifyTimeout',
-  /** The connection failed. */
-  Unreachable: 'NotifyUnreachable',
-  /** The notification budget ran out before an attempt could start. */
-  BudgetExhausted: 'NotifyBudgetExhausted',
-} as const;
-export type NotifyErrorCode = (typeof NotifyErrorCode)[keyof typeof NotifyErrorCode];
+/** The codes of a notification that was not delivered (the `errorCode` of `notify.failed`): lib/errors' `Notify*`. */
+export type NotifyErrorCode = Extract<ErrorCode, `Notify${string}`>;
 
 /**
  * The delivery policy: a few attempts, full-jitter exponential backoff, and a per-attempt timeout. A repeated
@@ -100,12 +85,12 @@ export function resolveTarget(
 ): ResolvedTarget | { name: string; errorCode: NotifyErrorCode; answer: string } {
   const name = `notify[${index}]`;
   const raw = env[target.urlEnv]?.trim();
-  if (!raw) return { name, errorCode: NotifyErrorCode.UrlUnset, answer: `${target.urlEnv} is not set` };
+  if (!raw) return { name, errorCode: ErrorCode.NotifyUrlUnset, answer: `${target.urlEnv} is not set` };
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return { name, errorCode: NotifyErrorCode.UrlInvalid, answer: `${target.urlEnv} does not hold a URL` };
+    return { name, errorCode: ErrorCode.NotifyUrlInvalid, answer: `${target.urlEnv} does not hold a URL` };
   }
   const problem =
     url.username !== '' || url.password !== ''
@@ -113,11 +98,11 @@ export function resolveTarget(
       : url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
         ? undefined
         : `must be https:// (http:// only on a loopback host), got ${url.protocol}//${url.host}`;
-  if (problem) return { name, errorCode: NotifyErrorCode.UrlInvalid, answer: `${target.urlEnv} ${problem}` };
+  if (problem) return { name, errorCode: ErrorCode.NotifyUrlInvalid, answer: `${target.urlEnv} ${problem}` };
   if (target.secretEnv === undefined) return { name, type: target.type, url };
   const secret = env[target.secretEnv];
   if (!secret) {
-    return { name, errorCode: NotifyErrorCode.SecretUnset, answer: `${target.secretEnv} is not set` };
+    return { name, errorCode: ErrorCode.NotifySecretUnset, answer: `${target.secretEnv} is not set` };
   }
   return { name, type: target.type, url, secret };
 }
@@ -190,7 +175,7 @@ export function readAnswer(type: NotifyType, httpStatus: number, text: string): 
       retryable: !ok && transient,
       httpStatus,
       text,
-      ...(!ok && { errorCode: NotifyErrorCode.Rejected }),
+      ...(!ok && { errorCode: ErrorCode.NotifyRejected }),
     };
   }
   const code = bodyCode(text);
@@ -202,7 +187,7 @@ export function readAnswer(type: NotifyType, httpStatus: number, text: string): 
     httpStatus,
     text,
     ...(code !== undefined && { platformCode: String(code) }),
-    ...(!ok && { errorCode: NotifyErrorCode.Rejected }),
+    ...(!ok && { errorCode: ErrorCode.NotifyRejected }),
   };
 }
 
@@ -261,7 +246,7 @@ async function attempt(
       ok: false,
       retryable: true,
       httpStatus: 0,
-      errorCode: timedOut ? NotifyErrorCode.Timeout : NotifyErrorCode.Unreachable,
+      errorCode: timedOut ? ErrorCode.NotifyTimeout : ErrorCode.NotifyUnreachable,
       text: timedOut
         ? `no answer within ${timeoutMs} ms`
         : `connection failed (${(error as { code?: string }).code ?? name})`,
@@ -306,7 +291,7 @@ export async function deliver(
     return {
       ok: false,
       attempts,
-      errorCode: NotifyErrorCode.BudgetExhausted,
+      errorCode: ErrorCode.NotifyBudgetExhausted,
       httpStatus: 0,
       answer: 'no time left in the notification budget',
     };

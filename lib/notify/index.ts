@@ -10,7 +10,7 @@ export {
   type DeliveryResult,
   deliver,
   NOTIFY_RETRY,
-  NotifyErrorCode,
+  type NotifyErrorCode,
   type ResolvedTarget,
   readAnswer,
   resolveTarget,

@@ -4,11 +4,11 @@
  * an unknown schedule or carries an invalid inline value, a failed listing, the savings, and the run's tick.
  * Pure: built from the run's result (or its listing error) and one target's schedule filter.
  */
-import type { Config, NotifyTarget } from '../config/types.js';
-import { NotifyWhen } from '../config/types.js';
-import type { Plan } from '../plan/types.js';
+import type { Config, NotifyTarget } from '../config/index.js';
+import { NotifyWhen } from '../config/index.js';
+import type { Plan } from '../plan/index.js';
 import { wallTime } from '../schedule/index.js';
-import type { InstanceOutcome, RunSavings, RunSummary } from '../stop/types.js';
+import type { InstanceOutcome, RunSavings, RunSummary } from '../stop/index.js';
 
 /** At most this many failed instances are listed; the rest are counted ("and N more"). */
 export const MAX_LISTED_FAILURES = 20;

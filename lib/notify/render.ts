@@ -4,7 +4,7 @@
  * Every value that comes from outside (instance names, tag values, API codes and messages) is cleaned of
  * markup, mentions and control characters first, so a tag cannot ping a whole group or forge a line.
  */
-import { NotifyType } from '../config/types.js';
+import { NotifyType } from '../config/index.js';
 import { printable } from '../table.js';
 import type { RunMessage } from './message.js';
 

@@ -2,10 +2,10 @@
  * The planner: for every instance that carries the schedule tag, what this run does with it and why.
  * Pure: no I/O and no clock; `now` and the listed instances come in as arguments.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
+import type { Config, ScheduleConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import type { Fire } from '../schedule/types.js';
-import { type Instance, InstanceStatus } from '../volc/types.js';
+import type { Fire } from '../schedule/index.js';
+import { type Instance, InstanceStatus } from '../volc/index.js';
 import { resolveStoppedMode } from './mode.js';
 import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
 import { parseSkipUntil, type SkipUntil } from './snooze.js';

@@ -2,7 +2,7 @@
  * The per-instance snooze tag `<tagKey>:skip-until`: an ISO date (through the end of that local day in the
  * schedule's time zone) or an ISO date-time with `Z` or an offset (until that instant).
  */
-import { startOfLocalDayMs, wallToLocalMs } from '../schedule/timezone.js';
+import { startOfLocalDayMs, wallToLocalMs } from '../schedule/index.js';
 
 /** What a `skip-until` value means at `now`. */
 export type SkipUntil =

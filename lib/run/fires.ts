@@ -1,17 +1,22 @@
 /**
- * Which fires one run covers: the schedules due in the tick window of `at`, or one named schedule as if it fired
- * at `at`. Pure.
+ * Which fires one run covers: the schedules due in the tick window of `at` (or from `since`), or one named
+ * schedule as if it fired at `at`. Pure.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import type { Fire } from '../schedule/index.js';
 import { dueFires, tickWindow } from '../schedule/index.js';
-import type { Fire } from '../schedule/types.js';
 
 /** What a run is asked to cover. */
 export interface FireRequest {
   at: Date;
   /** Run this schedule as if it fired at `at` (skip dates do not apply: the user asked for it). */
   schedule?: string;
+  /**
+   * Start the window here instead of one tick before the tick of `at`: the daemon catching up the ticks that
+   * came while its last run was going. Ignored with `schedule`. @default the tick before the tick of `at`
+   */
+  since?: Date;
 }
 
 /**
@@ -29,7 +34,7 @@ export function firesFor(config: Config, request: FireRequest): Fire[] {
     return [{ schedule: request.schedule, fireTime: request.at }];
   }
   const window = tickWindow(request.at, config.tickMs);
-  return dueFires(config, window.start, window.end);
+  return dueFires(config, request.since ?? window.start, window.end);
 }
 
 /**

@@ -1,25 +1,16 @@
 /**
  * Lists the instances that carry the schedule tag, once per region however many schedules fire: one
- * DescribeInstances walk per region, filtered server-side on the tag key, each page under the retry policy.
+ * reading per region through the one DescribeInstances reader (volc), filtered server-side on the tag key,
+ * each page through the region's listing lane (rate limit and retry policy, as the executor's requests).
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { selectionFilters } from '../plan/index.js';
-import {
-  countCall,
-  deadlineExceeded,
-  EcsAction,
-  isThrottleError,
-  RateLimiter,
-  type RunStats,
-  retrying,
-  retryPolicy,
-} from '../stop/index.js';
-import type { EcsClient } from '../volc/client.js';
-import type { Instance } from '../volc/types.js';
+import { countingEcsApi, createLane, limitedRetrying, type RunStats } from '../stop/index.js';
+import { type EcsApi, type Instance, readInstancePages } from '../volc/index.js';
 
 /** What listing needs: clients, the clock, sleep and randomness for backoff. */
 export interface ListDeps {
-  clientFor(region: string): EcsClient;
+  clientFor(region: string): EcsApi;
   nowMs(): number;
   sleep(ms: number): Promise<void>;
   random(): number;
@@ -29,47 +20,28 @@ export interface ListDeps {
  * Every tagged instance of every configured region. Regions are listed concurrently, each at most at
  * `rateLimit.qps` pages per second (the API's quotas are per action, so listing gets the same budget as
  * stopping). A region whose listing fails makes the whole listing fail, because a plan built on a partial
- * fleet could leave machines running unnoticed.
+ * fleet could leave machines running unnoticed; so does a region whose pages break the reader's rules or
+ * exceed `listing.maxInstancesPerRegion`.
  */
 export async function listTaggedInstances(
   config: Config,
   deps: ListDeps,
   context: { stats: RunStats; deadlineAtMs: number },
 ): Promise<{ region: string; instance: Instance }[]> {
-  const policy = retryPolicy(config.retry);
   const filters = selectionFilters(config);
+  const settings = { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs: context.deadlineAtMs };
   const perRegion = await Promise.all(
     config.regions.map(async (region) => {
       const found: { region: string; instance: Instance }[] = [];
-      const limiter = new RateLimiter(config.rateLimit, deps);
-      const pages = deps.clientFor(region).describeInstances(filters, {
-        callPage: (attempt) =>
-          retrying(
-            async () => {
-              await limiter.acquire();
-              if (deps.nowMs() >= context.deadlineAtMs)
-                throw deadlineExceeded('deadline reached while listing');
-              countCall(context.stats, EcsAction.DescribeInstances);
-              try {
-                const page = await attempt();
-                limiter.onSuccess();
-                return page;
-              } catch (error) {
-                if (isThrottleError(error)) limiter.onThrottle();
-                throw error;
-              }
-            },
-            {
-              policy,
-              deadlineAtMs: context.deadlineAtMs,
-              nowMs: deps.nowMs,
-              sleep: deps.sleep,
-              random: deps.random,
-              stats: context.stats,
-            },
-          ),
+      const lane = createLane(region, settings, deps, context.stats);
+      const pages = readInstancePages(countingEcsApi(deps.clientFor(region), context.stats), filters, {
+        callPage: (attempt) => limitedRetrying(lane, attempt),
+        maxInstances: config.listing.maxInstancesPerRegion,
+        maxInstancesName: 'listing.maxInstancesPerRegion',
       });
-      for await (const instance of pages) found.push({ region, instance });
+      for await (const instances of pages) {
+        for (const instance of instances) found.push({ region, instance });
+      }
       return found;
     }),
   );

@@ -5,8 +5,8 @@
  * fails is a `notify.failed` warning and nothing more: it never changes an outcome, the summary or an exit code.
  */
 import { Agent, type Dispatcher } from 'undici';
-import type { Config, NotifyTarget } from '../config/types.js';
-import { LightsOutError, UsageError } from '../errors.js';
+import type { Config, NotifyTarget } from '../config/index.js';
+import { errorCodeOf, LightsOutError, UsageError } from '../errors.js';
 import {
   buildMessage,
   type DeliveryResult,
@@ -176,7 +176,7 @@ export async function notifyRun(
     }
   } catch (error) {
     deps.logger.warn(
-      { event: 'notify.failed', errorCode: 'UnexpectedError', err: error },
+      { event: 'notify.failed', errorCode: errorCodeOf(error), err: error },
       'notifications failed unexpectedly; the run is not affected',
     );
     return [];
@@ -227,10 +227,8 @@ export async function runAndNotify(
         schedule: f.schedule,
         fireTime: f.fireTime.toISOString(),
       }));
-      const listingError =
-        error instanceof LightsOutError
-          ? { code: error.code, message: error.message }
-          : { code: 'UnexpectedError', message: 'see the run.summary log line' };
+      const message = error instanceof LightsOutError ? error.message : 'see the run.summary log line';
+      const listingError = { code: errorCodeOf(error), message };
       await notifyRun(config, { tick, dryRun, fires, outcomes: [], listingError }, deps, settings);
     }
     throw error;

@@ -4,10 +4,10 @@
  * the money those hours cost. StopCharging stops the compute bill, so its hours count at the compute price;
  * KeepCharging keeps billing, so its hours count at zero. Pure: the next start is an injected function.
  */
-import type { Config, PricesConfig } from '../config/types.js';
-import type { PlanItem } from '../plan/types.js';
-import { type InstanceOutcome, Outcome, type RunSavings, type ScheduleSavings } from '../stop/types.js';
-import { StoppedMode } from '../volc/types.js';
+import type { Config, PricesConfig } from '../config/index.js';
+import type { PlanItem } from '../plan/index.js';
+import { type InstanceOutcome, Outcome, type RunSavings, type ScheduleSavings } from '../stop/index.js';
+import { StoppedMode } from '../volc/index.js';
 
 /** The next time `schedule` starts its instances after `fireTime`, or null when it has no start. */
 export type NextStartFn = (scheduleName: string, fireTime: Date) => Date | null;

@@ -1,21 +1,21 @@
 /**
  * Five-field cron expressions: parsing, validation and matching against a local wall-clock time.
  *
- * The daemon registers the same expressions with node-cron 4, so this parser follows node-cron 4.6's grammar
- * (read from its source): `*`, lists, ranges, steps, ranges that wrap (`22-2`, `FRI-MON`), month and weekday
+ * Schedules were first written for node-cron 4 (the daemon once registered them with it), so this parser
+ * follows node-cron 4.6's grammar (read from its source): `*`, lists, ranges, steps, ranges that wrap (`22-2`, `FRI-MON`), month and weekday
  * names (three letters or in full, any case), weekday 7 = Sunday, `?` as a whole day field, the nicknames
  * (`@daily`, ...), and the Quartz day tokens node-cron 4 supports: `L`, `L-3`, `15W`, `LW` (day of month)
  * and `5L`, `5#2` (day of week).
  *
  * Day of month and day of week are ANDed, as node-cron 4 does (its `TimeMatcher.match` requires both), not
  * ORed as in classic Vixie cron: `0 0 1 * MON` fires only on a Monday that is the 1st. Matching node-cron
- * matters more than matching Vixie: the daemon and the cloud function must fire on the same days.
+ * matters more than matching Vixie: a schedule keeps the days it was written for.
  *
  * Where node-cron is laxer than its own grammar (month names glued together such as `janjan`, `*\/MON`, a
  * range endpoint out of bounds that a step happens to skip, six fields with seconds) we reject. That is the
  * safe direction: every expression accepted here is accepted by node-cron with the same meaning.
  */
-import { LightsOutError } from '../errors.js';
+import { ErrorCode, LightsOutError } from '../errors.js';
 import { CronField, FIELD_SPECS, parseList, WEEKDAY_NAMES } from './cron-fields.js';
 import {
   type DayOfMonthRule,
@@ -36,7 +36,7 @@ export class CronError extends LightsOutError {
   readonly field: CronField | undefined;
 
   constructor(expression: string, field: CronField | undefined, message: string) {
-    super('CronInvalid', field === undefined ? message : `${field}: ${message}`);
+    super(ErrorCode.CronInvalid, field === undefined ? message : `${field}: ${message}`);
     this.name = 'CronError';
     this.expression = expression;
     this.field = field;

@@ -4,7 +4,7 @@
  * of what it finished). Settling an item twice is refused, which is what makes "exactly one" hold.
  */
 import type { Logger } from '../logger.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { type InstanceOutcome, Outcome } from './types.js';
 
 /** What the executor says about one item; the rest of the line comes from the plan. */

@@ -2,7 +2,7 @@
  * Counters of one run: API calls per action and retries. One object is shared by the listing code and the
  * executor, so the run summary counts every request the run sent.
  */
-import type { EcsApi } from '../volc/types.js';
+import type { EcsApi } from '../volc/index.js';
 
 /** API actions of {@link EcsApi}, as the summary's `apiCalls` names them. */
 export const EcsAction = {

@@ -3,7 +3,7 @@
  * `TagFilters.1.Values.2`), and one transport call per method. Bad arguments are refused before any request,
  * so a mistake never costs an API call or reaches the server half-formed.
  */
-import { LightsOutError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { parseDescribeInstancesResult, parseOperationResult } from './results.js';
 import type { QueryPairs } from './sign.js';
 import type { CallApi } from './transport.js';
@@ -26,8 +26,8 @@ export const MAX_RESULTS_RANGE = { min: 1, max: 100 } as const;
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
-function invalidParameter(message: string): LightsOutError {
-  return new LightsOutError('InvalidParameter', message);
+function invalidParameter(message: string): RequestError {
+  return new RequestError('InvalidParameter', message);
 }
 
 /** Refuses an ID list that is empty, longer than {@link MAX_INSTANCE_IDS}, or holds an empty ID. */

@@ -7,11 +7,11 @@ import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NotifyType } from '../../../lib/config/types.js';
 import type { WebhookPlatform } from '../../../lib/emulator/index.js';
+import { ErrorCode } from '../../../lib/errors.js';
 import {
   buildMessage,
   deliver,
   NOTIFY_RETRY,
-  NotifyErrorCode,
   renderPayload,
   resolveTarget,
 } from '../../../lib/notify/index.js';
@@ -102,7 +102,7 @@ describe('deliver to the local receiver', () => {
       expect(result).toMatchObject({
         ok: false,
         attempts: 1,
-        errorCode: NotifyErrorCode.Rejected,
+        errorCode: ErrorCode.NotifyRejected,
         platformCode: code,
       });
       expect(receiver.received()[0]?.refusal).toBe('bad-signature');
@@ -168,7 +168,7 @@ describe('deliver to the local receiver', () => {
       { deadlineAtMs: Date.now() + budgetMs },
       { ...systemClock, dispatcher },
     );
-    expect(result).toMatchObject({ ok: false, errorCode: NotifyErrorCode.Timeout, httpStatus: 0 });
+    expect(result).toMatchObject({ ok: false, errorCode: ErrorCode.NotifyTimeout, httpStatus: 0 });
     expect(Date.now() - startedMs).toBeLessThan(budgetMs + 250);
   });
 
@@ -181,22 +181,22 @@ describe('deliver to the local receiver', () => {
       { deadlineAtMs: clock.nowMs() },
       { ...clock, dispatcher },
     );
-    expect(result).toMatchObject({ ok: false, attempts: 0, errorCode: NotifyErrorCode.BudgetExhausted });
+    expect(result).toMatchObject({ ok: false, attempts: 0, errorCode: ErrorCode.NotifyBudgetExhausted });
     expect(receiver.received()).toEqual([]);
   });
 
   it.each([
-    ['unset', {}, NotifyErrorCode.UrlUnset],
-    ['not a URL', { URL: 'feishu bot' }, NotifyErrorCode.UrlInvalid],
+    ['unset', {}, ErrorCode.NotifyUrlUnset],
+    ['not a URL', { URL: 'feishu bot' }, ErrorCode.NotifyUrlInvalid],
     [
       'plain http off loopback',
       { URL: 'http://open.feishu.cn/open-apis/bot/v2/hook/x' },
-      NotifyErrorCode.UrlInvalid,
+      ErrorCode.NotifyUrlInvalid,
     ],
     [
       'a secret variable unset',
       { URL: 'https://open.feishu.cn/open-apis/bot/v2/hook/x' },
-      NotifyErrorCode.SecretUnset,
+      ErrorCode.NotifySecretUnset,
     ],
   ])(
     'a target whose URL is %s is not sent to, and the reason names the variable only',

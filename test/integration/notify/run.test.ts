@@ -10,15 +10,9 @@ import { createDaemonCommand } from '../../../lib/cli/daemon.js';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
 import { type Fleet, startEmulator } from '../../../lib/emulator/index.js';
-import {
-  createStopHandler,
-  RunFailedError,
-  runAndNotify,
-  type Scheduler,
-  systemClock,
-} from '../../../lib/run/index.js';
+import { createStopHandler, RunFailedError, runAndNotify, systemClock } from '../../../lib/run/index.js';
 import { emulatorEnv } from '../../support/emulator-env.js';
-import { AT, linesOf, runningFleet, startHarness, testConfig } from '../../support/harness.js';
+import { AT, linesOf, mergeFleets, runningFleet, startHarness, testConfig } from '../../support/harness.js';
 import {
   notifyYaml,
   startReceiver,
@@ -26,6 +20,7 @@ import {
   WEBHOOK_SECRET,
   WEBHOOK_TOKEN,
 } from '../../support/webhooks.js';
+import { fakeTicker } from '../../unit/daemon/harness.js';
 
 /** 12 instances that stop, and 2 the API refuses (locked). */
 function fleetOf12And2(): Fleet {
@@ -207,11 +202,11 @@ describe('the stop handler', () => {
 });
 
 describe('lights-out run and daemon', () => {
-  async function setUp(fleet: Fleet, extra: string) {
+  async function setUp(fleet: Fleet, extra: string, options: { schedules?: string } = {}) {
     const dir = await mkdtemp(join(tmpdir(), 'lights-out-notify-'));
     const emulator = await startEmulator({ fleet, faults: { transitionMs: 0 } });
     const file = join(dir, 'lights-out.yaml');
-    await writeFile(file, testConfig({ extra }));
+    await writeFile(file, testConfig({ extra, ...options }));
     return {
       file,
       env: emulatorEnv(emulator),
@@ -293,28 +288,35 @@ describe('lights-out run and daemon', () => {
     }
   });
 
-  it('the daemon notifies after each fire it runs', async () => {
+  it('the daemon notifies once per tick run: one message for the fires of two schedules in the tick', async () => {
     const receiver = await startReceiver();
-    const s = await setUp(runningFleet(4), notifyYaml([{ type: 'wecom' }]));
+    const fleet = mergeFleets(runningFleet(4), runningFleet(3, { schedule: 'late', prefix: 'lt' }));
+    const s = await setUp(fleet, notifyYaml([{ type: 'wecom' }]), {
+      schedules: '  nightly: { stop: "0 22 * * *" }\n  late: { stop: "57 21 * * *" }',
+    });
     try {
-      const ticks: Array<(at: Date) => void> = [];
-      const scheduler: Scheduler = {
-        register: (_expression, _zone, onTick) => {
-          ticks.push(onTick);
-          return { stop: () => {} };
-        },
-        at: () => ({ stop: () => {} }),
-      };
+      const fake = fakeTicker();
       const d = io({ ...s.env, ...targetEnv(receiver, 'wecom') }, new Date(AT.getTime() - 60_000), true);
-      const exit = createDaemonCommand({ scheduler }).run(['-c', s.file], d.io);
-      await expect.poll(() => ticks.length).toBe(1);
-      ticks[0]!(AT);
+      const exit = createDaemonCommand({ ticker: fake.ticker }).run(['-c', s.file], d.io);
+      await expect.poll(() => fake.jobs.length).toBe(1);
+      fake.tick(AT); // the window (21:55, 22:00] holds both schedules' fires: one run
       await expect.poll(() => receiver.received().length).toBe(1);
       d.abort();
       expect(await exit).toBe(0);
+      expect(receiver.received()).toHaveLength(1);
       const [post] = receiver.received();
       expect(post).toMatchObject({ platform: 'wecom', accepted: true });
-      expect(JSON.stringify(post!.body)).toContain('4 stopped');
+      const body = JSON.stringify(post!.body);
+      expect(body).toContain('7 stopped');
+      expect(body).toContain('nightly');
+      expect(body).toContain('late');
+      const lines = d.out
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      expect(lines.filter((l) => l.event === 'run.summary')).toHaveLength(1);
+      expect(lines.filter((l) => l.event === 'notify.sent')).toHaveLength(1);
       expectNoSecret(d.out.join('') + d.err.join(''));
     } finally {
       await s.close();

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lib/config/index.js';
-import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
+import { issuesOf, yaml } from './issues.js';
 
 const FILE = 'c.yaml';
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 /** Lines 1-4; tests append from line 5 on. */
 const HEAD = ['version: 1', 'regions: [cn-beijing]', 'schedules:', '  nightly: { stop: "30 23 * * *" }'];
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const LITERAL =
   'a literal URL is not allowed in notify: a webhook URL carries the bot token, so put it in an ' +

@@ -28,7 +28,9 @@ describe('the shipped reference configuration', () => {
       },
       guard: { maxInstancesPerRun: 1000 },
       retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+      listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [{ name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] }],
       schedules: [
         {
           name: 'office-hours',

@@ -34,7 +34,9 @@ export function config(
     tickMs: 300_000,
     rateLimit: { qps: 10 },
     retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+    listing: { maxInstancesPerRegion: 200_000 },
     verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5000 },
+    calendars: [],
     schedules: [schedule()],
     ...rest,
     defaults: {
