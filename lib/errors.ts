@@ -35,6 +35,8 @@ export const ErrorCode = {
   ConnectionError: 'ConnectionError',
   /** A listing holds (or announces) more instances than `listing.maxInstancesPerRegion` ({@link VolcApiError}). */
   ListingTooLarge: 'ListingTooLarge',
+  /** A configured region that DescribeRegions does not list: its listing fails instead of finding nothing ({@link RegionError}). */
+  UnknownRegion: 'UnknownRegion',
   /** A veFaaS release failed or did not end in time (lib/deploy's DeployError). */
   ReleaseFailed: 'ReleaseFailed',
   /** More than one veFaaS function has the name deploy was given (lib/deploy's DeployError). */
@@ -105,6 +107,18 @@ export class RequestError extends LightsOutError {
   constructor(code: RequestError['code'], message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.name = 'RequestError';
+  }
+}
+
+/** A configured region the API does not know (DescribeRegions does not list it). */
+export class RegionError extends LightsOutError {
+  declare readonly code: 'UnknownRegion';
+  readonly region: string;
+
+  constructor(region: string, message: string) {
+    super(ErrorCode.UnknownRegion, message);
+    this.name = 'RegionError';
+    this.region = region;
   }
 }
 

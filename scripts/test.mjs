@@ -19,6 +19,7 @@ import {
   sentinelCredentials,
   sentinelWebhook,
 } from './secret-scan.mjs';
+import { withColourChoice } from './test-env.mjs';
 
 /** @typedef {import('./secret-scan.mjs').Secret} Secret */
 /** @typedef {import('./secret-scan.mjs').Finding} Finding */
@@ -135,10 +136,11 @@ const sentinels = {
 const secrets = secretsToFind(sentinels);
 const logDir = mkdtempSync(join(tmpdir(), 'lights-out-test-logs-'));
 /** @type {NodeJS.ProcessEnv} */
-const env = { ...process.env, ...sentinels, [LOG_DIR_ENV]: logDir };
-// Output goes through a pipe now; keep vitest's colours when the wrapper itself writes to a terminal.
-if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
-  env.FORCE_COLOR = '1';
+// Output goes through a pipe now: colours only when the wrapper itself writes to a terminal.
+const env = withColourChoice(
+  { ...process.env, ...sentinels, [LOG_DIR_ENV]: logDir },
+  Boolean(process.stdout.isTTY),
+);
 
 const result = await runVitest(env);
 /** @type {Finding[]} */

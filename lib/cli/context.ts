@@ -21,7 +21,7 @@ import {
 import type { Fire } from '../schedule/index.js';
 import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
-import { parseFrom } from './next.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 /** The flags `plan` and `run` share, in `parseCommandArgs` form. */
 export const SELECTION_OPTIONS = {
@@ -34,9 +34,10 @@ export const SELECTION_OPTIONS = {
 /** The usage lines of {@link SELECTION_OPTIONS}, so both commands describe them the same way. */
 export const SELECTION_USAGE = [
   `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
-  '  --at ISO           the tick instant, an ISO 8601 date-time with Z or an offset, such as',
-  '                     2026-03-09T22:00:00+08:00 (default: now); the schedules due in the tick window',
-  '                     that ends at or before it are selected',
+  '  --at ISO           the tick instant (default: now): a date-time with Z or an offset, such as',
+  '                     2026-03-09T22:00:00+08:00, or a date alone (2026-03-09): the start of that day',
+  "                     in the configuration's timezone; the schedules due in the tick window that",
+  '                     ends at or before it are selected',
   '  --schedule NAME    select only this schedule, as if it fired at --at (its skip dates do not apply)',
 ];
 
@@ -54,31 +55,6 @@ export const NOTIFY_ENV_USAGE = [
   `  ${NOTIFY_BUDGET_ENV.padEnd(30)}  time for a run's notifications, in ms (default ${DEFAULT_NOTIFY_BUDGET_MS})`,
   "  the variables each notify target's urlEnv and secretEnv name",
 ];
-
-/** A date-time with a zone; the calendar checks are parseFrom's. */
-const AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * Reads `--at`: an ISO 8601 date-time with `Z` or an offset. A bare date or a time without a zone is
- * refused: it would name a different instant on every machine.
- *
- * @throws UsageError saying what is expected.
- * @example
- * parseAt('2026-03-09T22:00:00+08:00').toISOString(); // '2026-03-09T14:00:00.000Z'
- */
-export function parseAt(text: string): Date {
-  const bad = () =>
-    new UsageError(
-      `--at must be an ISO 8601 date-time with a zone (Z or an offset), such as 2026-03-09T22:00:00+08:00 ` +
-        `or 2026-03-09T14:00:00Z; got '${text}'`,
-    );
-  if (!AT_PATTERN.test(text)) throw bad();
-  try {
-    return parseFrom(text);
-  } catch {
-    throw bad();
-  }
-}
 
 /** Where a command writes; secrets are masked out of everything written through it. */
 export interface Writer {
@@ -130,8 +106,9 @@ export async function withCloud(
   io: CliIo,
   body: (cloud: CloudContext) => Promise<number>,
 ): Promise<number> {
-  const at = flags.at === undefined ? io.now() : parseAt(flags.at);
+  const atFlag = flags.at === undefined ? undefined : parseWhen('--at', flags.at);
   const config = await loadConfig(resolveConfigPath(flags.config, io.env));
+  const at = atFlag === undefined ? io.now() : resolveWhen(atFlag, config.timezone);
   const request: FireRequest = flags.schedule === undefined ? { at } : { at, schedule: flags.schedule };
   const fires = firesFor(config, request);
   let pool: ClientPool;

@@ -11,7 +11,6 @@ import {
   calendarGaps,
   calendarGapText,
   DayKind,
-  daysInMonth,
   describeCron,
   describeDay,
   type FireDetail,
@@ -22,6 +21,7 @@ import {
   zoneOffsetMs,
 } from '../schedule/index.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 const DAY_MS = 86_400_000;
 /** The period shown when `--days` is not given. */
@@ -66,49 +66,6 @@ export interface NextFireJson {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * Reads `--from`: an ISO 8601 date (midnight UTC) or date and time with `Z` or an offset. A time without
- * an offset is refused: it would mean the local time of whichever machine runs the command.
- *
- * @throws UsageError for anything else, including dates that do not exist (2026-02-30).
- */
-export function parseFrom(text: string): Date {
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|([+-])(\d{2}):(\d{2})))?$/.exec(
-      text,
-    );
-  const bad = () =>
-    new UsageError(
-      `--from must be an ISO 8601 date or a date and time with Z or an offset, such as 2026-03-06 or 2026-03-06T22:00:00+08:00; got '${text}'`,
-    );
-  if (!match) throw bad();
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const offsetMinutes = match[9]
-    ? (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11]))
-    : 0;
-  const valid =
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    Math.abs(offsetMinutes) < 24 * 60;
-  if (!valid) throw bad();
-  const milliseconds = Number((match[7] ?? '0').padEnd(3, '0'));
-  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, milliseconds));
-  utc.setUTCFullYear(year);
-  return new Date(utc.getTime() - offsetMinutes * 60_000);
-}
 
 /** Reads `--days`: a whole number from 1 to {@link MAX_DAYS}. */
 export function parseDays(text: string): number {
@@ -243,8 +200,9 @@ export const nextCommand: Command = {
     '',
     'Options:',
     `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
-    '  --from ISO         start of the period: 2026-03-06 (midnight UTC) or a date and time with Z or an',
-    '                     offset, such as 2026-03-06T22:00:00+08:00 (default: now)',
+    '  --from ISO         start of the period (default: now): a date and time with Z or an offset, such',
+    '                     as 2026-03-06T22:00:00+08:00, or a date alone (2026-03-06): the start of that',
+    "                     day in the configuration's timezone",
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
     '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, cron, when,',
     '                     calendar, day, note, skipped, skippedBy, warning}; also the output when stdout',
@@ -261,9 +219,10 @@ export const nextCommand: Command = {
       json: { type: 'boolean' },
       skipped: { type: 'boolean' },
     });
-    const from = values.from === undefined ? io.now() : parseFrom(values.from);
+    const fromFlag = values.from === undefined ? undefined : parseWhen('--from', values.from);
     const days = values.days === undefined ? DEFAULT_DAYS : parseDays(values.days);
     const config = await loadConfig(resolveConfigPath(values.config, io.env));
+    const from = fromFlag === undefined ? io.now() : resolveWhen(fromFlag, config.timezone);
     const until = new Date(from.getTime() + days * DAY_MS);
     const listings = config.schedules.map((schedule) => ({
       schedule,

@@ -4,6 +4,7 @@
  */
 
 import type { Config } from '../config/index.js';
+import { UsageError } from '../errors.js';
 import type { Plan, PlanItem } from '../plan/index.js';
 import { formatPlanTable } from '../plan/index.js';
 import { planRun } from '../run/index.js';
@@ -30,6 +31,8 @@ export interface PlanItemJson {
   modeSource: string | null;
   /** More about the reason; null when the reason says it all. */
   detail: string | null;
+  /** For `unknown-schedule`: the schedule the tag probably meant; null when none is close. */
+  hint: string | null;
   status: string;
   instanceChargeType: string;
   instanceTypeId: string;
@@ -49,6 +52,7 @@ export function planItemJson(item: PlanItem): PlanItemJson {
     instanceName: item.instanceName,
     modeSource: item.modeSource ?? null,
     detail: item.detail ?? null,
+    hint: item.hint ?? null,
     status: item.status,
     instanceChargeType: item.instanceChargeType,
     instanceTypeId: item.instanceTypeId,
@@ -69,20 +73,24 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what a run would stop and why, instance by instance (read-only)',
   usage: [
-    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME] [--json]',
+    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME] [--json | --table]',
     '',
     'Lists the instances that carry the schedule tag in every configured region and shows, for each one of',
     'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it,',
-    'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeInstances is',
-    'called. When no schedule is due in the tick window of --at, says so with the next fire of each one',
-    'and any fire a skip date or a calendar removes there. A fire a calendar governs is read in plain',
-    "language; a calendar whose base has no data for the fire's year gets a warning on stderr.",
+    'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeRegions and',
+    'DescribeInstances are called. When no schedule is due in the tick window of --at, says so with the',
+    'next fire of each one and any fire a skip date or a calendar removes there. A fire a calendar governs',
+    "is read in plain language; a calendar whose base has no data for the fire's year gets a warning on",
+    'stderr.',
     '',
     'Options:',
     ...SELECTION_USAGE,
     '  --json             one JSON object per instance instead of the table: instanceId, region,',
     '                     schedule, fireTime, decision, reason, stoppedMode, forceStop (null for skips),',
-    '                     plus instanceName, modeSource, detail, status, instanceChargeType, instanceTypeId',
+    '                     plus instanceName, modeSource, detail, hint, status, instanceChargeType,',
+    '                     instanceTypeId;',
+    '                     also the output when stdout is not a terminal',
+    '  --table            the table for people even when stdout is not a terminal',
     '',
     ...CLOUD_ENV_USAGE,
     '',
@@ -90,8 +98,12 @@ export const planCommand: Command = {
     'missing credentials or a bad endpoint.',
   ].join('\n'),
   async run(args, io) {
-    const { values } = parseCommandArgs(args, SELECTION_OPTIONS);
-    const json = values.json === true;
+    const { values } = parseCommandArgs(args, { ...SELECTION_OPTIONS, table: { type: 'boolean' } });
+    if (values.json === true && values.table === true) {
+      throw new UsageError('--json and --table cannot be used together');
+    }
+    // Like run and next: JSON lines for a pipe or a file, the table for a terminal or when asked for.
+    const json = values.json === true || (!io.isTTY && values.table !== true);
     return withCloud('plan', values, io, async (cloud) => {
       cloud.stderr.write(calendarWarnings(cloud.config, cloud.fires, cloud.request.at));
       if (cloud.fires.length === 0) {

@@ -143,7 +143,14 @@ export function formatOutcomeTable(outcomes: readonly InstanceOutcome[]): string
     printable(o.schedule),
     o.outcome,
     o.stoppedMode === null ? '-' : printable(o.stoppedMode),
-    printable(o.errorCode === null ? o.reason : `${o.errorCode}: ${o.reason}`, MAX_REASON_LENGTH),
+    printable(
+      o.errorCode !== null
+        ? `${o.errorCode}: ${o.reason}`
+        : o.hint !== undefined
+          ? `${o.reason} (${o.hint})`
+          : o.reason,
+      MAX_REASON_LENGTH,
+    ),
     String(o.attempts),
   ]);
   return formatTable(OUTCOME_HEADER, rows);

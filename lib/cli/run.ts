@@ -62,6 +62,14 @@ function runLogger(cloud: CloudContext, json: boolean): Logger {
     // pino writes each serialized line to any object with a `write` method, synchronously.
     destination: {
       write: (line: string) => {
+        // For people, a guard refusal is said once: the REFUSED line and one table row per instance. Its
+        // per-instance warning lines (every selected instance fails GuardRefused) would repeat each one.
+        if (
+          !json &&
+          line.includes('"errorCode":"GuardRefused"') &&
+          line.includes('"event":"instance.outcome"')
+        )
+          return;
         target.write(line);
       },
     },

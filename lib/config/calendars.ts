@@ -5,9 +5,9 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { parseCron } from '../schedule/index.js';
+import { closest } from '../suggest.js';
 import { calendarDate, listOf, oneOf } from './checks.js';
 import { type Field, type NodeReader, quoted } from './nodes.js';
-import { closest } from './suggest.js';
 import { CalendarBase, type CalendarConfig, type ScheduleCalendars } from './types.js';
 
 /**

@@ -2,7 +2,9 @@
  * The configuration's shape as tables of known keys, and the one place where defaults are resolved.
  * Reading a document collects every issue; a Config is built only from a file without any.
  */
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { closest } from '../suggest.js';
+import { KNOWN_REGIONS } from '../volc/index.js';
 import { calendars, resolveCalendars } from './calendars.js';
 import {
   boolean,
@@ -18,7 +20,7 @@ import {
   tickMs,
   timeZone,
 } from './checks.js';
-import { describe, type Field, type NodeReader } from './nodes.js';
+import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { checkNotifySchedules, notify, prices } from './notify.js';
 import { type ScheduleDraft, schedules } from './schedules.js';
 import {
@@ -31,6 +33,7 @@ import {
 
 /** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
 export const CONFIG_DEFAULTS = {
+  allowUnknownRegions: false,
   tagKey: 'lights-out',
   timezone: 'UTC',
   tickMs: 300_000,
@@ -85,6 +88,7 @@ function ordered<S extends Record<string, Field<unknown>>>(
 const rootFields = {
   version,
   regions: listOf(regionId, { emptyMessage: 'regions must list at least one region', noun: 'region' }),
+  allowUnknownRegions: boolean,
   endpoint: endpointUrl,
   tagKey,
   timezone: timeZone,
@@ -116,6 +120,27 @@ const rootFields = {
   prices,
 };
 
+/**
+ * Reports each region missing from docs/volcengine-regions.md at its position, with the closest known one: a
+ * misspelt region would list no instances and the run would stop nothing, silently.
+ */
+function checkKnownRegions(root: unknown, regions: readonly string[], r: NodeReader): void {
+  const list = isMap(root) ? root.get('regions', true) : undefined;
+  if (!isSeq(list)) return;
+  for (const item of list.items) {
+    // Only well-formed ids: a malformed one (`Beijing`) was reported already.
+    if (!isScalar(item) || typeof item.value !== 'string' || !regions.includes(item.value)) continue;
+    if (KNOWN_REGIONS.includes(item.value)) continue;
+    const guess = closest(item.value, KNOWN_REGIONS);
+    r.report(
+      item,
+      `unknown region ${quoted(item.value)}${guess ? ` (did you mean '${guess}'?)` : ''}: ` +
+        `known regions are ${KNOWN_REGIONS.join(', ')}; ` +
+        'set allowUnknownRegions: true for a region newer than this list',
+    );
+  }
+}
+
 /** Every top-level key, in the order the reference configuration documents them. */
 export const TOP_LEVEL_KEYS = Object.keys(rootFields);
 
@@ -135,6 +160,7 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     required: ['version', 'regions', 'schedules'],
     owner: { line: 1, column: 1 },
   });
+  if (raw?.regions && raw.allowUnknownRegions !== true) checkKnownRegions(root, raw.regions, r);
   if (raw?.notify && raw.schedules) {
     checkNotifySchedules(
       raw.notify,
@@ -152,6 +178,7 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     file: r.file,
     version: raw.version,
     regions: raw.regions,
+    allowUnknownRegions: raw.allowUnknownRegions ?? d.allowUnknownRegions,
     ...(raw.endpoint !== undefined && { endpoint: raw.endpoint }),
     tagKey: raw.tagKey ?? d.tagKey,
     timezone,

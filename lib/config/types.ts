@@ -149,8 +149,10 @@ export interface Config {
   /** The file the configuration came from (for messages). */
   file: string;
   version: 1;
-  /** At least one region. */
+  /** At least one region; each one of docs/volcengine-regions.md unless `allowUnknownRegions`. */
   regions: string[];
+  /** Accept regions missing from docs/volcengine-regions.md (newer ones). @default false */
+  allowUnknownRegions: boolean;
   /** API endpoint; env `VOLC_ENDPOINT` wins over it. */
   endpoint?: string;
   /** @default 'lights-out' */

@@ -19,6 +19,7 @@ import { describeInstances, endlessPage } from './describe.js';
 import { fingerprintOf, type StoredResult, tokenKey } from './idempotency.js';
 import { BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
 import { ApiRejection, collectParams, decodePairs } from './params.js';
+import { describeRegions } from './regions.js';
 import { VEFAAS_ACTIONS, VEFAAS_API_VERSION, VEFAAS_SERVICE } from './vefaas.js';
 
 /** How the server must answer. */
@@ -35,7 +36,12 @@ export interface RawRequest {
   body: Buffer;
 }
 
-const ACTIONS: ReadonlySet<string> = new Set(['DescribeInstances', BatchAction.Stop, BatchAction.Start]);
+const ACTIONS: ReadonlySet<string> = new Set([
+  'DescribeInstances',
+  'DescribeRegions',
+  BatchAction.Stop,
+  BatchAction.Start,
+]);
 
 function requestId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
@@ -184,10 +190,13 @@ function faultAnswer(exchange: Exchange, fault: string): Answer {
 async function runAction(exchange: Exchange): Promise<Answer> {
   const { core, meta, params } = exchange;
   let result: unknown;
+  const reads = meta.Action === 'DescribeInstances' || meta.Action === 'DescribeRegions';
   if (meta.Action === 'DescribeInstances') {
     result = core.faults.endlessListing
       ? endlessPage(meta.Region, params)
       : describeInstances(core.state, meta.Region, params, core.deps.now());
+  } else if (meta.Action === 'DescribeRegions') {
+    result = describeRegions(core.state, params);
   } else {
     result = await runBatchAction(exchange, meta.Action as BatchAction);
   }
@@ -197,7 +206,7 @@ async function runAction(exchange: Exchange): Promise<Answer> {
     // The action is committed; only the answer is lost, which is what ClientTokens exist for.
     return core.faults.random() < 0.5 ? { kind: 'drop' } : fail(exchange, { code: 'InternalError' }, after);
   }
-  if (meta.Action !== 'DescribeInstances') result = distorted(exchange, result as BatchResult);
+  if (!reads) result = distorted(exchange, result as BatchResult);
   if (after === 'truncatedJson') exchange.record.fault = after;
   return {
     kind: 'json',

@@ -50,6 +50,10 @@ export const RequestErrors = {
   FlowLimitExceeded: { httpStatus: 429, message: 'The request rate exceeds the limit.' },
   ServiceUnavailableTemp: { httpStatus: 503, message: 'The service is temporarily unavailable.' },
   InvalidArgument: { httpStatus: 400, message: 'The specified argument is invalid.' },
+  'LimitExceeded.MaximumRegionIds': {
+    httpStatus: 400,
+    message: 'The number of RegionIds exceeds the limit of 20.',
+  },
   'InvalidCount.Malformed': { httpStatus: 400, message: 'The specified count is malformed.' },
   'InvalidStoppedMode.Malformed': { httpStatus: 400, message: 'The specified StoppedMode is malformed.' },
   'InvalidClientToken.Malformed': { httpStatus: 400, message: 'The specified ClientToken is malformed.' },

@@ -5,6 +5,7 @@
 import type { Config, ScheduleConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Fire } from '../schedule/index.js';
+import { closest } from '../suggest.js';
 import { type Instance, InstanceStatus } from '../volc/index.js';
 import { resolveStoppedMode } from './mode.js';
 import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
@@ -103,11 +104,15 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   // Defensive: the server-side tag filter should already have left such instances out.
   if (value === undefined) return null;
   if (!context.schedules.has(value)) {
-    return {
+    const item: PlanItem = {
       ...baseItem(region, instance, value, null),
       decision: Decision.Skip,
       reason: SkipReason.UnknownSchedule,
     };
+    // The reason stays exactly `unknown-schedule` (scripts match on it); the suggestion goes beside it.
+    const guess = closest(value, [...context.schedules.keys()]);
+    if (guess !== undefined) item.hint = `did you mean '${guess}'?`;
+    return item;
   }
   const firing = context.firing.get(value);
   if (firing === undefined) return null;

@@ -49,6 +49,11 @@ export interface PlanItem {
    * until when a snooze holds. Absent when the reason says it all.
    */
   detail?: string;
+  /**
+   * For `unknown-schedule`: the configured schedule the tag probably meant (`did you mean 'nightly'?`).
+   * Absent when none is close.
+   */
+  hint?: string;
   /** Resolved mode; set for `stop`. */
   stoppedMode?: StoppedMode;
   modeSource?: ModeSource;

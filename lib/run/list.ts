@@ -1,11 +1,19 @@
 /**
  * Lists the instances that carry the schedule tag, once per region however many schedules fire: one
- * reading per region through the one DescribeInstances reader (volc), filtered server-side on the tag key,
- * each page through the region's listing lane (rate limit and retry policy, as the executor's requests).
+ * DescribeRegions call per region that checks the region exists, then one reading per region through the one
+ * DescribeInstances reader (volc), filtered server-side on the tag key. Every request goes through a request
+ * lane of its region and action (rate limit and retry policy, as the executor's requests).
  */
 import type { Config } from '../config/index.js';
+import { RegionError } from '../errors.js';
 import { selectionFilters } from '../plan/index.js';
-import { countingEcsApi, createLane, limitedRetrying, type RunStats } from '../stop/index.js';
+import {
+  countingEcsApi,
+  createLane,
+  limitedRetrying,
+  type RequestLane,
+  type RunStats,
+} from '../stop/index.js';
 import { type EcsApi, type Instance, readInstancePages } from '../volc/index.js';
 
 /** What listing needs: clients, the clock, sleep and randomness for backoff. */
@@ -33,8 +41,11 @@ export async function listTaggedInstances(
   const perRegion = await Promise.all(
     config.regions.map(async (region) => {
       const found: { region: string; instance: Instance }[] = [];
+      const api = countingEcsApi(deps.clientFor(region), context.stats);
+      // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
+      await checkRegionExists(api, createLane(region, settings, deps, context.stats));
       const lane = createLane(region, settings, deps, context.stats);
-      const pages = readInstancePages(countingEcsApi(deps.clientFor(region), context.stats), filters, {
+      const pages = readInstancePages(api, filters, {
         callPage: (attempt) => limitedRetrying(lane, attempt),
         maxInstances: config.listing.maxInstancesPerRegion,
         maxInstancesName: 'listing.maxInstancesPerRegion',
@@ -46,4 +57,20 @@ export async function listTaggedInstances(
     }),
   );
   return perRegion.flat();
+}
+
+/**
+ * Fails a region the API does not list. DescribeRegions is the authority on which regions exist for an
+ * account (docs/volcengine-regions.md); without this check a misspelt or retired region would list zero
+ * instances and the run would end "nothing to do" while the real fleet kept running.
+ */
+async function checkRegionExists(api: EcsApi, lane: RequestLane): Promise<void> {
+  const region = lane.region;
+  const page = await limitedRetrying(lane, () => api.describeRegionsPage({ regionIds: [region] }));
+  if (page.regionIds.includes(region)) return;
+  throw new RegionError(
+    region,
+    `region '${region}' is not a region the API knows (DescribeRegions does not list it): ` +
+      'check `regions` in the configuration',
+  );
 }

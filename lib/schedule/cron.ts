@@ -16,6 +16,7 @@
  * safe direction: every expression accepted here is accepted by node-cron with the same meaning.
  */
 import { ErrorCode, LightsOutError } from '../errors.js';
+import { daysInMonth, maxDaysInMonth } from '../time/index.js';
 import { CronField, FIELD_SPECS, parseList, WEEKDAY_NAMES } from './cron-fields.js';
 import {
   type DayOfMonthRule,
@@ -71,9 +72,6 @@ const NICKNAMES: Readonly<Record<string, string>> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 };
-
-/** Longest day of each month (February: 29, leap years exist). */
-const MAX_DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Parses and validates a 5-field cron expression (minute hour day-of-month month day-of-week).
@@ -172,12 +170,6 @@ export function matchesDay(cron: CronExpression, date: Pick<WallTime, 'year' | '
   );
 }
 
-/** The number of days in a month (1-12) of a year. */
-export function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return MAX_DAYS_IN_MONTH[month] ?? 31;
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-}
-
 function dayRuleMatches(
   rule: DayOfMonthRule,
   date: Pick<WallTime, 'year' | 'month' | 'day'>,
@@ -199,9 +191,7 @@ function nearestWeekday(year: number, month: number, target: number, lastDay: nu
 /** node-cron rejects a day of month that no chosen month has (`30 2`, `31 4,6`); so do we. */
 function assertPossibleDay(expression: string, cron: CronExpression): void {
   if (cron.dayOfMonthRules.length > 0 || cron.daysOfMonth.length === 0) return;
-  const possible = cron.months.some((month) =>
-    cron.daysOfMonth.some((day) => day <= (MAX_DAYS_IN_MONTH[month] ?? 0)),
-  );
+  const possible = cron.months.some((month) => cron.daysOfMonth.some((day) => day <= maxDaysInMonth(month)));
   if (!possible) {
     throw new CronError(
       expression,

@@ -5,7 +5,7 @@
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
- * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
+ * - `wallTime(instant, zone)`: wall-clock time through Intl.
  * - `describeCron(expression, calendar?)`: the expression in plain English.
  * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
  *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
@@ -29,7 +29,6 @@ export {
   type CronExpression,
   CronField,
   type DayOfMonthRule,
-  daysInMonth,
   matches,
   matchesDay,
   parseCron,
@@ -59,7 +58,6 @@ export {
 } from './tick.js';
 export {
   formatOffset,
-  isValidTimeZone,
   startOfLocalDayMs,
   type WallTime,
   wallTime,

@@ -57,6 +57,7 @@ export class OutcomeLedger {
       attempts: settlement.attempts ?? 0,
       requestId: settlement.requestId ?? null,
     };
+    if (item.hint !== undefined) line.hint = item.hint;
     this.#outcomes[index] = line;
     const message = `${line.instanceId} ${line.outcome}${line.errorCode ? ` (${line.errorCode})` : ''}`;
     if (line.outcome === Outcome.Failed) this.#logger.warn(line, message);

@@ -9,6 +9,7 @@ export const EcsAction = {
   DescribeInstances: 'DescribeInstances',
   StopInstances: 'StopInstances',
   StartInstances: 'StartInstances',
+  DescribeRegions: 'DescribeRegions',
 } as const;
 export type EcsAction = (typeof EcsAction)[keyof typeof EcsAction];
 
@@ -22,7 +23,10 @@ export interface RunStats {
 
 /** New counters, with every {@link EcsAction} present at 0 so the summary always has the same keys. */
 export function createRunStats(): RunStats {
-  return { apiCalls: { DescribeInstances: 0, StopInstances: 0, StartInstances: 0 }, retries: 0 };
+  return {
+    apiCalls: { DescribeInstances: 0, StopInstances: 0, StartInstances: 0, DescribeRegions: 0 },
+    retries: 0,
+  };
 }
 
 /** Adds one call of `action`. */
@@ -51,6 +55,10 @@ export function countingEcsApi(api: EcsApi, stats: RunStats): EcsApi {
     startInstances(params) {
       countCall(stats, EcsAction.StartInstances);
       return api.startInstances(params);
+    },
+    describeRegionsPage(page) {
+      countCall(stats, EcsAction.DescribeRegions);
+      return api.describeRegionsPage(page);
     },
   };
 }

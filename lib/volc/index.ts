@@ -25,6 +25,7 @@ export {
   validateEndpoint,
 } from './endpoint.js';
 export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
+export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
 export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
 export { createJsonTransport, ECS_API_VERSION, ECS_SERVICE } from './transport.js';

@@ -27,7 +27,8 @@ describe('an endless token stream', () => {
     expect(error).toMatchObject({ name: 'VolcApiError', code: 'InvalidResponse', retryable: false });
     expect((error as Error).message).toMatch(MESSAGE);
     const calls = h.emulator.calls();
-    expect(calls.map((c) => c.action)).toEqual(Array(4).fill('DescribeInstances'));
+    // The region check first, then the four pages of the listing.
+    expect(calls.map((c) => c.action)).toEqual(['DescribeRegions', ...Array(4).fill('DescribeInstances')]);
     const [summary, ...more] = linesOf(h.log.lines, 'run.summary');
     expect(more).toEqual([]);
     expect(summary).toMatchObject({

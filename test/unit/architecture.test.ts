@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * What each part may import. `shared` is the loose files of lib/ (errors, logger, table, version). Data flows
+ * What each part may import. `shared` is the loose files of lib/ (errors, logger, suggest, table, version);
+ * `time` (ISO dates and instants, calendar dates, time-zone names) is a leaf like it that every part may use. Data flows
  * config → schedule → plan → stop → volc; imports point down: schedule and volc know nothing above them,
  * config validates with their checks, notify turns a finished run into messages (under run, which calls
  * it), and run, daemon, functions and cli sit on top. The emulator stands
@@ -17,16 +18,17 @@ const ROOT = join(import.meta.dirname, '..', '..');
  */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   shared: [],
-  volc: ['shared'],
-  schedule: ['shared'],
-  config: ['shared', 'schedule', 'volc'],
-  plan: ['shared', 'config', 'schedule', 'volc'],
-  stop: ['shared', 'config', 'plan', 'schedule', 'volc'],
-  notify: ['shared', 'config', 'plan', 'schedule', 'stop', 'volc'],
-  run: ['shared', 'config', 'notify', 'plan', 'schedule', 'stop', 'volc'],
-  daemon: ['shared', 'config', 'run', 'schedule'],
-  functions: ['shared', 'config', 'run', 'stop', 'volc'],
-  deploy: ['shared', 'config', 'schedule', 'volc'],
+  time: ['shared'],
+  volc: ['shared', 'time'],
+  schedule: ['shared', 'time'],
+  config: ['shared', 'schedule', 'time', 'volc'],
+  plan: ['shared', 'config', 'schedule', 'time', 'volc'],
+  stop: ['shared', 'config', 'plan', 'schedule', 'time', 'volc'],
+  notify: ['shared', 'config', 'plan', 'schedule', 'stop', 'time', 'volc'],
+  run: ['shared', 'config', 'notify', 'plan', 'schedule', 'stop', 'time', 'volc'],
+  daemon: ['shared', 'config', 'run', 'schedule', 'time'],
+  functions: ['shared', 'config', 'run', 'stop', 'time', 'volc'],
+  deploy: ['shared', 'config', 'schedule', 'time', 'volc'],
   cli: [
     'shared',
     'config',
@@ -38,9 +40,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'run',
     'schedule',
     'stop',
+    'time',
     'volc',
   ],
-  emulator: ['shared', 'volc'],
+  emulator: ['shared', 'time', 'volc'],
 };
 
 const IMPORT =

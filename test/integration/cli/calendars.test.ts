@@ -65,7 +65,7 @@ describe('plan and next agree on a calendar', () => {
       );
     }
 
-    const text = await cli(['plan', '-c', file, '--at', at], { env, now: new Date(at) });
+    const text = await cli(['plan', '-c', file, '--at', at, '--table'], { env, now: new Date(at) });
     if (fires) {
       expect(text.stdout).toContain(
         `  office-hours: at 08:30 on working days (cn-office calendar, base cn); ${date} is a ${why}\n`,

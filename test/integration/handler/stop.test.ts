@@ -383,8 +383,9 @@ describe('the stop handler against the emulator', () => {
   });
 
   it('keeps the deadline margin back from the remaining time: stops not sent in time fail as DeadlineExceeded', async () => {
-    // Every API request takes one simulated second on the shared fake clock. With 500 ms left after the
-    // margin, the listing (started at once) completes, but no stop may start.
+    // Every API request takes one simulated second on the shared fake clock (two regions: two seconds a
+    // round). With 2500 ms left after the margin, the region checks (started at once) and the listings
+    // (started at 2 s) complete, but no stop may start.
     const clock = { ms: Date.parse('2026-03-09T22:01:00Z') };
     const h = await harness({
       clock,
@@ -399,7 +400,7 @@ describe('the stop handler against the emulator', () => {
     });
 
     const error = await h
-      .handler(scheduledEvent('2026-03-09T22:00:00Z'), lambdaContext(5_500))
+      .handler(scheduledEvent('2026-03-09T22:00:00Z'), lambdaContext(7_500))
       .catch((e) => e);
 
     expect(error).toBeInstanceOf(RunFailedError);

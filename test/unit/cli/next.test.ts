@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
-import { parseDays, parseFrom } from '../../../lib/cli/next.js';
+import { parseDays } from '../../../lib/cli/next.js';
+import { parseWhen, resolveWhen } from '../../../lib/cli/when.js';
 import { UsageError } from '../../../lib/errors.js';
 
 const FIXTURE = 'test/fixtures/schedule/next.yaml';
@@ -205,7 +206,8 @@ describe('lights-out next', () => {
   });
 });
 
-describe('parseFrom', () => {
+describe('parseWhen and resolveWhen (--from, --at)', () => {
+  const parseFrom = (text: string, zone = 'UTC') => resolveWhen(parseWhen('--from', text), zone);
   it.each([
     ['2026-03-06', '2026-03-06T00:00:00.000Z'],
     ['2026-03-06T22:00Z', '2026-03-06T22:00:00.000Z'],
@@ -228,6 +230,20 @@ describe('parseFrom', () => {
     '',
   ])('refuses %j', (text) => {
     expect(() => parseFrom(text)).toThrow(UsageError);
+  });
+
+  it.each([
+    ['2026-03-09', 'Asia/Shanghai', '2026-03-08T16:00:00.000Z'],
+    ['2026-03-09', 'America/New_York', '2026-03-09T04:00:00.000Z'],
+    ['2026-03-09T22:00:00+08:00', 'America/New_York', '2026-03-09T14:00:00.000Z'],
+  ])('reads %s in the configuration zone %s as %s', (text, zone, instant) => {
+    expect(parseFrom(text, zone).toISOString()).toBe(instant);
+  });
+
+  it('refuses a time without a zone, naming the flag and the rule', () => {
+    expect(() => parseWhen('--at', '2026-03-09T22:00:00')).toThrow(
+      /--at must be an ISO 8601 date-time with Z or an offset .*or a date alone/,
+    );
   });
 });
 

@@ -15,6 +15,7 @@ describe('the shipped reference configuration', () => {
       file: FILE,
       version: 1,
       regions: ['cn-beijing', 'cn-shanghai'],
+      allowUnknownRegions: false,
       endpoint: 'https://open.volcengineapi.com',
       tagKey: 'lights-out',
       timezone: 'Asia/Shanghai',

@@ -29,6 +29,7 @@ export function config(
     file: 'test.yaml',
     version: 1,
     regions: ['cn-beijing'],
+    allowUnknownRegions: false,
     tagKey: TAG_KEY,
     timezone: 'UTC',
     tickMs: 300_000,

@@ -29,6 +29,9 @@ function fakeApi(pages: number, clock: { nowMs: number }, sentAtMs: number[], th
   let throttlesLeft = throttleFirst;
   return {
     region: 'cn-beijing',
+    async describeRegionsPage() {
+      return { regionIds: ['cn-beijing'], requestId: 'r-regions' };
+    },
     async describeInstancesPage(_filters, page): Promise<DescribeInstancesPage> {
       sentAtMs.push(clock.nowMs);
       if (throttlesLeft > 0) {

@@ -150,6 +150,9 @@ export class FakeEcs {
       startInstances: () => {
         throw new Error('StartInstances is not used by the executor');
       },
+      describeRegionsPage: () => {
+        throw new Error('DescribeRegions is not used by the executor');
+      },
     };
   }
 
