@@ -6,6 +6,7 @@
 import { parseConfig } from '../lib/config/index.js';
 import { generateFleet } from '../lib/emulator/index.js';
 import { buildPlan } from '../lib/plan/index.js';
+import { Action } from '../lib/schedule/index.js';
 import type { Instance } from '../lib/volc/index.js';
 import { median } from './bound.js';
 
@@ -44,7 +45,11 @@ export function measurePlanning(instances: number, repetitions: number): Plannin
     instance: instance as Instance,
   }));
   const now = new Date('2026-03-09T15:30:00Z');
-  const fires = config.schedules.map((schedule) => ({ schedule: schedule.name, fireTime: now }));
+  const fires = config.schedules.map((schedule) => ({
+    schedule: schedule.name,
+    fireTime: now,
+    action: Action.Stop,
+  }));
   let items = buildPlan({ config, fires, instances: listing, now }).items.length;
   const timesMs: number[] = [];
   for (let n = 0; n < repetitions; n++) {

@@ -1,12 +1,13 @@
 /**
- * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
- * plain-English reading of its cron. Reads only the configuration; touches no cloud.
+ * `lights-out next`: when each schedule fires (starts and stops) in the coming days, in its local time and in
+ * UTC, with a plain-English reading of its crons. Reads only the configuration; touches no cloud.
  */
 
 import type { ScheduleConfig } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import {
+  Action,
   calendarFor,
   calendarGaps,
   calendarGapText,
@@ -44,6 +45,8 @@ export interface NextFireJson {
   schedule: string;
   /** UTC, ISO 8601. */
   fireTime: string;
+  /** `stop` or `start`: which of the schedule's crons fired. */
+  action: string;
   /** The schedule's local time with its offset, ISO 8601 (`2026-03-09T22:00:00+08:00`). */
   local: string;
   timezone: string;
@@ -104,10 +107,15 @@ function dayNote(fire: FireDetail): string | undefined {
     : `${words} (no ${day.uncoveredYear} data: Monday to Friday)`;
 }
 
-function fireLine(fire: FireDetail, timeZone: string): string {
+/**
+ * One fire. A schedule that starts as well as stops names the action of each fire, so its starts and stops
+ * read side by side in time order; a stop-only schedule's lines stay as they were.
+ */
+function fireLine(fire: FireDetail, timeZone: string, showAction: boolean): string {
   const weekday = WEEKDAYS[wallTime(fire.fireTime, timeZone).weekday] ?? '';
   const local = localIso(fire.fireTime, timeZone);
-  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}`;
+  const action = showAction ? `   ${fire.action.padEnd(5)}` : '';
+  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}${action}`;
   const notes: string[] = [];
   if (fire.shifted) {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
@@ -139,13 +147,19 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   ];
   for (const { schedule, fires } of listings) {
     lines.push('', schedule.name);
-    const calendar = calendarFor(schedule.calendar, 'stop');
-    for (const expression of schedule.stop) {
-      lines.push(`  stop: ${expression} (${describeCron(expression, calendar)})`);
+    const starts = schedule.start ?? [];
+    for (const [action, crons] of [
+      [Action.Start, starts],
+      [Action.Stop, schedule.stop],
+    ] as const) {
+      const calendar = calendarFor(schedule.calendar, action);
+      for (const expression of crons) {
+        lines.push(`  ${action}: ${expression} (${describeCron(expression, calendar)})`);
+      }
     }
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
-    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
+    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone, starts.length > 0));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -163,10 +177,11 @@ export function formatNextJson(listings: readonly Listing[], skipped = false): s
   return fires
     .map(({ schedule, fire }) => {
       const { day } = fire;
-      const calendar = calendarFor(schedule.calendar, 'stop');
+      const calendar = calendarFor(schedule.calendar, fire.action);
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
+        action: fire.action,
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
         cron: fire.cron,
@@ -194,7 +209,8 @@ export const nextCommand: Command = {
     'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped]',
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
-    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
+    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC; a schedule',
+    'with start: shows its starts and stops side by side, each named. Fires that a',
     'skip date suppresses are shown as skipped; a time that daylight saving skips fires when the clock',
     'resumes, and a time the clock shows twice fires at its first occurrence.',
     '',
@@ -204,9 +220,9 @@ export const nextCommand: Command = {
     '                     as 2026-03-06T22:00:00+08:00, or a date alone (2026-03-06): the start of that',
     "                     day in the configuration's timezone",
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, cron, when,',
-    '                     calendar, day, note, skipped, skippedBy, warning}; also the output when stdout',
-    '                     is not a terminal',
+    '  --json             one JSON object per fire: {schedule, fireTime, action, local, timezone, cron,',
+    '                     when, calendar, day, note, skipped, skippedBy, warning}; also the output when',
+    '                     stdout is not a terminal',
     '  --skipped          with --json, also list the fires a skip date or a calendar removes',
     '',
     'Exit codes: 0 listed, 2 bad usage or an invalid configuration.',

@@ -7,8 +7,8 @@
 import type { Config, NotifyTarget } from '../config/index.js';
 import { NotifyWhen } from '../config/index.js';
 import type { Plan } from '../plan/index.js';
-import { wallTime } from '../schedule/index.js';
-import type { InstanceOutcome, RunSavings, RunSummary } from '../stop/index.js';
+import { type Action, wallTime } from '../schedule/index.js';
+import type { InstanceOutcome, RunSavings, RunSummary, ScheduleSavings } from '../stop/index.js';
 
 /** At most this many failed instances are listed; the rest are counted ("and N more"). */
 export const MAX_LISTED_FAILURES = 20;
@@ -36,18 +36,25 @@ export interface RunMessage {
   dryRun: boolean;
   /** `ok`, or `failed` when an instance failed, the guard refused or the listing failed. */
   status: 'ok' | 'failed';
-  fires: { schedule: string; fireTime: string; local: string }[];
+  fires: { schedule: string; fireTime: string; action: Action; local: string }[];
   /** Instances per outcome, only outcomes that happened: changes first (stopped, started, failed). */
   counts: { outcome: string; count: number }[];
   failures: FailureLine[];
   /** Failed instances not listed. */
   moreFailures: number;
-  guard?: { stops: number; maxInstancesPerRun: number };
+  guard?: { stops: number; starts: number; maxInstancesPerRun: number };
   capacityRefusals?: number;
   strays: { instanceId: string; region: string; reason: string; tag: string }[];
   moreStrays: number;
   listingError?: { code: string; message: string };
-  savings?: { instanceHours: number; amount?: number; currency?: string; nextDay: boolean; unpriced: number };
+  savings?: {
+    instanceHours: number;
+    amount?: number;
+    currency?: string;
+    /** What the hours run until: each schedule's next start, the same time the next day (no start), or both. */
+    basis: 'next-start' | 'same-time-next-day' | 'mixed';
+    unpriced: number;
+  };
 }
 
 /** The order counts are told in: changes first, then what was left alone; outcomes not listed come last. */
@@ -86,11 +93,10 @@ export function localTime(instant: Date, timeZone: string): string {
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${timeZone}`;
 }
 
-/** A number of `capacityRefusals` whatever its shape (a count, or a list of refusals). */
-function countOf(value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (Array.isArray(value)) return value.length;
-  return 0;
+/** One basis when every schedule counted has it, else `mixed`. */
+function basisOf(bases: readonly ScheduleSavings['basis'][]): 'next-start' | 'same-time-next-day' | 'mixed' {
+  const [first] = bases;
+  return first !== undefined && bases.every((b) => b === first) ? first : 'mixed';
 }
 
 /** The savings of the schedules a target hears about. */
@@ -104,7 +110,7 @@ function savingsFor(savings: RunSavings | undefined, inScope: (schedule: string)
     instanceHours: Math.round(hours * 100) / 100,
     ...(savings.currency !== undefined &&
       amount !== undefined && { amount: Math.round(amount * 100) / 100, currency: savings.currency }),
-    nextDay: entries.some(([, s]) => s.basis === 'same-time-next-day'),
+    basis: basisOf(entries.map(([, s]) => s.basis)),
     unpriced: savings.unpriced ?? 0,
   };
 }
@@ -146,7 +152,7 @@ export function buildMessage(
     if (stray) strays.push({ instanceId: o.instanceId, region: o.region, reason: o.reason, tag: o.schedule });
   }
   const guardRefused = report.summary?.guardRefused === true && report.plan !== undefined;
-  const capacity = countOf((report.summary as { capacityRefusals?: unknown } | undefined)?.capacityRefusals);
+  const capacity = report.summary?.capacityRefusals ?? 0;
   const message: RunMessage = {
     tick: report.tick,
     dryRun: report.dryRun,
@@ -163,6 +169,7 @@ export function buildMessage(
   if (guardRefused && report.plan) {
     message.guard = {
       stops: report.plan.guard.stops,
+      starts: report.plan.guard.starts,
       maxInstancesPerRun: report.plan.guard.maxInstancesPerRun,
     };
   }

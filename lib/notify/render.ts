@@ -49,14 +49,24 @@ export function messageTitle(message: RunMessage): string {
   return `lights-out${dry}: ${counts || 'nothing to do'}`;
 }
 
+/** The guard's count as plan says it: `1200 stops`, or `900 stops and 400 starts` when the run starts too. */
+function guardCount(guard: NonNullable<RunMessage['guard']>): string {
+  return guard.starts > 0 ? `${guard.stops} stops and ${guard.starts} starts` : `${guard.stops} stops`;
+}
+
+/** What the saved hours run until, as the message says it. */
+const BASIS_TEXT: Readonly<Record<NonNullable<RunMessage['savings']>['basis'], string>> = {
+  'next-start': ' (until the next start)',
+  'same-time-next-day': ' (until the same time the next day: the schedule has no start)',
+  mixed: ' (until each next start; the same time the next day for schedules without a start)',
+};
+
 function savingsLine(message: RunMessage, m: Markup): string | undefined {
   const s = message.savings;
   if (!s) return undefined;
   const money =
     s.amount !== undefined && s.currency !== undefined ? `, ${s.amount.toFixed(2)} ${s.currency}` : '';
-  const basis = s.nextDay
-    ? ' (until the same time the next day: the schedule has no start)'
-    : ' (until the next start)';
+  const basis = BASIS_TEXT[s.basis];
   const unpriced =
     s.unpriced > 0 ? `; ${plural(s.unpriced, 'instance')} without a price not in the amount` : '';
   return `${m.bold('Saved')}: ${s.instanceHours} instance-hours${money}${basis}${unpriced}`;
@@ -67,14 +77,14 @@ function savingsLine(message: RunMessage, m: Markup): string | undefined {
  */
 function bodyLines(message: RunMessage, m: Markup): string[] {
   const lines: string[] = [];
-  const fires = message.fires.map((f) => `${inert(f.schedule)} at ${f.local}`).join('; ');
+  const fires = message.fires.map((f) => `${inert(f.schedule)} ${f.action} at ${f.local}`).join('; ');
   lines.push(`${m.bold('Fired')}: ${fires || 'none'}`);
   const counts = message.counts.map((c) => `${c.count} ${c.outcome}`).join(', ');
   lines.push(`${m.bold('Outcomes')}: ${counts || 'no tagged instance'}`);
   if (message.guard) {
     lines.push(
-      `${m.bold('Guard')}: refused the run, ${message.guard.stops} stops exceed guard.maxInstancesPerRun ` +
-        `${message.guard.maxInstancesPerRun}; nothing was stopped (a forced run can override)`,
+      `${m.bold('Guard')}: refused the run, ${guardCount(message.guard)} exceed guard.maxInstancesPerRun ` +
+        `${message.guard.maxInstancesPerRun}; nothing was stopped or started (a forced run can override)`,
     );
   }
   if (message.listingError) {

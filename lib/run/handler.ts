@@ -155,6 +155,7 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
           source: request.source,
           tick: runTick(config, request),
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
         },
@@ -170,6 +171,7 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
         {
           at: request.at,
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
           ...(endAtMs !== undefined && { deadlineAtMs: endAtMs - keptMs }),

@@ -12,7 +12,7 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type FireRequest, firesFor, runTick } from './fires.js';
+export { type FireRequest, firesAsIf, firesFor, hasAction, runTick } from './fires.js';
 export {
   createStopHandler,
   DEADLINE_MARGIN_ENV,
@@ -46,4 +46,11 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
-export { computeSavings, hourlyPrice, type NextStartFn, nextStartFor, type SavingsInput } from './savings.js';
+export {
+  computeSavings,
+  hourlyPrice,
+  NEXT_START_HORIZON_MS,
+  type NextStartFn,
+  nextStartFor,
+  type SavingsInput,
+} from './savings.js';

@@ -226,6 +226,7 @@ export async function runAndNotify(
       const fires = firesFor(config, runOptions).map((f) => ({
         schedule: f.schedule,
         fireTime: f.fireTime.toISOString(),
+        action: f.action,
       }));
       const message = error instanceof LightsOutError ? error.message : 'see the run.summary log line';
       const listingError = { code: errorCodeOf(error), message };

@@ -1,13 +1,15 @@
 /**
- * What a run saved: for each instance it stopped, the hours until its schedule starts it again (or, for a
+ * What a run saved: for each instance it stopped, the hours until its schedule's next start fire (or, for a
  * schedule without a start, until the same time the next day, and said as such), and with a `prices` table
  * the money those hours cost. StopCharging stops the compute bill, so its hours count at the compute price;
  * KeepCharging keeps billing, so its hours count at zero. Pure: the next start is an injected function.
  */
 import type { Config, PricesConfig } from '../config/index.js';
 import type { PlanItem } from '../plan/index.js';
+import { Action, nextFires } from '../schedule/index.js';
 import { type InstanceOutcome, Outcome, type RunSavings, type ScheduleSavings } from '../stop/index.js';
 import { StoppedMode } from '../volc/index.js';
+import { hasAction } from './fires.js';
 
 /** The next time `schedule` starts its instances after `fireTime`, or null when it has no start. */
 export type NextStartFn = (scheduleName: string, fireTime: Date) => Date | null;
@@ -16,16 +18,41 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The next start of a schedule of `config`. Schedules have no `start:` on this branch yet, so this is always
- * null (savings count until the same time the next day). When `start:` lands, this is the one place to wire
- * it: return the schedule's next start fire after `fireTime` (lib/schedule's next fire of its start crons,
- * calendar and skip dates included), or null when it has none.
+ * How far ahead a next start is looked for: a month holds the longest run of non-working days a calendar
+ * has (Spring Festival, National Day), and a bounded window keeps the look-up one pass over the crons.
+ */
+export const NEXT_START_HORIZON_MS = 31 * DAY_MS;
+
+/**
+ * The next start of a schedule of `config`: the first fire of its `start:` crons strictly after `fireTime`,
+ * through lib/schedule's fires, so the start's calendar and the schedule's skip dates apply (a Friday stop on a
+ * working-day start counts until Monday's start). Null for a schedule without `start:`, or with no start
+ * within {@link NEXT_START_HORIZON_MS}. Memoized per schedule and fire time: a run asks once per stopped
+ * instance.
  *
  * @example
- * nextStartFor(config)('office-hours', new Date('2026-03-09T14:00:00Z')); // null
+ * nextStartFor(config)('office-hours', new Date('2026-03-09T12:00:00Z')); // 2026-03-10T00:30:00Z for 08:30 Shanghai
  */
-export function nextStartFor(_config: Config): NextStartFn {
-  return () => null;
+export function nextStartFor(config: Pick<Config, 'schedules'>): NextStartFn {
+  // A start-only view of each schedule: nextFires counts the fires of both actions.
+  const starts = new Map(
+    config.schedules
+      .filter((schedule) => hasAction(schedule, Action.Start))
+      .map((schedule) => [schedule.name, { ...schedule, stop: [] }]),
+  );
+  const known = new Map<string, Date | null>();
+  return (scheduleName, fireTime) => {
+    const schedule = starts.get(scheduleName);
+    if (schedule === undefined) return null;
+    const key = `${scheduleName}\n${fireTime.getTime()}`;
+    let next = known.get(key);
+    if (next === undefined) {
+      const horizon = new Date(fireTime.getTime() + NEXT_START_HORIZON_MS);
+      next = nextFires(schedule, fireTime, horizon)[0]?.fireTime ?? null;
+      known.set(key, next);
+    }
+    return next;
+  };
 }
 
 /**

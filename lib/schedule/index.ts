@@ -7,6 +7,7 @@
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`: wall-clock time through Intl.
  * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `startStopOverlap(schedule, tickMs)`: a start and a stop of one schedule that can share a tick window.
  * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
  *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
  * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
@@ -44,6 +45,7 @@ export {
   scheduleFires,
   tickWindow,
 } from './fires.js';
+export { type StartStopOverlap, startStopOverlap } from './overlap.js';
 export {
   formatTick,
   isValidTick,
@@ -65,6 +67,7 @@ export {
   zoneOffsetMs,
 } from './timezone.js';
 export {
+  Action,
   CalendarBase,
   type CalendarRules,
   type Fire,

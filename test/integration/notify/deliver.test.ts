@@ -27,12 +27,13 @@ const message = buildMessage(
   {
     tick: '2026-03-09T14:00:00.000Z',
     dryRun: false,
-    fires: [{ schedule: 'nightly', fireTime: '2026-03-09T14:00:00.000Z' }],
+    fires: [{ schedule: 'nightly', fireTime: '2026-03-09T14:00:00.000Z', action: 'stop' }],
     outcomes: [
       {
         event: 'instance.outcome',
         schedule: 'nightly',
         fireTime: '2026-03-09T14:00:00.000Z',
+        action: 'stop',
         region: 'cn-beijing',
         instanceId: 'i-one',
         instanceName: 'one',

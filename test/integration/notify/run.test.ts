@@ -137,8 +137,33 @@ describe('runAndNotify (what the handler, the CLI and the daemon call)', () => {
     expect(posts.map((p) => p.platform)).toEqual(['slack']);
     const text = String(posts[0]!.body.text);
     expect(text).toContain('3 stopped');
-    expect(text).toContain('batch at');
+    expect(text).toContain('batch stop at');
     expect(text).not.toContain('nightly');
+  });
+
+  it('a schedule with start: the stop saves until the next start; the start posts what it started', async () => {
+    const receiver = await startReceiver();
+    const h = await startHarness({
+      fleet: runningFleet(3, { schedule: 'office' }),
+      config: testConfig({
+        schedules: '  office: { start: "30 8 * * *", stop: "0 22 * * *" }',
+        extra: `${notifyYaml([{ type: 'feishu' }])}\n${PRICES}`,
+      }),
+    });
+    const deps = { ...h.deps(h.openPool()), env: targetEnv(receiver, 'feishu') };
+    const stop = await runAndNotify(h.config, { at: AT }, deps); // 22:00 UTC
+    expect(stop.summary.savings).toMatchObject({
+      instanceHours: 31.5, // 3 × 10.5 h, until 08:30; × 0.5 CNY = 15.75
+      bySchedule: { office: { until: '2026-03-10T08:30:00.000Z', basis: 'next-start' } },
+    });
+    const start = await runAndNotify(h.config, { at: new Date('2026-03-10T08:30:00Z') }, deps);
+    expect(start.summary.outcomes).toMatchObject({ started: 3 });
+    const cards = receiver.received().map((p) => cardText(p.body));
+    expect(cards).toHaveLength(2);
+    expect(cards[0]).toContain('office stop at 2026-03-09 22:00 UTC');
+    expect(cards[0]).toContain('31.5 instance-hours, 15.75 CNY (until the next start)');
+    expect(cards[1]).toContain('office start at 2026-03-10 08:30 UTC');
+    expect(cards[1]).toContain('3 started');
   });
 
   it('a failed listing is told (and still thrown), with the code', async () => {

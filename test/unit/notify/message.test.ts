@@ -30,6 +30,7 @@ function outcome(id: string, outcome: string, extra: Partial<InstanceOutcome> = 
     event: 'instance.outcome',
     schedule: 'office-hours',
     fireTime: FIRE,
+    action: 'stop',
     region: 'cn-beijing',
     instanceId: id,
     instanceName: id,
@@ -49,12 +50,12 @@ function report(outcomes: InstanceOutcome[], summary: Partial<RunSummary> = {}):
     tick: FIRE,
     dryRun: false,
     fires: [
-      { schedule: 'office-hours', fireTime: FIRE },
-      { schedule: 'batch', fireTime: FIRE },
+      { schedule: 'office-hours', fireTime: FIRE, action: 'stop' },
+      { schedule: 'batch', fireTime: FIRE, action: 'stop' },
     ],
     outcomes,
     summary: { guardRefused: false, ...summary } as RunSummary,
-    plan: { guard: { stops: outcomes.length, maxInstancesPerRun: 1000, exceeded: false } },
+    plan: { guard: { stops: outcomes.length, starts: 0, maxInstancesPerRun: 1000, exceeded: false } },
   };
 }
 
@@ -116,7 +117,7 @@ describe('buildMessage', () => {
             },
           } as Partial<RunSummary>,
         ),
-        plan: { guard: { stops: 1200, maxInstancesPerRun: 1000, exceeded: true } },
+        plan: { guard: { stops: 1200, starts: 0, maxInstancesPerRun: 1000, exceeded: true } },
       },
       {},
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../lib/config/index.js';
 import type { PlanItem } from '../../../lib/plan/types.js';
-import { computeSavings, hourlyPrice } from '../../../lib/run/index.js';
+import { computeSavings, hourlyPrice, nextStartFor } from '../../../lib/run/index.js';
 import type { InstanceOutcome } from '../../../lib/stop/types.js';
 
 const FIRE = '2026-03-09T14:00:00.000Z';
@@ -87,5 +88,89 @@ describe('savings', () => {
     ['', undefined],
   ])('hourlyPrice(%s) = %s', (type, price) => {
     expect(hourlyPrice(PRICES, type)).toBe(price);
+  });
+});
+
+/** A schedule that starts at 08:30 and stops at 20:00 in Shanghai, with `extra` lines under it. */
+function officeConfig(extra: string[] = [], top: string[] = []) {
+  return parseConfig(
+    [
+      'version: 1',
+      'regions: [cn-beijing]',
+      'timezone: Asia/Shanghai',
+      ...top,
+      'schedules:',
+      '  office:',
+      '    start: "30 8 * * *"',
+      '    stop: "0 20 * * *"',
+      ...extra.map((line) => `    ${line}`),
+      '  nightly: { stop: "0 22 * * *" }',
+      '',
+    ].join('\n'),
+    'savings.yaml',
+  );
+}
+
+/** The savings of `n` instances of `schedule` stopped by the fire at `fireTime`, with the schedule's real next start. */
+function savedAt(config: ReturnType<typeof officeConfig>, schedule: string, fireTime: string, n = 2) {
+  const rows = Array.from({ length: n }, (_, k) => {
+    const row = stopped(`i-${k}`, 'ecs.g3i.large', 'StopCharging', 'stopped', schedule);
+    return { ...row, o: { ...row.o, fireTime } };
+  });
+  return computeSavings({ ...input(rows), prices: PRICES, nextStartAfter: nextStartFor(config) });
+}
+
+describe("savings until the schedule's next start (nextStartFor)", () => {
+  it('a stop at 20:00 with start "30 8 * * *" saves 12.5 instance-hours per instance, basis next-start', () => {
+    // Monday 2026-03-09 20:00 in Shanghai.
+    const s = savedAt(officeConfig(), 'office', '2026-03-09T12:00:00.000Z');
+    expect(s).toEqual({
+      instanceHours: 25,
+      amount: 14, // 25 × 0.56
+      currency: 'CNY',
+      bySchedule: {
+        office: {
+          instances: 2,
+          instanceHours: 25,
+          amount: 14,
+          until: '2026-03-10T00:30:00.000Z',
+          basis: 'next-start',
+        },
+      },
+    });
+  });
+
+  it.each([
+    ["the schedule's calendar", ['calendar: wk']],
+    ['a calendar on the start only', ['calendar: { start: wk }']],
+  ])("a Friday stop with %s counts until Monday's start (60.5 h)", (_name, extra) => {
+    const config = officeConfig(extra, ['calendars:', '  wk: { base: weekdays }']);
+    // Friday 2026-03-13 20:00 in Shanghai; Monday 2026-03-16 08:30 is 00:30Z.
+    const s = savedAt(config, 'office', '2026-03-13T12:00:00.000Z', 1);
+    expect(s.bySchedule.office).toMatchObject({
+      instanceHours: 60.5,
+      until: '2026-03-16T00:30:00.000Z',
+      basis: 'next-start',
+    });
+  });
+
+  it('a skip date on Monday moves the start, and the hours, to Tuesday', () => {
+    const config = officeConfig(
+      ['calendar: wk', 'skipDates: ["2026-03-16"]'],
+      ['calendars:', '  wk: { base: weekdays }'],
+    );
+    const s = savedAt(config, 'office', '2026-03-13T12:00:00.000Z', 1);
+    expect(s.bySchedule.office).toMatchObject({ instanceHours: 84.5, until: '2026-03-17T00:30:00.000Z' });
+  });
+
+  it('a schedule without start counts until the same time the next day, beside one with a start', () => {
+    const config = officeConfig();
+    const next = nextStartFor(config);
+    expect(next('nightly', new Date('2026-03-09T14:00:00.000Z'))).toBeNull();
+    expect(next('unknown', new Date('2026-03-09T14:00:00.000Z'))).toBeNull();
+    expect(savedAt(config, 'nightly', '2026-03-09T14:00:00.000Z', 1).bySchedule.nightly).toMatchObject({
+      instanceHours: 24,
+      basis: 'same-time-next-day',
+    });
   });
 });
