@@ -5,11 +5,10 @@
  * the deadline. It never throws: the result says what happened, with no URL token or secret in it.
  */
 import type { Dispatcher } from 'undici';
-import { request } from 'undici';
 import { type NotifyTarget, NotifyType } from '../config/index.js';
 import { ErrorCode } from '../errors.js';
 import { maskSecrets } from '../logger.js';
-import { isLoopbackHost } from '../volc/index.js';
+import { isLoopbackHost, loadUndici } from '../volc/index.js';
 import type { Payload } from './render.js';
 import {
   dingtalkSign,
@@ -223,6 +222,8 @@ async function attempt(
   const nowMs = deps.nowMs();
   const req = signedRequest(target, payload, nowMs);
   try {
+    // undici loads with the first request of the process (lib/volc's loadUndici), not at import.
+    const { request } = await loadUndici();
     const res = await request(req.url, {
       method: 'POST',
       headers: req.headers,

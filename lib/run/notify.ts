@@ -4,7 +4,7 @@
  * The handler, `lights-out run` and the daemon all call it, so each notifies the same way. A notification that
  * fails is a `notify.failed` warning and nothing more: it never changes an outcome, the summary or an exit code.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Config, NotifyTarget } from '../config/index.js';
 import { errorCodeOf, LightsOutError, UsageError } from '../errors.js';
 import {
@@ -18,6 +18,7 @@ import {
   resolveTarget,
   shouldSend,
 } from '../notify/index.js';
+import { loadUndici } from '../volc/index.js';
 import { firesFor, runTick } from './fires.js';
 import { type RunDeps, type RunOptions, type RunResult, runOnce } from './run.js';
 
@@ -147,7 +148,7 @@ export async function notifyRun(
       return [];
     });
     if (due.length === 0) return [];
-    const dispatcher = deps.dispatcher ?? new Agent({ connections: 2 });
+    const dispatcher = deps.dispatcher ?? new (await loadUndici()).Agent({ connections: 2 });
     try {
       return await Promise.all(
         due.map(async ({ target, index, message }) => {
