@@ -21,6 +21,7 @@ import {
   createStopHandler,
   deadlineMarginFromEnv,
   loadOnce,
+  notifyBudgetFromEnv,
   type StopEvent,
   systemClock,
 } from '../lib/run/index.js';
@@ -51,4 +52,6 @@ export const handler: Handler<StopEvent, RunSummary> = createStopHandler({
   logger,
   ...systemClock,
   deadlineMarginMs: deadlineMarginFromEnv(env),
+  notifyBudgetMs: notifyBudgetFromEnv(env),
+  env,
 });
