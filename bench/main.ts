@@ -9,6 +9,7 @@
  *   npm run bench -- --quotas 20         only this quota (requests/s; default 20 and 50); writes to dist-bench/
  *   npm run bench -- --no-baseline       without the per-instance baseline (a minute of its own)
  *   npm run bench -- --fill-ms 0         the pipeline's batch fill time overridden, to measure what it is worth
+ *   npm run bench -- --cold-start        cold start and logging only, under a minute; writes to dist-bench/
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold-start.js';
+import { measureLogging } from './logging.js';
 import { measurePlanning } from './planning.js';
 import { type BenchResults, renderMarkdown } from './report.js';
 import { runScenarioChild } from './scenario.js';
@@ -83,8 +85,10 @@ async function main(): Promise<void> {
       quotas: { type: 'string' },
       'fill-ms': { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
+      'cold-start': { type: 'boolean', default: false },
     },
   });
+  const startupOnly = values['cold-start'];
   const quotas = values.quotas === undefined ? QUOTAS : parseSizes(values.quotas);
   const fillMs = values['fill-ms'] === undefined ? undefined : Number(values['fill-ms']);
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -93,12 +97,15 @@ async function main(): Promise<void> {
     values.sizes === undefined &&
     values.quotas === undefined &&
     fillMs === undefined &&
-    !values['no-baseline'];
-  const fleets = values.quick
-    ? fleetsFor([1_000])
-    : values.sizes
-      ? fleetsFor(parseSizes(values.sizes))
-      : FULL_FLEETS;
+    !values['no-baseline'] &&
+    !startupOnly;
+  const fleets = startupOnly
+    ? []
+    : values.quick
+      ? fleetsFor([1_000])
+      : values.sizes
+        ? fleetsFor(parseSizes(values.sizes))
+        : FULL_FLEETS;
   const dir = await mkdtemp(join(tmpdir(), 'lights-out-bench-'));
   const context = {
     bin: join(root, 'bin', 'lights-out.js'),
@@ -121,10 +128,13 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const quick = values.quick || startupOnly;
   progress('planning throughput (100,000 instances, in memory)');
-  const planning = measurePlanning(100_000, values.quick ? 3 : 5);
-  progress('cold start of dist/stop.js');
-  const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), values.quick ? 5 : 15);
+  const planning = measurePlanning(100_000, quick ? 3 : 5);
+  progress('cold start of dist/stop.js and lights-out --help');
+  const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), context.bin, quick ? 7 : 15);
+  progress('logging 50,000 instance.outcome lines');
+  const logging = await measureLogging(50_000, quick ? 3 : 5);
   const results: BenchResults = {
     command: `npm run bench${full ? '' : ` -- ${process.argv.slice(2).join(' ')}`}`,
     date: new Date().toISOString(),
@@ -142,6 +152,7 @@ async function main(): Promise<void> {
     emulatorStartMs,
     planning,
     coldStart,
+    logging,
     totalMs: Math.round(performance.now() - startedAt),
   };
   const markdown = renderMarkdown(results);

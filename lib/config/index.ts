@@ -21,9 +21,11 @@ export { CONFIG_DEFAULTS } from './schema.js';
 export type {
   Config,
   FallbackSetting,
+  NotifyTarget,
+  PricesConfig,
   RetrySettings,
   ScheduleConfig,
   SelectFilter,
   VerifySettings,
 } from './types.js';
-export { StoppedModeSetting } from './types.js';
+export { NotifyType, NotifyWhen, StoppedModeSetting } from './types.js';

@@ -22,6 +22,7 @@ import {
   timeZone,
 } from './checks.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
+import { checkNotifySchedules, notify, prices } from './notify.js';
 import { type ScheduleDraft, schedules } from './schedules.js';
 import {
   type CalendarConfig,
@@ -116,6 +117,8 @@ const rootFields = {
   ),
   calendars,
   schedules,
+  notify,
+  prices,
 };
 
 /**
@@ -159,6 +162,13 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     owner: { line: 1, column: 1 },
   });
   if (raw?.regions && raw.allowUnknownRegions !== true) checkKnownRegions(root, raw.regions, r);
+  if (raw?.notify && raw.schedules) {
+    checkNotifySchedules(
+      raw.notify,
+      raw.schedules.map((s) => s.name),
+      r,
+    );
+  }
   if (!raw?.version || !raw.regions || !raw.schedules) return undefined;
   const defined = raw.calendars ?? [];
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
@@ -189,6 +199,8 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     verify: { ...d.verify, ...raw.verify },
     calendars: defined,
     schedules,
+    ...(raw.notify !== undefined && raw.notify.length > 0 && { notify: raw.notify }),
+    ...(raw.prices !== undefined && { prices: raw.prices }),
   };
 }
 
