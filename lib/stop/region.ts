@@ -23,7 +23,7 @@ import { ApiCode, CAPACITY_CODES } from './codes.js';
 import { limited, type RegionContext, sendInSlot } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
-import { isThrottleError, requeueDelayMs, requeuePatience, retrying } from './retry.js';
+import { backoffDelayMs, isThrottleError, requeueDelayMs, requeuePatience, retrying } from './retry.js';
 import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
@@ -35,6 +35,9 @@ import { Outcome } from './types.js';
  * @default 50
  */
 export const DEFAULT_BATCH_FILL_MS = 50;
+
+/** The longest wait of a start refused for lack of capacity (retry.capMs when that is longer). */
+export const CAPACITY_CAP_MS = 20_000;
 
 /** While a batch of its group is in flight, a small batch waits up to this many fill times for its answer. */
 const FILL_WAIT_LIMIT = 4;
@@ -255,8 +258,16 @@ class RegionPipeline {
     }
     const { instances, refused } = this.#answered;
     const patience = requeuePatience(instances === 0 ? 0 : refused / instances);
-    const readyAtMs =
-      retry.nowMs() + requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs, patience);
+    // Stock comes back as other machines stop, on the scale of seconds to minutes, not of request slots: a
+    // start refused for capacity backs off as before the pipeline, up to CAPACITY_CAP_MS.
+    const delayMs = isCapacityRefusal(work)
+      ? backoffDelayMs(
+          { ...retry.policy, capMs: Math.max(retry.policy.capMs, CAPACITY_CAP_MS) },
+          work.requests - 1,
+          retry.random,
+        )
+      : requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs, patience);
+    const readyAtMs = retry.nowMs() + delayMs;
     if (readyAtMs >= retry.deadlineAtMs) {
       failAtDeadline(ledger, work, this.#ctx.run.tagKey);
       return;
