@@ -52,7 +52,8 @@ const stop: Field<string[]> = (node, r) => {
   return undefined;
 };
 
-const selectFields = {
+/** The keys of a `select:` filter (schedules and `inline:`). */
+export const selectFields = {
   tags: stringMap,
   projects: listOf(nonEmptyString, {
     emptyMessage: 'projects must not be empty (leave it out to match every project)',

@@ -17,7 +17,8 @@ import {
   tickMs,
   timeZone,
 } from './checks.js';
-import { describe, type Field, type NodeReader } from './nodes.js';
+import { inline } from './inline.js';
+import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { schedules } from './schedules.js';
 import { type Config, type FallbackSetting, StoppedModeSetting } from './types.js';
 
@@ -101,6 +102,7 @@ const rootFields = {
     'timeoutMs',
   ),
   schedules,
+  inline,
 };
 
 /** Every top-level key, in the order the reference configuration documents them. */
@@ -122,9 +124,14 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     required: ['version', 'regions', 'schedules'],
     owner: { line: 1, column: 1 },
   });
+  const d = CONFIG_DEFAULTS;
+  if (raw?.inline && raw.inline.tagKey === (raw.tagKey ?? d.tagKey)) {
+    const section = isMap(root) ? root.get('inline', true) : root;
+    const at = isMap(section) ? (section.get('tagKey', true) ?? section) : section;
+    r.report(at, `inline tagKey must differ from the schedule tag ${quoted(raw.inline.tagKey)}`);
+  }
   if (!raw?.version || !raw.regions || !raw.schedules || r.issues.length > 0) return undefined;
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
-  const d = CONFIG_DEFAULTS;
   return {
     file: r.file,
     version: raw.version,
@@ -143,5 +150,6 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     retry: { ...d.retry, ...raw.retry },
     verify: { ...d.verify, ...raw.verify },
     schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
+    ...(raw.inline !== undefined && { inline: { ...raw.inline, timezone: raw.inline.timezone ?? timezone } }),
   };
 }

@@ -63,6 +63,38 @@ export interface VerifySettings {
   intervalMs: number;
 }
 
+/**
+ * Inline schedules: instances that carry their own schedule in a tag, in Cloud Custodian's offhours grammar
+ * (`off=(M-F,19);on=(M-F,7);tz=pt`). Present only when the configuration has an `inline:` section.
+ */
+export interface InlineConfig {
+  /** The tag holding the value; compared exactly (case-sensitive), as the server-side filter does. @default 'maid_offhours' */
+  tagKey: string;
+  /** IANA zone of a value that names none. @default the config's `timezone` */
+  timezone: string;
+  /** Default stop hour, 0-23. @default 19 */
+  off: number;
+  /** Default start hour, 0-23; null: a value without `on=` never starts its instance. @default 7 */
+  on: number | null;
+  /** Default days, in the grammar's letters (`m-f`, `f-m`, `u`). @default 'm-f' */
+  days: string;
+  /** A calendar name (see `calendars:`), governing inline stops and starts. @default none */
+  calendar?: string;
+  /** Local dates `YYYY-MM-DD` on which inline schedules do not fire. @default [] */
+  skipDates: string[];
+  /** @default the config's `defaults.stoppedMode` */
+  stoppedMode?: StoppedModeSetting;
+  /** @default the config's `defaults.forceStop` */
+  forceStop?: boolean;
+  /**
+   * false: only instances carrying the tag take part. true: every instance of the `select` scope (which must
+   * name projects or zones) takes part with the defaults unless its tag says otherwise. @default false
+   */
+  optOut: boolean;
+  /** Narrows inline instances, as a schedule's `select` does; with `optOut`, also the listing's scope. @default { tags: {} } */
+  select: SelectFilter;
+}
+
 export interface Config {
   /** The file the configuration came from (for messages). */
   file: string;
@@ -100,4 +132,6 @@ export interface Config {
   verify: VerifySettings;
   /** In declaration order; names are unique. */
   schedules: ScheduleConfig[];
+  /** Inline (tag) schedules; absent when the file has no `inline:` section. */
+  inline?: InlineConfig;
 }

@@ -7,6 +7,8 @@
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
  * - `describeCron(expression)`: the expression in plain English.
+ * - `parseInlineValue(value, defaults)`, `inlineFires(schedule, skipDates, start, end)`, `explainInlineValue`:
+ *   inline schedules written on the instance in Cloud Custodian's offhours grammar.
  */
 export {
   CronError,
@@ -28,6 +30,27 @@ export {
   scheduleFires,
   tickWindow,
 } from './fires.js';
+export { explainInlineValue } from './inline-describe.js';
+export {
+  type Action,
+  INLINE_SCHEDULE_PREFIX,
+  type InlineFire,
+  inlineCrons,
+  inlineFires,
+  inlineScheduleName,
+  inlineSide,
+  inlineWindowCanFire,
+} from './inline-fires.js';
+export {
+  type InlineDefaults,
+  type InlineSchedule,
+  type InlineSpec,
+  type InlineValue,
+  normaliseInlineValue,
+  parseDays,
+  parseInlineValue,
+} from './inline-grammar.js';
+export { INLINE_ZONE_ALIASES, type InlineZone, resolveInlineZone } from './inline-zones.js';
 export {
   formatOffset,
   isValidTimeZone,

@@ -1,0 +1,105 @@
+/**
+ * Reads the `inline:` section, which turns inline (tag) schedules on: where the value is read from, the
+ * defaults a value leaves open, how inline instances stop, and whether instances without the tag take part.
+ */
+import { isMap, isScalar } from 'yaml';
+import { parseDays } from '../schedule/inline-grammar.js';
+import { boolean, calendarDate, listOf, nonEmptyString, oneOf, section, tagKey, timeZone } from './checks.js';
+import { describe, type Field, quoted } from './nodes.js';
+import { selectFields } from './schedules.js';
+import { type InlineConfig, type SelectFilter, StoppedModeSetting } from './types.js';
+
+/** The values of the settings an `inline:` section leaves out (`timezone` defaults to the config's). */
+export const INLINE_DEFAULTS = {
+  tagKey: 'maid_offhours',
+  off: 19,
+  on: 7,
+  days: 'm-f',
+  optOut: false,
+} as const;
+
+/** An hour of the day, 0 to 23. */
+const hour: Field<number> = (node, r) => {
+  const value = r.number(node, 'an hour 0 to 23');
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value) && value >= 0 && value <= 23) return value;
+  r.report(node, `expected an hour 0 to 23, got ${describe(node)}`);
+  return undefined;
+};
+
+/** `on:` is an hour, or null to turn default starts off. */
+const onHour: Field<number | null> = (node, r) =>
+  isScalar(node) && node.value === null ? null : hour(node, r);
+
+/** Days in the inline grammar's letters: `m-f`, `f-m`, `s-u`, `w`. */
+const days: Field<string> = (node, r) => {
+  const value = r.string(node, 'days such as m-f');
+  if (value === undefined) return undefined;
+  const parsed = parseDays(value);
+  if (typeof parsed !== 'string') return value;
+  r.report(node, `invalid days ${quoted(value)}: ${parsed}`);
+  return undefined;
+};
+
+const inlineFields = {
+  tagKey,
+  timezone: timeZone,
+  off: hour,
+  on: onHour,
+  days,
+  calendar: nonEmptyString,
+  skipDates: listOf(calendarDate, { noun: 'skip date' }),
+  stoppedMode: oneOf(Object.values(StoppedModeSetting)),
+  forceStop: boolean,
+  optOut: boolean,
+  select: section(selectFields),
+};
+
+/** The section as written; the caller fills `timezone` from the configuration's default. */
+export type InlineDraft = Omit<InlineConfig, 'timezone'> & { timezone?: string };
+
+/**
+ * The `inline:` section. Cross-checks: `on` differs from `off`; `optOut: true` needs a `select` of projects or
+ * zones (so it never sweeps a whole region); `calendar` names a calendar (there are none without a
+ * `calendars:` section). That `tagKey` differs from the schedule tag is checked with the root keys.
+ */
+export const inline: Field<InlineDraft> = (node, r) => {
+  const raw = r.struct(node, inlineFields);
+  if (!raw) return undefined;
+  const at = (key: string) => (isMap(node) ? (node.get(key, true) ?? node) : node);
+  const select: SelectFilter = { tags: {}, ...raw.select };
+  const draft: InlineDraft = {
+    tagKey: raw.tagKey ?? INLINE_DEFAULTS.tagKey,
+    ...(raw.timezone !== undefined && { timezone: raw.timezone }),
+    off: raw.off ?? INLINE_DEFAULTS.off,
+    on: raw.on === undefined ? INLINE_DEFAULTS.on : raw.on,
+    days: raw.days ?? INLINE_DEFAULTS.days,
+    ...(raw.calendar !== undefined && { calendar: raw.calendar }),
+    skipDates: raw.skipDates ?? [],
+    ...(raw.stoppedMode !== undefined && { stoppedMode: raw.stoppedMode }),
+    ...(raw.forceStop !== undefined && { forceStop: raw.forceStop }),
+    optOut: raw.optOut ?? INLINE_DEFAULTS.optOut,
+    select,
+  };
+  const problems: [unknown, string][] = [];
+  if (draft.on !== null && draft.on === draft.off) {
+    problems.push([
+      at('on'),
+      `inline on (${draft.on}) must differ from off (${draft.off}): a stop and a start at the same hour contradict each other`,
+    ]);
+  }
+  if (draft.optOut && select.projects === undefined && select.zones === undefined) {
+    problems.push([
+      at('optOut'),
+      'inline optOut: true needs select.projects or select.zones, so that it never takes in a whole region by accident',
+    ]);
+  }
+  if (draft.calendar !== undefined) {
+    problems.push([
+      at('calendar'),
+      `inline calendar ${quoted(draft.calendar)} names no calendar (this configuration has no calendars: section)`,
+    ]);
+  }
+  for (const [where, message] of problems) r.report(where, message);
+  return problems.length === 0 ? draft : undefined;
+};

@@ -1,0 +1,99 @@
+/**
+ * The fires of an inline schedule. Each `(days,hour)` is the cron `0 <hour> * * <days>` in the value's zone, so
+ * inline fires follow exactly the rules of named schedules (once per fire, a time the clock skips fires when the
+ * gap ends, a time it repeats fires once, skip dates by local date): they go through the same code.
+ */
+import type { ScheduleConfig } from '../config/types.js';
+import { scheduleFireDetails } from './fires.js';
+import type { InlineSchedule, InlineSpec } from './inline-grammar.js';
+
+/** Local type until the start stream's `Action` lands in lib/schedule/types.ts; the lead unifies them. */
+export type Action = 'stop' | 'start';
+
+/** The prefix of an inline schedule's name in plans, fires and ClientTokens: `inline:<normalised value>`. */
+export const INLINE_SCHEDULE_PREFIX = 'inline:';
+
+/** One fire of an inline schedule. */
+export interface InlineFire {
+  /** `inline:<normalised value>`. */
+  schedule: string;
+  fireTime: Date;
+  action: Action;
+}
+
+/**
+ * The name an inline schedule goes by: `inline:` and the normalised value (`inline:(default)` for an empty one,
+ * which takes every default).
+ */
+export function inlineScheduleName(schedule: Pick<InlineSchedule, 'normalised'>): string {
+  return `${INLINE_SCHEDULE_PREFIX}${schedule.normalised === '' ? '(default)' : schedule.normalised}`;
+}
+
+/**
+ * The cron expressions of a list of specs: one per spec, `0 <hour> * * <days>`.
+ *
+ * @example
+ * inlineCrons([{ days: [1, 2, 3, 4, 5], hour: 19, daysText: 'm-f' }]); // ['0 19 * * 1,2,3,4,5']
+ */
+export function inlineCrons(specs: readonly InlineSpec[]): string[] {
+  return specs.map((spec) => `0 ${spec.hour} * * ${[...spec.days].sort((a, b) => a - b).join(',')}`);
+}
+
+/**
+ * The side (`off` or `on`) of an inline schedule as a named schedule's shape, so the scheduler's own fire
+ * computation applies. Empty `stop` when the side has no specs.
+ */
+export function inlineSide(
+  schedule: InlineSchedule,
+  action: Action,
+  skipDates: readonly string[],
+): ScheduleConfig {
+  return {
+    name: inlineScheduleName(schedule),
+    stop: inlineCrons(action === 'stop' ? schedule.off : schedule.on),
+    timezone: schedule.timezone,
+    skipDates: [...skipDates],
+    select: { tags: {} },
+  };
+}
+
+/**
+ * Every fire of an inline schedule in `(windowStart, windowEnd]`, stops and starts, in time order (a stop
+ * before a start at the same instant, which the grammar refuses anyway). Skip dates suppress fires.
+ *
+ * @example
+ * inlineFires(schedule, [], new Date('2026-03-09T23:55:00Z'), new Date('2026-03-10T00:00:00Z'));
+ * // [{ schedule: 'inline:off=(m-f,19);tz=et', fireTime: 2026-03-10T00:00:00Z, action: 'stop' }]
+ */
+export function inlineFires(
+  schedule: InlineSchedule,
+  skipDates: readonly string[],
+  windowStart: Date,
+  windowEnd: Date,
+): InlineFire[] {
+  const fires: InlineFire[] = [];
+  for (const action of ['stop', 'start'] as const) {
+    const side = inlineSide(schedule, action, skipDates);
+    if (side.stop.length === 0) continue;
+    for (const fire of scheduleFireDetails(side, windowStart, windowEnd)) {
+      if (!fire.skipped) fires.push({ schedule: side.name, fireTime: fire.fireTime, action });
+    }
+  }
+  return fires.sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * Whether an inline fire can fall in `(windowStart, windowEnd]` at all. Inline fires are on a local whole
+ * hour (or at the end of a daylight-saving gap, also a whole hour or half hour of local time), and every UTC
+ * offset in use is a multiple of 15 minutes, so they fall on a UTC quarter hour. A run whose window holds
+ * none need not list the inline-tagged instances.
+ *
+ * @example
+ * inlineWindowCanFire(new Date('2026-03-09T14:00:00Z'), new Date('2026-03-09T14:05:00Z')); // false
+ */
+export function inlineWindowCanFire(windowStart: Date, windowEnd: Date): boolean {
+  const lastQuarter = Math.floor(windowEnd.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  return lastQuarter > windowStart.getTime();
+}
