@@ -4,7 +4,7 @@
  */
 import { formatPlanTable } from '../plan/index.js';
 import type { Plan, PlanItem } from '../plan/types.js';
-import { planRun } from '../run/index.js';
+import { inlineWindowFor, planRun } from '../run/index.js';
 import { CLOUD_ENV_USAGE, SELECTION_OPTIONS, SELECTION_USAGE, withCloud } from './context.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 import { fireLines, guardRefusalLine, noFiresNote } from './report.js';
@@ -85,7 +85,7 @@ export const planCommand: Command = {
     const { values } = parseCommandArgs(args, SELECTION_OPTIONS);
     const json = values.json === true;
     return withCloud('plan', values, io, async (cloud) => {
-      if (cloud.fires.length === 0) {
+      if (cloud.fires.length === 0 && inlineWindowFor(cloud.config, cloud.request) === undefined) {
         (json ? cloud.stderr : cloud.stdout).write(noFiresNote(cloud.config, cloud.request.at));
         return ExitCode.Ok;
       }

@@ -5,7 +5,7 @@
 
 import type { Config } from '../config/types.js';
 import { createLogger, type Logger } from '../logger.js';
-import { type RunResult, runOnce } from '../run/index.js';
+import { inlineWindowFor, type RunResult, runOnce } from '../run/index.js';
 import type { RunSummary } from '../stop/types.js';
 import {
   CLOUD_ENV_USAGE,
@@ -101,7 +101,10 @@ export const runCommand: Command = {
     });
     const json = values.json === true || !io.isTTY;
     return withCloud('run', values, io, async (cloud) => {
-      const note = cloud.fires.length === 0 ? noFiresNote(cloud.config, cloud.request.at) : '';
+      const note =
+        cloud.fires.length === 0 && inlineWindowFor(cloud.config, cloud.request) === undefined
+          ? noFiresNote(cloud.config, cloud.request.at)
+          : '';
       if (json) cloud.stderr.write(note);
       const result = await runOnce(
         cloud.config,

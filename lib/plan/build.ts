@@ -6,6 +6,7 @@ import type { Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { Fire } from '../schedule/types.js';
 import { type Instance, InstanceStatus } from '../volc/types.js';
+import { InlineCache } from './inline.js';
 import { resolveStoppedMode } from './mode.js';
 import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
 import { parseSkipUntil, type SkipUntil } from './snooze.js';
@@ -20,6 +21,11 @@ export interface PlanInput {
   instances: ReadonlyArray<{ region: string; instance: Instance }>;
   /** The planner's clock, for snooze tags. */
   now: Date;
+  /**
+   * The run's tick window, in which inline (tag) schedules fire. Absent: inline schedules are not planned
+   * (a run of one named schedule, or a configuration without `inline:`).
+   */
+  window?: { start: Date; end: Date };
 }
 
 interface Firing {
@@ -32,6 +38,10 @@ interface Context {
   schedules: ReadonlyMap<string, ScheduleConfig>;
   firing: ReadonlyMap<string, Firing>;
   now: Date;
+  /** Inline values of this plan; null when inline schedules are not planned. */
+  inline: InlineCache | null;
+  /** The inline schedules whose stop fire planned an instance, with their fire time, for `plan.fires`. */
+  inlineFired: Map<string, string>;
 }
 
 /**
@@ -49,7 +59,18 @@ export function buildPlan(input: PlanInput): Plan {
   const { config, now } = input;
   assertValidDate(now, 'now');
   const schedules = new Map(config.schedules.map((schedule) => [schedule.name, schedule]));
-  const context: Context = { config, schedules, firing: latestFires(schedules, input.fires), now };
+  const inline =
+    config.inline !== undefined && input.window !== undefined
+      ? new InlineCache(config, config.inline, input.window)
+      : null;
+  const context: Context = {
+    config,
+    schedules,
+    firing: latestFires(schedules, input.fires),
+    now,
+    inline,
+    inlineFired: new Map(),
+  };
   const seen = new Set<string>();
   const items: PlanItem[] = [];
   for (const { region, instance } of input.instances) {
@@ -63,10 +84,13 @@ export function buildPlan(input: PlanInput): Plan {
   const stops = items.filter((item) => item.decision === Decision.Stop).length;
   const { maxInstancesPerRun } = config.guard;
   return {
-    fires: [...context.firing.values()].map(({ schedule, fireTime }) => ({
-      schedule: schedule.name,
-      fireTime,
-    })),
+    fires: [
+      ...[...context.firing.values()].map(({ schedule, fireTime }) => ({
+        schedule: schedule.name,
+        fireTime,
+      })),
+      ...[...context.inlineFired].map(([schedule, fireTime]) => ({ schedule, fireTime })),
+    ],
     items,
     guard: { maxInstancesPerRun, stops, exceeded: stops > maxInstancesPerRun },
   };
@@ -100,8 +124,12 @@ function latestFires(
 /** The item of one instance, or null when this run has nothing to say about it. */
 function planInstance(region: string, instance: Instance, context: Context): PlanItem | null {
   const value = tagValue(instance, context.config.tagKey);
-  // Defensive: the server-side tag filter should already have left such instances out.
-  if (value === undefined) return null;
+  const inlineKey = context.config.inline?.tagKey;
+  const inlineValue = inlineKey === undefined ? undefined : tagValue(instance, inlineKey);
+  if (value !== undefined && inlineValue !== undefined)
+    return planConflict(region, instance, value, inlineValue, context);
+  // Without the schedule tag the instance came from the inline listing (or from neither: then nothing).
+  if (value === undefined) return planInline(region, instance, inlineValue, context);
   if (!context.schedules.has(value)) {
     return {
       ...baseItem(region, instance, value, null),
@@ -112,6 +140,64 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   const firing = context.firing.get(value);
   if (firing === undefined) return null;
   return decide(baseItem(region, instance, value, firing.fireTime), instance, firing.schedule, context);
+}
+
+/**
+ * An instance with both tags: skipped, never guessed, whenever either of its schedules would act now.
+ * The item names the schedule tag's value (what `plan` groups by) and the fire that made it due.
+ */
+function planConflict(
+  region: string,
+  instance: Instance,
+  value: string,
+  inlineValue: string,
+  context: Context,
+): PlanItem | null {
+  const fireTime = context.firing.get(value)?.fireTime ?? context.inline?.get(inlineValue).fire?.fireTime;
+  if (fireTime === undefined) return null;
+  return {
+    ...baseItem(region, instance, value, fireTime),
+    decision: Decision.Skip,
+    reason: SkipReason.InlineAndScheduleTag,
+    detail: `${context.config.inline?.tagKey}=${JSON.stringify(inlineValue)}`,
+  };
+}
+
+/**
+ * An instance ruled by its inline tag (or, in an `optOut` scope, by the inline defaults when it has none).
+ * Invalid values are reported whenever inline schedules are planned; valid ones get an item only when they
+ * fire in the run's window.
+ */
+function planInline(
+  region: string,
+  instance: Instance,
+  raw: string | undefined,
+  context: Context,
+): PlanItem | null {
+  const { inline } = context;
+  const settings = context.config.inline;
+  if (inline === null || settings === undefined) return null;
+  if (raw === undefined) {
+    // Untagged: part of the run only inside an optOut scope (its listing may be wider, by project or zone).
+    if (!settings.optOut || selectMismatch(instance, settings.select) !== null) return null;
+  }
+  const compiled = inline.get(raw ?? '');
+  if (compiled.value.kind === 'invalid') {
+    return {
+      ...baseItem(region, instance, compiled.name, null),
+      decision: Decision.Skip,
+      reason: SkipReason.InvalidInlineSchedule,
+      detail: compiled.value.reason,
+    };
+  }
+  if (compiled.schedule === null || compiled.fire === null) return null;
+  const item = baseItem(region, instance, compiled.name, compiled.fire.fireTime);
+  if (compiled.fire.action === 'start') {
+    // TODO(issue 12): plan a start once the start side has merged; until then a visible skip.
+    return { ...item, decision: Decision.Skip, reason: SkipReason.InlineStartPending };
+  }
+  context.inlineFired.set(compiled.name, compiled.fire.fireTime);
+  return decide(item, instance, compiled.schedule, context);
 }
 
 /**

@@ -15,6 +15,15 @@ export const SkipReason = {
   Snoozed: 'snoozed',
   InvalidOverrideTag: 'invalid-override-tag',
   UnknownSchedule: 'unknown-schedule',
+  /** The instance carries both the schedule tag and the inline tag: never guessed which one rules. */
+  InlineAndScheduleTag: 'inline-and-schedule-tag',
+  /** The inline tag's value cannot be read; `detail` says why. Nothing is stopped. */
+  InvalidInlineSchedule: 'invalid-inline-schedule',
+  /**
+   * An inline `on=` start fire: this build does not start instances yet (the start side lands separately),
+   * so the start is planned as a skip, visibly, instead of silently dropped.
+   */
+  InlineStartPending: 'inline-start-pending',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason] | `not-running:${string}`;
 

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { dueFires, tickWindow } from '../schedule/index.js';
+import { dueFires, inlineWindowCanFire, tickWindow } from '../schedule/index.js';
 import type { Fire } from '../schedule/types.js';
 
 /** What a run is asked to cover. */
@@ -30,4 +30,22 @@ export function firesFor(config: Config, request: FireRequest): Fire[] {
   }
   const window = tickWindow(request.at, config.tickMs);
   return dueFires(config, window.start, window.end);
+}
+
+/**
+ * The window in which a run request plans inline (tag) schedules: the tick window of `at`, when the
+ * configuration has `inline:`, the request is not a run of one named schedule, and an inline fire can fall in
+ * the window at all. Undefined otherwise: the run then needs no inline listing.
+ *
+ * @example
+ * inlineWindowFor(config, { at: new Date('2026-03-09T14:00:30Z') }); // (13:55, 14:00]
+ * inlineWindowFor(config, { at: new Date('2026-03-09T14:05:30Z') }); // undefined
+ */
+export function inlineWindowFor(
+  config: Config,
+  request: FireRequest,
+): { start: Date; end: Date } | undefined {
+  if (config.inline === undefined || request.schedule !== undefined) return undefined;
+  const window = tickWindow(request.at, config.tickMs);
+  return inlineWindowCanFire(window.start, window.end) ? window : undefined;
 }

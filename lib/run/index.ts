@@ -14,7 +14,7 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type FireRequest, firesFor } from './fires.js';
+export { type FireRequest, firesFor, inlineWindowFor } from './fires.js';
 export {
   createStopHandler,
   DEADLINE_MARGIN_ENV,
@@ -27,7 +27,7 @@ export {
   type StopHandler,
   type StopHandlerDeps,
 } from './handler.js';
-export { type ListDeps, listTaggedInstances } from './list.js';
+export { type ListDeps, type ListingRequest, listTaggedInstances } from './list.js';
 export {
   DEFAULT_RUN_DEADLINE_MS,
   planRun,
