@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
 import { emulatorCommand } from './emulator.js';
+import { explainTagCommand } from './explain-tag.js';
 import { type CliIo, type Command, ExitCode } from './io.js';
 import { nextCommand } from './next.js';
 import { planCommand } from './plan.js';
@@ -18,6 +19,7 @@ const commands: Command[] = [
   validateCommand,
   nextCommand,
   planCommand,
+  explainTagCommand,
   runCommand,
   daemonCommand,
   emulatorCommand,

@@ -2,18 +2,28 @@
  * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
  * plain-English reading of its cron. Reads only the configuration; touches no cloud.
  */
-import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { ScheduleConfig } from '../config/types.js';
+import {
+  CONFIG_ENV,
+  DEFAULT_CONFIG_PATH,
+  inlineDefaultsOf,
+  loadConfig,
+  resolveConfigPath,
+} from '../config/index.js';
+import type { Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import {
+  type Action,
   daysInMonth,
   describeCron,
   type FireDetail,
   formatOffset,
+  inlineSide,
+  parseInlineValue,
   scheduleFireDetails,
   wallTime,
   zoneOffsetMs,
 } from '../schedule/index.js';
+import { printable } from '../table.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 
 const DAY_MS = 86_400_000;
@@ -27,6 +37,8 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 interface Listing {
   schedule: ScheduleConfig;
   fires: FireDetail[];
+  /** What the fires do: named schedules stop; an inline schedule's `on=` side starts. @default 'stop' */
+  action?: Action;
 }
 
 /** One line of `next --json`: a fire that will happen (skipped ones are left out). */
@@ -37,6 +49,8 @@ export interface NextFireJson {
   /** The schedule's local time with its offset, ISO 8601 (`2026-03-09T22:00:00+08:00`). */
   local: string;
   timezone: string;
+  /** `stop`, or `start` for the `on=` side of an inline schedule. */
+  action: Action;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -123,9 +137,13 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   const lines = [
     `Fires from ${utcText(from)} through ${utcText(until)} (${days} day${days === 1 ? '' : 's'})`,
   ];
-  for (const { schedule, fires } of listings) {
-    lines.push('', schedule.name);
-    for (const expression of schedule.stop) lines.push(`  stop: ${expression} (${describeCron(expression)})`);
+  for (const { schedule, fires, action = 'stop' } of listings) {
+    lines.push(
+      '',
+      action === 'stop' ? printable(schedule.name, 200) : `${printable(schedule.name, 200)} (${action})`,
+    );
+    for (const expression of schedule.stop)
+      lines.push(`  ${action}: ${expression} (${describeCron(expression)})`);
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
     for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
@@ -136,21 +154,51 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
 /** JSON lines, one per fire that will happen, in time order across schedules. */
 export function formatNextJson(listings: readonly Listing[]): string {
   const fires = listings
-    .flatMap(({ schedule, fires }) =>
-      fires.filter((fire) => !fire.skipped).map((fire) => ({ schedule, fire })),
+    .flatMap(({ schedule, fires, action = 'stop' }) =>
+      fires.filter((fire) => !fire.skipped).map((fire) => ({ schedule, fire, action })),
     )
     .sort((a, b) => a.fire.fireTime.getTime() - b.fire.fireTime.getTime());
   return fires
-    .map(({ schedule, fire }) => {
+    .map(({ schedule, fire, action }) => {
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
+        action,
       };
       return `${JSON.stringify(line)}\n`;
     })
     .join('');
+}
+
+/**
+ * The listings of inline values: each `--tag` value, and the defaults when the configuration has `inline:`.
+ * Each value gives its stop side and, when it starts its instance, its start side.
+ *
+ * @throws UsageError for a value that is invalid or opts out (it has no fires to list).
+ */
+function inlineListings(config: Config, tags: readonly string[], from: Date, until: Date): Listing[] {
+  const defaults = inlineDefaultsOf(config);
+  const skipDates = config.inline?.skipDates ?? [];
+  const values = [...(config.inline ? [''] : []), ...tags];
+  const seen = new Set<string>();
+  const listings: Listing[] = [];
+  for (const raw of values) {
+    const value = parseInlineValue(raw, defaults);
+    if (value.kind === 'invalid')
+      throw new UsageError(`--tag ${JSON.stringify(raw)} is invalid: ${value.reason}`);
+    if (value.kind === 'opt-out')
+      throw new UsageError(`--tag ${JSON.stringify(raw)} opts out: it has no fires`);
+    if (seen.has(value.normalised)) continue;
+    seen.add(value.normalised);
+    for (const action of ['stop', 'start'] as const) {
+      const schedule = inlineSide(value, action, skipDates);
+      if (schedule.stop.length > 0)
+        listings.push({ schedule, fires: scheduleFireDetails(schedule, from, until), action });
+    }
+  }
+  return listings;
 }
 
 /** The `next` command. */
@@ -158,7 +206,7 @@ export const nextCommand: Command = {
   name: 'next',
   summary: 'Show when each schedule fires in the coming days, in local time and UTC',
   usage: [
-    'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json]',
+    "Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--tag 'VALUE']...",
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
     'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
@@ -170,7 +218,10 @@ export const nextCommand: Command = {
     '  --from ISO         start of the period: 2026-03-06 (midnight UTC) or a date and time with Z or an',
     '                     offset, such as 2026-03-06T22:00:00+08:00 (default: now)',
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone}; also the',
+    "  --tag 'VALUE'      also list the fires of an inline schedule tag value (repeatable), named",
+    '                     inline:<normalised value>; with an inline: section, inline:(default) is listed',
+    '                     too (what an untagged optOut instance or an empty value follows)',
+    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, action}; also the',
     '                     output when stdout is not a terminal',
     '',
     'Exit codes: 0 listed, 2 bad usage or an invalid configuration.',
@@ -181,15 +232,19 @@ export const nextCommand: Command = {
       from: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean' },
+      tag: { type: 'string', multiple: true },
     });
     const from = values.from === undefined ? io.now() : parseFrom(values.from);
     const days = values.days === undefined ? DEFAULT_DAYS : parseDays(values.days);
     const config = await loadConfig(resolveConfigPath(values.config, io.env));
     const until = new Date(from.getTime() + days * DAY_MS);
-    const listings = config.schedules.map((schedule) => ({
-      schedule,
-      fires: scheduleFireDetails(schedule, from, until),
-    }));
+    const listings: Listing[] = [
+      ...config.schedules.map((schedule) => ({
+        schedule,
+        fires: scheduleFireDetails(schedule, from, until),
+      })),
+      ...inlineListings(config, values.tag ?? [], from, until),
+    ];
     const json = values.json === true || !io.isTTY;
     io.stdout.write(json ? formatNextJson(listings) : formatNextText(listings, from, until, days));
     return ExitCode.Ok;

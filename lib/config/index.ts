@@ -8,7 +8,7 @@
  * - The Config types themselves.
  */
 export { isCredentialKey } from './credentials.js';
-export { INLINE_DEFAULTS } from './inline.js';
+export { INLINE_DEFAULTS, inlineDefaultsOf } from './inline.js';
 export {
   CONFIG_ENV,
   DEFAULT_CONFIG_PATH,

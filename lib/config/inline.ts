@@ -7,7 +7,7 @@ import { parseDays } from '../schedule/inline-grammar.js';
 import { boolean, calendarDate, listOf, nonEmptyString, oneOf, section, tagKey, timeZone } from './checks.js';
 import { describe, type Field, quoted } from './nodes.js';
 import { selectFields } from './schedules.js';
-import { type InlineConfig, type SelectFilter, StoppedModeSetting } from './types.js';
+import { type Config, type InlineConfig, type SelectFilter, StoppedModeSetting } from './types.js';
 
 /** The values of the settings an `inline:` section leaves out (`timezone` defaults to the config's). */
 export const INLINE_DEFAULTS = {
@@ -17,6 +17,16 @@ export const INLINE_DEFAULTS = {
   days: 'm-f',
   optOut: false,
 } as const;
+
+/**
+ * The defaults an inline value leaves open: the configuration's `inline:` section, or the documented defaults
+ * in the configuration's zone when it has none (for `explain-tag` and `next --tag`).
+ */
+export function inlineDefaultsOf(
+  config: Pick<Config, 'inline' | 'timezone'>,
+): Pick<InlineConfig, 'timezone' | 'off' | 'on' | 'days'> {
+  return config.inline ?? { ...INLINE_DEFAULTS, timezone: config.timezone };
+}
 
 /** An hour of the day, 0 to 23. */
 const hour: Field<number> = (node, r) => {

@@ -81,24 +81,28 @@ describe('lights-out next', () => {
         fireTime: '2026-03-08T06:30:00.000Z',
         local: '2026-03-08T01:30:00-05:00',
         timezone: 'America/New_York',
+        action: 'stop',
       },
       {
         schedule: 'small-hours',
         fireTime: '2026-03-08T07:00:00.000Z',
         local: '2026-03-08T03:00:00-04:00',
         timezone: 'America/New_York',
+        action: 'stop',
       },
       {
         schedule: 'late-night',
         fireTime: '2026-03-09T05:30:00.000Z',
         local: '2026-03-09T01:30:00-04:00',
         timezone: 'America/New_York',
+        action: 'stop',
       },
       {
         schedule: 'small-hours',
         fireTime: '2026-03-09T06:30:00.000Z',
         local: '2026-03-09T02:30:00-04:00',
         timezone: 'America/New_York',
+        action: 'stop',
       },
     ]);
   });
