@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold-start.js';
-import { measurePlanning } from './planning.js';
+import { measureInlinePlanning, measurePlanning } from './planning.js';
 import { type BenchResults, renderMarkdown } from './report.js';
 import { runScenarioChild } from './scenario.js';
 import { type FleetPlan, type RunRecord, type RunSettings, runFleet } from './suite.js';
@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   }
   progress('planning throughput (100,000 instances, in memory)');
   const planning = measurePlanning(100_000, values.quick ? 3 : 5);
+  progress('inline schedules against named ones (50,000 instances, in memory)');
+  const inlinePlanning = measureInlinePlanning(50_000, values.quick ? 3 : 7);
   progress('cold start of dist/stop.js');
   const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), values.quick ? 5 : 15);
   const results: BenchResults = {
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     runs,
     emulatorStartMs,
     planning,
+    inlinePlanning,
     coldStart,
     totalMs: Math.round(performance.now() - startedAt),
   };
