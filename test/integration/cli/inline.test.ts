@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fleet, FleetInstance } from '../../../lib/emulator/index.js';
+import { inst } from '../emulator/helpers.js';
 import { cli, cliFixture, emulatorEnv, jsonLines } from './helpers.js';
 
 const CONFIG = `
@@ -21,19 +22,8 @@ const MONDAY_19_ET = new Date('2026-03-09T23:00:00Z');
 const MONDAY_1905_ET = new Date('2026-03-09T23:05:00Z');
 const SATURDAY_19_ET = new Date('2026-03-14T23:00:00Z');
 
-function vm(id: string, tags: Record<string, string>, extra: Partial<FleetInstance> = {}): FleetInstance {
-  return {
-    InstanceId: id,
-    InstanceName: id,
-    Status: 'RUNNING',
-    InstanceChargeType: 'PostPaid',
-    InstanceTypeId: 'ecs.g3i.large',
-    ZoneId: 'cn-beijing-a',
-    ProjectName: 'default',
-    Region: 'cn-beijing',
-    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    ...extra,
-  };
+function vm(id: string, tags: Record<string, string>): FleetInstance {
+  return inst(id, { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) });
 }
 
 function fleet(): Fleet {
