@@ -99,6 +99,13 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
         await pool.close();
         throw error;
       }
+      if (config.inline) {
+        // The daemon wakes per named schedule; inline schedules fire on the tick, which it does not follow yet.
+        logger.warn(
+          { event: 'daemon.inline-not-run', inlineTagKey: config.inline.tagKey },
+          'inline schedules are not run by the daemon: instances tagged only with the inline tag are left running',
+        );
+      }
       await untilAborted(io.signal);
       await daemon.stop();
       return ExitCode.Ok;

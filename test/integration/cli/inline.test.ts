@@ -134,4 +134,31 @@ describe('inline schedules through plan and run', () => {
     expect(first).toHaveLength(1);
     expect(await tokensOf(new Date(MONDAY_19_ET.getTime() + 90_000))).toEqual(first);
   });
+
+  it('with optOut, lists the scope by project and stops its untagged instances on the defaults', async () => {
+    const emulator = await fixture.start({
+      credentials: fleet().credentials,
+      instances: [
+        inst('i-ml-untagged', { ProjectName: 'ml' }),
+        inst('i-ml-optout', { ProjectName: 'ml', Tags: [{ Key: 'maid_offhours', Value: 'off' }] }),
+        inst('i-ml-late', { ProjectName: 'ml', Tags: [{ Key: 'maid_offhours', Value: 'off=(m-f,22)' }] }),
+        inst('i-default-untagged', { ProjectName: 'default' }),
+      ],
+    });
+    const file = await fixture.config(`${CONFIG}  optOut: true\n  select: { projects: [ml] }\n`);
+    // Monday 19:00 in Beijing (the configuration's zone, so the default off-hour's).
+    const at = new Date('2026-03-09T11:00:00Z');
+    const { code, stdout } = await cli(['plan', '-c', file, '--at', at.toISOString(), '--json'], {
+      env: emulatorEnv(emulator),
+      now: at,
+    });
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((i) => [i.instanceId, i.schedule, i.decision])).toEqual([
+      ['i-ml-untagged', 'inline:(default)', 'stop'],
+    ]);
+    const listings = emulator.calls().filter((c) => c.action === 'DescribeInstances');
+    expect(listings.map((c) => [c.params.ProjectName, c.params['TagFilters.1.Key']])).toEqual([
+      ['ml', undefined],
+    ]);
+  });
 });
