@@ -20,7 +20,7 @@ import {
   type StopEvent,
   systemClock,
 } from '../lib/run/index.js';
-import type { RunSummary } from '../lib/stop/types.js';
+import type { RunSummary } from '../lib/stop/index.js';
 import { CredentialEnv } from '../lib/volc/index.js';
 
 const env = process.env;

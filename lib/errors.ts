@@ -1,8 +1,61 @@
 /**
- * The one error hierarchy of lights-out. Every error has a stable `code` string that scripts and
- * log queries can match on; messages are for people and never contain credentials.
+ * The one error hierarchy of lights-out, and the one home of every error code it gives. Every error has a
+ * stable `code` string that scripts and log queries can match on; messages are for people and never contain
+ * credentials. Code matches a class with `instanceof`; {@link errorCodeOf} names any thrown value's code.
  */
-export class LightsOutError extends Error {
+
+/**
+ * Every code lights-out itself gives. A {@link VolcApiError} may also carry any code the Volcengine API
+ * returns (`FlowLimitExceeded`, `InvalidInstance.NotFound`: see docs/volcengine-api.md).
+ */
+export const ErrorCode = {
+  /** The configuration (or fleet) file cannot be used ({@link ConfigError}). */
+  ConfigInvalid: 'ConfigInvalid',
+  /** A cron expression cannot be used (lib/schedule's CronError). */
+  CronInvalid: 'CronInvalid',
+  /** Bad command-line usage, event or argument ({@link UsageError}). */
+  UsageError: 'UsageError',
+  /** No Volcengine credentials in the environment ({@link SetupError}). */
+  MissingCredentials: 'MissingCredentials',
+  /** Credentials with whitespace or non-printable characters ({@link SetupError}). */
+  InvalidCredentials: 'InvalidCredentials',
+  /** An endpoint that is not a usable URL ({@link SetupError}). */
+  InvalidEndpoint: 'InvalidEndpoint',
+  /** A plain http:// endpoint off loopback ({@link SetupError}). */
+  InsecureEndpoint: 'InsecureEndpoint',
+  /** A request the client refuses to send: a parameter the API would refuse ({@link RequestError}). */
+  InvalidParameter: 'InvalidParameter',
+  /** A call on a closed client ({@link RequestError}). */
+  ClientClosed: 'ClientClosed',
+  /** An answer that is not the API's JSON ({@link VolcApiError}). */
+  InvalidResponse: 'InvalidResponse',
+  /** No answer within the client's timeout ({@link VolcApiError}). */
+  Timeout: 'Timeout',
+  /** The connection failed before an answer ({@link VolcApiError}). */
+  ConnectionError: 'ConnectionError',
+  /** A listing holds (or announces) more instances than `listing.maxInstancesPerRegion` ({@link VolcApiError}). */
+  ListingTooLarge: 'ListingTooLarge',
+  /** A configured region that DescribeRegions does not list: its listing fails instead of finding nothing ({@link RegionError}). */
+  UnknownRegion: 'UnknownRegion',
+  /** A veFaaS release failed or did not end in time (lib/deploy's DeployError). */
+  ReleaseFailed: 'ReleaseFailed',
+  /** More than one veFaaS function has the name deploy was given (lib/deploy's DeployError). */
+  AmbiguousFunction: 'AmbiguousFunction',
+  /** The run's deadline came before the work was done ({@link DeadlineError}). */
+  DeadlineExceeded: 'DeadlineExceeded',
+  /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */
+  GuardRefused: 'GuardRefused',
+  /** A StopInstances answer said nothing about an instance it was asked about. */
+  MissingOperationDetail: 'MissingOperationDetail',
+  /** At least one instance of the run failed (lib/run's RunFailedError). */
+  RunFailed: 'RunFailed',
+  /** A failure that is not a LightsOutError (a bug, or a fake that throws something else). */
+  Unexpected: 'UnexpectedError',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The base of every error lights-out throws; never thrown itself: throw the subclass that says what failed. */
+export abstract class LightsOutError extends Error {
   /** A stable, machine-readable code such as `ConfigInvalid` or `FlowLimitExceeded`. */
   readonly code: string;
 
@@ -10,6 +63,58 @@ export class LightsOutError extends Error {
     super(message, options);
     this.name = 'LightsOutError';
     this.code = code;
+  }
+}
+
+/**
+ * The code of any thrown value: a LightsOutError's own code, `UnexpectedError` for anything else.
+ *
+ * @example
+ * logger.error({ errorCode: errorCodeOf(error), err: error }, 'run failed');
+ */
+export function errorCodeOf(error: unknown): string {
+  return error instanceof LightsOutError ? error.code : ErrorCode.Unexpected;
+}
+
+/** The environment cannot be used as it is (credentials, endpoint): the operator's to fix, exit 2 at the CLI. */
+export class SetupError extends LightsOutError {
+  declare readonly code: 'MissingCredentials' | 'InvalidCredentials' | 'InvalidEndpoint' | 'InsecureEndpoint';
+
+  constructor(code: SetupError['code'], message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'SetupError';
+  }
+}
+
+/** A request the client refuses to send (a parameter the API would refuse) or cannot send (closed). */
+export class RequestError extends LightsOutError {
+  declare readonly code: 'InvalidParameter' | 'ClientClosed';
+
+  constructor(code: RequestError['code'], message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'RequestError';
+  }
+}
+
+/** A configured region the API does not know (DescribeRegions does not list it). */
+export class RegionError extends LightsOutError {
+  declare readonly code: 'UnknownRegion';
+  readonly region: string;
+
+  constructor(region: string, message: string) {
+    super(ErrorCode.UnknownRegion, message);
+    this.name = 'RegionError';
+    this.region = region;
+  }
+}
+
+/** The run's deadline stopped the work; `cause` is the last failure before it, if any. */
+export class DeadlineError extends LightsOutError {
+  declare readonly code: 'DeadlineExceeded';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.DeadlineExceeded, message, options);
+    this.name = 'DeadlineError';
   }
 }
 
@@ -33,7 +138,7 @@ export class ConfigError extends LightsOutError {
   readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
-    super('ConfigInvalid', issues.map(formatConfigIssue).join('\n'), options);
+    super(ErrorCode.ConfigInvalid, issues.map(formatConfigIssue).join('\n'), options);
     this.name = 'ConfigError';
     this.issues = issues;
   }
@@ -42,7 +147,7 @@ export class ConfigError extends LightsOutError {
 /** Bad command-line usage or a bad argument to a public function (exit code 2 at the CLI). */
 export class UsageError extends LightsOutError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('UsageError', message, options);
+    super(ErrorCode.UsageError, message, options);
     this.name = 'UsageError';
   }
 }

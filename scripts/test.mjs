@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulatorSecretKey, formatFinding, scanText, sentinelCredentials } from './secret-scan.mjs';
+import { withColourChoice } from './test-env.mjs';
 
 /** @typedef {import('./secret-scan.mjs').Secret} Secret */
 /** @typedef {import('./secret-scan.mjs').Finding} Finding */
@@ -124,10 +125,11 @@ const sentinels = sentinelCredentials(randomBytes(16).toString('hex'));
 const secrets = secretsToFind(sentinels);
 const logDir = mkdtempSync(join(tmpdir(), 'lights-out-test-logs-'));
 /** @type {NodeJS.ProcessEnv} */
-const env = { ...process.env, ...sentinels, [LOG_DIR_ENV]: logDir };
-// Output goes through a pipe now; keep vitest's colours when the wrapper itself writes to a terminal.
-if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined)
-  env.FORCE_COLOR = '1';
+// Output goes through a pipe now: colours only when the wrapper itself writes to a terminal.
+const env = withColourChoice(
+  { ...process.env, ...sentinels, [LOG_DIR_ENV]: logDir },
+  Boolean(process.stdout.isTTY),
+);
 
 const result = await runVitest(env);
 /** @type {Finding[]} */

@@ -3,9 +3,10 @@
  * configuration, choosing the fires, building the ECS clients from the environment, and turning setup and
  * listing failures into the contract's exit codes, with the client pool closed whatever happens.
  */
+
+import type { Config } from '../config/index.js';
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import type { Config } from '../config/types.js';
-import { LightsOutError, UsageError } from '../errors.js';
+import { LightsOutError, SetupError, UsageError } from '../errors.js';
 import { maskSecrets } from '../logger.js';
 import {
   type ClientPool,
@@ -15,10 +16,10 @@ import {
   type ListDeps,
   systemClock,
 } from '../run/index.js';
-import type { Fire } from '../schedule/types.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
+import type { Fire } from '../schedule/index.js';
+import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
-import { parseFrom } from './next.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 /** The flags `plan` and `run` share, in `parseCommandArgs` form. */
 export const SELECTION_OPTIONS = {
@@ -31,9 +32,10 @@ export const SELECTION_OPTIONS = {
 /** The usage lines of {@link SELECTION_OPTIONS}, so both commands describe them the same way. */
 export const SELECTION_USAGE = [
   `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
-  '  --at ISO           the tick instant, an ISO 8601 date-time with Z or an offset, such as',
-  '                     2026-03-09T22:00:00+08:00 (default: now); the schedules due in the tick window',
-  '                     that ends at or before it are selected',
+  '  --at ISO           the tick instant (default: now): a date-time with Z or an offset, such as',
+  '                     2026-03-09T22:00:00+08:00, or a date alone (2026-03-09): the start of that day',
+  "                     in the configuration's timezone; the schedules due in the tick window that",
+  '                     ends at or before it are selected',
   '  --schedule NAME    select only this schedule, as if it fired at --at (its skip dates do not apply)',
 ];
 
@@ -45,39 +47,6 @@ export const CLOUD_ENV_USAGE = [
   "  VOLC_ENDPOINT                   the OpenAPI endpoint; wins over the configuration's endpoint",
   `  ${CONFIG_ENV.padEnd(30)}  the configuration file when -c is not given`,
 ];
-
-/** Error codes of a bad environment: usage problems (exit 2), not cloud failures. */
-const SETUP_CODES: ReadonlySet<string> = new Set([
-  'MissingCredentials',
-  'InvalidCredentials',
-  'InvalidEndpoint',
-  'InsecureEndpoint',
-]);
-
-/** A date-time with a zone; the calendar checks are parseFrom's. */
-const AT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * Reads `--at`: an ISO 8601 date-time with `Z` or an offset. A bare date or a time without a zone is
- * refused: it would name a different instant on every machine.
- *
- * @throws UsageError saying what is expected.
- * @example
- * parseAt('2026-03-09T22:00:00+08:00').toISOString(); // '2026-03-09T14:00:00.000Z'
- */
-export function parseAt(text: string): Date {
-  const bad = () =>
-    new UsageError(
-      `--at must be an ISO 8601 date-time with a zone (Z or an offset), such as 2026-03-09T22:00:00+08:00 ` +
-        `or 2026-03-09T14:00:00Z; got '${text}'`,
-    );
-  if (!AT_PATTERN.test(text)) throw bad();
-  try {
-    return parseFrom(text);
-  } catch {
-    throw bad();
-  }
-}
 
 /** Where a command writes; secrets are masked out of everything written through it. */
 export interface Writer {
@@ -129,8 +98,9 @@ export async function withCloud(
   io: CliIo,
   body: (cloud: CloudContext) => Promise<number>,
 ): Promise<number> {
-  const at = flags.at === undefined ? io.now() : parseAt(flags.at);
+  const atFlag = flags.at === undefined ? undefined : parseWhen('--at', flags.at);
   const config = await loadConfig(resolveConfigPath(flags.config, io.env));
+  const at = atFlag === undefined ? io.now() : resolveWhen(atFlag, config.timezone);
   const request: FireRequest = flags.schedule === undefined ? { at } : { at, schedule: flags.schedule };
   const fires = firesFor(config, request);
   let pool: ClientPool;
@@ -140,7 +110,7 @@ export async function withCloud(
     secrets = [credentials.secretKey, credentials.sessionToken].filter((s): s is string => s !== undefined);
     pool = createClientPool(config, { env: io.env, credentials });
   } catch (error) {
-    if (!(error instanceof LightsOutError && SETUP_CODES.has(error.code))) throw error;
+    if (!(error instanceof SetupError)) throw error;
     io.stderr.write(`lights-out ${name}: ${error.message}\n`);
     return ExitCode.Usage;
   }

@@ -1,34 +1,21 @@
 /**
- * `lights-out daemon`: the self-hosted scheduler. Loads the configuration once, registers each schedule's
- * crons with node-cron in the schedule's time zone, runs a schedule when it fires, and logs JSON lines to
- * stdout exactly as the handler does. SIGINT/SIGTERM stop it cleanly once the runs in flight have ended.
+ * `lights-out daemon`: the self-hosted scheduler. Loads the configuration once, wakes on the tick like the
+ * cloud timer (one node-cron task, UTC), runs what the handler runs for each tick, and logs JSON lines to
+ * stdout exactly as the handler does. SIGINT/SIGTERM stop it cleanly once the run in flight has ended.
  */
 import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
-import { LightsOutError } from '../errors.js';
+import { createCronTicker, startDaemon, type Ticker } from '../daemon/index.js';
+import { SetupError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import {
-  createClientPool,
-  createCronScheduler,
-  type Scheduler,
-  startDaemon,
-  systemClock,
-} from '../run/index.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
+import { createClientPool, systemClock } from '../run/index.js';
+import { credentialsFromEnv } from '../volc/index.js';
 import { CLOUD_ENV_USAGE } from './context.js';
 import { type CliIo, type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
 
-/** Setup errors that are the operator's to fix (exit 2), not failures of a run. */
-const SETUP_ERRORS = new Set([
-  'MissingCredentials',
-  'InvalidCredentials',
-  'InvalidEndpoint',
-  'InsecureEndpoint',
-]);
-
 /** What tests may replace in {@link createDaemonCommand}. */
 export interface DaemonCommandOptions {
-  /** @default createCronScheduler({ logger }): node-cron */
-  scheduler?: Scheduler;
+  /** @default createCronTicker({ logger }): node-cron */
+  ticker?: Ticker;
 }
 
 /** Credentials and clients, or the exit-2 message of a setup problem. */
@@ -37,16 +24,16 @@ function connect(config: Awaited<ReturnType<typeof loadConfig>>, io: CliIo) {
     const credentials = credentialsFromEnv(io.env);
     return { credentials, pool: createClientPool(config, { env: io.env, credentials }) };
   } catch (error) {
-    if (error instanceof LightsOutError && SETUP_ERRORS.has(error.code)) return { problem: error.message };
+    if (error instanceof SetupError) return { problem: error.message };
     throw error;
   }
 }
 
 /**
- * The `daemon` command, with its scheduler replaceable for tests.
+ * The `daemon` command, with its ticker replaceable for tests.
  *
  * @example
- * const command = createDaemonCommand({ scheduler: fakeScheduler });
+ * const command = createDaemonCommand({ ticker: fakeTicker });
  * const exit = command.run(['-c', 'lights-out.yaml'], io);
  */
 export function createDaemonCommand(options: DaemonCommandOptions = {}): Command {
@@ -57,10 +44,11 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
     usage: [
       'Usage: lights-out daemon [-c FILE]',
       '',
-      "Registers each schedule's cron expressions with node-cron in the schedule's time zone and runs the",
-      'schedule when it fires, with the scheduled fire time: skip dates and daylight saving are applied as in',
-      'the cloud handler. A schedule never runs twice at once (a fire during its run is skipped and logged).',
-      'Logs JSON lines to stdout. On SIGINT or SIGTERM it starts nothing new, waits for the runs in flight,',
+      "Wakes on the configuration's tick like the cloud timer (one node-cron task, in UTC) and runs what the",
+      'cloud handler runs for that tick: every fire in the tick window, with its scheduled fire time, skip dates',
+      'and daylight saving applied. A fire runs at the first tick at or after it. Runs never overlap: the ticks',
+      'that come during a run are caught up, once, when it ends.',
+      'Logs JSON lines to stdout. On SIGINT or SIGTERM it starts nothing new, waits for the run in flight,',
       'and exits 0.',
       '',
       'Options:',
@@ -92,19 +80,12 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
           sleep: systemClock.sleep,
           random: systemClock.random,
           logger,
-          scheduler: options.scheduler ?? createCronScheduler({ logger }),
+          ticker: options.ticker ?? createCronTicker({ logger }),
           close: () => pool.close(),
         });
       } catch (error) {
         await pool.close();
         throw error;
-      }
-      if (config.inline) {
-        // The daemon wakes per named schedule; inline schedules fire on the tick, which it does not follow yet.
-        logger.warn(
-          { event: 'daemon.inline-not-run', inlineTagKey: config.inline.tagKey },
-          'inline schedules are not run by the daemon: instances tagged only with the inline tag are left running',
-        );
       }
       await untilAborted(io.signal);
       await daemon.stop();

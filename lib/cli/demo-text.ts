@@ -2,10 +2,10 @@
  * The text of `lights-out demo` around the shared outcome tables: the introduction, one heading per schedule
  * and the closing summary with what each outcome and reason means. Pure string formatting.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
+import type { Config, ScheduleConfig } from '../config/index.js';
 import type { Fire } from '../schedule/index.js';
 import { describeCron, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
-import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/types.js';
+import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/index.js';
 import { printable } from '../table.js';
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -110,11 +110,11 @@ export function closingText(
   tagKey: string,
 ): string {
   const counts = Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const outcome of finalOutcomes(runs).values()) counts[outcome] += 1;
   const calls: Record<string, number> = {};
   let retries = 0;
   let fallbacks = 0;
   for (const { summary } of runs) {
-    for (const [outcome, n] of Object.entries(summary.outcomes)) counts[outcome as Outcome] += n;
     for (const [action, n] of Object.entries(summary.apiCalls)) calls[action] = (calls[action] ?? 0) + n;
     retries += summary.retries;
     fallbacks += summary.fallbacks;
@@ -126,7 +126,7 @@ export function closingText(
     `== All ${runs.length} runs`,
     `   outcomes   ${Object.entries(counts)
       .map(([o, n]) => `${o} ${n}`)
-      .join(', ')}`,
+      .join(', ')} (each instance once)`,
     `   API calls  ${Object.entries(calls)
       .map(([a, n]) => `${a} ${n}`)
       .join(', ')}; retries ${retries}, fallbacks ${fallbacks}`,
@@ -146,6 +146,21 @@ export function closingText(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One outcome per instance over all runs. An instance whose tag names no schedule is reported by every run;
+ * counting it in each would make the totals larger than the fleet. A run's action outcome wins over a skip.
+ */
+function finalOutcomes(runs: readonly DemoRun[]): Map<string, Outcome> {
+  const outcomes = new Map<string, Outcome>();
+  for (const run of runs) {
+    for (const line of run.outcomes) {
+      const seen = outcomes.get(line.instanceId);
+      if (seen === undefined || seen === Outcome.Skipped) outcomes.set(line.instanceId, line.outcome);
+    }
+  }
+  return outcomes;
 }
 
 /** The explained reasons that occur in the runs, in the order of {@link REASON_MEANINGS}. */

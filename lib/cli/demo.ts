@@ -11,7 +11,7 @@ import { loadFleet, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
 import { createClientPool, runOnce, systemClock } from '../run/index.js';
 import { nextFires } from '../schedule/index.js';
-import { Outcome } from '../stop/types.js';
+import { Outcome } from '../stop/index.js';
 import { closingText, type DemoRun, introText, scheduleHeading } from './demo-text.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 import { formatOutcomeTable, formatRunSummary } from './report.js';

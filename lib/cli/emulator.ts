@@ -76,15 +76,25 @@ export const emulatorCommand: Command = {
     const fleet: Fleet = values.fleet
       ? await loadFleet(values.fleet)
       : generateFleet({ count: count ?? DEFAULT_GENERATED_COUNT, seed: seed ?? 1 });
+    for (const warning of fleet.warnings ?? []) io.stderr.write(`${warning}\n`);
     const faults: FaultSettings = values.faults ? await loadFaults(values.faults) : {};
     if (qps !== undefined) faults.qps = qps;
-    const emulator = await startEmulator({
-      host: values.host ?? '127.0.0.1',
-      port,
-      fleet,
-      faults,
-      now: () => io.now().getTime(),
-    });
+    const host = values.host ?? '127.0.0.1';
+    let emulator: Awaited<ReturnType<typeof startEmulator>>;
+    try {
+      emulator = await startEmulator({ host, port, fleet, faults, now: () => io.now().getTime() });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is already in use (another emulator?); choose another --port, or 0 for a free one'
+          : code === 'EACCES'
+            ? 'may not be used by this user (ports below 1024 need privileges)'
+            : `is not available: ${host} is not an address of this machine`;
+      io.stderr.write(`lights-out emulator: port ${port} on ${host} ${why}\n`);
+      return ExitCode.Usage;
+    }
     const { accessKeyId, secretKey } = emulator.credentials;
     io.stdout.write(`${JSON.stringify({ url: emulator.url, accessKeyId, secretKey })}\n`);
     const regions = new Set(fleet.instances.map((i) => i.Region)).size;

@@ -5,6 +5,7 @@
 import { CONFIG_ENV, inlineDefaultsOf, loadConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import {
+  type CalendarRules,
   explainInlineValue,
   type InlineDefaults,
   inlineFires,
@@ -14,9 +15,11 @@ import {
 } from '../schedule/index.js';
 import { printable } from '../table.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
-import { parseFrom } from './next.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 const DAY_MS = 86_400_000;
+/** How far ahead the next fires are looked for: past any holiday a calendar can remove. */
+const LOOKAHEAD_DAYS = 32;
 /** How many coming fires are listed. */
 const NEXT_FIRES = 4;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -31,7 +34,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
  */
 export function explainTag(
   raw: string,
-  defaults: InlineDefaults,
+  defaults: InlineDefaults & { skipDates?: readonly string[]; calendar?: CalendarRules },
   from: Date,
 ): { text: string; valid: boolean } {
   const value = parseInlineValue(raw, defaults);
@@ -42,8 +45,10 @@ export function explainTag(
   if (value.kind === 'schedule') lines.push(`schedule:   ${printable(inlineScheduleName(value), 200)}`);
   lines.push(...explainInlineValue(value).map(printable200));
   if (value.kind === 'schedule') {
-    // Eight days hold the next fires of any value that fires at all (every value names weekdays).
-    const fires = inlineFires(value, [], from, new Date(from.getTime() + 8 * DAY_MS)).slice(0, NEXT_FIRES);
+    // Every value names weekdays, so a month holds its next fires even across a calendar's longest holiday.
+    const until = new Date(from.getTime() + LOOKAHEAD_DAYS * DAY_MS);
+    const skipDates = defaults.skipDates ?? [];
+    const fires = inlineFires(value, skipDates, from, until, defaults.calendar).slice(0, NEXT_FIRES);
     lines.push(fires.length === 0 ? 'next fires: none' : 'next fires:');
     for (const fire of fires) {
       const wall = wallTime(fire.fireTime, value.timezone);
@@ -86,8 +91,10 @@ export const explainTagCommand: Command = {
     );
     if (positionals.length !== 1) throw new UsageError('expected exactly one tag value (quote it)');
     const file = values.config ?? (io.env[CONFIG_ENV] || undefined);
-    const defaults = inlineDefaultsOf(file === undefined ? { timezone: 'UTC' } : await loadConfig(file));
-    const from = values.from === undefined ? io.now() : parseFrom(values.from);
+    const config = file === undefined ? { timezone: 'UTC' } : await loadConfig(file);
+    const defaults = inlineDefaultsOf(config);
+    const from =
+      values.from === undefined ? io.now() : resolveWhen(parseWhen('--from', values.from), config.timezone);
     const { text, valid } = explainTag(positionals[0] as string, defaults, from);
     (valid ? io.stdout : io.stderr).write(text);
     return valid ? ExitCode.Ok : ExitCode.Usage;

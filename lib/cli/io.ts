@@ -66,3 +66,31 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     throw new UsageError((error as Error).message, { cause: error });
   }
 }
+
+/**
+ * A writer over a process stream that stops writing once the reader has gone (`lights-out run | head`):
+ * EPIPE, or any other write error, is swallowed and every later write is dropped. Output is secondary to the
+ * work: a run that loses its reader keeps stopping instances and exits with its usual status, without a
+ * stack trace.
+ *
+ * @example
+ * const stdout = pipeSafeWriter(process.stdout);
+ */
+export function pipeSafeWriter(stream: NodeJS.WritableStream): { write(chunk: string): boolean } {
+  let closed = false;
+  // A failed write to a pipe is reported as an 'error' event, which would otherwise end the process.
+  stream.on('error', () => {
+    closed = true;
+  });
+  return {
+    write(chunk) {
+      if (closed) return false;
+      try {
+        return stream.write(chunk);
+      } catch {
+        closed = true;
+        return false;
+      }
+    },
+  };
+}

@@ -2,13 +2,15 @@
  * The `lights-out` command line: dispatches to one module per subcommand. Each command is a function of
  * (args, io) returning an exit code, so tests run it in-process.
  */
-import { LightsOutError, UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { closest } from '../suggest.js';
 import { VERSION } from '../version.js';
 import { daemonCommand } from './daemon.js';
 import { demoCommand } from './demo.js';
+import { deployCommand } from './deploy.js';
 import { emulatorCommand } from './emulator.js';
 import { explainTagCommand } from './explain-tag.js';
-import { type CliIo, type Command, ExitCode } from './io.js';
+import { type CliIo, type Command, ExitCode, pipeSafeWriter } from './io.js';
 import { nextCommand } from './next.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
@@ -24,6 +26,7 @@ const commands: Command[] = [
   daemonCommand,
   emulatorCommand,
   demoCommand,
+  deployCommand,
 ];
 
 function usage(): string {
@@ -51,13 +54,28 @@ function defaultIo(catchSignals: boolean): CliIo {
     process.once('SIGTERM', abort);
   }
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: pipeSafeWriter(process.stdout),
+    stderr: pipeSafeWriter(process.stderr),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
     signal: controller.signal,
     now: () => new Date(),
   };
+}
+
+/** The first line of a command's usage, and where the rest is: bad usage gets this, not the whole help. */
+function shortUsage(command: Command): string {
+  const first = command.usage.split('\n')[0] ?? '';
+  return `${first}\nRun \`lights-out ${command.name} --help\` for every option.`;
+}
+
+/** ` (did you mean '--dry-run'?)` for an unknown flag close to one of the command's. */
+function flagHint(error: UsageError, command: Command): string {
+  const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
+  if (unknown === undefined) return '';
+  const flags = [...new Set(command.usage.match(/(?<![\w-])--?[a-z][a-z-]*/g) ?? [])];
+  const guess = closest(unknown, flags);
+  return guess ? ` (did you mean '${guess}'?)` : '';
 }
 
 /**
@@ -79,7 +97,15 @@ export async function main(argv: string[], given?: CliIo): Promise<number> {
     return ExitCode.Ok;
   }
   if (!command) {
-    io.stderr.write(`lights-out: unknown command '${name}'\n\n${usage()}`);
+    const guess = closest(
+      name,
+      commands.map((c) => c.name),
+    );
+    io.stderr.write(
+      `lights-out: unknown command '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}\n` +
+        `Usage: lights-out <command> [options]; commands: ${commands.map((c) => c.name).join(', ')}\n` +
+        'Run `lights-out --help` for what each one does.\n',
+    );
     return ExitCode.Usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -90,10 +116,12 @@ export async function main(argv: string[], given?: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`lights-out ${name}: ${error.message}\n${command.usage}\n`);
+      io.stderr.write(
+        `lights-out ${name}: ${error.message}${flagHint(error, command)}\n${shortUsage(command)}\n`,
+      );
       return ExitCode.Usage;
     }
-    if (error instanceof LightsOutError && error.code === 'ConfigInvalid') {
+    if (error instanceof ConfigError) {
       io.stderr.write(`${error.message}\n`);
       return ExitCode.Usage;
     }

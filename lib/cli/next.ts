@@ -2,6 +2,8 @@
  * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
  * plain-English reading of its cron. Reads only the configuration; touches no cloud.
  */
+
+import type { Config } from '../config/index.js';
 import {
   CONFIG_ENV,
   DEFAULT_CONFIG_PATH,
@@ -9,22 +11,28 @@ import {
   loadConfig,
   resolveConfigPath,
 } from '../config/index.js';
-import type { Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import {
   type Action,
-  daysInMonth,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
   describeCron,
+  describeDay,
   type FireDetail,
   formatOffset,
   inlineSide,
   parseInlineValue,
+  type ScheduleRules,
+  type SkippedBy,
   scheduleFireDetails,
   wallTime,
   zoneOffsetMs,
 } from '../schedule/index.js';
 import { printable } from '../table.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
+import { parseWhen, resolveWhen } from './when.js';
 
 const DAY_MS = 86_400_000;
 /** The period shown when `--days` is not given. */
@@ -35,13 +43,16 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** The fires of one schedule in the period, skipped ones included. */
 interface Listing {
-  schedule: ScheduleConfig;
+  schedule: ScheduleRules;
   fires: FireDetail[];
   /** What the fires do: named schedules stop; an inline schedule's `on=` side starts. @default 'stop' */
   action?: Action;
 }
 
-/** One line of `next --json`: a fire that will happen (skipped ones are left out). */
+/**
+ * One line of `next --json`: a fire that will happen (with `--skipped`, also one that a skip date or a
+ * calendar removes).
+ */
 export interface NextFireJson {
   schedule: string;
   /** UTC, ISO 8601. */
@@ -51,52 +62,25 @@ export interface NextFireJson {
   timezone: string;
   /** `stop`, or `start` for the `on=` side of an inline schedule. */
   action: Action;
+  /** The expression that fired. */
+  cron: string;
+  /** The cron in plain English: `at 08:30 on working days (cn-office calendar, base cn)`. */
+  when: string;
+  /** The calendar that governs the cron; null when none does. */
+  calendar: string | null;
+  /** The calendar's kind of day (`weekday`, `make-up-workday`, `holiday`, ...); null without a calendar. */
+  day: DayKind | null;
+  /** The day in words when it is worth a word (`make-up working day on calendar cn-office (National Day)`). */
+  note: string | null;
+  /** True for a fire that does not happen (listed only with `--skipped`). */
+  skipped: boolean;
+  /** What removes a skipped fire: `skip-date` or `calendar`; null when it happens. */
+  skippedBy: SkippedBy | null;
+  /** Set when the calendar's base has no data for the fire's year (it fell back to Monday to Friday). */
+  warning: string | null;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/**
- * Reads `--from`: an ISO 8601 date (midnight UTC) or date and time with `Z` or an offset. A time without
- * an offset is refused: it would mean the local time of whichever machine runs the command.
- *
- * @throws UsageError for anything else, including dates that do not exist (2026-02-30).
- */
-export function parseFrom(text: string): Date {
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|([+-])(\d{2}):(\d{2})))?$/.exec(
-      text,
-    );
-  const bad = () =>
-    new UsageError(
-      `--from must be an ISO 8601 date or a date and time with Z or an offset, such as 2026-03-06 or 2026-03-06T22:00:00+08:00; got '${text}'`,
-    );
-  if (!match) throw bad();
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const offsetMinutes = match[9]
-    ? (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11]))
-    : 0;
-  const valid =
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    Math.abs(offsetMinutes) < 24 * 60;
-  if (!valid) throw bad();
-  const milliseconds = Number((match[7] ?? '0').padEnd(3, '0'));
-  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, milliseconds));
-  utc.setUTCFullYear(year);
-  return new Date(utc.getTime() - offsetMinutes * 60_000);
-}
 
 /** Reads `--days`: a whole number from 1 to {@link MAX_DAYS}. */
 export function parseDays(text: string): number {
@@ -119,6 +103,22 @@ function utcText(instant: Date): string {
   return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/**
+ * What a calendar says about a fire's day when it is worth saying: why a fire is removed, or why it happens on
+ * a day a reader would not expect (a make-up Saturday, the team's own working day, a year without data).
+ */
+function dayNote(fire: FireDetail): string | undefined {
+  const { day } = fire;
+  if (day === undefined) return undefined;
+  const plain =
+    day.kind === DayKind.Weekday || (day.kind === DayKind.Weekend && day.uncoveredYear === undefined);
+  if (plain && !fire.skipped) return undefined;
+  const words = describeDay(fire.localDate, day);
+  return day.uncoveredYear === undefined
+    ? words
+    : `${words} (no ${day.uncoveredYear} data: Monday to Friday)`;
+}
+
 function fireLine(fire: FireDetail, timeZone: string): string {
   const weekday = WEEKDAYS[wallTime(fire.fireTime, timeZone).weekday] ?? '';
   const local = localIso(fire.fireTime, timeZone);
@@ -128,8 +128,23 @@ function fireLine(fire: FireDetail, timeZone: string): string {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
     notes.push(`${nominal} does not exist (clocks go forward): fires when the gap ends`);
   }
-  if (fire.skipped) notes.push(`skipped: skip date ${fire.localDate}`);
+  const day = dayNote(fire);
+  if (fire.skippedBy === 'skip-date') notes.push(`skipped: skip date ${fire.localDate}`);
+  else if (fire.skipped) notes.push(`skipped: ${day}`);
+  if (day !== undefined && !fire.skipped) notes.push(day);
   return notes.length ? `${text}   ${notes.join('; ')}` : text;
+}
+
+/**
+ * The warnings of a listing: one per calendar and year its base has no data for, in the period.
+ *
+ * @example
+ * nextWarnings(config.schedules, from, until); // 'warning: calendar cn-office: base cn has no data for 2027 ...\n'
+ */
+export function nextWarnings(schedules: readonly ScheduleRules[], from: Date, until: Date): string {
+  return calendarGaps(schedules, from, until)
+    .map((gap) => `warning: ${calendarGapText(gap)}\n`)
+    .join('');
 }
 
 /** The readable listing: per schedule, its crons and their reading, its zone, then its fires. */
@@ -142,8 +157,10 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
       '',
       action === 'stop' ? printable(schedule.name, 200) : `${printable(schedule.name, 200)} (${action})`,
     );
-    for (const expression of schedule.stop)
-      lines.push(`  ${action}: ${expression} (${describeCron(expression)})`);
+    const calendar = calendarFor(schedule.calendar, 'stop');
+    for (const expression of schedule.stop) {
+      lines.push(`  ${action}: ${expression} (${describeCron(expression, calendar)})`);
+    }
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
     for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
@@ -151,21 +168,37 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   return `${lines.join('\n')}\n`;
 }
 
-/** JSON lines, one per fire that will happen, in time order across schedules. */
-export function formatNextJson(listings: readonly Listing[]): string {
+/**
+ * JSON lines, one per fire that will happen (and, with `skipped`, one per fire that is removed), in time
+ * order across schedules.
+ */
+export function formatNextJson(listings: readonly Listing[], skipped = false): string {
   const fires = listings
     .flatMap(({ schedule, fires, action = 'stop' }) =>
-      fires.filter((fire) => !fire.skipped).map((fire) => ({ schedule, fire, action })),
+      fires.filter((fire) => skipped || !fire.skipped).map((fire) => ({ schedule, fire, action })),
     )
     .sort((a, b) => a.fire.fireTime.getTime() - b.fire.fireTime.getTime());
   return fires
     .map(({ schedule, fire, action }) => {
+      const { day } = fire;
+      const calendar = calendarFor(schedule.calendar, 'stop');
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
         action,
+        cron: fire.cron,
+        when: describeCron(fire.cron, calendar),
+        calendar: day?.calendar ?? null,
+        day: day?.kind ?? null,
+        note: fire.skippedBy === 'skip-date' ? `skip date ${fire.localDate}` : (dayNote(fire) ?? null),
+        skipped: fire.skipped,
+        skippedBy: fire.skippedBy ?? null,
+        warning:
+          day?.uncoveredYear === undefined || calendar === undefined
+            ? null
+            : calendarGapText({ calendar: calendar.name, base: calendar.base, year: day.uncoveredYear }),
       };
       return `${JSON.stringify(line)}\n`;
     })
@@ -193,7 +226,7 @@ function inlineListings(config: Config, tags: readonly string[], from: Date, unt
     if (seen.has(value.normalised)) continue;
     seen.add(value.normalised);
     for (const action of ['stop', 'start'] as const) {
-      const schedule = inlineSide(value, action, skipDates);
+      const schedule = inlineSide(value, action, skipDates, config.inline?.calendar);
       if (schedule.stop.length > 0)
         listings.push({ schedule, fires: scheduleFireDetails(schedule, from, until), action });
     }
@@ -206,7 +239,7 @@ export const nextCommand: Command = {
   name: 'next',
   summary: 'Show when each schedule fires in the coming days, in local time and UTC',
   usage: [
-    "Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--tag 'VALUE']...",
+    "Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped] [--tag 'VALUE']...",
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
     'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
@@ -215,14 +248,17 @@ export const nextCommand: Command = {
     '',
     'Options:',
     `  -c, --config FILE  the configuration file (default: $${CONFIG_ENV}, then ${DEFAULT_CONFIG_PATH})`,
-    '  --from ISO         start of the period: 2026-03-06 (midnight UTC) or a date and time with Z or an',
-    '                     offset, such as 2026-03-06T22:00:00+08:00 (default: now)',
+    '  --from ISO         start of the period (default: now): a date and time with Z or an offset, such',
+    '                     as 2026-03-06T22:00:00+08:00, or a date alone (2026-03-06): the start of that',
+    "                     day in the configuration's timezone",
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
     "  --tag 'VALUE'      also list the fires of an inline schedule tag value (repeatable), named",
     '                     inline:<normalised value>; with an inline: section, inline:(default) is listed',
     '                     too (what an untagged optOut instance or an empty value follows)',
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, action}; also the',
-    '                     output when stdout is not a terminal',
+    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, action, cron,',
+    '                     when, calendar, day, note, skipped, skippedBy, warning}; also the output when',
+    '                     stdout is not a terminal',
+    '  --skipped          with --json, also list the fires a skip date or a calendar removes',
     '',
     'Exit codes: 0 listed, 2 bad usage or an invalid configuration.',
   ].join('\n'),
@@ -233,10 +269,12 @@ export const nextCommand: Command = {
       days: { type: 'string' },
       json: { type: 'boolean' },
       tag: { type: 'string', multiple: true },
+      skipped: { type: 'boolean' },
     });
-    const from = values.from === undefined ? io.now() : parseFrom(values.from);
+    const fromFlag = values.from === undefined ? undefined : parseWhen('--from', values.from);
     const days = values.days === undefined ? DEFAULT_DAYS : parseDays(values.days);
     const config = await loadConfig(resolveConfigPath(values.config, io.env));
+    const from = fromFlag === undefined ? io.now() : resolveWhen(fromFlag, config.timezone);
     const until = new Date(from.getTime() + days * DAY_MS);
     const listings: Listing[] = [
       ...config.schedules.map((schedule) => ({
@@ -246,7 +284,16 @@ export const nextCommand: Command = {
       ...inlineListings(config, values.tag ?? [], from, until),
     ];
     const json = values.json === true || !io.isTTY;
-    io.stdout.write(json ? formatNextJson(listings) : formatNextText(listings, from, until, days));
+    io.stderr.write(
+      nextWarnings(
+        listings.map((listing) => listing.schedule),
+        from,
+        until,
+      ),
+    );
+    io.stdout.write(
+      json ? formatNextJson(listings, values.skipped === true) : formatNextText(listings, from, until, days),
+    );
     return ExitCode.Ok;
   },
 };

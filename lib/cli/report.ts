@@ -2,10 +2,20 @@
  * The human-readable pieces of `plan` and `run`: which fires a run covers, the note when none is due, the
  * table of per-instance outcomes and the summary block. Pure string formatting.
  */
-import type { Config } from '../config/types.js';
-import type { Plan } from '../plan/types.js';
-import { nextFires, tickWindow } from '../schedule/index.js';
-import type { InstanceOutcome, RunSummary } from '../stop/types.js';
+import type { Config } from '../config/index.js';
+import type { Plan } from '../plan/index.js';
+import {
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  describeCron,
+  describeDay,
+  type Fire,
+  nextFires,
+  scheduleFireDetails,
+  tickWindow,
+} from '../schedule/index.js';
+import type { InstanceOutcome, RunSummary } from '../stop/index.js';
 import { formatTable, printable } from '../table.js';
 
 /** Longest REASON / ERROR cell: the API's messages are long, but a line should stay readable. */
@@ -40,7 +50,63 @@ export function noFiresNote(config: Config, at: Date): string {
     const [fire] = nextFires(schedule, window.end, 1);
     return `${schedule.name} ${fire === undefined ? 'never' : iso(fire.fireTime)}`;
   });
-  return `no schedule fires in the tick window (${iso(window.start)}, ${iso(window.end)}] UTC; next fires: ${next.join(', ')}\n`;
+  const removed = config.schedules.flatMap((schedule) =>
+    scheduleFireDetails(schedule, window.start, window.end)
+      .filter((fire) => fire.skipped)
+      .map((fire) => {
+        const why =
+          fire.skippedBy === 'calendar' && fire.day
+            ? describeDay(fire.localDate, fire.day)
+            : `skip date ${fire.localDate}`;
+        return `${schedule.name} does not fire at ${iso(fire.fireTime)}: ${why}\n`;
+      }),
+  );
+  return `no schedule fires in the tick window (${iso(window.start)}, ${iso(window.end)}] UTC; next fires: ${next.join(', ')}\n${removed.join('')}`;
+}
+
+/**
+ * For each fire of a schedule a calendar governs, its cron in plain language and what the calendar says of
+ * the day: `  office-hours: at 08:30 on working days (cn-office calendar, base cn); make-up working day ...`.
+ */
+export function calendarLines(
+  config: Pick<Config, 'schedules'>,
+  fires: readonly { schedule: string; fireTime: Date | string }[],
+): string {
+  return fires
+    .map((fire) => {
+      const schedule = config.schedules.find((s) => s.name === fire.schedule);
+      const calendar = calendarFor(schedule?.calendar, 'stop');
+      if (schedule === undefined || calendar === undefined) return '';
+      const at = new Date(fire.fireTime);
+      const detail = scheduleFireDetails(schedule, new Date(at.getTime() - 1), at)[0];
+      const reading = describeCron(detail?.cron ?? schedule.stop[0] ?? '', calendar);
+      const day = detail?.day && describeDay(detail.localDate, detail.day);
+      return `  ${schedule.name}: ${reading}${day ? `; ${detail?.localDate} is ${articled(day)}` : ''}\n`;
+    })
+    .join('');
+}
+
+/** "holiday on ..." → "a holiday on ..."; a weekday name or "the team's ..." reads as is. */
+function articled(words: string): string {
+  return /^(holiday|make-up)/.test(words) ? `a ${words}` : words;
+}
+
+/**
+ * The warnings of a plan or run: one per governing calendar and year its base has no data for, among the
+ * fires (or, with none due, the tick window of `at`).
+ */
+export function calendarWarnings(config: Config, fires: readonly Fire[], at: Date): string {
+  const window = tickWindow(at, config.tickMs);
+  const times = fires.map((fire) => fire.fireTime.getTime());
+  const schedules =
+    fires.length === 0
+      ? config.schedules
+      : config.schedules.filter((s) => fires.some((f) => f.schedule === s.name));
+  const from = times.length === 0 ? window.start : new Date(Math.min(...times));
+  const until = times.length === 0 ? window.end : new Date(Math.max(...times));
+  return calendarGaps(schedules, from, until)
+    .map((gap) => `warning: ${calendarGapText(gap)}\n`)
+    .join('');
 }
 
 /**
@@ -77,7 +143,14 @@ export function formatOutcomeTable(outcomes: readonly InstanceOutcome[]): string
     printable(o.schedule),
     o.outcome,
     o.stoppedMode === null ? '-' : printable(o.stoppedMode),
-    printable(o.errorCode === null ? o.reason : `${o.errorCode}: ${o.reason}`, MAX_REASON_LENGTH),
+    printable(
+      o.errorCode !== null
+        ? `${o.errorCode}: ${o.reason}`
+        : o.hint !== undefined
+          ? `${o.reason} (${o.hint})`
+          : o.reason,
+      MAX_REASON_LENGTH,
+    ),
     String(o.attempts),
   ]);
   return formatTable(OUTCOME_HEADER, rows);

@@ -3,10 +3,10 @@
  * for machines (one `instance.outcome` per instance, one `run.summary`); a table and a summary for people.
  */
 
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logger.js';
 import { inlineWindowFor, type RunResult, runOnce } from '../run/index.js';
-import type { RunSummary } from '../stop/types.js';
+import type { RunSummary } from '../stop/index.js';
 import {
   CLOUD_ENV_USAGE,
   type CloudContext,
@@ -61,6 +61,14 @@ function runLogger(cloud: CloudContext, json: boolean): Logger {
     // pino writes each serialized line to any object with a `write` method, synchronously.
     destination: {
       write: (line: string) => {
+        // For people, a guard refusal is said once: the REFUSED line and one table row per instance. Its
+        // per-instance warning lines (every selected instance fails GuardRefused) would repeat each one.
+        if (
+          !json &&
+          line.includes('"errorCode":"GuardRefused"') &&
+          line.includes('"event":"instance.outcome"')
+        )
+          return;
         target.write(line);
       },
     },

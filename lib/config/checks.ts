@@ -3,9 +3,11 @@
  * at the node's position, and returns the checked value (or undefined). The schema tables combine them.
  */
 import { isScalar } from 'yaml';
-import { isLoopbackHost } from '../volc/endpoint.js';
+import { tickProblem } from '../schedule/index.js';
+import { closest } from '../suggest.js';
+import { calendarDateProblem, checkTimeZone, timeZoneMessage } from '../time/index.js';
+import { isLoopbackHost } from '../volc/index.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
-import { closest } from './suggest.js';
 
 /** A nested mapping read against its own table of known keys (`defaults:`, `select:`, ...). */
 export function section<S extends Record<string, Field<unknown>>>(fields: S) {
@@ -156,33 +158,23 @@ export const tagKey: Field<string> = (node, r) => {
   return problem ? undefined : value;
 };
 
-/** True for an IANA time zone name this runtime knows (and `UTC`). */
-export function isTimeZone(name: string): boolean {
-  // Offsets such as `+08:00` are valid on newer runtimes only, and they ignore daylight saving: refuse them.
-  if (!/^[A-Za-z]/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An IANA time zone such as `Asia/Shanghai`, with a suggestion for a misspelt one. */
+/** An IANA time zone such as `Asia/Shanghai`; an abbreviation or a legacy alias names what it probably meant. */
 export const timeZone: Field<string> = (node, r) => {
   const value = r.string(node, 'an IANA time zone');
   if (value === undefined) return undefined;
-  if (isTimeZone(value)) return value;
-  const guess = closest(value, ['UTC', ...Intl.supportedValuesOf('timeZone')]);
-  const hint = guess ? `did you mean '${guess}'?` : 'expected an IANA name like Asia/Shanghai or UTC';
-  r.report(node, `unknown time zone ${quoted(value)} (${hint})`);
+  const check = checkTimeZone(value);
+  if (check.ok) return value;
+  r.report(node, timeZoneMessage(check, quoted(value)));
   return undefined;
 };
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 const MINUTE_MS = UNIT_MS.m;
 
-/** The timer period `tick` (`5m`, `90s`, `1h`) in milliseconds: at least a minute, whole minutes. */
+/**
+ * The timer period `tick` (`5m`, `90s`, `1h`) in milliseconds: at least a minute, whole minutes, and a tick a
+ * timer can express (dividing an hour or a day; see lib/schedule's tickProblem).
+ */
 export const tickMs: Field<number> = (node, r) => {
   const value = r.string(node, 'a duration like 5m, 90s or 1h');
   if (value === undefined) return undefined;
@@ -199,7 +191,7 @@ export const tickMs: Field<number> = (node, r) => {
         ? `tick must be a whole number of minutes, got ${quoted(value)}`
         : ms > MAX_TICK_MS
           ? `tick must be at most 24h (a timer fires at least daily), got ${quoted(value)}`
-          : undefined;
+          : tickProblem(ms);
   if (problem) r.report(node, problem);
   return problem ? undefined : ms;
 };
@@ -216,15 +208,11 @@ export const calendarDate: Field<string> = (node, r) => {
     r.report(node, `expected a date YYYY-MM-DD, got ${describe(node)}`);
     return undefined;
   }
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  const problem =
-    daysInMonth === 0
-      ? `there is no month ${month}`
-      : day < 1 || day > daysInMonth
-        ? `${match[1]}-${match[2]} has ${daysInMonth} days`
-        : undefined;
+  const problem = calendarDateProblem({
+    year: Number(match[1]),
+    month: Number(match[2]),
+    day: Number(match[3]),
+  });
   if (problem) r.report(node, `invalid date ${quoted(value)}: ${problem}`);
   return problem ? undefined : value;
 };

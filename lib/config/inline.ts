@@ -3,11 +3,18 @@
  * defaults a value leaves open, how inline instances stop, and whether instances without the tag take part.
  */
 import { isMap, isScalar } from 'yaml';
-import { parseDays } from '../schedule/inline-grammar.js';
-import { boolean, calendarDate, listOf, nonEmptyString, oneOf, section, tagKey, timeZone } from './checks.js';
-import { describe, type Field, quoted } from './nodes.js';
+import { parseDays } from '../schedule/index.js';
+import { type CalendarRef, calendarName, resolveCalendars } from './calendars.js';
+import { boolean, calendarDate, listOf, oneOf, section, tagKey, timeZone } from './checks.js';
+import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { selectFields } from './schedules.js';
-import { type Config, type InlineConfig, type SelectFilter, StoppedModeSetting } from './types.js';
+import {
+  type CalendarConfig,
+  type Config,
+  type InlineConfig,
+  type SelectFilter,
+  StoppedModeSetting,
+} from './types.js';
 
 /** The values of the settings an `inline:` section leaves out (`timezone` defaults to the config's). */
 export const INLINE_DEFAULTS = {
@@ -24,7 +31,8 @@ export const INLINE_DEFAULTS = {
  */
 export function inlineDefaultsOf(
   config: Pick<Config, 'inline' | 'timezone'>,
-): Pick<InlineConfig, 'timezone' | 'off' | 'on' | 'days'> {
+): Pick<InlineConfig, 'timezone' | 'off' | 'on' | 'days'> &
+  Partial<Pick<InlineConfig, 'skipDates' | 'calendar'>> {
   return config.inline ?? { ...INLINE_DEFAULTS, timezone: config.timezone };
 }
 
@@ -57,7 +65,7 @@ const inlineFields = {
   off: hour,
   on: onHour,
   days,
-  calendar: nonEmptyString,
+  calendar: calendarName,
   skipDates: listOf(calendarDate, { noun: 'skip date' }),
   stoppedMode: oneOf(Object.values(StoppedModeSetting)),
   forceStop: boolean,
@@ -65,13 +73,19 @@ const inlineFields = {
   select: section(selectFields),
 };
 
-/** The section as written; the caller fills `timezone` from the configuration's default. */
-export type InlineDraft = Omit<InlineConfig, 'timezone'> & { timezone?: string };
+/**
+ * The section as written; {@link resolveInline} fills `timezone` from the configuration's default and looks
+ * the calendar up once every calendar has been read.
+ */
+export type InlineDraft = Omit<InlineConfig, 'timezone' | 'calendar'> & {
+  timezone?: string;
+  calendarRef?: CalendarRef;
+};
 
 /**
  * The `inline:` section. Cross-checks: `on` differs from `off`; `optOut: true` needs a `select` of projects or
- * zones (so it never sweeps a whole region); `calendar` names a calendar (there are none without a
- * `calendars:` section). That `tagKey` differs from the schedule tag is checked with the root keys.
+ * zones (so it never sweeps a whole region). That `tagKey` differs from the schedule tag is checked with the
+ * root keys; that `calendar` names a defined calendar, by {@link resolveInline}.
  */
 export const inline: Field<InlineDraft> = (node, r) => {
   const raw = r.struct(node, inlineFields);
@@ -84,7 +98,7 @@ export const inline: Field<InlineDraft> = (node, r) => {
     off: raw.off ?? INLINE_DEFAULTS.off,
     on: raw.on === undefined ? INLINE_DEFAULTS.on : raw.on,
     days: raw.days ?? INLINE_DEFAULTS.days,
-    ...(raw.calendar !== undefined && { calendar: raw.calendar }),
+    ...(raw.calendar !== undefined && { calendarRef: raw.calendar }),
     skipDates: raw.skipDates ?? [],
     ...(raw.stoppedMode !== undefined && { stoppedMode: raw.stoppedMode }),
     ...(raw.forceStop !== undefined && { forceStop: raw.forceStop }),
@@ -104,12 +118,22 @@ export const inline: Field<InlineDraft> = (node, r) => {
       'inline optOut: true needs select.projects or select.zones, so that it never takes in a whole region by accident',
     ]);
   }
-  if (draft.calendar !== undefined) {
-    problems.push([
-      at('calendar'),
-      `inline calendar ${quoted(draft.calendar)} names no calendar (this configuration has no calendars: section)`,
-    ]);
-  }
   for (const [where, message] of problems) r.report(where, message);
   return problems.length === 0 ? draft : undefined;
 };
+
+/**
+ * The `inline:` section with its time zone defaulted to the configuration's and its calendar looked up in the
+ * defined calendars (an unknown name is reported where it was written, with the closest defined name).
+ */
+export function resolveInline(
+  { calendarRef, ...draft }: InlineDraft,
+  timezone: string,
+  defined: readonly CalendarConfig[],
+  r: NodeReader,
+): InlineConfig | undefined {
+  const resolved = { ...draft, timezone: draft.timezone ?? timezone };
+  if (calendarRef === undefined) return resolved;
+  const calendar = resolveCalendars({ stop: calendarRef }, defined, r)?.stop;
+  return calendar && { ...resolved, calendar };
+}

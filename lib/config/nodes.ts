@@ -5,9 +5,9 @@
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
+import { closest } from '../suggest.js';
 import { printable } from '../table.js';
 import { isCredentialKey } from './credentials.js';
-import { closest } from './suggest.js';
 
 /** A 1-based position in the file. */
 export interface Position {

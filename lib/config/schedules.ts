@@ -2,9 +2,10 @@
  * Reads the `schedules:` mapping: each entry's name is the tag value that selects instances, and its body
  * says when (cron, time zone, skip dates) and how (stopped mode, force) they stop.
  */
-import { isScalar, isSeq } from 'yaml';
-import { parseCron } from '../schedule/cron.js';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { parseCron } from '../schedule/index.js';
 import { printable } from '../table.js';
+import { type CalendarRefs, checkGovernedCrons, governed, scheduleCalendar } from './calendars.js';
 import {
   boolean,
   calendarDate,
@@ -73,10 +74,17 @@ const scheduleFields = {
   forceStop: boolean,
   skipDates: listOf(calendarDate, { noun: 'skip date' }),
   select: section(selectFields),
+  calendar: scheduleCalendar,
 };
 
-/** A schedule as written; a missing `timezone` is filled from the configuration's default by the caller. */
-export type ScheduleDraft = Omit<ScheduleConfig, 'timezone'> & { timezone?: string };
+/**
+ * A schedule as written; a missing `timezone` is filled from the configuration's default by the caller, and
+ * the calendars it names are looked up by the caller once every calendar has been read.
+ */
+export type ScheduleDraft = Omit<ScheduleConfig, 'timezone' | 'calendar'> & {
+  timezone?: string;
+  calendarRefs?: CalendarRefs;
+};
 
 /** Checks a schedule's name (the mapping key) and reports what is wrong with it. */
 function checkName(name: string, keyNode: unknown, r: NodeReader): boolean {
@@ -102,6 +110,13 @@ export const schedules: Field<ScheduleDraft[]> = (node, r) => {
     const nameOk = checkName(name, keyNode, r);
     const body = r.struct(value, scheduleFields, { required: ['stop'], owner: keyNode });
     if (!nameOk || !body?.stop) continue;
+    // The crons of each action, by which `calendar:` is checked (the start side adds `start: body.start`).
+    const crons = { stop: body.stop };
+    const calendarRefs = body.calendar && governed(body.calendar, crons, r);
+    for (const [action, ref] of Object.entries(calendarRefs ?? {})) {
+      const cronNode = isMap(value) ? r.resolve(value.get(action, true)) : undefined;
+      checkGovernedCrons(cronNode, action as keyof CalendarRefs, ref.name, r);
+    }
     const { line, column } = r.position(keyNode);
     drafts.push({
       name,
@@ -112,6 +127,7 @@ export const schedules: Field<ScheduleDraft[]> = (node, r) => {
       ...(body.forceStop !== undefined && { forceStop: body.forceStop }),
       skipDates: body.skipDates ?? [],
       select: { tags: {}, ...body.select },
+      ...(calendarRefs && Object.keys(calendarRefs).length > 0 && { calendarRefs }),
       location: { file: r.file, line, column },
     });
   }

@@ -2,7 +2,10 @@
  * The configuration's shape as tables of known keys, and the one place where defaults are resolved.
  * Reading a document collects every issue; a Config is built only from a file without any.
  */
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { closest } from '../suggest.js';
+import { KNOWN_REGIONS } from '../volc/index.js';
+import { calendars, resolveCalendars } from './calendars.js';
 import {
   boolean,
   endpointUrl,
@@ -17,13 +20,20 @@ import {
   tickMs,
   timeZone,
 } from './checks.js';
-import { inline } from './inline.js';
+import { inline, resolveInline } from './inline.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
-import { schedules } from './schedules.js';
-import { type Config, type FallbackSetting, StoppedModeSetting } from './types.js';
+import { type ScheduleDraft, schedules } from './schedules.js';
+import {
+  type CalendarConfig,
+  type Config,
+  type FallbackSetting,
+  type ScheduleConfig,
+  StoppedModeSetting,
+} from './types.js';
 
 /** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
 export const CONFIG_DEFAULTS = {
+  allowUnknownRegions: false,
   tagKey: 'lights-out',
   timezone: 'UTC',
   tickMs: 300_000,
@@ -36,8 +46,9 @@ export const CONFIG_DEFAULTS = {
   },
   guard: { maxInstancesPerRun: 1000 },
   retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+  listing: { maxInstancesPerRegion: 200_000 },
   verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
-} as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'schedules'>;
+} as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'calendars' | 'schedules'>;
 
 const FALLBACKS: readonly FallbackSetting[] = ['KeepCharging', 'none'];
 
@@ -77,6 +88,7 @@ function ordered<S extends Record<string, Field<unknown>>>(
 const rootFields = {
   version,
   regions: listOf(regionId, { emptyMessage: 'regions must list at least one region', noun: 'region' }),
+  allowUnknownRegions: boolean,
   endpoint: endpointUrl,
   tagKey,
   timezone: timeZone,
@@ -95,15 +107,38 @@ const rootFields = {
     'baseMs',
     'capMs',
   ),
+  listing: section({ maxInstancesPerRegion: positiveInteger }),
   verify: ordered(
     { enabled: boolean, timeoutMs: positiveInteger, intervalMs: positiveInteger },
     CONFIG_DEFAULTS.verify,
     'intervalMs',
     'timeoutMs',
   ),
+  calendars,
   schedules,
   inline,
 };
+
+/**
+ * Reports each region missing from docs/volcengine-regions.md at its position, with the closest known one: a
+ * misspelt region would list no instances and the run would stop nothing, silently.
+ */
+function checkKnownRegions(root: unknown, regions: readonly string[], r: NodeReader): void {
+  const list = isMap(root) ? root.get('regions', true) : undefined;
+  if (!isSeq(list)) return;
+  for (const item of list.items) {
+    // Only well-formed ids: a malformed one (`Beijing`) was reported already.
+    if (!isScalar(item) || typeof item.value !== 'string' || !regions.includes(item.value)) continue;
+    if (KNOWN_REGIONS.includes(item.value)) continue;
+    const guess = closest(item.value, KNOWN_REGIONS);
+    r.report(
+      item,
+      `unknown region ${quoted(item.value)}${guess ? ` (did you mean '${guess}'?)` : ''}: ` +
+        `known regions are ${KNOWN_REGIONS.join(', ')}; ` +
+        'set allowUnknownRegions: true for a region newer than this list',
+    );
+  }
+}
 
 /** Every top-level key, in the order the reference configuration documents them. */
 export const TOP_LEVEL_KEYS = Object.keys(rootFields);
@@ -130,12 +165,18 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     const at = isMap(section) ? (section.get('tagKey', true) ?? section) : section;
     r.report(at, `inline tagKey must differ from the schedule tag ${quoted(raw.inline.tagKey)}`);
   }
-  if (!raw?.version || !raw.regions || !raw.schedules || r.issues.length > 0) return undefined;
+  if (raw?.regions && raw.allowUnknownRegions !== true) checkKnownRegions(root, raw.regions, r);
+  if (!raw?.version || !raw.regions || !raw.schedules) return undefined;
+  const defined = raw.calendars ?? [];
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
+  const resolved = raw.schedules.map((draft) => resolveSchedule(draft, timezone, defined, r));
+  const inlineConfig = raw.inline && resolveInline(raw.inline, timezone, defined, r);
+  if (r.issues.length > 0) return undefined;
   return {
     file: r.file,
     version: raw.version,
     regions: raw.regions,
+    allowUnknownRegions: raw.allowUnknownRegions ?? d.allowUnknownRegions,
     ...(raw.endpoint !== undefined && { endpoint: raw.endpoint }),
     tagKey: raw.tagKey ?? d.tagKey,
     timezone,
@@ -148,8 +189,23 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     },
     guard: { ...d.guard, ...raw.guard },
     retry: { ...d.retry, ...raw.retry },
+    listing: { ...d.listing, ...raw.listing },
     verify: { ...d.verify, ...raw.verify },
-    schedules: raw.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
-    ...(raw.inline !== undefined && { inline: { ...raw.inline, timezone: raw.inline.timezone ?? timezone } }),
+    calendars: defined,
+    schedules: resolved.filter((s) => s !== undefined),
+    ...(inlineConfig !== undefined && { inline: inlineConfig }),
   };
+}
+
+/** A schedule with its time zone defaulted and the calendars it names looked up (unknown names reported). */
+function resolveSchedule(
+  { calendarRefs, ...draft }: ScheduleDraft,
+  timezone: string,
+  defined: readonly CalendarConfig[],
+  r: NodeReader,
+): ScheduleConfig | undefined {
+  const schedule = { ...draft, timezone: draft.timezone ?? timezone };
+  if (calendarRefs === undefined) return schedule;
+  const calendar = resolveCalendars(calendarRefs, defined, r);
+  return calendar && { ...schedule, calendar };
 }

@@ -2,6 +2,8 @@
  * The validated, defaults-resolved configuration. `lib/config/load.ts` turns a YAML file into this; everything
  * downstream (schedule, plan, stop) reads only this shape, never raw YAML.
  */
+import { CalendarBase } from '../schedule/index.js';
+
 /** How a schedule asks instances to be stopped. `auto` picks StopCharging where the API allows it. */
 export const StoppedModeSetting = {
   Auto: 'auto',
@@ -23,6 +25,26 @@ export interface SelectFilter {
   zones?: string[];
 }
 
+/** A named working-day calendar (`calendars:`). The team's lists win over the base; no date is in both. */
+export interface CalendarConfig {
+  /** The calendar's name: `[a-z0-9][a-z0-9-]*`. */
+  name: string;
+  /** `cn` or `weekdays`. */
+  base: CalendarBase;
+  /** Local dates `YYYY-MM-DD` that are not working days, whatever the base says. @default [] */
+  holidays: string[];
+  /** Local dates `YYYY-MM-DD` that are working days, whatever the base says. @default [] */
+  workdays: string[];
+}
+
+/**
+ * The calendar that governs each action's crons of a schedule (`calendar:`); an action without one fires on
+ * every day its crons name. Keyed by action (`stop`, and `start` once schedules have start crons).
+ */
+export type ScheduleCalendars = Partial<Record<'stop' | 'start', CalendarConfig>>;
+
+export { CalendarBase };
+
 export interface ScheduleConfig {
   /** The schedule's name, which is also the tag value that selects it: `[a-z0-9][a-z0-9-]*`. */
   name: string;
@@ -37,6 +59,8 @@ export interface ScheduleConfig {
   forceStop?: boolean;
   /** Local dates `YYYY-MM-DD` on which the schedule does not fire. @default [] */
   skipDates: string[];
+  /** The calendars that govern its crons, per action. Absent: no calendar, the crons alone decide. */
+  calendar?: ScheduleCalendars;
   /** @default { tags: {} } */
   select: SelectFilter;
   /** Where the schedule was written, for messages. */
@@ -51,6 +75,16 @@ export interface RetrySettings {
   capMs: number;
   /** Most attempts of one request, the first included. @default 8 */
   maxAttempts: number;
+}
+
+/** Bounds of one region's DescribeInstances listing. */
+export interface ListingSettings {
+  /**
+   * A region whose pages hold (or whose TotalCount announces) more instances fails its listing, and with it
+   * the run, before anything is stopped: a bound on memory and time whatever the server answers.
+   * @default 200000
+   */
+  maxInstancesPerRegion: number;
 }
 
 /** Post-stop verification with DescribeInstances. */
@@ -78,8 +112,12 @@ export interface InlineConfig {
   on: number | null;
   /** Default days, in the grammar's letters (`m-f`, `f-m`, `u`). @default 'm-f' */
   days: string;
-  /** A calendar name (see `calendars:`), governing inline stops and starts. @default none */
-  calendar?: string;
+  /**
+   * The calendar (named from `calendars:`) governing inline stops and starts: it replaces the day filter of
+   * specs whose days are the `days` default, and narrows specs that name their own days to its working days.
+   * @default none
+   */
+  calendar?: CalendarConfig;
   /** Local dates `YYYY-MM-DD` on which inline schedules do not fire. @default [] */
   skipDates: string[];
   /** @default the config's `defaults.stoppedMode` */
@@ -99,8 +137,10 @@ export interface Config {
   /** The file the configuration came from (for messages). */
   file: string;
   version: 1;
-  /** At least one region. */
+  /** At least one region; each one of docs/volcengine-regions.md unless `allowUnknownRegions`. */
   regions: string[];
+  /** Accept regions missing from docs/volcengine-regions.md (newer ones). @default false */
+  allowUnknownRegions: boolean;
   /** API endpoint; env `VOLC_ENDPOINT` wins over it. */
   endpoint?: string;
   /** @default 'lights-out' */
@@ -129,7 +169,10 @@ export interface Config {
     maxInstancesPerRun: number;
   };
   retry: RetrySettings;
+  listing: ListingSettings;
   verify: VerifySettings;
+  /** Named working-day calendars, in declaration order; names are unique. @default [] */
+  calendars: CalendarConfig[];
   /** In declaration order; names are unique. */
   schedules: ScheduleConfig[];
   /** Inline (tag) schedules; absent when the file has no `inline:` section. */

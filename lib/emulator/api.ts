@@ -15,10 +15,12 @@ import {
   SERVICE,
 } from './catalog.js';
 import type { EmulatorCore } from './core.js';
-import { describeInstances } from './describe.js';
+import { describeInstances, endlessPage } from './describe.js';
 import { fingerprintOf, type StoredResult, tokenKey } from './idempotency.js';
 import { BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
 import { ApiRejection, collectParams, decodePairs } from './params.js';
+import { describeRegions } from './regions.js';
+import { VEFAAS_ACTIONS, VEFAAS_API_VERSION, VEFAAS_SERVICE } from './vefaas.js';
 
 /** How the server must answer. */
 export type Answer =
@@ -34,7 +36,12 @@ export interface RawRequest {
   body: Buffer;
 }
 
-const ACTIONS: ReadonlySet<string> = new Set(['DescribeInstances', BatchAction.Stop, BatchAction.Start]);
+const ACTIONS: ReadonlySet<string> = new Set([
+  'DescribeInstances',
+  'DescribeRegions',
+  BatchAction.Stop,
+  BatchAction.Start,
+]);
 
 function requestId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
@@ -97,10 +104,14 @@ async function answerApi(
   raw: RawRequest & { path: string; query: Array<[string, string]>; pairs: Array<[string, string]> },
 ): Promise<Answer> {
   const { core, meta, record } = exchange;
+  // veFaaS and ECS share the endpoint, the keys and the signing; the Action says which service it is for.
+  const faas = VEFAAS_ACTIONS.has(meta.Action);
+  if (faas) meta.Service = VEFAAS_SERVICE;
   const auth = authenticate(
     { method: raw.method, path: raw.path, query: raw.query, headers: raw.headers, body: raw.body },
     core.state.credentials,
     core.deps.now(),
+    faas ? VEFAAS_SERVICE : SERVICE,
   );
   meta.Region = record.region = auth.region ?? '';
   record.accessKeyId = auth.accessKeyId ?? '';
@@ -111,6 +122,7 @@ async function answerApi(
       message: `The required parameter ${meta.Action ? 'Version' : 'Action'} is not supplied.`,
     });
   }
+  if (faas) return answerFaas(exchange, raw);
   if (meta.Version !== API_VERSION || !ACTIONS.has(meta.Action))
     return fail(exchange, { code: 'InvalidActionOrVersion' });
   const bucket = `${record.accessKeyId}\n${record.region}\n${meta.Action}`;
@@ -129,6 +141,43 @@ async function answerApi(
   }
 }
 
+/** What the call log keeps of a veFaaS body: no code, and environment variable names without their values. */
+function loggedBody(body: Record<string, unknown>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'Source' && typeof value === 'string') params[key] = `<zip, ${value.length} base64 chars>`;
+    else if (key === 'Envs' && Array.isArray(value)) params[key] = value.map((e) => e?.Key).join(',');
+    else params[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return params;
+}
+
+/** A veFaaS action: a POST whose JSON body holds the parameters. Faults and the quota are ECS's only. */
+function answerFaas(exchange: Exchange, raw: RawRequest): Answer {
+  const { core, meta, record } = exchange;
+  if (meta.Version !== VEFAAS_API_VERSION) return fail(exchange, { code: 'InvalidActionOrVersion' });
+  let body: unknown;
+  try {
+    body = raw.method === 'POST' ? JSON.parse(raw.body.toString('utf8')) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return fail(exchange, {
+      code: 'InvalidArgument',
+      message: 'veFaaS actions are POST requests whose body is a JSON object.',
+    });
+  }
+  record.params = loggedBody(body as Record<string, unknown>);
+  try {
+    const result = core.faas.act(meta.Action, meta.Region, body as Record<string, unknown>);
+    return { kind: 'json', status: 200, body: { ResponseMetadata: meta, Result: result } };
+  } catch (error) {
+    if (error instanceof ApiRejection) return fail(exchange, error.failure);
+    throw error;
+  }
+}
+
 function faultAnswer(exchange: Exchange, fault: string): Answer {
   exchange.record.fault = fault;
   if (fault === 'dropConnection') return { kind: 'drop' };
@@ -141,8 +190,13 @@ function faultAnswer(exchange: Exchange, fault: string): Answer {
 async function runAction(exchange: Exchange): Promise<Answer> {
   const { core, meta, params } = exchange;
   let result: unknown;
+  const reads = meta.Action === 'DescribeInstances' || meta.Action === 'DescribeRegions';
   if (meta.Action === 'DescribeInstances') {
-    result = describeInstances(core.state, meta.Region, params, core.deps.now());
+    result = core.faults.endlessListing
+      ? endlessPage(meta.Region, params)
+      : describeInstances(core.state, meta.Region, params, core.deps.now());
+  } else if (meta.Action === 'DescribeRegions') {
+    result = describeRegions(core.state, params);
   } else {
     result = await runBatchAction(exchange, meta.Action as BatchAction);
   }
@@ -152,7 +206,7 @@ async function runAction(exchange: Exchange): Promise<Answer> {
     // The action is committed; only the answer is lost, which is what ClientTokens exist for.
     return core.faults.random() < 0.5 ? { kind: 'drop' } : fail(exchange, { code: 'InternalError' }, after);
   }
-  if (meta.Action !== 'DescribeInstances') result = distortDetails(core.faults, result as BatchResult);
+  if (!reads) result = distorted(exchange, result as BatchResult);
   if (after === 'truncatedJson') exchange.record.fault = after;
   return {
     kind: 'json',
@@ -160,6 +214,15 @@ async function runAction(exchange: Exchange): Promise<Answer> {
     body: { ResponseMetadata: meta, Result: result },
     truncate: after === 'truncatedJson',
   };
+}
+
+/** The answer's details after the answer-shape faults; the call log names the instances left out. */
+function distorted(exchange: Exchange, result: BatchResult): BatchResult {
+  const answer = distortDetails(exchange.core.faults, result);
+  const kept = new Set(answer.OperationDetails.map((d) => d.InstanceId));
+  const omitted = result.OperationDetails.map((d) => d.InstanceId).filter((id) => !kept.has(id));
+  if (omitted.length > 0) exchange.record.omitted = omitted;
+  return answer;
 }
 
 async function runBatchAction(exchange: Exchange, action: BatchAction): Promise<BatchResult> {

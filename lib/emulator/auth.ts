@@ -1,5 +1,5 @@
 /**
- * Verifies a request's signature as Volcengine does (reference section 2): against the SignedHeaders list the
+ * Verifies a request's signature as Volcengine does (docs/volcengine-api.md, "Signing"): against the SignedHeaders list the
  * request itself names, with the canonical request rebuilt from what was received, using the same signer code
  * as the client.
  */
@@ -13,7 +13,7 @@ import {
   parseXDate,
   type QueryPairs,
   sha256Hex,
-} from '../volc/sign.js';
+} from '../volc/index.js';
 import { type ApiFailure, SERVICE } from './catalog.js';
 
 /** How far X-Date may be from the server clock. */
@@ -53,11 +53,13 @@ function sameHex(a: string, b: string): boolean {
  * Checks the Authorization header, X-Date and the signature, in the order a gateway would.
  *
  * @param credentials the access keys the emulator knows, by access key ID
+ * @param service the service of the credential scope (`ecs`, `vefaas`)
  */
 export function authenticate(
   request: ReceivedRequest,
   credentials: ReadonlyMap<string, Credentials>,
   nowMs: number,
+  service: string = SERVICE,
 ): AuthOutcome {
   const headers = flatten(request.headers);
   const header = headers.authorization;
@@ -82,10 +84,10 @@ export function authenticate(
   const signedAt = parseXDate(xDate);
   if (!signedAt) return refuse({ code: 'InvalidTimestamp', message: 'X-Date must be YYYYMMDDTHHMMSSZ.' });
   if (Math.abs(nowMs - signedAt.getTime()) > MAX_CLOCK_SKEW_MS) return refuse({ code: 'InvalidTimestamp' });
-  if (parsed.service !== SERVICE || parsed.date !== xDate.slice(0, 8)) {
+  if (parsed.service !== service || parsed.date !== xDate.slice(0, 8)) {
     return refuse({
       code: 'SignatureDoesNotMatch',
-      message: `The credential scope must be ${xDate.slice(0, 8)}/<region>/${SERVICE}/request.`,
+      message: `The credential scope must be ${xDate.slice(0, 8)}/<region>/${service}/request.`,
     });
   }
   const canonical = canonicalRequest({
@@ -96,7 +98,7 @@ export function authenticate(
     signedHeaders: parsed.signedHeaders,
     payloadHash: sha256Hex(request.body),
   });
-  const expected = computeSignature(pair.secretKey, xDate, parsed.region, SERVICE, canonical);
+  const expected = computeSignature(pair.secretKey, xDate, parsed.region, service, canonical);
   if (!sameHex(expected, parsed.signature)) return refuse({ code: 'SignatureDoesNotMatch' });
   if (pair.sessionToken !== undefined && headers['x-security-token'] !== pair.sessionToken) {
     return refuse({
@@ -104,7 +106,7 @@ export function authenticate(
       message: 'The X-Security-Token is missing or does not match the access key.',
     });
   }
-  // The reference says the STS token "is then signed too": a client that sends it unsigned may pass a lenient
+  // Volcengine signs the STS token too (docs/volcengine-api.md, "Signing"): a client that sends it unsigned may pass a lenient
   // check but not the cloud's.
   if (pair.sessionToken !== undefined && !parsed.signedHeaders.includes('x-security-token')) {
     return refuse({ code: 'SignatureDoesNotMatch', message: 'SignedHeaders must include x-security-token.' });

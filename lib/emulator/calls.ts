@@ -21,6 +21,8 @@ export interface CallRecord {
   fault?: string;
   /** True when a ClientToken retry got the stored result without acting again. */
   replayed?: boolean;
+  /** Stop/Start: instances the answer left out (the `omitOperationDetail` fault), though the call acted on them. */
+  omitted?: string[];
   /** Stop/Start: what each instance got (no `errorCode` means accepted). */
   results?: Array<{ instanceId: string; errorCode?: string }>;
 }

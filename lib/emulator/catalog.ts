@@ -1,6 +1,6 @@
 /**
  * The error codes the emulator answers with, their HTTP statuses, CodeN values and messages, as
- * shared/reference/volcengine-ecs.md documents them; and the JSON bodies of answers (reference section 1).
+ * docs/volcengine-api.md ("Error codes") records them; and the JSON bodies of answers ("Request shape").
  */
 
 /** Service name in the credential scope and in `ResponseMetadata.Service`. */
@@ -10,7 +10,7 @@ export const API_VERSION = '2020-04-01';
 
 interface ErrorSpec {
   httpStatus: number;
-  /** Present only where the reference documents it; a client must not depend on it. */
+  /** Present only where Volcengine documents it (docs/volcengine-api.md); a client must not depend on it. */
   codeN?: number;
   message: string;
 }
@@ -50,6 +50,10 @@ export const RequestErrors = {
   FlowLimitExceeded: { httpStatus: 429, message: 'The request rate exceeds the limit.' },
   ServiceUnavailableTemp: { httpStatus: 503, message: 'The service is temporarily unavailable.' },
   InvalidArgument: { httpStatus: 400, message: 'The specified argument is invalid.' },
+  'LimitExceeded.MaximumRegionIds': {
+    httpStatus: 400,
+    message: 'The number of RegionIds exceeds the limit of 20.',
+  },
   'InvalidCount.Malformed': { httpStatus: 400, message: 'The specified count is malformed.' },
   'InvalidStoppedMode.Malformed': { httpStatus: 400, message: 'The specified StoppedMode is malformed.' },
   'InvalidClientToken.Malformed': { httpStatus: 400, message: 'The specified ClientToken is malformed.' },
@@ -62,6 +66,9 @@ export const RequestErrors = {
     httpStatus: 412,
     message: 'The request uses the same client token as a previous one that is still in process.',
   },
+  // veFaaS (the codes are the emulator's choice: see docs/vefaas-api.md).
+  ResourceNotFound: { httpStatus: 404, message: 'The specified resource does not exist.' },
+  InvalidParameter: { httpStatus: 400, message: 'The specified parameter is invalid.' },
 } as const satisfies Record<string, ErrorSpec>;
 export type RequestErrorCode = keyof typeof RequestErrors;
 
@@ -100,7 +107,7 @@ export interface ApiFailure {
   message?: string;
 }
 
-/** Builds the body of a request-level error; `CodeN` comes first, as the reference shows it. */
+/** Builds the body of a request-level error; `CodeN` comes first, as Volcengine's documentation shows it. */
 export function errorBody(
   meta: ResponseMetadata,
   failure: ApiFailure,

@@ -1,10 +1,11 @@
 /**
- * DescribeInstances: the filters of reference section 3, MaxResults 1..100 (default 10) and an opaque NextToken.
+ * DescribeInstances: the filters of docs/volcengine-api.md ("DescribeInstances"), MaxResults 1..100 (default 10) and an opaque NextToken.
  * Built for fleets of tens of thousands: the matching instances of one (region, filters) are computed once and
  * cached until the fleet changes, so paging through N instances costs O(N), not O(N²).
  */
 import { createHash } from 'node:crypto';
-import type { DescribeInstancesFilters, Instance } from '../volc/types.js';
+import type { DescribeInstancesFilters, Instance } from '../volc/index.js';
+import { validateFleet } from './fleet.js';
 import { ApiRejection, listParam, tagFiltersParam } from './params.js';
 import type { FleetState, InstanceRecord } from './state.js';
 
@@ -156,4 +157,32 @@ export function describeInstances(
     NextToken: end < records.length ? encodeToken(end, filterHash) : '',
     TotalCount: records.length,
   };
+}
+
+/** What an endless listing claims its TotalCount is (see the `endlessListing` fault). */
+export const ENDLESS_TOTAL_COUNT = 300;
+
+const ENDLESS_TOKEN = /^endless-(\d{1,9})$/;
+
+/**
+ * One page of the `endlessListing` fault: MaxResults instances never listed before (tagged with each tag
+ * filter's key and first value; every other field a fleet file's default, RUNNING included), `TotalCount`
+ * {@link ENDLESS_TOTAL_COUNT}, and a new NextToken.
+ * @throws ApiRejection on malformed filters or MaxResults
+ */
+export function endlessPage(region: string, params: ReadonlyMap<string, string>): DescribeInstancesResult {
+  const filters = readFilters(params);
+  const maxResults = readMaxResults(params);
+  const page = Number(ENDLESS_TOKEN.exec(params.get('NextToken') ?? '')?.[1] ?? '0');
+  const tags = (filters.tagFilters ?? []).map((f) => ({ Key: f.key, Value: f.values?.[0] ?? 'endless' }));
+  // The fleet reader fills in every field left out, as for a fleet file.
+  const { instances: filled } = validateFleet(
+    Array.from({ length: maxResults }, (_, k) => ({
+      InstanceId: `i-endless${page}x${k}`,
+      Region: region,
+      Tags: tags,
+    })),
+  );
+  const instances = filled.map(({ Region: _region, Emulator: _flags, ...instance }): Instance => instance);
+  return { Instances: instances, NextToken: `endless-${page + 1}`, TotalCount: ENDLESS_TOTAL_COUNT };
 }

@@ -43,7 +43,13 @@ export interface FaultSettings {
   insufficientCapacity?: number;
   /** How long STOPPING and STARTING last. @default 0 */
   transitionMs?: number;
-  /** Share of Stop/Start answers that leave out one OperationDetail. @default 0 */
+  /**
+   * A DescribeInstances that never ends, as a broken or hostile server would answer: every page is full
+   * (MaxResults instances never listed before, RUNNING), announces `TotalCount: 300`, and hands out a new
+   * NextToken, forever. @default false
+   */
+  endlessListing?: boolean;
+  /** Share of Stop/Start answers that leave out one OperationDetail (which the call log names as `omitted`). @default 0 */
   omitOperationDetail?: number;
   /** Share of Stop/Start answers with an OperationDetail for an instance that was not asked for. @default 0 */
   extraOperationDetail?: number;
@@ -56,7 +62,7 @@ export interface FaultSettings {
   stopChargingIneligible?: string[];
 }
 
-/** The StopCharging-ineligible families: local disks, bare metal, HPC (reference section 5). */
+/** The StopCharging-ineligible families: local disks, bare metal, HPC (docs/volcengine-api.md, "StopCharging"). */
 export const DEFAULT_STOP_CHARGING_INELIGIBLE: readonly string[] = [
   'ecs.i*',
   'ecs.d*',
@@ -86,6 +92,7 @@ const KNOWN: ReadonlySet<string> = new Set([
   'qps',
   'latencyMs',
   'idempotentProcessingFirstAttempt',
+  'endlessListing',
   'stopChargingIneligible',
 ]);
 
@@ -128,9 +135,9 @@ function checkFaults(doc: SourceDoc): FaultSettings {
     issues.add(['seed'], 'must be a whole number');
   checkQps(settings.qps, issues);
   checkLatency(settings.latencyMs, issues);
-  const firstAttempt = settings.idempotentProcessingFirstAttempt;
-  if (firstAttempt !== undefined && typeof firstAttempt !== 'boolean') {
-    issues.add(['idempotentProcessingFirstAttempt'], 'must be true or false');
+  for (const key of ['idempotentProcessingFirstAttempt', 'endlessListing'] as const) {
+    if (settings[key] !== undefined && typeof settings[key] !== 'boolean')
+      issues.add([key], 'must be true or false');
   }
   const families = settings.stopChargingIneligible;
   if (

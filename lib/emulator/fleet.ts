@@ -3,8 +3,8 @@
  * DescribeInstances answer (`{ResponseMetadata, Result: {Instances}}`) is accepted as it is: its Region comes
  * from `ResponseMetadata.Region` unless an instance names its own.
  */
-import type { Credentials } from '../volc/sign.js';
-import { InstanceStatus, StoppedMode, type Tag } from '../volc/types.js';
+import { closest } from '../suggest.js';
+import { type Credentials, InstanceStatus, StoppedMode, type Tag } from '../volc/index.js';
 import {
   type DocPath,
   Issues,
@@ -89,8 +89,25 @@ function checkFleet(doc: SourceDoc): Fleet {
     });
   }
   const credentials = checkCredentials(isRecord(doc.value) ? doc.value.credentials : undefined, issues);
+  const regions = checkRegions(isRecord(doc.value) ? doc.value.regions : undefined, instances, issues);
   issues.throwIfAny();
-  return { credentials, instances };
+  const fleet: Fleet = { credentials, instances };
+  if (regions !== undefined) fleet.regions = regions;
+  if (issues.warnings.length > 0) fleet.warnings = issues.warnings;
+  return fleet;
+}
+
+/** `regions:`, the account's regions for DescribeRegions; every instance must be in one of them. */
+function checkRegions(value: unknown, instances: FleetInstance[], issues: Issues): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((region) => typeof region === 'string' && region !== '')) {
+    issues.add(['regions'], 'must be a list of region IDs');
+    return undefined;
+  }
+  const missing = [...new Set(instances.map((i) => i.Region))].filter((r) => !value.includes(r));
+  if (missing.length > 0)
+    issues.add(['regions'], `must list the instances' regions too: ${missing.join(', ')}`);
+  return value as string[];
 }
 
 function checkCredentials(value: unknown, issues: Issues): Credentials[] {
@@ -157,6 +174,7 @@ function checkInstance(
   ) {
     issues.add(at('StoppedMode'), 'must be KeepCharging or StopCharging');
   }
+  warnMisspelt(item, path, issues);
   const tags = checkTags(item.Tags, at('Tags'), issues);
   const flags = checkFlags(item.Emulator, at('Emulator'), issues);
   if (typeof id !== 'string' || typeof region !== 'string') return undefined;
@@ -175,6 +193,23 @@ function checkInstance(
   if (flags) instance.Emulator = flags;
   else delete instance.Emulator;
   return instance;
+}
+
+/** The instance fields the emulator reads; any other field is kept and answered back as it is. */
+const READ_FIELDS = ['InstanceId', 'Region', 'Status', 'StoppedMode', 'Tags', 'Emulator', ...STRING_FIELDS];
+
+/**
+ * Warns about a field that looks like a misspelling of one the emulator reads (`Staus` for `Status`): it is
+ * kept, as any extra field of a captured answer is, but the instance gets the default instead.
+ */
+function warnMisspelt(item: Record<string, unknown>, path: DocPath, issues: Issues): void {
+  for (const key of Object.keys(item)) {
+    if (READ_FIELDS.includes(key)) continue;
+    const guess = closest(key, READ_FIELDS);
+    // With the real field present too, the look-alike is an extra field of a captured answer.
+    if (guess === undefined || guess in item) continue;
+    issues.warn([...path, key], `unknown field, kept as it is (did you mean '${guess}'?)`);
+  }
 }
 
 function checkTags(value: unknown, path: DocPath, issues: Issues): Tag[] {

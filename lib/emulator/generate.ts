@@ -4,7 +4,7 @@
  * lights-out schedule reads, including the mistakes real fleets have (typos, untagged instances, bad values).
  */
 import { UsageError } from '../errors.js';
-import type { Tag } from '../volc/types.js';
+import type { Tag } from '../volc/index.js';
 import { mulberry32, pick, type Random } from './prng.js';
 import { DEFAULT_CREDENTIALS, type Fleet, type FleetInstance } from './types.js';
 

@@ -3,7 +3,7 @@
  * the same token with the same parameters gets that result again without acting twice (or 412 while the first
  * request is still in process), and with other parameters gets IdempotentParameterMismatch.
  */
-import { canonicalQuery } from '../volc/sign.js';
+import { canonicalQuery } from '../volc/index.js';
 import { ApiRejection } from './params.js';
 
 /** A committed result, replayed to retries. */

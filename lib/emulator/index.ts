@@ -1,9 +1,10 @@
 /**
  * The local Volcengine ECS emulator: a real HTTP server that speaks the ECS OpenAPI (signature checks,
  * DescribeInstances, StopInstances, StartInstances, ClientToken idempotency, rate quota, injected faults) over a
- * fleet from a file or a generator, plus an unsigned inspection API under `/_emulator/`.
+ * fleet from a file or a generator, plus an unsigned inspection API under `/_emulator/`. The same server answers
+ * the veFaaS actions deploy uses (functions, timers, releases), routed by Action and signed for service `vefaas`.
  *
- * Where shared/reference/volcengine-ecs.md is silent, the emulator takes the strict choice, so that a client that
+ * Where Volcengine's documentation is silent (docs/volcengine-api.md says where), the emulator takes the strict choice, so that a client that
  * works here does not lean on leniency the cloud may not have:
  * - authentication is checked before Action/Version; a missing or wrong STS `X-Security-Token` is 401 InvalidAccessKey;
  * - `CodeN` is sent only for the codes whose CodeN is documented;
@@ -37,3 +38,11 @@ export { mulberry32, type Random } from './prng.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './server.js';
 export type { FleetState, InspectedInstance, LiveFlags } from './state.js';
 export { DEFAULT_CREDENTIALS, type EmulatorFlags, type Fleet, type FleetInstance } from './types.js';
+export {
+  DEFAULT_RELEASE_MS,
+  type EmulatedFunction,
+  type EmulatedTimer,
+  FaasState,
+  VEFAAS_ACTIONS,
+  VEFAAS_RUNTIMES,
+} from './vefaas.js';

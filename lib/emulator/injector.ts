@@ -101,6 +101,10 @@ export class FaultInjector {
     return this.#settings.processingMs ?? 0;
   }
 
+  get endlessListing(): boolean {
+    return this.#settings.endlessListing ?? false;
+  }
+
   get idempotentProcessingFirstAttempt(): boolean {
     return this.#settings.idempotentProcessingFirstAttempt ?? false;
   }

@@ -3,7 +3,7 @@
  * the lead's design fixes (NotFound, other service, creating image, locked, status, StopCharging rules,
  * injected flow limit, capacity), then the state change.
  */
-import { InstanceStatus, type OperationDetail, StoppedMode } from '../volc/types.js';
+import { InstanceStatus, type OperationDetail, StoppedMode } from '../volc/index.js';
 import { type InstanceErrorCode, InstanceErrors } from './catalog.js';
 import type { FaultInjector } from './injector.js';
 import { ApiRejection, clientTokenParam, instanceIdsParam } from './params.js';

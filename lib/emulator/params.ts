@@ -3,7 +3,7 @@
  * `InstanceIds.N` and `TagFilters.N.Values.M` read back into arrays. A malformed parameter throws an
  * {@link ApiRejection} that the server turns into the matching request-level error.
  */
-import type { TagFilter } from '../volc/types.js';
+import type { TagFilter } from '../volc/index.js';
 import type { ApiFailure, RequestErrorCode } from './catalog.js';
 
 /** Thrown inside an action to answer with a request-level error. */

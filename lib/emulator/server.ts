@@ -1,11 +1,11 @@
 /**
  * The emulator's HTTP server (node:http): routes `/_emulator/...` to the inspection API and everything else to
- * the ECS OpenAPI, and sends answers, including the broken ones that faults call for.
+ * the OpenAPI (ECS, and veFaaS by Action), and sends answers, including the broken ones that faults call for.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Credentials } from '../volc/sign.js';
+import type { Credentials } from '../volc/index.js';
 import { type Answer, handleApi } from './api.js';
 import type { CallRecord } from './calls.js';
 import { errorBody, SERVICE } from './catalog.js';
@@ -16,6 +16,7 @@ import { generateFleet } from './generate.js';
 import { handleInspection } from './inspection.js';
 import type { FleetState, InspectedInstance } from './state.js';
 import type { Fleet } from './types.js';
+import type { FaasState } from './vefaas.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** How latency and processing time are waited out. @default node:timers/promises setTimeout */
   sleep?: (ms: number) => Promise<void>;
+  /** How long a veFaaS release stays in progress, on the `now` clock. @default 200 */
+  releaseMs?: number;
 }
 
 /** A running emulator. */
@@ -48,11 +51,13 @@ export interface EmulatorHandle {
   instance(id: string): InspectedInstance | undefined;
   /** The call log. */
   calls(): CallRecord[];
+  /** The veFaaS functions and timers that deploy made (replaced by reset). */
+  readonly faas: FaasState;
   /** The current fault settings. */
   faults(): FaultSettings;
   /** Replaces the fault settings (re-seeds the PRNG). @throws ConfigError */
   setFaults(settings: FaultSettings): void;
-  /** Replaces the fleet (the start fleet when none is given) and forgets tokens, rate buckets and calls. */
+  /** Replaces the fleet (the start fleet when none is given) and forgets tokens, rate buckets, calls and functions. */
   reset(fleet?: Fleet): void;
   /** Stops listening and closes every connection. */
   close(): Promise<void>;
@@ -122,6 +127,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const core = new EmulatorCore(fleet, validateFaults(options.faults ?? {}), {
     now: options.now ?? Date.now,
     sleep: options.sleep ?? ((ms) => sleep(ms)),
+    ...(options.releaseMs === undefined ? {} : { releaseMs: options.releaseMs }),
   });
   const server = createServer((req, res) => {
     serve(core, req, res).catch((error: unknown) => {
@@ -156,6 +162,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return record ? core.state.inspect(record) : undefined;
     },
     calls: () => [...core.calls],
+    get faas() {
+      return core.faas;
+    },
     faults: () => core.faults.settings,
     setFaults: (settings) => core.faults.set(validateFaults(settings)),
     reset: (next) => core.reset(next ? validateFleet(next) : undefined),

@@ -74,9 +74,16 @@ export async function readSource(path: string): Promise<SourceDoc> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError([{ file: path, line: 1, column: 1, message: (error as Error).message }], {
-      cause: error,
-    });
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory, not a file'
+            : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ConfigError([{ file: path, line: 1, column: 1, message }], { cause: error });
   }
   return parseSource(text, path);
 }
@@ -90,6 +97,8 @@ export function objectSource(value: unknown, file: string): SourceDoc {
 export class Issues {
   readonly #doc: SourceDoc;
   readonly #issues: ConfigIssue[] = [];
+  /** Problems that do not stop the file from being used, as `file:line:column: message` lines. */
+  readonly warnings: string[] = [];
 
   constructor(doc: SourceDoc) {
     this.#doc = doc;
@@ -99,6 +108,12 @@ export class Issues {
   add(path: DocPath, message: string): void {
     const where = path.length > 0 ? `${path.join('.')}: ` : '';
     this.#issues.push({ file: this.#doc.file, ...this.#doc.locate(path), message: `${where}${message}` });
+  }
+
+  /** Records a warning about the key or value at `path`. */
+  warn(path: DocPath, message: string): void {
+    const { line, column } = this.#doc.locate(path);
+    this.warnings.push(`${this.#doc.file}:${line}:${column}: warning: ${path.join('.')}: ${message}`);
   }
 
   /** Throws a ConfigError carrying every recorded issue, if any. */

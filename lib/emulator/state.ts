@@ -3,8 +3,13 @@
  * the instant it is reached, and every read derives the status from the injected clock. No timers run, so a test
  * moves time by moving its clock.
  */
-import type { Credentials } from '../volc/sign.js';
-import { type Instance, InstanceStatus, StoppedMode } from '../volc/types.js';
+import {
+  type Credentials,
+  type Instance,
+  InstanceStatus,
+  KNOWN_REGIONS,
+  StoppedMode,
+} from '../volc/index.js';
 import type { Fleet, FleetInstance } from './types.js';
 
 /** The live flags of an instance; numbers count down as operations hit them. */
@@ -85,6 +90,8 @@ export class FleetState {
   readonly #byId = new Map<string, InstanceRecord>();
   readonly #byRegion = new Map<string, InstanceRecord[]>();
   readonly credentials = new Map<string, Credentials>();
+  /** The regions DescribeRegions lists: the fleet's `regions`, else the documented ones plus the fleet's own. */
+  readonly regions: readonly string[];
   /** Bumped by every change that is not a pure passage of time; caches key on it. */
   version = 0;
 
@@ -99,6 +106,7 @@ export class FleetState {
       if (list) list.push(record);
       else this.#byRegion.set(record.region, [record]);
     }
+    this.regions = fleet.regions ?? [...new Set([...KNOWN_REGIONS, ...this.#byRegion.keys()])];
   }
 
   /** The instance with this ID in this region, if any (an ID of another region is not found, as in the cloud). */

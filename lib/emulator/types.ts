@@ -1,6 +1,5 @@
 /** The shapes the emulator is configured with: a fleet of instances, credentials and emulator-only flags. */
-import type { Credentials } from '../volc/sign.js';
-import type { Tag } from '../volc/types.js';
+import type { Credentials, Tag } from '../volc/index.js';
 
 /**
  * Emulator-only conditions of one instance, answered as the matching per-instance error of Stop/StartInstances.
@@ -48,6 +47,13 @@ export interface Fleet {
   /** At least one pair; the first is the one the CLI prints. */
   credentials: Credentials[];
   instances: FleetInstance[];
+  /**
+   * The regions the account has, as DescribeRegions lists them.
+   * @default the regions of docs/volcengine-regions.md plus those of the instances
+   */
+  regions?: string[];
+  /** What a fleet file got wrong without being unusable (`file:line:column: warning: ...`), for the CLI to show. */
+  warnings?: string[];
 }
 
 /** The credentials used when a fleet names none. The secret is a fixed fake: it guards nothing. */

@@ -2,10 +2,11 @@
  * The planner: for every instance that carries the schedule tag, what this run does with it and why.
  * Pure: no I/O and no clock; `now` and the listed instances come in as arguments.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
+import type { Config, ScheduleConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import type { Fire } from '../schedule/types.js';
-import { type Instance, InstanceStatus } from '../volc/types.js';
+import type { Fire } from '../schedule/index.js';
+import { closest } from '../suggest.js';
+import { type Instance, InstanceStatus } from '../volc/index.js';
 import { InlineCache } from './inline.js';
 import { resolveStoppedMode } from './mode.js';
 import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
@@ -131,11 +132,15 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   // Without the schedule tag the instance came from the inline listing (or from neither: then nothing).
   if (value === undefined) return planInline(region, instance, inlineValue, context);
   if (!context.schedules.has(value)) {
-    return {
+    const item: PlanItem = {
       ...baseItem(region, instance, value, null),
       decision: Decision.Skip,
       reason: SkipReason.UnknownSchedule,
     };
+    // The reason stays exactly `unknown-schedule` (scripts match on it); the suggestion goes beside it.
+    const guess = closest(value, [...context.schedules.keys()]);
+    if (guess !== undefined) item.hint = `did you mean '${guess}'?`;
+    return item;
   }
   const firing = context.firing.get(value);
   if (firing === undefined) return null;

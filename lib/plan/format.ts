@@ -24,7 +24,8 @@ export function formatPlanTable(plan: Plan): string {
 
 function itemRow(item: PlanItem): string[] {
   const stop = item.decision === Decision.Stop;
-  const reason = item.detail === undefined ? item.reason : `${item.reason} (${item.detail})`;
+  const more = item.detail ?? item.hint;
+  const reason = more === undefined ? item.reason : `${item.reason} (${more})`;
   const mode = stop && item.stoppedMode !== undefined ? `${item.stoppedMode} (${item.modeSource})` : '-';
   const force = stop ? (item.forceStop ? 'yes' : 'no') : '-';
   return [

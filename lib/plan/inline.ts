@@ -3,7 +3,7 @@
  * run's window computed once, so a fleet that repeats a few dozen values costs a map look-up per instance.
  * Pure, like the rest of lib/plan.
  */
-import type { Config, InlineConfig, ScheduleConfig } from '../config/types.js';
+import type { Config, InlineConfig, ScheduleConfig } from '../config/index.js';
 import {
   type Action,
   type InlineFire,
@@ -50,15 +50,19 @@ export class InlineCache {
     const value = parseInlineValue(raw, inline);
     const name = inlineScheduleName(value);
     if (value.kind !== 'schedule') return { value, name, schedule: null, fire: null };
+    const side = inlineSide(value, 'stop', inline.skipDates);
     const schedule: ScheduleConfig = {
-      ...inlineSide(value, 'stop', inline.skipDates),
+      name: side.name,
+      stop: [...side.stop],
+      timezone: side.timezone,
+      skipDates: [...side.skipDates],
+      ...(inline.calendar !== undefined && { calendar: { stop: inline.calendar } }),
       select: inline.select,
       ...(inline.stoppedMode !== undefined && { stoppedMode: inline.stoppedMode }),
       forceStop: inline.forceStop ?? config.defaults.forceStop,
     };
-    const latest: InlineFire | undefined = inlineFires(value, inline.skipDates, window.start, window.end).at(
-      -1,
-    );
+    const fires = inlineFires(value, inline.skipDates, window.start, window.end, inline.calendar);
+    const latest: InlineFire | undefined = fires.at(-1);
     const fire =
       latest === undefined ? null : { fireTime: latest.fireTime.toISOString(), action: latest.action };
     return { value, name, schedule, fire };

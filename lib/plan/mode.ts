@@ -2,9 +2,9 @@
  * Stop-mode resolution: which StoppedMode an instance is stopped with, where that came from, and whether the
  * executor may fall back to KeepCharging when the API refuses StopCharging.
  */
-import type { Config, ScheduleConfig, StoppedModeSetting } from '../config/types.js';
-import type { Instance } from '../volc/types.js';
-import { StoppedMode } from '../volc/types.js';
+import type { Config, ScheduleConfig, StoppedModeSetting } from '../config/index.js';
+import type { Instance } from '../volc/index.js';
+import { StoppedMode } from '../volc/index.js';
 import { isStopChargingEligible } from './eligibility.js';
 import { STOPPED_MODE_TAG_SUFFIX, tagValue } from './select.js';
 import { ModeSource } from './types.js';

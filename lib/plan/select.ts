@@ -2,8 +2,8 @@
  * Selection: which instances belong to which schedule. The listing itself (DescribeInstances, NextToken) is I/O
  * and lives elsewhere; this file only says what to ask the server for and how to narrow what came back.
  */
-import type { Config, InlineConfig, SelectFilter } from '../config/types.js';
-import type { DescribeInstancesFilters, Instance } from '../volc/types.js';
+import type { Config, InlineConfig, SelectFilter } from '../config/index.js';
+import type { DescribeInstancesFilters, Instance } from '../volc/index.js';
 
 /** Suffix of the per-instance tag that overrides the schedule's stop mode: `<tagKey>:stopped-mode`. */
 export const STOPPED_MODE_TAG_SUFFIX = ':stopped-mode';

@@ -1,5 +1,5 @@
 /** Counts of a plan, for the CLI table's footer and the run summary. */
-import { StoppedMode } from '../volc/types.js';
+import { StoppedMode } from '../volc/index.js';
 import { Decision, type Plan, SkipReason } from './types.js';
 
 /** How many items a plan has per decision, reason and mode. */

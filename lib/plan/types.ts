@@ -2,7 +2,7 @@
  * The plan: for every instance that carries the schedule tag, what lights-out will do and why.
  * Pure data; produced by lib/plan from (instances, config, fires, now), consumed by lib/stop and the CLI.
  */
-import type { StoppedMode } from '../volc/types.js';
+import type { StoppedMode } from '../volc/index.js';
 
 export const Decision = { Stop: 'stop', Skip: 'skip' } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
@@ -58,6 +58,11 @@ export interface PlanItem {
    * until when a snooze holds. Absent when the reason says it all.
    */
   detail?: string;
+  /**
+   * For `unknown-schedule`: the configured schedule the tag probably meant (`did you mean 'nightly'?`).
+   * Absent when none is close.
+   */
+  hint?: string;
   /** Resolved mode; set for `stop`. */
   stoppedMode?: StoppedMode;
   modeSource?: ModeSource;

@@ -2,12 +2,17 @@
  * Builds the ECS clients of a run from the configuration and the environment: credentials from the
  * environment only, the endpoint from `VOLC_ENDPOINT` or the config, one keep-alive dispatcher for every region.
  */
-import { Agent, type Dispatcher } from 'undici';
-import type { Config } from '../config/types.js';
-import { createEcsClient, DEFAULT_TIMEOUT_MS, type EcsClient } from '../volc/client.js';
-import { credentialsFromEnv } from '../volc/credentials.js';
-import { resolveEndpoint } from '../volc/endpoint.js';
-import type { Credentials } from '../volc/sign.js';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config/index.js';
+import {
+  type Credentials,
+  createDispatcher,
+  createEcsClient,
+  credentialsFromEnv,
+  DEFAULT_TIMEOUT_MS,
+  type EcsClient,
+  resolveEndpoint,
+} from '../volc/index.js';
 
 /** Options of {@link createClientPool}. */
 export interface ClientPoolOptions {
@@ -42,9 +47,7 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
   const endpoint = options.endpoint ?? resolveEndpoint(config.endpoint, options.env);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const dispatcher = options.dispatcher ?? createDispatcher(timeoutMs);
   const clients = new Map<string, EcsClient>();
   return {
     clientFor(region) {

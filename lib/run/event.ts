@@ -5,6 +5,7 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { UsageError } from '../errors.js';
+import { parseIsoInstant } from '../time/index.js';
 
 /** The veFaaS timer trigger's CloudEvent. `data` is the timer's payload string, which may hold JSON input. */
 export interface FaasTimerEvent {
@@ -53,12 +54,12 @@ export interface RunRequest {
 const MANUAL_KEYS = new Set(['schedule', 'at', 'dryRun', 'force']);
 
 function parseInstant(value: unknown, where: string): Date {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    throw new UsageError(`${where} must be an ISO 8601 date-time, got ${JSON.stringify(value)}`);
+  const date = typeof value === 'string' ? parseIsoInstant(value) : undefined;
+  if (date === undefined) {
+    throw new UsageError(
+      `${where} must be an ISO 8601 date-time with Z or an offset, got ${JSON.stringify(value)}`,
+    );
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new UsageError(`${where} is not a valid date-time: ${JSON.stringify(value)}`);
   return date;
 }
 

@@ -1,17 +1,22 @@
 /**
- * Which fires one run covers: the schedules due in the tick window of `at`, or one named schedule as if it fired
- * at `at`. Pure.
+ * Which fires one run covers: the schedules due in the tick window of `at` (or from `since`), or one named
+ * schedule as if it fired at `at`. Pure.
  */
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import type { Fire } from '../schedule/index.js';
 import { dueFires, inlineWindowCanFire, tickWindow } from '../schedule/index.js';
-import type { Fire } from '../schedule/types.js';
 
 /** What a run is asked to cover. */
 export interface FireRequest {
   at: Date;
   /** Run this schedule as if it fired at `at` (skip dates do not apply: the user asked for it). */
   schedule?: string;
+  /**
+   * Start the window here instead of one tick before the tick of `at`: the daemon catching up the ticks that
+   * came while its last run was going. Ignored with `schedule`. @default the tick before the tick of `at`
+   */
+  since?: Date;
 }
 
 /**
@@ -29,13 +34,13 @@ export function firesFor(config: Config, request: FireRequest): Fire[] {
     return [{ schedule: request.schedule, fireTime: request.at }];
   }
   const window = tickWindow(request.at, config.tickMs);
-  return dueFires(config, window.start, window.end);
+  return dueFires(config, request.since ?? window.start, window.end);
 }
 
 /**
- * The window in which a run request plans inline (tag) schedules: the tick window of `at`, when the
- * configuration has `inline:`, the request is not a run of one named schedule, and an inline fire can fall in
- * the window at all. Undefined otherwise: the run then needs no inline listing.
+ * The window in which a run request plans inline (tag) schedules: the tick window of `at` (from `since` when
+ * given), when the configuration has `inline:`, the request is not a run of one named schedule, and an inline
+ * fire can fall in the window at all. Undefined otherwise: the run then needs no inline listing.
  *
  * @example
  * inlineWindowFor(config, { at: new Date('2026-03-09T14:00:30Z') }); // (13:55, 14:00]
@@ -46,6 +51,8 @@ export function inlineWindowFor(
   request: FireRequest,
 ): { start: Date; end: Date } | undefined {
   if (config.inline === undefined || request.schedule !== undefined) return undefined;
-  const window = tickWindow(request.at, config.tickMs);
+  const tick = tickWindow(request.at, config.tickMs);
+  // The daemon catching up ticks (`since`) covers their inline fires too, as it does their named ones.
+  const window = { start: request.since ?? tick.start, end: tick.end };
   return inlineWindowCanFire(window.start, window.end) ? window : undefined;
 }

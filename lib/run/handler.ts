@@ -4,13 +4,13 @@
  * container and hands them here, so tests drive the same code against the emulator with a captured logger.
  */
 import type { Context } from 'aws-lambda';
-import type { Config } from '../config/types.js';
-import { LightsOutError, UsageError } from '../errors.js';
+import type { Config } from '../config/index.js';
+import { ErrorCode, errorCodeOf, LightsOutError, UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { tickWindow } from '../schedule/index.js';
-import type { RunSummary } from '../stop/types.js';
+import { formatTick, OFF_GRID_TOLERANCE_MS, offTickGridMs, tickWindow } from '../schedule/index.js';
+import type { RunSummary } from '../stop/index.js';
 import type { ClientPool } from './clients.js';
-import { parseStopEvent, type RunRequest, type StopEvent } from './event.js';
+import { EventSource, parseStopEvent, type RunRequest, type StopEvent } from './event.js';
 import { runOnce } from './run.js';
 
 /** The environment variable that overrides {@link DEFAULT_DEADLINE_MARGIN_MS}. */
@@ -40,7 +40,7 @@ export class RunFailedError extends LightsOutError {
     const total = Object.values(summary.outcomes).reduce((sum, n) => sum + n, 0);
     const guard = summary.guardRefused ? ' (the guard refused the run)' : '';
     super(
-      'RunFailed',
+      ErrorCode.RunFailed,
       `${summary.outcomes.failed} of ${total} instance(s) failed${guard}; see the instance.outcome log lines`,
     );
     this.name = 'RunFailedError';
@@ -116,8 +116,22 @@ function deadlineAt(context: StopContext | undefined, startMs: number, marginMs:
   return startMs + remainingMs - marginMs;
 }
 
-function errorCode(error: unknown): string {
-  return error instanceof LightsOutError ? error.code : 'UnexpectedError';
+/**
+ * Warns when a timer's event is off the tick grid: the timer is not the configuration's tick (a `rate(...)`
+ * rule, a hand-typed crontab), so fires run late or are missed. The handler remembers nothing between
+ * invocations; one event's time is enough to show a mis-set timer on its first run.
+ */
+function warnOffGrid(log: Logger, config: Config, request: RunRequest): void {
+  const timer = request.source === EventSource.FaasTimer || request.source === EventSource.EventBridge;
+  if (!timer || request.schedule !== undefined) return;
+  const offMs = offTickGridMs(request.at, config.tickMs);
+  if (offMs <= OFF_GRID_TOLERANCE_MS) return;
+  const tick = formatTick(config.tickMs);
+  log.warn(
+    { event: 'timer.off-grid', tick, eventTime: request.at.toISOString(), offGridMs: offMs },
+    `the timer event at ${request.at.toISOString()} is ${Math.round(offMs / 1000)} s off the grid of tick ${tick}: ` +
+      `the timer does not fire on the tick (use the crontab lights-out deploy derives from tick ${tick})`,
+  );
 }
 
 /**
@@ -150,6 +164,7 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
         },
         `invocation from ${request.source}`,
       );
+      warnOffGrid(log, config, request);
       pool ??= deps.clients(config);
       const { summary } = await runOnce(
         config,
@@ -168,7 +183,10 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
       // A failed run's summary is already logged; repeating it inside `err` would only double the line.
       const detail =
         error instanceof RunFailedError ? { failed: error.summary.outcomes.failed } : { err: error };
-      log.error({ event: 'invocation.failed', errorCode: errorCode(error), ...detail }, 'invocation failed');
+      log.error(
+        { event: 'invocation.failed', errorCode: errorCodeOf(error), ...detail },
+        'invocation failed',
+      );
       throw error;
     }
   };

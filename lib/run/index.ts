@@ -1,11 +1,9 @@
 /**
  * lib/run: one run end to end (fires → listing → plan → stops → summary), the handler's event parsing, the
  * clients a run needs, and the stop handler itself (createStopHandler). Every entry point (handler, CLI, daemon,
- * demo) goes through here.
+ * demo) goes through here; the daemon itself lives in lib/daemon.
  */
 export { type ClientPool, type ClientPoolOptions, createClientPool, systemClock } from './clients.js';
-export { type Daemon, type DaemonDeps, type RunSchedule, startDaemon } from './daemon.js';
-export { fireAt, nearOffsetChange, nextFireAfter, runDeadlineAtMs } from './daemon-fires.js';
 export {
   EventSource,
   type FaasTimerEvent,
@@ -36,14 +34,3 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
-export {
-  type CronScheduleFn,
-  type CronSchedulerDeps,
-  type CronTask,
-  createCronScheduler,
-  MISSED_EXECUTION_TOLERANCE_MS,
-  type OnTick,
-  type ScheduledJob,
-  type Scheduler,
-  type SetTimer,
-} from './scheduler.js';

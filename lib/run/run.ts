@@ -3,13 +3,13 @@
  * daemon and the demo all call {@link runOnce}; `plan` calls {@link planRun}. Clock, sleep, randomness, clients
  * and the logger are injected.
  */
-import type { Config } from '../config/types.js';
-import { LightsOutError } from '../errors.js';
+import type { Config } from '../config/index.js';
+import { errorCodeOf, UsageError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Plan } from '../plan/index.js';
 import { buildPlan } from '../plan/index.js';
-import type { Plan } from '../plan/types.js';
+import type { InstanceOutcome, RunSummary } from '../stop/index.js';
 import { buildSummary, createRunStats, executePlan, logSummary, type RunStats } from '../stop/index.js';
-import type { InstanceOutcome, RunSummary } from '../stop/types.js';
 import { type FireRequest, firesFor, inlineWindowFor } from './fires.js';
 import { type ListDeps, listTaggedInstances } from './list.js';
 
@@ -92,7 +92,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
   try {
     plan = await planRun(config, options, deps, { stats, deadlineAtMs });
   } catch (error) {
-    if (error instanceof LightsOutError && error.code === 'UsageError') throw error;
+    if (error instanceof UsageError) throw error;
     const emptyPlan: Plan = {
       fires: firesFor(config, options).map((f) => ({
         schedule: f.schedule,
@@ -111,7 +111,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       durationMs: deps.nowMs() - startedAtMs,
       regions: config.regions,
     });
-    const code = error instanceof LightsOutError ? error.code : 'UnexpectedError';
+    const code = errorCodeOf(error);
     deps.logger.error({ ...summary, errorCode: code, err: error }, 'run failed: could not list instances');
     throw error;
   }

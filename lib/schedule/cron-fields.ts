@@ -93,6 +93,14 @@ function expandItem(item: string, spec: FieldSpec, fail: Fail): number[] {
     if (!/^\d+$/.test(stepText)) throw fail(`'${item}': the step '${stepText}' is not a whole number`);
     step = Number.parseInt(stepText, 10);
     if (step < 1) throw fail(`'${item}': the step must be at least 1`);
+    // `*/90` in minutes is not "every 90 minutes": it would quietly mean minute 0 of every hour.
+    const size = spec.wrapMax - spec.min + 1;
+    if (step > size) {
+      throw fail(
+        `'${item}': the step ${step} is larger than the field (${size} values, ${spec.min}-${spec.wrapMax}); ` +
+          'a step cannot span into the next hour, day or month (use several expressions)',
+      );
+    }
   }
   if (base === '*') return range(spec.min, spec.wrapMax, step, spec);
   const dash = base.split('-');

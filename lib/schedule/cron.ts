@@ -1,21 +1,22 @@
 /**
  * Five-field cron expressions: parsing, validation and matching against a local wall-clock time.
  *
- * The daemon registers the same expressions with node-cron 4, so this parser follows node-cron 4.6's grammar
- * (read from its source): `*`, lists, ranges, steps, ranges that wrap (`22-2`, `FRI-MON`), month and weekday
+ * Schedules were first written for node-cron 4 (the daemon once registered them with it), so this parser
+ * follows node-cron 4.6's grammar (read from its source): `*`, lists, ranges, steps, ranges that wrap (`22-2`, `FRI-MON`), month and weekday
  * names (three letters or in full, any case), weekday 7 = Sunday, `?` as a whole day field, the nicknames
  * (`@daily`, ...), and the Quartz day tokens node-cron 4 supports: `L`, `L-3`, `15W`, `LW` (day of month)
  * and `5L`, `5#2` (day of week).
  *
  * Day of month and day of week are ANDed, as node-cron 4 does (its `TimeMatcher.match` requires both), not
  * ORed as in classic Vixie cron: `0 0 1 * MON` fires only on a Monday that is the 1st. Matching node-cron
- * matters more than matching Vixie: the daemon and the cloud function must fire on the same days.
+ * matters more than matching Vixie: a schedule keeps the days it was written for.
  *
  * Where node-cron is laxer than its own grammar (month names glued together such as `janjan`, `*\/MON`, a
  * range endpoint out of bounds that a step happens to skip, six fields with seconds) we reject. That is the
  * safe direction: every expression accepted here is accepted by node-cron with the same meaning.
  */
-import { LightsOutError } from '../errors.js';
+import { ErrorCode, LightsOutError } from '../errors.js';
+import { daysInMonth, maxDaysInMonth } from '../time/index.js';
 import { CronField, FIELD_SPECS, parseList, WEEKDAY_NAMES } from './cron-fields.js';
 import {
   type DayOfMonthRule,
@@ -36,7 +37,7 @@ export class CronError extends LightsOutError {
   readonly field: CronField | undefined;
 
   constructor(expression: string, field: CronField | undefined, message: string) {
-    super('CronInvalid', field === undefined ? message : `${field}: ${message}`);
+    super(ErrorCode.CronInvalid, field === undefined ? message : `${field}: ${message}`);
     this.name = 'CronError';
     this.expression = expression;
     this.field = field;
@@ -71,9 +72,6 @@ const NICKNAMES: Readonly<Record<string, string>> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 };
-
-/** Longest day of each month (February: 29, leap years exist). */
-const MAX_DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * Parses and validates a 5-field cron expression (minute hour day-of-month month day-of-week).
@@ -172,12 +170,6 @@ export function matchesDay(cron: CronExpression, date: Pick<WallTime, 'year' | '
   );
 }
 
-/** The number of days in a month (1-12) of a year. */
-export function daysInMonth(year: number, month: number): number {
-  if (month !== 2) return MAX_DAYS_IN_MONTH[month] ?? 31;
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-}
-
 function dayRuleMatches(
   rule: DayOfMonthRule,
   date: Pick<WallTime, 'year' | 'month' | 'day'>,
@@ -199,9 +191,7 @@ function nearestWeekday(year: number, month: number, target: number, lastDay: nu
 /** node-cron rejects a day of month that no chosen month has (`30 2`, `31 4,6`); so do we. */
 function assertPossibleDay(expression: string, cron: CronExpression): void {
   if (cron.dayOfMonthRules.length > 0 || cron.daysOfMonth.length === 0) return;
-  const possible = cron.months.some((month) =>
-    cron.daysOfMonth.some((day) => day <= (MAX_DAYS_IN_MONTH[month] ?? 0)),
-  );
+  const possible = cron.months.some((month) => cron.daysOfMonth.some((day) => day <= maxDaysInMonth(month)));
   if (!possible) {
     throw new CronError(
       expression,

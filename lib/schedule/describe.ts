@@ -7,6 +7,7 @@
  */
 import { type CronExpression, parseCron } from './cron.js';
 import type { DayOfMonthRule, WeekdayRule } from './cron-tokens.js';
+import type { CalendarRules } from './types.js';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
@@ -27,18 +28,24 @@ const MONTHS = [
 const ORDINALS = ['', 'first', 'second', 'third', 'fourth', 'fifth'];
 
 /**
- * Reads a cron expression in plain English.
+ * Reads a cron expression in plain English; with the calendar that governs it, the days are its working days.
  *
  * @throws CronError when the expression is invalid.
  * @example
  * describeCron('0 22 * * 1-5'); // 'at 22:00 on Monday through Friday'
  * describeCron('30 23 * * *'); // 'at 23:30 every day'
  * describeCron('*\/15 * * * *'); // 'every 15 minutes'
+ * describeCron('30 8 * * *', cnOffice); // 'at 08:30 on working days (cn-office calendar, base cn)'
  */
-export function describeCron(expression: string | CronExpression): string {
+export function describeCron(expression: string | CronExpression, calendar?: CalendarRules): string {
   const cron = typeof expression === 'string' ? parseCron(expression) : expression;
   const time = describeTime(cron.minutes, cron.hours);
   const months = cron.months.length === 12 ? undefined : listRuns(cron.months, (m) => MONTHS[m] ?? '');
+  if (calendar !== undefined) {
+    // A governed cron leaves the days to the calendar (its day fields are '*'), so only the time and months remain.
+    const which = `on working days${months ? ` in ${months}` : ''}`;
+    return `${time} ${which} (${calendar.name} calendar, base ${calendar.base})`;
+  }
   const days = describeDays(cron, months);
   if (days.text !== '') return `${time} ${days.text}${months && !days.namesMonths ? ` in ${months}` : ''}`;
   if (months) return `${time} in ${months}`;

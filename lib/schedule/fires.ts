@@ -11,11 +11,11 @@
  * Rather than testing each UTC minute, the code enumerates the local minutes that can land in the window
  * (from the cron's hour and minute lists, on the days it matches) and maps each to its instant.
  */
-import type { Config, ScheduleConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import { calendarFor, type DayVerdict, dayVerdict } from './calendar.js';
 import { type CronExpression, matchesDay, parseCron } from './cron.js';
 import { localMsToWall, resolveLocalMs, type WallTime, zoneOffsetMs } from './timezone.js';
-import type { Fire } from './types.js';
+import type { CalendarRules, Fire, ScheduleRules, ScheduleSet } from './types.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -35,9 +35,16 @@ export interface FireDetail extends Fire {
   localDate: string;
   /** True when the clock skipped `nominal` and the fire moved to the end of the gap. */
   shifted: boolean;
-  /** True when a skip date suppresses the fire. */
+  /** True when a skip date or the governing calendar suppresses the fire. */
   skipped: boolean;
+  /** What suppresses a skipped fire: a skip date (checked first) or the calendar. */
+  skippedBy?: SkippedBy;
+  /** The governing calendar's verdict on `localDate`; absent when no calendar governs the cron. */
+  day?: DayVerdict;
 }
+
+/** What suppresses a fire. */
+export type SkippedBy = 'skip-date' | 'calendar';
 
 const parsed = new Map<string, CronExpression>();
 
@@ -53,14 +60,15 @@ function cronOf(expression: string): CronExpression {
 
 /**
  * Every fire of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then schedule name.
- * Skip dates (the local date of the fire's nominal time) suppress fires.
+ * Skip dates and the non-working days of a governing calendar (the local date of the fire's nominal time)
+ * suppress fires.
  *
  * @throws CronError for an invalid expression (a validated config has none), RangeError for an unknown zone.
  * @example
  * const { start, end } = tickWindow(now, config.tickMs);
  * for (const fire of dueFires(config, start, end)) run(fire);
  */
-export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fire[] {
+export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date): Fire[] {
   const fires: Fire[] = [];
   for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
@@ -69,32 +77,56 @@ export function dueFires(config: Config, windowStart: Date, windowEnd: Date): Fi
 }
 
 /**
- * The fires of one schedule in `(windowStart, windowEnd]`, in time order, skip dates applied.
+ * The fires of one schedule in `(windowStart, windowEnd]`, in time order, skip dates and calendars applied.
  *
  * @example
  * scheduleFires(schedule, new Date('2026-03-08T00:00:00Z'), new Date('2026-03-09T00:00:00Z'));
  */
-export function scheduleFires(schedule: ScheduleConfig, windowStart: Date, windowEnd: Date): Fire[] {
+export function scheduleFires(schedule: ScheduleRules, windowStart: Date, windowEnd: Date): Fire[] {
   return scheduleFireDetails(schedule, windowStart, windowEnd)
     .filter((fire) => !fire.skipped)
     .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime }));
 }
 
 /**
- * Like {@link scheduleFires}, but also lists the fires a skip date suppresses (`skipped: true`) and says
- * which expression fired and whether daylight saving moved it.
+ * Like {@link scheduleFires}, but also lists the fires a skip date or a calendar suppresses (`skipped: true`,
+ * with `skippedBy`) and says which expression fired, whether daylight saving moved it, and what the
+ * governing calendar says about its day.
  */
 export function scheduleFireDetails(
-  schedule: ScheduleConfig,
+  schedule: ScheduleRules,
   windowStart: Date,
   windowEnd: Date,
 ): FireDetail[] {
   const startMs = validTime(windowStart, 'windowStart');
   const endMs = validTime(windowEnd, 'windowEnd');
   const byInstant = new Map<number, FireDetail>();
-  for (const expression of schedule.stop) {
+  const stopCalendar = calendarFor(schedule.calendar, 'stop');
+  cronListFires(schedule, schedule.stop, stopCalendar, startMs, endMs, byInstant);
+  return [...byInstant.values()].sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+}
+
+/**
+ * The fires of one action's cron list into `byInstant`, the governing calendar (if any) applied as the list's
+ * fire filter: a fire on a day that is not a working day is kept, marked skipped, so `next` can explain it.
+ */
+function cronListFires(
+  schedule: ScheduleRules,
+  crons: readonly string[],
+  calendar: CalendarRules | undefined,
+  startMs: number,
+  endMs: number,
+  byInstant: Map<number, FireDetail>,
+): void {
+  for (const expression of crons) {
     for (const fire of cronFires(cronOf(expression), schedule.timezone, startMs, endMs)) {
       const localDate = new Date(fire.localMs).toISOString().slice(0, 10);
+      const day = calendar && dayVerdict(calendar, localDate);
+      const skippedBy: SkippedBy | undefined = schedule.skipDates.includes(localDate)
+        ? 'skip-date'
+        : day?.working === false
+          ? 'calendar'
+          : undefined;
       const detail: FireDetail = {
         schedule: schedule.name,
         fireTime: new Date(fire.instantMs),
@@ -102,13 +134,14 @@ export function scheduleFireDetails(
         nominal: localMsToWall(fire.localMs),
         localDate,
         shifted: fire.inGap,
-        skipped: schedule.skipDates.includes(localDate),
+        skipped: skippedBy !== undefined,
+        ...(skippedBy && { skippedBy }),
+        ...(day && { day }),
       };
       const known = byInstant.get(fire.instantMs);
       if (known === undefined || rank(detail) < rank(known)) byInstant.set(fire.instantMs, detail);
     }
   }
-  return [...byInstant.values()].sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
 }
 
 /**
@@ -127,7 +160,7 @@ function rank(fire: FireDetail): number {
  * nextFires(schedule, now, 5); // the next five
  * nextFires(schedule, now, new Date(now.getTime() + 7 * 86_400_000)); // the coming week
  */
-export function nextFires(schedule: ScheduleConfig, from: Date, limit: number | Date): Fire[] {
+export function nextFires(schedule: ScheduleRules, from: Date, limit: number | Date): Fire[] {
   const fromMs = validTime(from, 'from');
   if (limit instanceof Date) return scheduleFires(schedule, from, limit);
   if (!Number.isInteger(limit) || limit < 0)

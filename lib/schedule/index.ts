@@ -5,17 +5,32 @@
  * - `dueFires(config, start, end)`: every (schedule, fireTime) in `(start, end]`, daylight saving and skip
  *   dates applied; `scheduleFires`, `scheduleFireDetails`, `nextFires` for one schedule.
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
- * - `wallTime(instant, zone)`, `isValidTimeZone(zone)`: wall-clock time through Intl.
- * - `describeCron(expression)`: the expression in plain English.
- * - `parseInlineValue(value, defaults)`, `inlineFires(schedule, skipDates, start, end)`, `explainInlineValue`:
+ * - `wallTime(instant, zone)`: wall-clock time through Intl.
+ * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
+ *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
+ * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
+ * - `parseInlineValue(value, defaults)`, `inlineFires(schedule, rules, start, end)`, `explainInlineValue`:
  *   inline schedules written on the instance in Cloud Custodian's offhours grammar.
  */
+export {
+  baseCovers,
+  type CalendarGap,
+  calendarFor,
+  calendarGaps,
+  calendarGapText,
+  DayKind,
+  type DayVerdict,
+  dayVerdict,
+  describeDay,
+  isWorkingDay,
+  weekdayOf,
+} from './calendar.js';
 export {
   CronError,
   type CronExpression,
   CronField,
   type DayOfMonthRule,
-  daysInMonth,
   matches,
   matchesDay,
   parseCron,
@@ -26,6 +41,7 @@ export {
   dueFires,
   type FireDetail,
   nextFires,
+  type SkippedBy,
   scheduleFireDetails,
   scheduleFires,
   tickWindow,
@@ -52,10 +68,30 @@ export {
 } from './inline-grammar.js';
 export { INLINE_ZONE_ALIASES, type InlineZone, resolveInlineZone } from './inline-zones.js';
 export {
+  formatTick,
+  isValidTick,
+  nearestTicks,
+  OFF_GRID_TOLERANCE_MS,
+  offTickGridMs,
+  TICK_HOURS,
+  TICK_MINUTES,
+  tickCrontab,
+  tickProblem,
+  VALID_TICKS_MS,
+} from './tick.js';
+export {
   formatOffset,
-  isValidTimeZone,
+  startOfLocalDayMs,
   type WallTime,
   wallTime,
+  wallToLocalMs,
   zoneOffsetMs,
 } from './timezone.js';
-export type { Fire } from './types.js';
+export {
+  CalendarBase,
+  type CalendarRules,
+  type Fire,
+  type ScheduleCalendars,
+  type ScheduleRules,
+  type ScheduleSet,
+} from './types.js';

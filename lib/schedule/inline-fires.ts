@@ -3,9 +3,9 @@
  * inline fires follow exactly the rules of named schedules (once per fire, a time the clock skips fires when the
  * gap ends, a time it repeats fires once, skip dates by local date): they go through the same code.
  */
-import type { ScheduleConfig } from '../config/types.js';
 import { scheduleFireDetails } from './fires.js';
 import type { InlineSchedule, InlineSpec } from './inline-grammar.js';
+import type { CalendarRules, ScheduleRules } from './types.js';
 
 /** Local type until the start stream's `Action` lands in lib/schedule/types.ts; the lead unifies them. */
 export type Action = 'stop' | 'start';
@@ -30,36 +30,47 @@ export function inlineScheduleName(schedule: Pick<InlineSchedule, 'normalised'>)
 }
 
 /**
- * The cron expressions of a list of specs: one per spec, `0 <hour> * * <days>`.
+ * The cron expressions of a list of specs: one per spec, `0 <hour> * * <days>`. With a calendar, a spec whose
+ * days are the configured `days` default leaves the days to the calendar (`0 <hour> * * *`: it fires on the
+ * calendar's working days, make-up Saturdays included); a spec that names its own days keeps them, and the
+ * calendar narrows them to its working days (see {@link inlineSide}).
  *
  * @example
  * inlineCrons([{ days: [1, 2, 3, 4, 5], hour: 19, daysText: 'm-f' }]); // ['0 19 * * 1,2,3,4,5']
  */
-export function inlineCrons(specs: readonly InlineSpec[]): string[] {
-  return specs.map((spec) => `0 ${spec.hour} * * ${[...spec.days].sort((a, b) => a - b).join(',')}`);
+export function inlineCrons(specs: readonly InlineSpec[], calendar?: CalendarRules): string[] {
+  return specs.map((spec) =>
+    calendar !== undefined && spec.defaultDays === true
+      ? `0 ${spec.hour} * * *`
+      : `0 ${spec.hour} * * ${[...spec.days].sort((a, b) => a - b).join(',')}`,
+  );
 }
 
 /**
  * The side (`off` or `on`) of an inline schedule as a named schedule's shape, so the scheduler's own fire
- * computation applies. Empty `stop` when the side has no specs.
+ * computation applies, the calendar (if any) as the fire filter of its crons. Empty `stop` when the side has
+ * no specs.
  */
 export function inlineSide(
   schedule: InlineSchedule,
   action: Action,
   skipDates: readonly string[],
-): ScheduleConfig {
+  calendar?: CalendarRules,
+): ScheduleRules {
   return {
     name: inlineScheduleName(schedule),
-    stop: inlineCrons(action === 'stop' ? schedule.off : schedule.on),
+    stop: inlineCrons(action === 'stop' ? schedule.off : schedule.on, calendar),
     timezone: schedule.timezone,
     skipDates: [...skipDates],
-    select: { tags: {} },
+    // The fire code reads the calendar of its `stop` list, which holds this side's crons whatever the action.
+    ...(calendar !== undefined && { calendar: { stop: calendar } }),
   };
 }
 
 /**
  * Every fire of an inline schedule in `(windowStart, windowEnd]`, stops and starts, in time order (a stop
- * before a start at the same instant, which the grammar refuses anyway). Skip dates suppress fires.
+ * before a start at the same instant, which the grammar refuses anyway). Skip dates, and the days that are not
+ * working days of `calendar`, suppress fires.
  *
  * @example
  * inlineFires(schedule, [], new Date('2026-03-09T23:55:00Z'), new Date('2026-03-10T00:00:00Z'));
@@ -70,10 +81,11 @@ export function inlineFires(
   skipDates: readonly string[],
   windowStart: Date,
   windowEnd: Date,
+  calendar?: CalendarRules,
 ): InlineFire[] {
   const fires: InlineFire[] = [];
   for (const action of ['stop', 'start'] as const) {
-    const side = inlineSide(schedule, action, skipDates);
+    const side = inlineSide(schedule, action, skipDates, calendar);
     if (side.stop.length === 0) continue;
     for (const fire of scheduleFireDetails(side, windowStart, windowEnd)) {
       if (!fire.skipped) fires.push({ schedule: side.name, fireTime: fire.fireTime, action });

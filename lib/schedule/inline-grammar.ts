@@ -21,6 +21,8 @@ export interface InlineSpec {
   hour: number;
   /** The days as written, normalised (`m-f`, `u`). */
   daysText: string;
+  /** True when the days are the configured `days` default (a calendar then decides the days instead). */
+  defaultDays?: boolean;
 }
 
 /** What a value leaves to the configuration. */
@@ -136,7 +138,9 @@ export function parseInlineValue(raw: string, defaults: InlineDefaults): InlineV
   if (!zone.ok) return invalid(zone.reason);
   const defaultDays = parseDays(defaults.days);
   const fallback = (hour: number): InlineSpec[] =>
-    typeof defaultDays === 'string' ? [] : [{ days: defaultDays, hour, daysText: defaults.days }];
+    typeof defaultDays === 'string'
+      ? []
+      : [{ days: defaultDays, hour, daysText: defaults.days, defaultDays: true }];
   const schedule: InlineSchedule = {
     kind: 'schedule',
     normalised,

@@ -3,6 +3,7 @@
  * aliases Cloud Custodian's offhours reads, because tags written for Custodian already use them. This is the
  * only place lights-out reads zone abbreviations; the configuration's own `timezone` keys stay IANA-only.
  */
+import { checkTimeZone, timeZoneMessage } from '../time/index.js';
 
 /**
  * The aliases Custodian's offhours filter accepts, each mapped to the zone Custodian maps it to (its offhours
@@ -66,18 +67,23 @@ export function resolveInlineZone(value: string): InlineZone {
   const alias = Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined;
   if (alias !== undefined) return { ok: true, zone: alias };
   // Offsets such as `+08:00` are zones to newer runtimes only, and they ignore daylight saving: refuse them.
-  if (/^[a-z]/.test(value)) {
-    try {
-      return {
-        ok: true,
-        zone: new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone,
-      };
-    } catch {
-      // Falls through to the reason below.
-    }
-  }
+  // Intl compares names without regard to case and returns the canonical spelling, which then meets the
+  // configuration's own rule (lib/time): no abbreviation beyond the aliases above, no legacy alias.
+  const canonical = /^[a-z]/.test(value) ? canonicalZone(value) : undefined;
+  const check = checkTimeZone(canonical ?? value);
+  if (check.ok && canonical !== undefined) return { ok: true, zone: canonical };
+  const message = check.ok ? `unknown time zone '${value}'` : timeZoneMessage(check, `'${value}'`);
   return {
     ok: false,
-    reason: `unknown time zone '${value}' (an IANA name such as asia/shanghai, or an alias such as et or pt)`,
+    reason: `${message}; tz= takes an IANA name such as asia/shanghai, or an alias such as et or pt`,
   };
+}
+
+/** The runtime's spelling of a zone name given in any case, or undefined when the runtime does not know it. */
+function canonicalZone(value: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
 }

@@ -51,23 +51,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * True when the runtime knows this IANA time zone (`Asia/Shanghai`, `UTC`).
- *
- * @example
- * isValidTimeZone('Europe/London'); // true
- * isValidTimeZone('Mars/Olympus'); // false
- */
-export function isValidTimeZone(timeZone: string): boolean {
-  if (typeof timeZone !== 'string' || timeZone === '') return false;
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * The local wall-clock time of an instant in a time zone.
  *
  * @throws RangeError for an unknown time zone.

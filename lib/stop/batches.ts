@@ -3,8 +3,8 @@
  * stoppedMode, forceStop) group and per 100 IDs, never one call per instance. Pure: the same work gives the
  * same batches and tokens in the same order, whatever order the plan listed the instances in.
  */
-import type { PlanItem } from '../plan/types.js';
-import type { StoppedMode } from '../volc/types.js';
+import type { PlanItem } from '../plan/index.js';
+import type { StoppedMode } from '../volc/index.js';
 import { EcsAction } from './stats.js';
 import { clientToken } from './token.js';
 

@@ -1,21 +1,9 @@
 /**
- * Error codes the executor reacts to, and the one table that says what each per-instance code means.
- * The API's codes are spelled as Volcengine spells them (see shared/reference/volcengine-ecs.md, section 4);
- * the executor's own codes name situations that have no API code.
+ * The API codes the executor reacts to, and the one table that says what each per-instance code means.
+ * The API's codes are spelled as Volcengine spells them (see docs/volcengine-api.md, "Error codes"); the
+ * executor's own codes (DeadlineExceeded, MissingOperationDetail...) live with every other code in lib/errors.ts.
  */
-
-/** Codes the executor itself puts in `errorCode`. */
-export const StopErrorCode = {
-  /** The run's deadline came before the instance got a final answer. */
-  DeadlineExceeded: 'DeadlineExceeded',
-  /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */
-  GuardRefused: 'GuardRefused',
-  /** A StopInstances answer said nothing about an instance it was asked about. */
-  MissingOperationDetail: 'MissingOperationDetail',
-  /** A failure that is not an API error (a bug, or a fake that throws something else). */
-  Unexpected: 'UnexpectedError',
-} as const;
-export type StopErrorCode = (typeof StopErrorCode)[keyof typeof StopErrorCode];
+import { ErrorCode } from '../errors.js';
 
 /** Per-instance and request-level API codes the executor treats specially. */
 export const ApiCode = {
@@ -29,13 +17,17 @@ export const ApiCode = {
   NotFound: 'InvalidInstance.NotFound',
   ResourceCreatedByOtherService: 'OperationDenied.ResourceCreatedByOtherService',
   IdempotentParameterMismatch: 'IdempotentParameterMismatch',
+  IdempotentProcessing: 'IdempotentProcessing',
 } as const;
 
 /** What the executor does with one instance whose OperationDetail carries an error. */
 export const InstanceAction = {
   /** Transient: collect it and send it again in a new batch after a backoff. */
   Rebatch: 'rebatch',
-  /** Look the instance up: STOPPED or STOPPING means it was already stopped. */
+  /**
+   * Look the instance up. After InvalidInstanceStatus, STOPPED or STOPPING means it was already stopped;
+   * after an answer that left it out, it means this run stopped it, and RUNNING means send it again.
+   */
   LookUp: 'look-up',
   /** StopCharging refused: send it again with KeepCharging when the plan allows it. */
   Fallback: 'fallback',
@@ -53,8 +45,8 @@ const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, In
   [ApiCode.InternalError, InstanceAction.Rebatch],
   [ApiCode.ResourceLocked, InstanceAction.Rebatch],
   [ApiCode.InstanceIsCreatingImage, InstanceAction.Rebatch],
-  [StopErrorCode.MissingOperationDetail, InstanceAction.Rebatch],
   [ApiCode.InvalidInstanceStatus, InstanceAction.LookUp],
+  [ErrorCode.MissingOperationDetail, InstanceAction.LookUp],
   [ApiCode.ChargeTypeMismatch, InstanceAction.Fallback],
   [ApiCode.InstanceTypeMismatch, InstanceAction.Fallback],
   [ApiCode.NotFound, InstanceAction.Gone],

@@ -1,18 +1,72 @@
 /**
- * What every piece of the executor shares within one region: the counted client, the region's limiter,
- * the retry context (policy, deadline, clock) and the outcome book. Also the two request helpers every
- * caller uses: {@link limited} (one request through the limiter) and {@link describeByIds}.
+ * What every piece of the executor shares within one region: the counted client, the region's request lane
+ * (its limiter and retry context), and the outcome book. Also the request helpers every caller uses, the
+ * listing included: {@link limited} (one request through the limiter), {@link limitedRetrying} (the same,
+ * under the retry policy), and {@link describeByIds} (look-ups through the one DescribeInstances reader).
  */
-import { VolcApiError } from '../errors.js';
+import type { RetrySettings } from '../config/index.js';
 import type { Logger } from '../logger.js';
-import type { EcsApi, Instance } from '../volc/types.js';
+import { type EcsApi, type Instance, readInstancePages } from '../volc/index.js';
 import { chunk, MAX_IDS_PER_CALL } from './batches.js';
-import { ApiCode } from './codes.js';
 import type { OutcomeLedger } from './ledger.js';
 import { runPool } from './pool.js';
-import type { RateLimiter } from './rate-limit.js';
-import { deadlineExceeded, type RetryContext, retrying } from './retry.js';
+import { RateLimiter } from './rate-limit.js';
+import { deadlineExceeded, isThrottleError, type RetryContext, retrying, retryPolicy } from './retry.js';
 import type { RunStats } from './stats.js';
+
+/**
+ * Where one region's requests of one kind go through: the adaptive limiter (one per region and action, as
+ * the API's quotas are) and the retry context (policy, deadline, clock). Listing and stopping each build
+ * theirs with {@link createLane}.
+ */
+export interface RequestLane {
+  region: string;
+  limiter: RateLimiter;
+  retry: RetryContext;
+}
+
+/** What {@link createLane} reads. */
+export interface LaneSettings {
+  retry: RetrySettings;
+  rateLimit: { qps: number };
+  /** Absolute time on the `nowMs` clock after which no request starts. */
+  deadlineAtMs: number;
+}
+
+/** The clock, sleep and randomness a lane waits with. */
+export interface LaneDeps {
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+  /** A number in [0, 1), for backoff jitter. */
+  random(): number;
+}
+
+/**
+ * A new lane for `region`, counting its retries into `stats`.
+ *
+ * @example
+ * const lane = createLane('cn-beijing', { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs }, clock, stats);
+ * const page = await limitedRetrying(lane, () => api.describeInstancesPage(filters));
+ */
+export function createLane(
+  region: string,
+  settings: LaneSettings,
+  deps: LaneDeps,
+  stats: { retries: number },
+): RequestLane {
+  const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
+  return {
+    region,
+    limiter: new RateLimiter({ qps: settings.rateLimit.qps }, clock),
+    retry: {
+      ...clock,
+      policy: retryPolicy(settings.retry),
+      deadlineAtMs: settings.deadlineAtMs,
+      random: deps.random,
+      stats,
+    },
+  };
+}
 
 /** State shared by every region of one run. */
 export interface RunState {
@@ -21,29 +75,21 @@ export interface RunState {
   fallbacks: number;
   /** True once the "answer named an instance we did not ask about" warning was logged. */
   warnedUnexpectedDetail: boolean;
+  /** True once the "answer left an instance out" warning was logged. */
+  warnedMissingDetail: boolean;
   /** Names this run in re-batch ClientTokens (see token.ts). */
   runId: string;
 }
 
 /** Everything the executor needs within one region. */
-export interface RegionContext {
-  region: string;
+export interface RegionContext extends RequestLane {
   /** Counts its calls into `run.stats`. */
   api: EcsApi;
-  limiter: RateLimiter;
-  retry: RetryContext;
   ledger: OutcomeLedger;
   logger: Logger;
   /** Batches (or DescribeInstances calls) in flight at once in this region. */
   concurrency: number;
   run: RunState;
-}
-
-/** True for a request-level throttling answer (FlowLimitExceeded, or HTTP 429 whatever its code). */
-export function isThrottleError(error: unknown): boolean {
-  return (
-    error instanceof VolcApiError && (error.code === ApiCode.FlowLimitExceeded || error.httpStatus === 429)
-  );
 }
 
 /**
@@ -52,7 +98,7 @@ export function isThrottleError(error: unknown): boolean {
  * whose per-instance details say FlowLimitExceeded).
  */
 export async function limited<T>(
-  ctx: RegionContext,
+  ctx: RequestLane,
   send: () => Promise<T>,
   isThrottled: (result: T) => boolean = () => false,
 ): Promise<T> {
@@ -72,8 +118,16 @@ export async function limited<T>(
 }
 
 /**
- * Looks instances up by ID with DescribeInstances: at most 100 IDs per call, each page with the retry policy
- * and the limiter. Returns the instances found; an ID absent from the map does not exist (any more).
+ * {@link limited} under the lane's retry policy: the same request again after a retryable failure, until it
+ * succeeds, the policy gives up, or the deadline comes.
+ */
+export function limitedRetrying<T>(lane: RequestLane, send: () => Promise<T>): Promise<T> {
+  return retrying(() => limited(lane, send), lane.retry);
+}
+
+/**
+ * Looks instances up by ID through the one DescribeInstances reader: at most 100 IDs per reading, each page
+ * through the lane. Returns the instances found; an ID absent from the map does not exist (any more).
  */
 export async function describeByIds(
   ctx: RegionContext,
@@ -82,27 +136,14 @@ export async function describeByIds(
   const found = new Map<string, Instance>();
   const slices = chunk([...new Set(instanceIds)].sort(), MAX_IDS_PER_CALL);
   await runPool(slices, ctx.concurrency, async (ids) => {
-    // At most 100 IDs fit one page; a server that keeps handing out the same NextToken must not keep us
-    // asking until the deadline.
-    const seenTokens = new Set<string>();
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const page = await retrying(
-        () =>
-          limited(ctx, () =>
-            ctx.api.describeInstancesPage(
-              { instanceIds: ids },
-              token ? { nextToken: token, maxResults: MAX_IDS_PER_CALL } : { maxResults: MAX_IDS_PER_CALL },
-            ),
-          ),
-        ctx.retry,
-      );
-      for (const instance of page.instances) found.set(instance.InstanceId, instance);
-      nextToken = page.nextToken || undefined;
-      if (nextToken !== undefined && seenTokens.has(nextToken)) break;
-      if (nextToken !== undefined) seenTokens.add(nextToken);
-    } while (nextToken);
+    const pages = readInstancePages(
+      ctx.api,
+      { instanceIds: ids },
+      { maxResults: MAX_IDS_PER_CALL, callPage: (attempt) => limitedRetrying(ctx, attempt) },
+    );
+    for await (const instances of pages) {
+      for (const instance of instances) found.set(instance.InstanceId, instance);
+    }
   });
   return found;
 }

@@ -5,18 +5,15 @@
  * happens: deadline, API failures, even a bug in a region's code.
  */
 import { randomUUID } from 'node:crypto';
-import type { RetrySettings, VerifySettings } from '../config/types.js';
-import { LightsOutError } from '../errors.js';
+import type { RetrySettings, VerifySettings } from '../config/index.js';
+import { DeadlineError, ErrorCode, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Decision, type Plan } from '../plan/types.js';
-import type { EcsApi } from '../volc/types.js';
+import { Decision, type Plan } from '../plan/index.js';
+import type { EcsApi } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
-import { StopErrorCode } from './codes.js';
-import type { RegionContext, RunState } from './context.js';
+import { createLane, type RegionContext, type RunState } from './context.js';
 import { OutcomeLedger } from './ledger.js';
-import { RateLimiter } from './rate-limit.js';
 import { failAtDeadline, failWork, stopRegion } from './region.js';
-import { retryPolicy } from './retry.js';
 import { countingEcsApi, createRunStats, type RunStats } from './stats.js';
 import { buildSummary } from './summary.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
@@ -85,6 +82,7 @@ export async function executePlan(
     stats: options.stats ?? createRunStats(),
     fallbacks: 0,
     warnedUnexpectedDetail: false,
+    warnedMissingDetail: false,
     runId: options.runId ?? randomUUID(),
   };
   const ledger = new OutcomeLedger(plan, deps.logger);
@@ -132,7 +130,7 @@ function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): 
     `guard: ${count} stops exceed guard.maxInstancesPerRun (${maxInstancesPerRun}); ` +
     'nothing was stopped (use --force to stop anyway)';
   for (const work of stops) {
-    ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: StopErrorCode.GuardRefused });
+    ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: ErrorCode.GuardRefused });
   }
 }
 
@@ -153,8 +151,6 @@ function regionContexts(
     if (works) works.push(work);
     else byRegion.set(work.item.region, [work]);
   }
-  const policy = retryPolicy(options.retry);
-  const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
   const contexts = new Map<RegionContext, StopWork[]>();
   for (const [region, works] of [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1))) {
     let client: EcsApi;
@@ -165,10 +161,8 @@ function regionContexts(
       continue;
     }
     const ctx: RegionContext = {
-      region,
+      ...createLane(region, options, deps, run.stats),
       api: countingEcsApi(client, run.stats),
-      limiter: new RateLimiter({ qps: options.rateLimit.qps }, clock),
-      retry: { ...clock, policy, deadlineAtMs: options.deadlineAtMs, random: deps.random, stats: run.stats },
       ledger,
       logger: deps.logger,
       concurrency: options.concurrencyPerRegion ?? 4,
@@ -196,12 +190,12 @@ function failRegion(
   works: readonly StopWork[],
   error: unknown,
 ): void {
-  const errorCode = error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
+  const errorCode = errorCodeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   logger.error({ event: 'stop.region-failed', region, errorCode }, `region ${region} failed: ${reason}`);
   for (const work of works) {
     if (ledger.isSettled(work.index)) continue;
-    if (errorCode === StopErrorCode.DeadlineExceeded) {
+    if (error instanceof DeadlineError) {
       failAtDeadline(ledger, work);
       continue;
     }
@@ -235,7 +229,7 @@ async function verifyAll(
 function settleLeftovers(ledger: OutcomeLedger, logger: Logger, failure: unknown): void {
   const open = ledger.unsettled();
   if (open.length === 0 && failure === undefined) return;
-  const errorCode = failure instanceof LightsOutError ? failure.code : StopErrorCode.Unexpected;
+  const errorCode = errorCodeOf(failure);
   const reason =
     failure === undefined
       ? 'the executor reached no outcome for this instance'

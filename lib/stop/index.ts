@@ -1,11 +1,18 @@
 /**
  * lib/stop: the executor. It turns a Plan into StopInstances calls (batched, idempotent by ClientToken,
  * retried, rate limited, bounded by a deadline) and into one outcome per plan item plus a run summary.
- * The retry policy and the limiter are also what the listing code uses for DescribeInstances.
+ * Its request lanes (limiter plus retry policy, context.ts) are also what the listing code sends through.
  */
 export { MAX_IDS_PER_CALL } from './batches.js';
-export { ApiCode, InstanceAction, instanceAction, StopErrorCode } from './codes.js';
-export { isThrottleError } from './context.js';
+export { ApiCode, InstanceAction, instanceAction } from './codes.js';
+export {
+  createLane,
+  type LaneDeps,
+  type LaneSettings,
+  limited,
+  limitedRetrying,
+  type RequestLane,
+} from './context.js';
 export { type ExecuteDeps, type ExecuteOptions, type ExecuteResult, executePlan } from './execute.js';
 export { RateLimiter, type RateLimiterDeps, type RateLimiterOptions } from './rate-limit.js';
 export {
@@ -15,6 +22,7 @@ export {
   deadlineExceeded,
   decideRetry,
   isRetryableError,
+  isThrottleError,
   NEVER_RETRY_CODES,
   type RetryContext,
   type RetryDecision,

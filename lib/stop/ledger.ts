@@ -4,7 +4,7 @@
  * of what it finished). Settling an item twice is refused, which is what makes "exactly one" hold.
  */
 import type { Logger } from '../logger.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 import { type InstanceOutcome, Outcome } from './types.js';
 
 /** What the executor says about one item; the rest of the line comes from the plan. */
@@ -57,6 +57,7 @@ export class OutcomeLedger {
       attempts: settlement.attempts ?? 0,
       requestId: settlement.requestId ?? null,
     };
+    if (item.hint !== undefined) line.hint = item.hint;
     this.#outcomes[index] = line;
     const message = `${line.instanceId} ${line.outcome}${line.errorCode ? ` (${line.errorCode})` : ''}`;
     if (line.outcome === Outcome.Failed) this.#logger.warn(line, message);

@@ -3,10 +3,10 @@
  * retries), routes every per-instance answer, and re-batches the transient failures in rounds with a backoff
  * until they succeed, run out of attempts, or the deadline comes.
  */
-import { LightsOutError } from '../errors.js';
-import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/types.js';
+import { ErrorCode, errorCodeOf } from '../errors.js';
+import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
 import { makeBatches, type StopBatch, type StopWork } from './batches.js';
-import { ApiCode, StopErrorCode } from './codes.js';
+import { ApiCode } from './codes.js';
 import { limited, type RegionContext } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
@@ -17,7 +17,6 @@ import { Outcome } from './types.js';
 
 /** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
 export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
-  const lookups: StopWork[] = [];
   let pending = [...works];
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
@@ -32,15 +31,17 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
     // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
     if (round > 0) ctx.run.stats.retries += batches.length;
     const next: StopWork[] = [];
+    const lookUps: StopWork[] = [];
     await runPool(batches, ctx.concurrency, async (batch) => {
       const answer = await sendBatch(ctx, batch);
       if ('error' in answer) failBatch(ctx, batch, answer.error);
-      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookups });
+      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookUps });
     });
+    // Look the round's InvalidInstanceStatus answers and left-out instances up now, not after the last
+    // round: an instance already stopped must not wait behind throttled ones and then meet the deadline,
+    // and one left out but still RUNNING joins the next round.
+    next.push(...(await resolveStatusLookups(ctx, lookUps)));
     pending = dropExhausted(ctx, next);
-    // Look up the round's InvalidInstanceStatus answers now, not after the last round: an instance already
-    // stopped must not wait behind throttled ones and then meet the deadline.
-    if (lookups.length > 0) await resolveStatusLookups(ctx, lookups.splice(0));
   }
 }
 
@@ -94,7 +95,7 @@ async function sendBatch(
             clientToken: batch.clientToken,
             attempts,
             delayMs,
-            errorCode: codeOf(error),
+            errorCode: errorCodeOf(error),
           },
           'StopInstances retry',
         ),
@@ -105,13 +106,9 @@ async function sendBatch(
   }
 }
 
-function codeOf(error: unknown): string {
-  return error instanceof LightsOutError ? error.code : StopErrorCode.Unexpected;
-}
-
 /** The whole call failed (not retryable, retries exhausted, token mismatch, deadline): so did each instance. */
 function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
-  const errorCode = codeOf(error);
+  const errorCode = errorCodeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   const level = errorCode === ApiCode.IdempotentParameterMismatch ? 'error' : 'warn';
   ctx.logger[level](
@@ -132,35 +129,53 @@ function routeAnswer(
   const details = new Map<string, OperationDetail>();
   for (const detail of result.operationDetails) {
     if (!asked.has(detail.InstanceId)) {
-      warnUnexpectedDetail(ctx, batch, detail.InstanceId, result.requestId);
+      warnDetailOnce(ctx, 'unexpected', batch, detail.InstanceId, result.requestId);
       continue;
     }
     if (!details.has(detail.InstanceId)) details.set(detail.InstanceId, detail);
   }
   for (const work of batch.works) {
-    const detail = details.get(work.item.instanceId) ?? {
-      InstanceId: work.item.instanceId,
-      Error: {
-        Code: StopErrorCode.MissingOperationDetail,
-        Message: 'the StopInstances answer did not mention the instance',
-      },
-    };
+    let detail = details.get(work.item.instanceId);
+    if (detail === undefined) {
+      // Said nothing: the stop may or may not have happened. routeDetail sends it to a status look-up.
+      warnDetailOnce(ctx, 'missing', batch, work.item.instanceId, result.requestId);
+      detail = {
+        InstanceId: work.item.instanceId,
+        Error: {
+          Code: ErrorCode.MissingOperationDetail,
+          Message: 'the StopInstances answer did not mention the instance',
+        },
+      };
+    }
     routeDetail(ctx, work, detail, queues);
   }
 }
 
-function warnUnexpectedDetail(
+/** The answer-shape warnings, each logged once per run (a broken server would repeat them in every answer). */
+const DETAIL_WARNINGS = {
+  missing: {
+    flag: 'warnedMissingDetail',
+    event: 'stop.missing-detail',
+    message: 'StopInstances left an instance it was asked about out of its answer; its status is looked up',
+  },
+  unexpected: {
+    flag: 'warnedUnexpectedDetail',
+    event: 'stop.unexpected-detail',
+    message: 'StopInstances answered about an instance it was not asked about; ignored',
+  },
+} as const;
+
+function warnDetailOnce(
   ctx: RegionContext,
+  kind: keyof typeof DETAIL_WARNINGS,
   batch: StopBatch,
   instanceId: string,
   requestId: string,
 ): void {
-  if (ctx.run.warnedUnexpectedDetail) return;
-  ctx.run.warnedUnexpectedDetail = true;
-  ctx.logger.warn(
-    { event: 'stop.unexpected-detail', instanceId, clientToken: batch.clientToken, requestId },
-    'StopInstances answered about an instance it was not asked about; ignored',
-  );
+  const { flag, event, message } = DETAIL_WARNINGS[kind];
+  if (ctx.run[flag]) return;
+  ctx.run[flag] = true;
+  ctx.logger.warn({ event, instanceId, clientToken: batch.clientToken, requestId }, message);
 }
 
 /**
@@ -182,7 +197,7 @@ function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
       outcome: Outcome.Failed,
       reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
       stoppedMode: work.stoppedMode ?? null,
-      errorCode: work.lastError?.code ?? StopErrorCode.Unexpected,
+      errorCode: work.lastError?.code ?? ErrorCode.Unexpected,
       attempts: work.attempts,
       requestId: work.requestId,
     });
@@ -197,7 +212,7 @@ export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
     ledger,
     work,
     `deadline reached before the instance was stopped${last}`,
-    StopErrorCode.DeadlineExceeded,
+    ErrorCode.DeadlineExceeded,
   );
 }
 

@@ -10,9 +10,9 @@
  * that says the token was seen with other parameters (IdempotentParameterMismatch) is never retried: the
  * token would be wrong, and resending it could not help.
  */
-import type { RetrySettings } from '../config/types.js';
-import { LightsOutError, VolcApiError } from '../errors.js';
-import { StopErrorCode } from './codes.js';
+import type { RetrySettings } from '../config/index.js';
+import { DeadlineError, VolcApiError } from '../errors.js';
+import { ApiCode } from './codes.js';
 
 /** The defaults of {@link RetrySettings}, the same as the configuration's. */
 export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 20_000, maxAttempts: 8 };
@@ -55,6 +55,16 @@ export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random
   return Math.floor(random() * backoffCeilingMs(policy, retryIndex));
 }
 
+/**
+ * True for a request-level throttling answer (FlowLimitExceeded, or HTTP 429 whatever its code). Throttling
+ * says "later", not "no": it is retried until the deadline, and slows the region's limiter down.
+ */
+export function isThrottleError(error: unknown): boolean {
+  return (
+    error instanceof VolcApiError && (error.code === ApiCode.FlowLimitExceeded || error.httpStatus === 429)
+  );
+}
+
 /** True when `error` is worth sending again: a `VolcApiError` the client marked retryable, and not a never-retry code. */
 export function isRetryableError(error: unknown, policy: RetryPolicy): boolean {
   return error instanceof VolcApiError && error.retryable && !policy.neverRetryCodes.has(error.code);
@@ -67,8 +77,16 @@ export type RetryDecision =
 
 /** Where a request stands when it failed. */
 export interface RetryState {
-  /** Attempts made so far, the failed one included (1 after the first failure). */
+  /**
+   * Attempts made so far that count against `maxAttempts`, the failed one included (1 after the first
+   * failure). Throttled answers and "still in process" answers do not count.
+   */
   attempts: number;
+  /**
+   * Which wait this is (0 for the first), for the backoff ceiling: throttled attempts count here, so that a
+   * request throttled again and again waits longer and longer. @default attempts - 1
+   */
+  retryIndex?: number;
   nowMs: number;
   /** Absolute time (on the `nowMs` clock) after which no attempt may start. */
   deadlineAtMs: number;
@@ -87,19 +105,22 @@ export function decideRetry(
   random: () => number,
 ): RetryDecision {
   if (!isRetryableError(error, policy)) return { retry: false, reason: 'not-retryable' };
-  if (state.attempts >= policy.maxAttempts) return { retry: false, reason: 'attempts-exhausted' };
-  const delayMs = backoffDelayMs(policy, state.attempts - 1, random);
+  // Throttling is transient by definition: only the deadline ends it (the limiter and the backoff slow down).
+  if (!isThrottleError(error) && state.attempts >= policy.maxAttempts) {
+    return { retry: false, reason: 'attempts-exhausted' };
+  }
+  const delayMs = backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
   if (state.nowMs + delayMs >= state.deadlineAtMs) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs };
 }
 
 function isInProcess(error: unknown): boolean {
-  return error instanceof VolcApiError && error.code === 'IdempotentProcessing';
+  return error instanceof VolcApiError && error.code === ApiCode.IdempotentProcessing;
 }
 
 /** The error thrown when the deadline stops the work; `cause` is the last failure, if any. */
-export function deadlineExceeded(message: string, cause?: unknown): LightsOutError {
-  return new LightsOutError(StopErrorCode.DeadlineExceeded, message, { cause });
+export function deadlineExceeded(message: string, cause?: unknown): DeadlineError {
+  return new DeadlineError(message, { cause });
 }
 
 /** Everything {@link retrying} needs besides the attempt. */
@@ -133,8 +154,10 @@ export async function retrying<T>(
 ): Promise<T> {
   // Answers that say "an earlier request with this token is still in process" (412) are not failures of
   // this request: they do not use up its attempts, only time, so a twin invocation still in flight cannot
-  // make this one give up on instances that are being stopped. The deadline bounds them.
+  // make this one give up on instances that are being stopped. Throttled answers do not use them up either
+  // (throttling says "later", not "no"), but they do lengthen the backoff. The deadline bounds both.
   let counted = 0;
+  let waits = 0;
   for (let attempts = 1; ; attempts++) {
     if (ctx.nowMs() >= ctx.deadlineAtMs) {
       throw deadlineExceeded(`deadline reached before attempt ${attempts}`);
@@ -142,10 +165,18 @@ export async function retrying<T>(
     try {
       return await attempt(attempts);
     } catch (error) {
-      if (!isInProcess(error)) counted += 1;
+      if (!isInProcess(error)) {
+        waits += 1;
+        if (!isThrottleError(error)) counted += 1;
+      }
       const decision = decideRetry(
         error,
-        { attempts: Math.max(1, counted), nowMs: ctx.nowMs(), deadlineAtMs: ctx.deadlineAtMs },
+        {
+          attempts: Math.max(1, counted),
+          retryIndex: Math.max(0, waits - 1),
+          nowMs: ctx.nowMs(),
+          deadlineAtMs: ctx.deadlineAtMs,
+        },
         ctx.policy,
         ctx.random,
       );

@@ -2,8 +2,8 @@
  * What happens to one instance after a StopInstances answer: the per-instance half of the executor's
  * contract, one code at a time (the table is {@link instanceAction} in codes.ts).
  */
-import type { OperationDetail } from '../volc/types.js';
-import { StoppedMode } from '../volc/types.js';
+import type { OperationDetail } from '../volc/index.js';
+import { StoppedMode } from '../volc/index.js';
 import type { StopWork } from './batches.js';
 import { InstanceAction, instanceAction } from './codes.js';
 import type { RegionContext } from './context.js';

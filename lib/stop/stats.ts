@@ -2,13 +2,14 @@
  * Counters of one run: API calls per action and retries. One object is shared by the listing code and the
  * executor, so the run summary counts every request the run sent.
  */
-import type { EcsApi } from '../volc/types.js';
+import type { EcsApi } from '../volc/index.js';
 
 /** API actions of {@link EcsApi}, as the summary's `apiCalls` names them. */
 export const EcsAction = {
   DescribeInstances: 'DescribeInstances',
   StopInstances: 'StopInstances',
   StartInstances: 'StartInstances',
+  DescribeRegions: 'DescribeRegions',
 } as const;
 export type EcsAction = (typeof EcsAction)[keyof typeof EcsAction];
 
@@ -22,7 +23,10 @@ export interface RunStats {
 
 /** New counters, with every {@link EcsAction} present at 0 so the summary always has the same keys. */
 export function createRunStats(): RunStats {
-  return { apiCalls: { DescribeInstances: 0, StopInstances: 0, StartInstances: 0 }, retries: 0 };
+  return {
+    apiCalls: { DescribeInstances: 0, StopInstances: 0, StartInstances: 0, DescribeRegions: 0 },
+    retries: 0,
+  };
 }
 
 /** Adds one call of `action`. */
@@ -51,6 +55,10 @@ export function countingEcsApi(api: EcsApi, stats: RunStats): EcsApi {
     startInstances(params) {
       countCall(stats, EcsAction.StartInstances);
       return api.startInstances(params);
+    },
+    describeRegionsPage(page) {
+      countCall(stats, EcsAction.DescribeRegions);
+      return api.describeRegionsPage(page);
     },
   };
 }

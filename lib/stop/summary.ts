@@ -4,7 +4,7 @@
  * it with {@link logSummary}, so there is exactly one per run.
  */
 import type { Logger } from '../logger.js';
-import { Decision, type Plan, SkipReason } from '../plan/types.js';
+import { Decision, type Plan, SkipReason } from '../plan/index.js';
 import type { RunStats } from './stats.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
 

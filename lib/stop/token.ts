@@ -13,7 +13,7 @@
  * re-batches, which is still safe: the second finds the instance no longer RUNNING.
  */
 import { createHash } from 'node:crypto';
-import type { StoppedMode } from '../volc/types.js';
+import type { StoppedMode } from '../volc/index.js';
 
 /** Every token starts with this: `lo` for lights-out, `1` for the version of the canonical form. */
 export const CLIENT_TOKEN_PREFIX = 'lo1-';

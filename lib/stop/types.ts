@@ -21,6 +21,8 @@ export interface InstanceOutcome {
   outcome: Outcome;
   /** Why: the plan's skip reason, `fallback:KeepCharging`, the API error message, ... */
   reason: string;
+  /** For `unknown-schedule`: the schedule the tag probably meant. Present only then. */
+  hint?: string;
   /** The mode the instance was (or would have been) stopped with. */
   stoppedMode: string | null;
   forceStop: boolean | null;

@@ -3,8 +3,8 @@
  * Following the accepted instances with DescribeInstances until they are STOPPED shows which ones never got
  * there, so an operator can look at them.
  */
-import type { VerifySettings } from '../config/types.js';
-import { InstanceStatus } from '../volc/types.js';
+import type { VerifySettings } from '../config/index.js';
+import { InstanceStatus } from '../volc/index.js';
 import { describeByIds, type RegionContext } from './context.js';
 
 /**

@@ -1,13 +1,13 @@
 /**
  * The Volcengine ECS client of one region: options with their defaults in one place, the ECS actions over
- * the transport, and DescribeInstances pagination.
+ * the transport, and DescribeInstances pagination (through the one reader, listing.ts).
  */
 import { Agent, type Dispatcher } from 'undici';
-import { LightsOutError, VolcApiError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { createEcsApi, validateDescribeFilters, validateMaxResults } from './ecs.js';
+import { createEcsApi } from './ecs.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
-import { ClientErrorCode } from './response.js';
+import { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 import type { Credentials } from './sign.js';
 import { createTransport } from './transport.js';
 import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from './types.js';
@@ -15,8 +15,16 @@ import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from '.
 /** Default per-request deadline. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Default page size of {@link EcsClient.describeInstances} (the API's own default is 10). */
-export const DEFAULT_MAX_RESULTS = 100;
+/**
+ * The keep-alive undici Agent every ECS client uses unless given another: the one place it is built. Its
+ * connect, headers and body timeouts are the per-request deadline.
+ *
+ * @example
+ * const dispatcher = createDispatcher(10_000); // share it between regions, close it once
+ */
+export function createDispatcher(timeoutMs: number = DEFAULT_TIMEOUT_MS): Dispatcher {
+  return new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+}
 
 /** Options of {@link createEcsClient}. */
 export interface EcsClientOptions {
@@ -56,25 +64,14 @@ export interface EcsClientOptions {
   userAgent?: string;
 }
 
-/** Options of {@link EcsClient.describeInstances}. */
-export interface DescribeInstancesOptions {
-  /**
-   * Page size, 1 to 100.
-   * @default 100
-   */
-  maxResults?: number;
-  /**
-   * Wraps each page request, so the caller can apply its retry policy per page.
-   * @default calls `attempt` once
-   */
-  callPage?: <T>(attempt: () => Promise<T>) => Promise<T>;
-}
+/** Options of {@link EcsClient.describeInstances}: those of the one reader, {@link readInstancePages}. */
+export type DescribeInstancesOptions = ReadInstancesOptions;
 
 /** An {@link EcsApi} over HTTP, plus pagination and cleanup. */
 export interface EcsClient extends EcsApi {
   /**
-   * Every instance matching `filters`, following `NextToken` until the last page. One request per page.
-   * Arguments are checked when called, before any request.
+   * Every instance matching `filters`, following `NextToken` until the last page, under the reader's rules
+   * (listing.ts). One request per page. Arguments are checked when called, before any request.
    */
   describeInstances(
     filters: DescribeInstancesFilters,
@@ -91,40 +88,11 @@ function resolveEndpointOption(endpoint: string | URL | undefined): URL {
 
 function checkOptions(options: EcsClientOptions, timeoutMs: number): void {
   if (typeof options.region !== 'string' || !/^[a-z0-9-]+$/.test(options.region)) {
-    throw new LightsOutError('InvalidParameter', `region must be a region ID such as cn-beijing`);
+    throw new RequestError('InvalidParameter', `region must be a region ID such as cn-beijing`);
   }
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new LightsOutError('InvalidParameter', 'timeoutMs must be a positive number of milliseconds');
+    throw new RequestError('InvalidParameter', 'timeoutMs must be a positive number of milliseconds');
   }
-}
-
-async function* paginate(
-  api: EcsApi,
-  filters: DescribeInstancesFilters,
-  maxResults: number,
-  callPage: <T>(attempt: () => Promise<T>) => Promise<T>,
-): AsyncGenerator<Instance, void, undefined> {
-  const seenTokens = new Set<string>();
-  let nextToken: string | undefined;
-  do {
-    const token = nextToken;
-    const page = await callPage(() => api.describeInstancesPage(filters, { nextToken: token, maxResults }));
-    yield* page.instances;
-    nextToken = page.nextToken || undefined;
-    // A server that hands out a token it handed out before would make this loop forever.
-    if (nextToken !== undefined && seenTokens.has(nextToken)) {
-      throw new VolcApiError({
-        code: ClientErrorCode.InvalidResponse,
-        message: 'NextToken repeats an earlier page; pagination stopped',
-        httpStatus: 200,
-        requestId: page.requestId || undefined,
-        action: 'DescribeInstances',
-        region: api.region,
-        retryable: false,
-      });
-    }
-    if (nextToken !== undefined) seenTokens.add(nextToken);
-  } while (nextToken !== undefined);
 }
 
 /**
@@ -141,9 +109,7 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
   checkOptions(options, timeoutMs);
   const endpoint = resolveEndpointOption(options.endpoint);
   const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const dispatcher = options.dispatcher ?? createDispatcher(timeoutMs);
   let closed = false;
   const transport = createTransport({
     region: options.region,
@@ -159,7 +125,7 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
     options.region,
     (action, params, parse) => {
       if (closed)
-        return Promise.reject(new LightsOutError('ClientClosed', `${action}: the ECS client is closed`));
+        return Promise.reject(new RequestError('ClientClosed', `${action}: the ECS client is closed`));
       return transport(action, params, parse);
     },
     DEFAULT_MAX_RESULTS,
@@ -167,10 +133,10 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
   return {
     ...api,
     describeInstances(filters, describeOptions) {
-      const maxResults = describeOptions?.maxResults ?? DEFAULT_MAX_RESULTS;
-      validateDescribeFilters(filters);
-      validateMaxResults(maxResults);
-      return paginate(api, filters, maxResults, describeOptions?.callPage ?? ((attempt) => attempt()));
+      const pages = readInstancePages(api, filters, describeOptions);
+      return (async function* () {
+        for await (const instances of pages) yield* instances;
+      })();
     },
     async close() {
       if (closed) return;

@@ -1,7 +1,7 @@
 /**
  * Credentials come only from the environment. Errors name the variables involved and never print a value.
  */
-import { LightsOutError } from '../errors.js';
+import { SetupError } from '../errors.js';
 import type { Credentials } from './sign.js';
 
 /** Environment variable names, in order of precedence: the short `VOLC_*` names win over `VOLCENGINE_*`. */
@@ -25,7 +25,7 @@ function pick(env: NodeJS.ProcessEnv, names: readonly string[]): { name: string;
 
 function checkValue(found: { name: string; value: string }): string {
   if (!PRINTABLE_NO_SPACE.test(found.value)) {
-    throw new LightsOutError(
+    throw new SetupError(
       'InvalidCredentials',
       `${found.name} contains whitespace or non-printable characters (its value is not shown)`,
     );
@@ -38,7 +38,7 @@ function checkValue(found: { name: string; value: string }): string {
  * STS `VOLC_SESSION_TOKEN` (or their `VOLCENGINE_ACCESS_KEY`, `VOLCENGINE_SECRET_KEY`,
  * `VOLCENGINE_SESSION_TOKEN` spellings). Empty variables count as unset.
  *
- * @throws LightsOutError `MissingCredentials` naming the missing variables, or `InvalidCredentials`.
+ * @throws SetupError `MissingCredentials` naming the missing variables, or `InvalidCredentials`.
  * @example
  * const credentials = credentialsFromEnv(process.env);
  */
@@ -49,7 +49,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
   if (!accessKey) missing.push(CredentialEnv.accessKeyId.join(' or '));
   if (!secretKey) missing.push(CredentialEnv.secretKey.join(' or '));
   if (!accessKey || !secretKey) {
-    throw new LightsOutError(
+    throw new SetupError(
       'MissingCredentials',
       `Volcengine credentials are missing: set ${missing.join(' and ')} ` +
         `(${CredentialEnv.sessionToken.join(' or ')} is optional, for STS credentials)`,

@@ -3,8 +3,9 @@
  * `TagFilters.1.Values.2`), and one transport call per method. Bad arguments are refused before any request,
  * so a mistake never costs an API call or reaches the server half-formed.
  */
-import { LightsOutError } from '../errors.js';
-import { parseDescribeInstancesResult, parseOperationResult } from './results.js';
+import { RequestError } from '../errors.js';
+import { DESCRIBE_REGIONS_MAX_RESULTS, MAX_REGION_IDS } from './regions.js';
+import { parseDescribeInstancesResult, parseDescribeRegionsResult, parseOperationResult } from './results.js';
 import type { QueryPairs } from './sign.js';
 import type { CallApi } from './transport.js';
 import {
@@ -26,8 +27,8 @@ export const MAX_RESULTS_RANGE = { min: 1, max: 100 } as const;
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
-function invalidParameter(message: string): LightsOutError {
-  return new LightsOutError('InvalidParameter', message);
+function invalidParameter(message: string): RequestError {
+  return new RequestError('InvalidParameter', message);
 }
 
 /** Refuses an ID list that is empty, longer than {@link MAX_INSTANCE_IDS}, or holds an empty ID. */
@@ -139,6 +140,28 @@ export function startInstancesQuery(params: StartInstancesParams): QueryPairs {
   return pairs;
 }
 
+/** The query parameters of one DescribeRegions page, after validation. */
+export function describeRegionsQuery(page: {
+  regionIds?: string[];
+  nextToken?: string;
+  maxResults?: number;
+}): QueryPairs {
+  const ids = page.regionIds ?? [];
+  if (ids.length > MAX_REGION_IDS || !ids.every((id) => typeof id === 'string' && id !== '')) {
+    throw invalidParameter(`DescribeRegions: regionIds must hold at most ${MAX_REGION_IDS} non-empty IDs`);
+  }
+  const { min, max } = DESCRIBE_REGIONS_MAX_RESULTS;
+  const maxResults = page.maxResults ?? max;
+  if (!Number.isInteger(maxResults) || maxResults < min || maxResults > max) {
+    throw invalidParameter(`DescribeRegions: maxResults must be an integer from ${min} to ${max}`);
+  }
+  const pairs: Array<[string, string]> = [];
+  pushList(pairs, 'RegionIds', ids);
+  pairs.push(['MaxResults', String(maxResults)]);
+  pushIfSet(pairs, 'NextToken', page.nextToken);
+  return pairs;
+}
+
 /**
  * The {@link EcsApi} of one region over a transport: each method validates its arguments, then makes
  * exactly one request.
@@ -158,6 +181,9 @@ export function createEcsApi(region: string, call: CallApi, defaultMaxResults: n
     },
     async startInstances(params) {
       return call('StartInstances', startInstancesQuery(params), parseOperationResult);
+    },
+    async describeRegionsPage(page) {
+      return call('DescribeRegions', describeRegionsQuery(page ?? {}), parseDescribeRegionsResult);
     },
   };
 }

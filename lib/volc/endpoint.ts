@@ -3,7 +3,7 @@
  * must not cross a network in clear text.
  */
 import { isIPv4 } from 'node:net';
-import { LightsOutError } from '../errors.js';
+import { SetupError } from '../errors.js';
 
 /** The public Volcengine OpenAPI endpoint (all regions; the region travels in the signature scope). */
 export const DEFAULT_ENDPOINT = 'https://open.volcengineapi.com';
@@ -23,26 +23,26 @@ export function isLoopbackHost(hostname: string): boolean {
  * name or password, query or fragment.
  *
  * @param source says where the URL came from, for the error message (`VOLC_ENDPOINT`, `the endpoint option`).
- * @throws LightsOutError `InvalidEndpoint` or `InsecureEndpoint`.
+ * @throws SetupError `InvalidEndpoint` or `InsecureEndpoint`.
  */
 export function validateEndpoint(url: URL, source: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new LightsOutError('InvalidEndpoint', `${source}: the endpoint must be an https:// URL`);
+    throw new SetupError('InvalidEndpoint', `${source}: the endpoint must be an https:// URL`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new LightsOutError(
+    throw new SetupError(
       'InvalidEndpoint',
       `${source}: the endpoint URL must not hold a user name or password`,
     );
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new LightsOutError(
+    throw new SetupError(
       'InvalidEndpoint',
       `${source}: the endpoint URL must not hold a query or a fragment`,
     );
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new LightsOutError(
+    throw new SetupError(
       'InsecureEndpoint',
       `${source}: plain http:// is refused for ${url.host}; use https://, or http:// only on a loopback host ` +
         '(127.0.0.1, localhost, [::1]) such as the local emulator',
@@ -56,7 +56,7 @@ export function validateEndpoint(url: URL, source: string): URL {
  * {@link DEFAULT_ENDPOINT}. Empty values count as unset.
  *
  * @param env @default process.env
- * @throws LightsOutError `InvalidEndpoint` (not a usable URL) or `InsecureEndpoint` (http:// off loopback).
+ * @throws SetupError `InvalidEndpoint` (not a usable URL) or `InsecureEndpoint` (http:// off loopback).
  * @example
  * resolveEndpoint('http://127.0.0.1:8080', {}).href; // 'http://127.0.0.1:8080/'
  */
@@ -72,7 +72,7 @@ export function resolveEndpoint(option?: string, env: NodeJS.ProcessEnv = proces
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new LightsOutError('InvalidEndpoint', `${source}: ${JSON.stringify(value)} is not a valid URL`, {
+    throw new SetupError('InvalidEndpoint', `${source}: ${JSON.stringify(value)} is not a valid URL`, {
       cause,
     });
   }

@@ -1,10 +1,11 @@
 /**
  * The Volcengine OpenAPI client: credentials from the environment, endpoint resolution, request signing,
- * the ECS client of one region, and the ECS shapes. Nothing here knows what a schedule is.
+ * the ECS client of one region, the veFaaS client (signed POST/JSON) that deploy uses, and the ECS shapes.
+ * Nothing here knows what a schedule is.
  */
 export {
+  createDispatcher,
   createEcsClient,
-  DEFAULT_MAX_RESULTS,
   DEFAULT_TIMEOUT_MS,
   type DescribeInstancesOptions,
   type EcsClient,
@@ -23,7 +24,27 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
-export { ClientErrorCode, RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
+export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
+export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
+export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
 export * from './sign.js';
-export { ECS_API_VERSION, ECS_SERVICE } from './transport.js';
+export { createJsonTransport, ECS_API_VERSION, ECS_SERVICE } from './transport.js';
 export * from './types.js';
+export {
+  createVefaasClient,
+  DEFAULT_VEFAAS_TIMEOUT_MS,
+  type FaasEnv,
+  type FaasFunction,
+  type FaasTrigger,
+  type FunctionSpec,
+  ReleaseState,
+  type ReleaseStatus,
+  releaseState,
+  type TimerSpec,
+  VEFAAS_API_VERSION,
+  VEFAAS_REGIONS,
+  VEFAAS_SERVICE,
+  VefaasAction,
+  type VefaasClient,
+  type VefaasClientOptions,
+} from './vefaas.js';

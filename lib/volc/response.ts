@@ -3,7 +3,7 @@
  * HTTP status says (a 200 can carry it), and a body that is not the expected JSON becomes `InvalidResponse`
  * with the status and the start of the body, so a proxy's HTML page is recognisable in the message.
  */
-import { VolcApiError } from '../errors.js';
+import { ErrorCode, VolcApiError } from '../errors.js';
 
 /** The API error codes that mean "the same request may succeed later". */
 export const RETRYABLE_API_CODES: ReadonlySet<string> = new Set([
@@ -16,14 +16,6 @@ export const RETRYABLE_API_CODES: ReadonlySet<string> = new Set([
 
 /** HTTP statuses that mean throttling or a transient server or gateway failure. */
 export const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
-
-/** Our own error codes, for failures that carry no API code. */
-export const ClientErrorCode = {
-  InvalidResponse: 'InvalidResponse',
-  Timeout: 'Timeout',
-  ConnectionError: 'ConnectionError',
-} as const;
-export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
 /** How many bytes of an unexpected body an error message quotes. */
 export const BODY_EXCERPT_BYTES = 200;
@@ -59,7 +51,7 @@ export function invalidResponse(
   transient = false,
 ): VolcApiError {
   return new VolcApiError({
-    code: ClientErrorCode.InvalidResponse,
+    code: ErrorCode.InvalidResponse,
     message: `HTTP ${httpStatus}: ${detail}`,
     httpStatus,
     requestId,

@@ -4,7 +4,14 @@
  * (`InstanceId`, `Status`) are required; descriptive strings the API may leave out default to `''`.
  */
 import { type ApiSuccess, type CallContext, invalidResponse, isRecord } from './response.js';
-import type { DescribeInstancesPage, Instance, OperationDetail, OperationResult, Tag } from './types.js';
+import type {
+  DescribeInstancesPage,
+  DescribeRegionsPage,
+  Instance,
+  OperationDetail,
+  OperationResult,
+  Tag,
+} from './types.js';
 
 /** Thrown inside the checks with the path of the bad field; turned into `InvalidResponse` at the boundary. */
 class ShapeError extends Error {}
@@ -103,6 +110,23 @@ export function parseDescribeInstancesResult(
     const page: DescribeInstancesPage = { instances, requestId: success.requestId };
     if (nextToken !== undefined) page.nextToken = nextToken;
     if (typeof totalCount === 'number') page.totalCount = totalCount;
+    return page;
+  });
+}
+
+/** Checks a DescribeRegions `Result`: `Regions[]` of `{RegionId}` and an optional `NextToken`. */
+export function parseDescribeRegionsResult(context: CallContext, success: ApiSuccess): DescribeRegionsPage {
+  return checked(context, success, () => {
+    const { result } = success;
+    if (!Array.isArray(result.Regions)) fail('Result.Regions', 'an array');
+    const regionIds = result.Regions.map((item: unknown, i: number) => {
+      const id = (item as { RegionId?: unknown } | null)?.RegionId;
+      if (typeof id !== 'string' || id === '') fail(`Result.Regions[${i}].RegionId`, 'a non-empty string');
+      return id;
+    });
+    const nextToken = optionalString(result, 'NextToken', 'Result');
+    const page: DescribeRegionsPage = { regionIds, requestId: success.requestId };
+    if (nextToken !== undefined) page.nextToken = nextToken;
     return page;
   });
 }

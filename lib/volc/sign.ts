@@ -1,10 +1,10 @@
 /**
- * Volcengine OpenAPI request signing (HMAC-SHA256, a SigV4 relative), as specified in
- * shared/reference/volcengine-ecs.md section 2. Used by the client to sign and by the emulator to verify,
+ * Volcengine OpenAPI request signing (HMAC-SHA256, a SigV4 relative), as docs/volcengine-api.md
+ * ("Signing") describes it. Used by the client to sign and by the emulator to verify,
  * so both sides compute the canonical request with the same code.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { LightsOutError } from '../errors.js';
+import { RequestError } from '../errors.js';
 
 /** Credentials of a Volcengine account or STS role. */
 export interface Credentials {
@@ -20,7 +20,7 @@ export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 /** RFC 3986 encoding: unreserved characters stay, everything else is `%XX` with upper-case hex. */
 export function encodeRfc3986(value: string): string {
   if (!isWellFormed(value)) {
-    throw new LightsOutError(
+    throw new RequestError(
       'InvalidParameter',
       `a request parameter is not well-formed Unicode (a lone surrogate): ${JSON.stringify(value)}`,
     );
@@ -82,7 +82,7 @@ export interface CanonicalRequestInput {
   payloadHash: string;
 }
 
-/** Builds the canonical request string (step 1 of the reference). */
+/** Builds the canonical request string (step 1 of docs/volcengine-api.md, "Signing"). */
 export function canonicalRequest(input: CanonicalRequestInput): string {
   const lower = new Map<string, string>();
   for (const [name, value] of Object.entries(input.headers)) lower.set(name.toLowerCase(), value);
@@ -103,7 +103,7 @@ export function credentialScope(xDate: string, region: string, service: string):
   return `${xDate.slice(0, 8)}/${region}/${service}/request`;
 }
 
-/** Computes the lower-case hex signature of a canonical request (steps 2 and 3 of the reference). */
+/** Computes the lower-case hex signature of a canonical request (steps 2 and 3 of docs/volcengine-api.md, "Signing"). */
 export function computeSignature(
   secretKey: string,
   xDate: string,

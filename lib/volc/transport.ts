@@ -4,14 +4,8 @@
  * or the session token), only the action, the region and what went wrong.
  */
 import { type Dispatcher, request } from 'undici';
-import { VolcApiError } from '../errors.js';
-import {
-  type ApiSuccess,
-  type CallContext,
-  ClientErrorCode,
-  invalidResponse,
-  parseResponse,
-} from './response.js';
+import { ErrorCode, VolcApiError } from '../errors.js';
+import { type ApiSuccess, type CallContext, invalidResponse, parseResponse } from './response.js';
 import { type Credentials, encodeRfc3986, type QueryPairs, signRequest } from './sign.js';
 import type { RequestEvent } from './types.js';
 
@@ -81,7 +75,7 @@ function transportError(
   if (timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
     return new VolcApiError({
       ...base,
-      code: ClientErrorCode.Timeout,
+      code: ErrorCode.Timeout,
       message: `no complete answer within ${timeoutMs} ms`,
       retryable: true,
     });
@@ -94,26 +88,40 @@ function transportError(
   }
   return new VolcApiError({
     ...base,
-    code: ClientErrorCode.ConnectionError,
+    code: ErrorCode.ConnectionError,
     message: `${typeof code === 'string' ? code : name}: ${message}`,
     retryable: true,
   });
 }
 
+/** What one exchange sends: a GET with everything in the query (ECS), or a POST with a JSON body (veFaaS). */
+interface Outgoing {
+  service: string;
+  query: QueryPairs;
+  /** The JSON text of a POST; absent for a GET. */
+  json?: string;
+}
+
+const JSON_CONTENT_TYPE = 'application/json';
+
 async function exchange(
   options: TransportOptions,
   context: CallContext,
-  query: QueryPairs,
+  outgoing: Outgoing,
 ): Promise<RawAnswer> {
   const { endpoint, timeoutMs } = options;
+  const { query, json } = outgoing;
+  const method = json === undefined ? 'GET' : 'POST';
+  // The body's SHA-256 is the signed payload hash (X-Content-Sha256), and its content type is signed too.
   const headers = signRequest({
-    method: 'GET',
+    method,
     host: endpoint.host,
     path: endpoint.pathname,
     query,
+    ...(json === undefined ? {} : { body: json, extraHeaders: { 'content-type': JSON_CONTENT_TYPE } }),
     credentials: options.credentials,
     region: options.region,
-    service: ECS_SERVICE,
+    service: outgoing.service,
     now: options.now(),
   });
   const url = new URL(endpoint.href);
@@ -129,8 +137,9 @@ async function exchange(
   let status = 0;
   try {
     const response = await request(url, {
-      method: 'GET',
+      method,
       headers: { ...headers, 'user-agent': options.userAgent, accept: 'application/json' },
+      ...(json === undefined ? {} : { body: json }),
       dispatcher: options.dispatcher,
       signal: controller.signal,
       headersTimeout: timeoutMs,
@@ -165,31 +174,79 @@ function report(options: TransportOptions, event: RequestEvent): void {
  * const page = await call('DescribeInstances', [['MaxResults', '100']], parseDescribeInstancesResult);
  */
 export function createTransport(options: TransportOptions): CallApi {
-  return async (action, params, parse) => {
-    const context: CallContext = { action, region: options.region };
-    const query: QueryPairs = [['Action', action], ['Version', ECS_API_VERSION], ...params];
-    const startedMs = performance.now();
-    const event = (httpStatus: number, errorCode?: string, requestId?: string): RequestEvent => ({
+  return (action, params, parse) =>
+    send(
+      options,
       action,
-      region: options.region,
-      httpStatus,
-      ...(errorCode === undefined ? {} : { errorCode }),
-      ...(requestId ? { requestId } : {}),
-      durationMs: performance.now() - startedMs,
-    });
-    try {
-      const answer = await exchange(options, context, query);
-      const success = parseResponse(context, answer.status, answer.body);
-      const parsed = parse(context, success);
-      report(options, event(answer.status, undefined, success.requestId));
-      return parsed;
-    } catch (error) {
-      if (error instanceof VolcApiError) {
-        report(options, event(error.httpStatus, error.code, error.requestId));
-      } else {
-        report(options, event(0, 'Unknown'));
-      }
-      throw error;
+      { service: ECS_SERVICE, query: [['Action', action], ['Version', ECS_API_VERSION], ...params] },
+      parse,
+    );
+}
+
+/** Sends one JSON action (its body an object) and returns the checked result, or throws `VolcApiError`. */
+export type CallJsonApi = <T>(
+  action: string,
+  body: Record<string, unknown>,
+  parse: ParseResult<T>,
+) => Promise<T>;
+
+/**
+ * Creates the function that performs one signed POST with a JSON body, the form of the newer OpenAPI services
+ * (veFaaS): `Action` and `Version` stay in the query, the parameters go in the body, whose SHA-256 is signed.
+ *
+ * @example
+ * const call = createJsonTransport(options, { service: 'vefaas', version: '2024-06-06' });
+ * const fn = await call('GetFunction', { Id: 'abc' }, (_, success) => success.result);
+ */
+export function createJsonTransport(
+  options: TransportOptions,
+  api: { service: string; version: string },
+): CallJsonApi {
+  return (action, body, parse) =>
+    send(
+      options,
+      action,
+      {
+        service: api.service,
+        query: [
+          ['Action', action],
+          ['Version', api.version],
+        ],
+        json: JSON.stringify(body),
+      },
+      parse,
+    );
+}
+
+/** One attempt of one action: signs, sends, parses, and reports the attempt with its outcome. */
+async function send<T>(
+  options: TransportOptions,
+  action: string,
+  outgoing: Outgoing,
+  parse: ParseResult<T>,
+): Promise<T> {
+  const context: CallContext = { action, region: options.region };
+  const startedMs = performance.now();
+  const event = (httpStatus: number, errorCode?: string, requestId?: string): RequestEvent => ({
+    action,
+    region: options.region,
+    httpStatus,
+    ...(errorCode === undefined ? {} : { errorCode }),
+    ...(requestId ? { requestId } : {}),
+    durationMs: performance.now() - startedMs,
+  });
+  try {
+    const answer = await exchange(options, context, outgoing);
+    const success = parseResponse(context, answer.status, answer.body);
+    const parsed = parse(context, success);
+    report(options, event(answer.status, undefined, success.requestId));
+    return parsed;
+  } catch (error) {
+    if (error instanceof VolcApiError) {
+      report(options, event(error.httpStatus, error.code, error.requestId));
+    } else {
+      report(options, event(0, 'Unknown'));
     }
-  };
+    throw error;
+  }
 }

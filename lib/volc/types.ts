@@ -73,6 +73,15 @@ export interface DescribeInstancesPage {
   requestId: string;
 }
 
+/** One page of DescribeRegions. */
+export interface DescribeRegionsPage {
+  /** The `RegionId` of each region on the page. */
+  regionIds: string[];
+  /** Absent or empty on the last page. */
+  nextToken?: string;
+  requestId: string;
+}
+
 export interface StopInstancesParams {
   /** 1 to 100 IDs. */
   instanceIds: string[];
@@ -126,4 +135,10 @@ export interface EcsApi {
   ): Promise<DescribeInstancesPage>;
   stopInstances(params: StopInstancesParams): Promise<OperationResult>;
   startInstances(params: StartInstancesParams): Promise<OperationResult>;
+  /** One page of the regions the account can use; `regionIds` (at most 20) narrows it to those. */
+  describeRegionsPage(page?: {
+    regionIds?: string[];
+    nextToken?: string;
+    maxResults?: number;
+  }): Promise<DescribeRegionsPage>;
 }

@@ -49,11 +49,14 @@ function parseCommand(line: string): { env: Record<string, string>; words: strin
 
 let emulator: EmulatorHandle;
 let commands: string[];
+/** The function's own key pair for the README's `deploy` commands (the emulator knows it as a second pair). */
+const FUNCTION_KEY = { accessKeyId: 'AKLTreadmefunction0000', secretKey: 'readme-function-secret-not-real' };
 
 beforeAll(async () => {
   commands = await readmeCommands();
+  const fleet = await loadFleet('schedules/demo-fleet.yaml');
   emulator = await startEmulator({
-    fleet: await loadFleet('schedules/demo-fleet.yaml'),
+    fleet: { ...fleet, credentials: [...fleet.credentials, FUNCTION_KEY] },
     faults: { transitionMs: 0 },
   });
 });
@@ -62,6 +65,8 @@ afterAll(async () => emulator?.close());
 async function runLightsOut(args: string[], extraEnv: Record<string, string>) {
   const env = {
     ...emulatorEnv(emulator),
+    LIGHTS_OUT_FUNCTION_ACCESSKEY: FUNCTION_KEY.accessKeyId,
+    LIGHTS_OUT_FUNCTION_SECRETKEY: FUNCTION_KEY.secretKey,
     ...Object.fromEntries(Object.entries(extraEnv).filter(([, v]) => v !== '...')),
   };
   // The emulator prints its own (fake) key pair by contract: that output is not kept for the secret scan.
@@ -87,11 +92,16 @@ describe('the commands in README.md', () => {
       (c) => parseCommand(c).words.slice(0, 2).join(' ') === 'npx lights-out',
     );
     expect(lightsOut.length).toBeGreaterThanOrEqual(8);
+    expect(lightsOut.filter((c) => c.includes('npx lights-out deploy'))).toHaveLength(3);
     for (const command of lightsOut) {
       const { env, words } = parseCommand(command);
       const result = await runLightsOut(words.slice(2), env);
       expect({ command, code: result.code, err: result.err }).toMatchObject({ command, code: 0 });
+      if (words[3] === undefined && words[2] === 'deploy')
+        expect(emulator.faas.functions.size, command).toBe(1);
+      if (words[3] === '--remove') expect(emulator.faas.functions.size, command).toBe(0);
       if (words[2] !== 'emulator') expect(result.out, command).not.toContain(emulator.credentials.secretKey);
+      expect(result.out + result.err, command).not.toContain(FUNCTION_KEY.secretKey);
     }
   });
 

@@ -139,6 +139,7 @@ describe('fault matrix', () => {
       DescribeInstances: seen('DescribeInstances'),
       StopInstances: seen('StopInstances'),
       StartInstances: 0,
+      DescribeRegions: seen('DescribeRegions'),
     });
     expectNoSecret(h.emulator.credentials.secretKey, h.log.raw, h.errors);
   });

@@ -2,7 +2,8 @@
  * Malformed answers: JSON cut in the middle, OperationDetails that leave an instance out, name one that was
  * not asked for, or come in another order. The run says clearly what was wrong (the client's InvalidResponse,
  * the executor's MissingOperationDetail), never leaves an instance without an outcome, and never reads one
- * instance's detail as another's.
+ * instance's detail as another's. An instance left out of an answer is looked up at once: stopped by this
+ * run when it is STOPPING or STOPPED, sent again when it is still RUNNING.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -33,13 +34,14 @@ describe('truncated JSON', () => {
   it('in a listing page fails the run with InvalidResponse before anything is stopped', async () => {
     const harness = await start({ truncatedJson: 1 });
     const error = await harness.run().catch((e: unknown) => e);
+    // The listing starts with the region check (DescribeRegions), the first answer to be cut.
     expect(error).toMatchObject({
       name: 'VolcApiError',
       code: 'InvalidResponse',
-      action: 'DescribeInstances',
+      action: expect.stringMatching(/^Describe(Regions|Instances)$/),
     });
     expect((error as Error).message).toMatch(
-      /DescribeInstances in cn-[a-z]+: InvalidResponse: HTTP 200: the body is not JSON/,
+      /Describe(Regions|Instances) in cn-[a-z]+: InvalidResponse: HTTP 200: the body is not JSON/,
     );
     const [summary, ...more] = linesOf(harness.log.lines, 'run.summary');
     expect(more).toEqual([]);
@@ -71,35 +73,42 @@ describe('truncated JSON', () => {
 });
 
 describe('OperationDetails that do not match the request', () => {
-  it('an instance left out of every answer fails with MissingOperationDetail once its budget is spent', async () => {
-    const harness = await start({ omitOperationDetail: 1 }, 5);
+  it('an instance an answer leaves out is looked up at once and ends stopped: this run stopped it', async () => {
+    const harness = await start({ omitOperationDetail: 1 });
     const { plan } = await harness.run();
     const lines = expectOneOutcomePerItem(plan, harness.log.lines);
-    const failed = [...lines.values()].filter((l) => l.outcome === 'failed');
-    expect(failed.length).toBeGreaterThan(0);
-    for (const line of failed) {
-      // Every answer came back (no request-level retry), so each of the 5 requests was one attempt.
-      expect(line).toMatchObject({ errorCode: 'MissingOperationDetail', attempts: 5 });
-      expect(line.reason).toMatch(
-        /gave up after 5 requests \(5 attempts\): the StopInstances answer did not mention the instance/,
-      );
-    }
-    // The others were stopped, or sent again and then found stopped by a status look-up.
-    expect([...new Set([...lines.values()].map((l) => l.outcome))].sort()).toEqual([
-      'already-stopped',
-      'failed',
-      'stopped',
-    ]);
+    // Before, it was sent again, refused InvalidInstanceStatus, and reported already-stopped.
+    expectEveryOutcome(lines, 'stopped');
+    const stops = harness.emulator.calls().filter((c) => c.action === 'StopInstances');
+    const omitted = stops.flatMap((c) => c.omitted ?? []);
+    expect(omitted.length).toBeGreaterThan(0);
+    for (const id of omitted) expect(lines.get(id), id).toMatchObject({ attempts: 1, errorCode: null });
+    // One request per batch: nothing was sent twice.
+    expect(stops).toHaveLength(4);
+    expect(linesOf(harness.log.lines, 'stop.missing-detail')).toHaveLength(1);
     expectAllStoppedOnce(harness.emulator);
     expectNoParameterMismatch(harness.emulator);
   });
 
-  it('an instance left out of some answers is sent again and ends stopped or already-stopped', async () => {
-    const harness = await start({ omitOperationDetail: 0.5, flowLimitPerInstance: 0.2 });
+  it('an instance left out while still RUNNING is sent again under a new token, and ends stopped', async () => {
+    const harness = await start({ omitOperationDetail: 1, flowLimitPerInstance: 0.5 });
     const { plan } = await harness.run();
     const lines = expectOneOutcomePerItem(plan, harness.log.lines);
-    for (const line of lines.values()) expect(['stopped', 'already-stopped']).toContain(line.outcome);
+    expectEveryOutcome(lines, 'stopped');
+    const stops = harness.emulator.calls().filter((c) => c.action === 'StopInstances' && !c.replayed);
+    // Instances left out of an answer that had refused them: the look-up found them RUNNING.
+    const refusedAndOmitted = stops.flatMap((call) =>
+      (call.omitted ?? [])
+        .filter((id) => call.results?.find((r) => r.instanceId === id)?.errorCode !== undefined)
+        .map((id) => ({ id, token: call.clientToken })),
+    );
+    expect(refusedAndOmitted.length).toBeGreaterThan(0);
+    for (const { id, token } of refusedAndOmitted) {
+      const later = stops.filter((c) => c.clientToken !== token && Object.values(c.params).includes(id));
+      expect(later.length, id).toBeGreaterThan(0);
+    }
     expectAllStoppedOnce(harness.emulator);
+    expectNothingStoppedTwice(harness.emulator);
     expectNoParameterMismatch(harness.emulator);
   });
 

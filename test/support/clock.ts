@@ -15,6 +15,8 @@ export interface VirtualClock {
   random(): number;
   /** Milliseconds of virtual time passed since the clock was made. */
   elapsedMs(): number;
+  /** Every sleep requested, in order. */
+  readonly sleeps: readonly number[];
 }
 
 /** Options of {@link virtualClock}. */
@@ -48,6 +50,7 @@ export function virtualClock(options: VirtualClockOptions = {}): VirtualClock {
   let seq = 0;
   let pumping = false;
   const timers: Timer[] = [];
+  const sleeps: number[] = [];
   const pump = () => {
     pumping = false;
     timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
@@ -66,11 +69,19 @@ export function virtualClock(options: VirtualClockOptions = {}): VirtualClock {
     nowMs: () => now,
     random,
     elapsedMs: () => now - startMs,
+    sleeps,
     sleep(ms) {
+      sleeps.push(ms);
       return new Promise<void>((resolve) => {
         timers.push({ atMs: now + Math.max(0, ms), seq: seq++, resolve });
         schedule();
       });
     },
   };
+}
+
+/** A deterministic `random()`: cycles through `values` (each in [0, 1)). */
+export function sequenceRandom(...values: number[]): () => number {
+  let i = 0;
+  return () => values[i++ % values.length] ?? 0;
 }

@@ -84,6 +84,11 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** Seed of the run's jitter. @default 1 */
   seed?: number;
+  /**
+   * Where the virtual clock starts. A run that may spend many virtual minutes starts it that far in the past,
+   * so that it never runs more than 15 minutes ahead of the real signing clock. @default Date.now()
+   */
+  clockStartMs?: number;
 }
 
 /** Options of {@link Harness.openPool}. */
@@ -190,7 +195,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 }
 
 async function openHarness(options: HarnessOptions): Promise<Harness> {
-  const clock = virtualClock({ seed: options.seed ?? 1 });
+  const clock = virtualClock({
+    seed: options.seed ?? 1,
+    ...(options.clockStartMs !== undefined && { startMs: options.clockStartMs }),
+  });
   const emulator = await startEmulator({
     fleet: options.fleet,
     faults: options.faults ?? {},

@@ -1,7 +1,6 @@
 /**
  * `lights-out daemon` in-process against the emulator. Time is never waited for: one test uses the real
- * node-cron scheduler and only starts and stops; the others hand the command a scheduler whose wake-ups the
- * test fires.
+ * node-cron ticker and only starts and stops; the others hand the command a ticker whose ticks the test fires.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDaemonCommand } from '../../../lib/cli/daemon.js';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
+import type { OnTick, Ticker } from '../../../lib/daemon/index.js';
 import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
 import { ConfigError } from '../../../lib/errors.js';
-import type { OnTick, Scheduler } from '../../../lib/run/index.js';
 import { emulatorEnv } from '../../support/emulator-env.js';
 
 type Line = Record<string, unknown>;
@@ -51,16 +50,15 @@ function daemonIo(env: NodeJS.ProcessEnv, now: Date) {
   return { io, abort: () => controller.abort(), out, err, lines, events };
 }
 
-function fakeScheduler() {
-  const crons: { expression: string; timeZone: string; onTick: OnTick }[] = [];
-  const scheduler: Scheduler = {
-    register(expression, timeZone, onTick) {
-      crons.push({ expression, timeZone, onTick });
+function fakeTicker() {
+  const crons: { cron: string; onTick: OnTick }[] = [];
+  const ticker: Ticker = {
+    start(cron, onTick) {
+      crons.push({ cron, onTick });
       return { stop: () => {} };
     },
-    at: () => ({ stop: () => {} }),
   };
-  return { scheduler, crons };
+  return { ticker, crons };
 }
 
 let dir: string;
@@ -90,10 +88,11 @@ describe('lights-out daemon', () => {
     const d = daemonIo(env, new Date('2026-03-09T00:00:00Z'));
     const exit = main(['daemon', '-c', configFile], d.io);
     await expect.poll(() => d.events('daemon.started').length).toBe(1);
-    expect(getTasks().size).toBe(tasksBefore + 4); // one node-cron task per cron expression
+    expect(getTasks().size).toBe(tasksBefore + 1); // one node-cron task, on the tick
     expect(d.events('daemon.started')[0]).toMatchObject({
       level: 'info',
       config: configFile,
+      tick: { ms: 300_000, cron: '*/5 * * * *', timezone: 'UTC' },
       schedules: [
         {
           name: 'office-hours',
@@ -118,18 +117,13 @@ describe('lights-out daemon', () => {
     expect(d.out.join('')).not.toContain(emulator.credentials.secretKey);
   });
 
-  it('runs a schedule when it fires, with the scheduled fire time, as the handler does', async () => {
-    const fake = fakeScheduler();
+  it('runs the fires of each tick, with their scheduled fire times, as the handler does', async () => {
+    const fake = fakeTicker();
     const d = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
-    const exit = createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io);
+    const exit = createDaemonCommand({ ticker: fake.ticker }).run(['-c', configFile], d.io);
     await expect.poll(() => d.events('daemon.started').length).toBe(1);
-    expect(fake.crons.map((c) => `${c.expression} ${c.timeZone}`)).toEqual([
-      '0 22 * * 1-5 Asia/Shanghai',
-      '0 23 * * 6 Asia/Shanghai',
-      '30 23 * * * Asia/Shanghai',
-      '0 20 * * 5 Europe/Berlin',
-    ]);
-    fake.crons[2]!.onTick(new Date('2026-03-09T15:30:00Z')); // 23:30 in Shanghai
+    expect(fake.crons.map((c) => c.cron)).toEqual(['*/5 * * * *']);
+    fake.crons[0]!.onTick(new Date('2026-03-09T15:30:00Z')); // 23:30 in Shanghai
     await expect.poll(() => d.events('run.summary').length).toBe(1);
     const [summary] = d.events('run.summary');
     expect(summary).toMatchObject({ fires: [{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }] });
@@ -151,16 +145,16 @@ describe('lights-out daemon', () => {
   });
 
   it('on the signal, waits for the run in flight before it exits', async () => {
-    const fake = fakeScheduler();
+    const fake = fakeTicker();
     const d = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
-    const exit = createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io);
+    const exit = createDaemonCommand({ ticker: fake.ticker }).run(['-c', configFile], d.io);
     await expect.poll(() => d.events('daemon.started').length).toBe(1);
-    fake.crons[2]!.onTick(new Date('2026-03-09T15:30:00Z'));
+    fake.crons[0]!.onTick(new Date('2026-03-09T15:30:00Z'));
     d.abort(); // before the run could have listed anything
     expect(await exit).toBe(0);
     const events = d.lines().map((l) => l.event);
     expect(d.events('daemon.stopping')).toMatchObject([
-      { inFlight: [{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }] },
+      { inFlight: [{ tick: '2026-03-09T15:30:00.000Z', since: '2026-03-09T15:00:00.000Z' }] },
     ]);
     expect(events.indexOf('run.summary')).toBeGreaterThan(events.indexOf('daemon.stopping'));
     expect(events.at(-1)).toBe('daemon.stopped');
@@ -171,12 +165,12 @@ describe('lights-out daemon', () => {
       configFile,
       'version: 1\nregions: [cn-beijing]\nschedules:\n  nightly: { stop: "61 * * * *" }\n',
     );
-    const fake = fakeScheduler();
+    const fake = fakeTicker();
     const d = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
     // The command throws the ConfigError before touching the scheduler; main prints it and exits 2.
-    await expect(
-      createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io),
-    ).rejects.toThrow(ConfigError);
+    await expect(createDaemonCommand({ ticker: fake.ticker }).run(['-c', configFile], d.io)).rejects.toThrow(
+      ConfigError,
+    );
     expect(fake.crons).toEqual([]);
     expect(d.out).toEqual([]);
     const viaMain = daemonIo(env, new Date('2026-03-09T15:00:00Z'));
@@ -185,9 +179,9 @@ describe('lights-out daemon', () => {
   });
 
   it('exits 2 naming the variables when credentials are missing, registering nothing', async () => {
-    const fake = fakeScheduler();
+    const fake = fakeTicker();
     const d = daemonIo({ VOLC_ENDPOINT: emulator.url }, new Date('2026-03-09T15:00:00Z'));
-    expect(await createDaemonCommand({ scheduler: fake.scheduler }).run(['-c', configFile], d.io)).toBe(2);
+    expect(await createDaemonCommand({ ticker: fake.ticker }).run(['-c', configFile], d.io)).toBe(2);
     expect(fake.crons).toEqual([]);
     expect(d.out).toEqual([]);
     expect(d.err.join('')).toContain('VOLC_ACCESSKEY');

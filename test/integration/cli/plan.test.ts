@@ -115,7 +115,9 @@ describe('lights-out plan', () => {
     ]) {
       expect(reasons).toContain(reason);
     }
-    expect(new Set(emulator.calls().map((c) => c.action))).toEqual(new Set(['DescribeInstances']));
+    expect(new Set(emulator.calls().map((c) => c.action))).toEqual(
+      new Set(['DescribeRegions', 'DescribeInstances']),
+    );
   });
 
   it('prints one JSON object per instance with the contract fields, null mode and force for skips', async () => {
@@ -141,14 +143,34 @@ describe('lights-out plan', () => {
     }
   });
 
+  it('prints JSON lines, like run and next, when stdout is not a terminal; refuses --json with --table', async () => {
+    const emulator = await fixture.start(fleet(20));
+    const file = await fixture.config(CONFIG);
+    const piped = await cli(['plan', '-c', file], { env: emulatorEnv(emulator), now: AT });
+    const json = await cli(['plan', '-c', file, '--json'], {
+      env: emulatorEnv(emulator),
+      now: AT,
+      isTTY: true,
+    });
+    expect(piped.code).toBe(0);
+    expect(jsonLines(piped.stdout).length).toBeGreaterThan(0);
+    expect(piped.stdout).toBe(json.stdout);
+    const both = await cli(['plan', '-c', file, '--json', '--table'], {
+      env: emulatorEnv(emulator),
+      now: AT,
+    });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--json and --table cannot be used together');
+  });
+
   it('prints a table with the fires, one line per instance and the guard for people', async () => {
     const emulator = await fixture.start(fleet(60));
     const file = await fixture.config(CONFIG);
     const json = await cli(['plan', '-c', file, '--json'], { env: emulatorEnv(emulator), now: AT });
-    const { code, stdout } = await cli(['plan', '-c', file], {
+    // --table forces the table where stdout is not a terminal (cli() is not one).
+    const { code, stdout } = await cli(['plan', '-c', file, '--table'], {
       env: emulatorEnv(emulator),
       now: AT,
-      isTTY: true,
     });
     expect(code).toBe(0);
     const lines = stdout.split('\n');
@@ -191,7 +213,11 @@ describe('lights-out plan', () => {
       expect(item.fireTime).toBe('2026-03-10T03:17:00.000Z');
       if (item.decision === 'stop') expect(item.stoppedMode).toBe('KeepCharging');
     }
-    const text = await cli(['plan', '-c', file, '--schedule', 'weekend', '--at', at], { env, now: AT });
+    const text = await cli(['plan', '-c', file, '--schedule', 'weekend', '--at', at], {
+      env,
+      now: AT,
+      isTTY: true,
+    });
     expect(text.stdout.split('\n')[0]).toBe('weekend as if it fired at 2026-03-10T03:17:00Z');
   });
 
@@ -202,7 +228,7 @@ describe('lights-out plan', () => {
     const note =
       'no schedule fires in the tick window (2026-03-09T09:55:00Z, 2026-03-09T10:00:00Z] UTC; next fires: ' +
       'office-hours 2026-03-09T14:00:00Z, nightly 2026-03-09T14:00:00Z, weekend 2026-03-13T12:00:00Z\n';
-    const text = await cli(['plan', '-c', file], { env, now: QUIET });
+    const text = await cli(['plan', '-c', file], { env, now: QUIET, isTTY: true });
     expect(text).toEqual({ code: 0, stdout: note, stderr: '' });
     const json = await cli(['plan', '-c', file, '--json', '--at', '2026-03-09T18:00:00+08:00'], {
       env,
@@ -215,13 +241,17 @@ describe('lights-out plan', () => {
   it('warns that a run would be refused when the stops exceed the guard, and still stops nothing', async () => {
     const emulator = await fixture.start(fleet(60));
     const file = await fixture.config(CONFIG.replace('maxInstancesPerRun: 10000', 'maxInstancesPerRun: 1'));
-    const { code, stdout } = await cli(['plan', '-c', file], { env: emulatorEnv(emulator), now: AT });
+    const { code, stdout } = await cli(['plan', '-c', file, '--table'], {
+      env: emulatorEnv(emulator),
+      now: AT,
+    });
     expect(code).toBe(0);
     const stops = Number(/\n(\d+) to stop,/.exec(stdout)![1]);
     expect(stops).toBeGreaterThan(1);
     expect(
       stdout.endsWith(`a run would be refused: ${stops} stops exceed maxInstancesPerRun 1 (use --force)\n`),
     ).toBe(true);
-    expect(emulator.calls().filter((c) => c.action !== 'DescribeInstances')).toEqual([]);
+    const reads = new Set(['DescribeRegions', 'DescribeInstances']);
+    expect(emulator.calls().filter((c) => !reads.has(c.action))).toEqual([]);
   });
 });

@@ -167,6 +167,11 @@ describe('lights-out run', () => {
     expect(human.stdout).toContain(
       `REFUSED    ${failed.length} stops exceed guard.maxInstancesPerRun 2; nothing was stopped (use --force)`,
     );
+    // On a terminal each refused instance is named once (its table row), not again in a warning line.
+    for (const line of failed) {
+      const id = line.instanceId as string;
+      expect((human.stdout + human.stderr).split(id).length - 1, id).toBe(1);
+    }
     expect(stopCalls(emulator.calls())).toEqual([]);
 
     const forced = await cli(['run', '-c', file, '--force'], { env, now: AT });
@@ -217,7 +222,7 @@ describe('lights-out run', () => {
     const file = await fixture.config(config());
     const env = emulatorEnv(emulator);
     // cli() fails the test if the secret key appears in any output.
-    const plan = await cli(['plan', '-c', file], { env, now: AT });
+    const plan = await cli(['plan', '-c', file], { env, now: AT, isTTY: true });
     const json = await cli(['run', '-c', file, '--dry-run'], { env, now: AT });
     const human = await cli(['run', '-c', file, '--dry-run'], { env, now: AT, isTTY: true });
     for (const result of [plan, json, human]) {

@@ -22,7 +22,6 @@ afterEach(() => fixture.tearDown());
 describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command) => {
   it.each([
     ['a time without a zone', '2026-03-09T22:00:00'],
-    ['a bare date', '2026-03-09'],
     ['an impossible date', '2026-02-30T22:00:00Z'],
     ['free text', 'tonight'],
   ])('exits 2 for --at with %s', async (_, at) => {
@@ -31,7 +30,7 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(
-      `lights-out ${command}: --at must be an ISO 8601 date-time with a zone (Z or an offset), such as 2026-03-09T22:00:00+08:00`,
+      `lights-out ${command}: --at must be an ISO 8601 date-time with Z or an offset (2026-03-09T22:00:00+08:00), or a date alone`,
     );
     expect(stderr).toContain(`got '${at}'`);
   });
@@ -48,6 +47,11 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     const { code, stderr } = await cli([command, '-c', file, '--dryrun'], { env: ENV, now: AT });
     expect(code).toBe(2);
     expect(stderr).toContain("Unknown option '--dryrun'");
+    if (command === 'run') expect(stderr).toContain("(did you mean '--dry-run'?)");
+    // A short usage, not the whole help.
+    expect(stderr).toContain(`Run \`lights-out ${command} --help\` for every option.`);
+    expect(stderr).not.toContain('Environment:');
+    expect(stderr.split('\n').length).toBeLessThanOrEqual(4);
   });
 
   it('exits 2 for an invalid configuration with every issue as FILE:LINE:COLUMN', async () => {
@@ -101,10 +105,10 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
     expect(code).toBe(1);
     expect(stderr).toMatch(
       new RegExp(
-        `^lights-out ${command}: could not list instances: InternalError: DescribeInstances in cn-beijing: `,
+        `^lights-out ${command}: could not list instances: InternalError: DescribeRegions in cn-beijing: `,
       ),
     );
-    const describes = emulator.calls().filter((c) => c.action === 'DescribeInstances');
+    const describes = emulator.calls().filter((c) => c.action === 'DescribeRegions');
     expect(describes).toHaveLength(2);
     expect(emulator.calls().filter((c) => c.action === 'StopInstances')).toEqual([]);
     // A run still logs its summary, with the error; a plan prints no objects.
@@ -118,7 +122,45 @@ describe.each(['plan', 'run'])('lights-out %s: usage and setup errors', (command
   });
 });
 
+describe.each(['plan', 'run'])('lights-out %s: a region the API does not know', (command) => {
+  it('fails the listing with UnknownRegion instead of listing zero instances, and stops nothing', async () => {
+    const emulator = await fixture.start(generateFleet({ count: 10, seed: 1, regions: ['cn-beijing'] }));
+    // Accepted by validation (newer than the documented list), but the account has no such region.
+    const file = await fixture.config(
+      CONFIG.replace(
+        'regions: [cn-beijing]',
+        'regions: [cn-beijing, cn-wulanchabu]\nallowUnknownRegions: true',
+      ),
+    );
+    const { code, stderr } = await cli([command, '-c', file, '--json', '--schedule', 'nightly'], {
+      env: emulatorEnv(emulator),
+      now: AT,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `lights-out ${command}: could not list instances: UnknownRegion: region 'cn-wulanchabu' is not a region the API knows`,
+    );
+    const calls = emulator.calls();
+    expect(calls.filter((c) => c.action === 'DescribeRegions').map((c) => c.params['RegionIds.1'])).toEqual(
+      expect.arrayContaining(['cn-beijing', 'cn-wulanchabu']),
+    );
+    expect(calls.filter((c) => c.action === 'DescribeInstances' && c.region === 'cn-wulanchabu')).toEqual([]);
+    expect(calls.filter((c) => c.action === 'StopInstances')).toEqual([]);
+  });
+});
+
 describe('lights-out help', () => {
+  it('answers an unknown command with a suggestion and a short usage, exit 2', async () => {
+    const { code, stdout, stderr } = await cli(['plna'], { env: {}, now: AT });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      "lights-out: unknown command 'plna' (did you mean 'plan'?)\n" +
+        'Usage: lights-out <command> [options]; commands: validate, next, plan, run, daemon, emulator, demo, deploy\n' +
+        'Run `lights-out --help` for what each one does.\n',
+    );
+  });
+
   it('lists plan and run after validate and next', async () => {
     const { code, stdout } = await cli(['--help'], { env: {}, now: AT });
     expect(code).toBe(0);

@@ -185,6 +185,9 @@ describe('malformed OperationDetails', () => {
     const ids = await idsOf();
     expect(ids).toHaveLength(2);
     expect(emulator.instances().filter((i) => i.stopAccepted === 1)).toHaveLength(3);
+    // The call log names the instance left out.
+    const [call] = emulator.calls().filter((c) => c.action === 'StopInstances');
+    expect(call!.omitted).toEqual(['i-1', 'i-2', 'i-3'].filter((id) => !ids.includes(id)));
   });
 
   it('extraOperationDetail adds an instance that was not asked for', async () => {
@@ -200,6 +203,36 @@ describe('malformed OperationDetails', () => {
     const ids: string[] = await idsOf();
     expect(ids).not.toEqual(['i-1', 'i-2', 'i-3']);
     expect([...ids].sort()).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+});
+
+describe('endlessListing', () => {
+  it('answers full pages of new instances, TotalCount 300 and a new NextToken, forever', async () => {
+    emulator.setFaults({ endlessListing: true });
+    const seen = new Set<string>();
+    let nextToken: string | undefined;
+    for (let page = 0; page < 6; page++) {
+      const answer = await client.describeInstancesPage(
+        { tagFilters: [{ key: 'lights-out' }] },
+        { maxResults: 100, ...(nextToken && { nextToken }) },
+      );
+      expect(answer.instances).toHaveLength(100);
+      expect(answer.totalCount).toBe(300);
+      expect(answer.nextToken).toBeTruthy();
+      expect(answer.nextToken).not.toBe(nextToken);
+      for (const instance of answer.instances) {
+        expect(seen.has(instance.InstanceId)).toBe(false);
+        seen.add(instance.InstanceId);
+        expect(instance).toMatchObject({ Status: 'RUNNING', Tags: [{ Key: 'lights-out' }] });
+      }
+      nextToken = answer.nextToken;
+    }
+  });
+
+  it('is refused when not a boolean', () => {
+    expect(() => emulator.setFaults({ endlessListing: 'yes' } as unknown as FaultSettings)).toThrow(
+      /endlessListing.*must be true or false/,
+    );
   });
 });
 

@@ -249,6 +249,27 @@ describe('the stop handler against the emulator', () => {
     await expectRepeatStopsNothingNew(h, () => h.handler(event));
   });
 
+  it('warns, naming the tick, when a timer event is off the tick grid by more than a minute', async () => {
+    const h = await harness();
+    // A rate(5 minutes) rule created at 23:03:27 fires at :03:27, :08:27...; the config's tick is 5m.
+    await h.handler(timerEvent('2026-03-09T23:33:27Z', '{"dryRun": true}'));
+    await h.handler(scheduledEvent('2026-03-09T23:38:27Z'));
+    const warnings = events(h, 'timer.off-grid');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatchObject({
+      level: 'warn',
+      tick: '5m',
+      eventTime: '2026-03-09T23:33:27.000Z',
+      offGridMs: 93_000,
+    });
+    expect(warnings[0]!.msg).toContain('tick 5m');
+
+    // On the grid (within a minute: delivery jitter), and manual invocations at any time: no warning.
+    await h.handler(timerEvent('2026-03-09T23:40:40Z', '{"dryRun": true}'));
+    await h.handler({ at: '2026-03-09T23:33:27Z', dryRun: true });
+    expect(events(h, 'timer.off-grid')).toHaveLength(2);
+  });
+
   it('reads manual fields from the timer payload: a dry run stops nothing', async () => {
     const h = await harness();
     const summary = await h.handler(timerEvent('2026-03-09T23:30:00Z', '{"dryRun": true}'));
@@ -362,8 +383,9 @@ describe('the stop handler against the emulator', () => {
   });
 
   it('keeps the deadline margin back from the remaining time: stops not sent in time fail as DeadlineExceeded', async () => {
-    // Every API request takes one simulated second on the shared fake clock. With 500 ms left after the
-    // margin, the listing (started at once) completes, but no stop may start.
+    // Every API request takes one simulated second on the shared fake clock (two regions: two seconds a
+    // round). With 2500 ms left after the margin, the region checks (started at once) and the listings
+    // (started at 2 s) complete, but no stop may start.
     const clock = { ms: Date.parse('2026-03-09T22:01:00Z') };
     const h = await harness({
       clock,
@@ -378,7 +400,7 @@ describe('the stop handler against the emulator', () => {
     });
 
     const error = await h
-      .handler(scheduledEvent('2026-03-09T22:00:00Z'), lambdaContext(5_500))
+      .handler(scheduledEvent('2026-03-09T22:00:00Z'), lambdaContext(7_500))
       .catch((e) => e);
 
     expect(error).toBeInstanceOf(RunFailedError);

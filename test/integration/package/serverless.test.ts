@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config/index.js';
+import { awsScheduleExpression } from '../../../lib/deploy/index.js';
 import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
 import type { RunSummary } from '../../../lib/stop/types.js';
 import { readZip, type ZipEntry } from './zip.js';
@@ -19,7 +20,7 @@ import { readZip, type ZipEntry } from './zip.js';
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
 const LINKED = ['lib', 'functions', 'scripts', 'node_modules', 'tsconfig.json'];
-const COPIED = ['package.json', 'serverless.yml', 'schedules'];
+const COPIED = ['package.json', 'serverless.yml', 'schedules', 'bin'];
 const MAX_BUNDLE_BYTES = 1024 * 1024;
 
 interface CfnResource {
@@ -85,8 +86,9 @@ describe('npm run package: the CloudFormation template', () => {
     const rules = ofType('AWS::Events::Rule');
     expect(rules).toHaveLength(1);
     const rule = rules[0]!.Properties as { ScheduleExpression: string; State: string; Targets: object[] };
-    expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
-    expect(rule.ScheduleExpression).toBe(`rate(${config.tickMs / 60_000} minutes)`);
+    // On the tick grid, in UTC (a rate would count from the rule's creation).
+    expect(rule.ScheduleExpression).toBe('cron(0/5 * * * ? *)');
+    expect(rule.ScheduleExpression).toBe(awsScheduleExpression(config.tickMs));
     expect(rule.State).toBe('ENABLED');
     expect(rule.Targets).toHaveLength(1);
     // A constant `Input` would replace the event, and with it the scheduled `time` the run plans from.
@@ -236,4 +238,27 @@ describe('the packaged handler, unpacked without node_modules', () => {
     expect(line!.result.error.message).toContain(`${join(unpacked, 'schedules/broken.yaml')}:1:`);
     expect(emulator.calls()).toHaveLength(before);
   });
+});
+
+describe('npm run package when the timer and the tick disagree', () => {
+  it('fails before packaging, naming both the schedule and the tick', async () => {
+    const config = join(workspace, 'schedules/lights-out.yaml');
+    const text = await readFile(config, 'utf8');
+    expect(text).toContain('\ntick: 5m\n');
+    await writeFile(config, text.replace('\ntick: 5m\n', '\ntick: 1m\n'));
+    await rm(join(workspace, '.serverless'), { recursive: true, force: true });
+    const failure = await run('npm', ['run', 'package'], {
+      cwd: workspace,
+      env: offlineEnv(join(workspace, 'home')),
+      timeout: 240_000,
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).not.toBe(0);
+    expect(failure?.stderr).toMatch(
+      /serverless\.yml:\d+:\d+: error: schedule cron\(0\/5 \* \* \* \? \*\) \(every 5m\) does not match tick 1m: use cron\(\* \* \* \* \? \*\)/,
+    );
+    expect(existsSync(join(workspace, '.serverless'))).toBe(false);
+  }, 300_000);
 });

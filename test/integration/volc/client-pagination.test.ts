@@ -100,8 +100,43 @@ describe('describeInstances', () => {
     expect(retries).toBe(1);
     expect(server?.requests).toHaveLength(4);
   });
+});
 
-  it('stops with InvalidResponse when a NextToken repeats', async () => {
+/**
+ * The rules of the one DescribeInstances reader (lib/volc/listing.ts), each tested here once: listing a
+ * region and looking instances up by ID both read through it.
+ */
+describe('the reader stops a listing it cannot trust', () => {
+  /** Request n gets `perPage` instances never seen before, NextToken `token(n + 1)` and TotalCount `total`. */
+  function endless(options: { perPage: number; total?: number; token?: (n: number) => string }): Handler {
+    return (_q, res, _received, n) => {
+      const instances = Array.from({ length: options.perPage }, (_, k) => ({
+        InstanceId: `i-${n}-${k}`,
+        Status: 'RUNNING',
+      }));
+      sendJson(
+        res,
+        200,
+        success('DescribeInstances', {
+          Instances: instances,
+          NextToken: options.token ? options.token(n + 1) : `t${n + 1}`,
+          ...(options.total !== undefined && { TotalCount: options.total }),
+        }),
+      );
+    };
+  }
+
+  it('when the pages hold more instances than the TotalCount they announced', async () => {
+    const ecs = await setup(endless({ perPage: 100, total: 300 }));
+    const error = await collect(ecs.describeInstances({})).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'InvalidResponse', retryable: false, action: 'DescribeInstances' });
+    expect((error as Error).message).toMatch(
+      /the pages hold 400 instances, more than the TotalCount of 300 they announced; listing stopped after 4 page\(s\)/,
+    );
+    expect(server?.requests).toHaveLength(4);
+  });
+
+  it('when a page adds no instance not seen before but hands out another NextToken', async () => {
     const ecs = await setup((_q, res) =>
       sendJson(
         res,
@@ -115,8 +150,69 @@ describe('describeInstances', () => {
     await expect(collect(ecs.describeInstances({}))).rejects.toMatchObject({
       code: 'InvalidResponse',
       retryable: false,
+      message: expect.stringMatching(/page 2 adds no instance not seen before/),
     });
     expect(server?.requests).toHaveLength(2);
+  });
+
+  it('when a NextToken repeats an earlier one, even with new instances', async () => {
+    // Tokens t1, t0, t1: new instances on each page, no TotalCount.
+    const ecs = await setup(endless({ perPage: 10, token: (n) => `t${n % 2}` }));
+    await expect(collect(ecs.describeInstances({}))).rejects.toMatchObject({
+      code: 'InvalidResponse',
+      message: expect.stringMatching(/the NextToken of page 3 repeats an earlier page's/),
+    });
+  });
+
+  it('past maxInstances, counted from the pages when no TotalCount is announced', async () => {
+    const ecs = await setup(endless({ perPage: 100 }));
+    const error = await collect(
+      ecs.describeInstances({}, { maxInstances: 250, maxInstancesName: 'listing.maxInstancesPerRegion' }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ListingTooLarge', retryable: false });
+    expect((error as Error).message).toMatch(
+      /the pages hold 300 instances, more than listing\.maxInstancesPerRegion \(250\)/,
+    );
+    expect(server?.requests).toHaveLength(3);
+  });
+
+  it('at the first page whose TotalCount announces more than maxInstances', async () => {
+    const ecs = await setup(fleetHandler(1000));
+    await expect(collect(ecs.describeInstances({}, { maxInstances: 999 }))).rejects.toMatchObject({
+      code: 'ListingTooLarge',
+      message: expect.stringMatching(/TotalCount announces 1000 instances, more than maxInstances \(999\)/),
+    });
+    expect(server?.requests).toHaveLength(1);
+  });
+
+  it('hands an instance listed on two pages out once', async () => {
+    const inner = fleetHandler(150);
+    const ecs = await setup((req, res, received, index) => {
+      if (param(received, 'NextToken') !== 'page-100') return inner(req, res, received, index);
+      // The second page repeats the last instance of the first (the fleet shifted under the listing).
+      const fleet = Array.from({ length: 51 }, (_, i) => ({ InstanceId: `i-${99 + i}`, Status: 'RUNNING' }));
+      sendJson(res, 200, success('DescribeInstances', { Instances: fleet, TotalCount: 150 }));
+    });
+    const ids = await collect(ecs.describeInstances({}));
+    expect(ids).toEqual(Array.from({ length: 150 }, (_, i) => `i-${i}`));
+  });
+
+  it('ends a reading by instance IDs once every named ID was seen, whatever NextToken follows', async () => {
+    const ecs = await setup((_q, res) =>
+      sendJson(
+        res,
+        200,
+        success('DescribeInstances', {
+          Instances: [
+            { InstanceId: 'i-1', Status: 'RUNNING' },
+            { InstanceId: 'i-2', Status: 'STOPPED' },
+          ],
+          NextToken: 'more',
+        }),
+      ),
+    );
+    expect(await collect(ecs.describeInstances({ instanceIds: ['i-1', 'i-2'] }))).toEqual(['i-1', 'i-2']);
+    expect(server?.requests).toHaveLength(1);
   });
 });
 

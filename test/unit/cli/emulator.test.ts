@@ -122,6 +122,25 @@ describe('lights-out emulator', () => {
     expect(io.out).toEqual([]);
   });
 
+  it('exits 2 naming the port when it is in use', async () => {
+    const running = await runEmulator([]);
+    const port = Number(new URL(running.line.url).port);
+    const io = fakeIo();
+    expect(await main(['emulator', '--port', String(port)], io)).toBe(2);
+    expect(io.err.join('')).toBe(
+      `lights-out emulator: port ${port} on 127.0.0.1 is already in use (another emulator?); choose another --port, or 0 for a free one\n`,
+    );
+    expect(io.out).toEqual([]);
+    expect(await running.finish()).toBe(0);
+  });
+
+  it('exits 2 with one located line for a missing fleet file', async () => {
+    const path = join(dir, 'missing.yaml');
+    const io = fakeIo();
+    expect(await main(['emulator', '--fleet', path], io)).toBe(2);
+    expect(io.err.join('')).toBe(`${path}:1:1: no such file\n`);
+  });
+
   it('exits 2 with file:line:column for an invalid fleet file', async () => {
     const path = join(dir, 'bad-fleet.yaml');
     await writeFile(path, 'instances:\n  - InstanceId: i-1\n    Region: cn-beijing\n    Status: ASLEEP\n');

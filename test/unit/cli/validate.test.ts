@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
@@ -116,5 +118,87 @@ describe('lights-out validate', () => {
     const { io, stdout } = fakeIo();
     expect(await main(['--help'], io)).toBe(0);
     expect(stdout()).toMatch(/^ {2}validate +Check a configuration file/m);
+  });
+});
+
+describe("lights-out validate: serverless.yml's timer against the tick", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lights-out-validate-'));
+  function serverless(schedule: string): string {
+    const file = join(dir, `serverless-${Math.random().toString(36).slice(2)}.yml`);
+    writeFileSync(
+      file,
+      `service: x\nfunctions:\n  stop:\n    handler: dist/stop.handler\n    events:\n      - schedule: ${schedule}\n`,
+    );
+    return file;
+  }
+  const config = (tick: string) => {
+    const file = join(dir, `config-${tick}.yaml`);
+    writeFileSync(
+      file,
+      `version: 1\nregions: [cn-beijing]\ntick: ${tick}\nschedules:\n  nightly: { stop: "0 22 * * *" }\n`,
+    );
+    return file;
+  };
+
+  it.each([
+    [
+      'rate(5 minutes)',
+      '1m',
+      /:6:19: warning: schedule rate\(5 minutes\) \(every 5m\) does not match tick 1m: use cron\(\* \* \* \* \? \*\)/,
+    ],
+    [
+      'cron(0/5 * * * ? *)',
+      '10m',
+      /:6:19: warning: schedule cron\(0\/5 \* \* \* \? \*\) \(every 5m\) does not match tick 10m: use cron\(0\/10 \* \* \* \? \*\)/,
+    ],
+    [
+      'rate(5 minutes)',
+      '5m',
+      /warning: schedule rate\(5 minutes\) matches tick 5m but counts from the rule's creation.*use cron\(0\/5 \* \* \* \? \*\)/,
+    ],
+    [
+      'cron(0 0/2 * * ? *)',
+      '1h',
+      /warning: schedule cron\(0 0\/2 \* \* \? \*\) \(every 2h\) does not match tick 1h: use cron\(0 \* \* \* \? \*\)/,
+    ],
+  ])(
+    'warns about %s with tick %s (exit 0), and fails under --strict (exit 2)',
+    async (schedule, tick, message) => {
+      const file = serverless(schedule);
+      const warned = fakeIo();
+      expect(await main(['validate', '-c', config(tick), '--serverless', file], warned.io)).toBe(0);
+      expect(warned.stderr()).toMatch(message);
+      expect(warned.stdout()).toContain('valid');
+      const strict = fakeIo();
+      expect(await main(['validate', '-c', config(tick), '--serverless', file, '--strict'], strict.io)).toBe(
+        2,
+      );
+      expect(strict.stderr()).toContain(': error: schedule');
+    },
+  );
+
+  it.each([
+    ['cron(0/5 * * * ? *)', '5m'],
+    ['cron(* * * * ? *)', '1m'],
+    ['cron(0 0/2 * * ? *)', '2h'],
+    ['{ rate: ["cron(0/15 * * * ? *)"] }', '15m'],
+  ])('says nothing when %s matches tick %s', async (schedule, tick) => {
+    const { io, stderr } = fakeIo();
+    expect(
+      await main(['validate', '-c', config(tick), '--serverless', serverless(schedule), '--strict'], io),
+    ).toBe(0);
+    expect(stderr()).toBe('');
+  });
+
+  it('exits 2 when --serverless names a file that does not exist', async () => {
+    const { io, stderr } = fakeIo();
+    expect(await main(['validate', '-c', config('5m'), '--serverless', join(dir, 'none.yml')], io)).toBe(2);
+    expect(stderr()).toContain('none.yml cannot be read');
+  });
+
+  it("checks the project's own serverless.yml against the reference configuration", async () => {
+    const { io, stderr } = fakeIo();
+    expect(await main(['validate', '-c', 'schedules/lights-out.yaml', '--strict'], io)).toBe(0);
+    expect(stderr()).toBe('');
   });
 });

@@ -55,6 +55,7 @@ describe('isCredentialKey', () => {
     'keepCharging',
     'tokens-used',
     'maxInstancesPerRun',
+    'maxInstancesPerRegion',
     'description',
     'env',
   ])('leaves %s alone', (key) => {

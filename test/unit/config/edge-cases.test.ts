@@ -60,6 +60,12 @@ describe('configuration edge cases', () => {
     ['24h', []],
     ['25h', ["3:7: tick must be at most 24h (a timer fires at least daily), got '25h'"]],
     ['999999h', ["3:7: tick must be at most 24h (a timer fires at least daily), got '999999h'"]],
+    ['7m', [expect.stringMatching(/^3:7: tick 7m does not divide an hour evenly.*: use 6m or 10m \(/)]],
+    ['90m', [expect.stringMatching(/^3:7: tick 90m does not divide a day evenly.*: use 1h or 2h \(/)]],
+    ['5h', [expect.stringMatching(/^3:7: tick 5h does not divide a day evenly.*: use 4h or 6h \(/)]],
+    ['45m', [expect.stringMatching(/^3:7: tick 45m does not divide an hour evenly.*: use 30m or 1h \(/)]],
+    ['120s', []],
+    ['8h', []],
   ])('tick %s', (tick, expected) => {
     expect(issues(`${HEAD}tick: ${tick}\nschedules:\n  a: { stop: "0 22 * * *" }\n`)).toEqual(expected);
   });

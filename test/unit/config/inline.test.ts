@@ -67,6 +67,19 @@ describe('the inline: section', () => {
     });
   });
 
+  it('looks its calendar up in calendars:', () => {
+    const config = parseConfig(
+      `${BASE}calendars:\n  cn-office: { base: cn, holidays: [2026-12-31] }\ninline: { calendar: cn-office }\n`,
+      'c.yaml',
+    );
+    expect(config.inline?.calendar).toEqual({
+      name: 'cn-office',
+      base: 'cn',
+      holidays: ['2026-12-31'],
+      workdays: [],
+    });
+  });
+
   it.each<[string, string]>([
     ['inline: { off: 24 }', '6:16: expected an hour 0 to 23, got number 24'],
     ['inline: { on: "7" }', "6:15: expected an hour 0 to 23, got string '7'"],
@@ -79,7 +92,15 @@ describe('the inline: section', () => {
       '6:19: inline optOut: true needs select.projects',
     ],
     ['inline: { tagKey: lights-out }', "6:19: inline tagKey must differ from the schedule tag 'lights-out'"],
-    ['inline: { calendar: cn-office }', "6:21: inline calendar 'cn-office' names no calendar"],
+    [
+      'inline: { calendar: cn-office }',
+      "6:21: unknown calendar 'cn-office' (no calendars are defined: add it under the top-level calendars:)",
+    ],
+    [
+      'calendars: { cn-office: { base: cn } }\ninline: { calendar: cn-ofice }',
+      "7:21: unknown calendar 'cn-ofice' (did you mean 'cn-office'?)",
+    ],
+    ['inline: { timezone: CST }', "6:21: 'CST' is an abbreviation, not a time zone"],
     ['inline: { offhours: 19 }', "6:11: unknown key 'offhours'"],
     ['inline: yes', "6:9: expected a mapping, got string 'yes'"],
   ])('%s → %s', (section, expected) => {

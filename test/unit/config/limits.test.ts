@@ -5,16 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, MAX_CONFIG_BYTES, parseConfig } from '../../../lib/config/index.js';
 import { MAX_ALIAS_COUNT } from '../../../lib/config/nodes.js';
 import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, 'c.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { issuesOf } from './issues.js';
 
 const VALID = 'version: 1\nregions: [cn-beijing]\nschedules:\n  nightly:\n    stop: "30 23 * * *"\n';
 

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, type Config, parseConfig } from '../../../lib/config/index.js';
 import { ConfigError, formatConfigIssue } from '../../../lib/errors.js';
+import { issuesOf, yaml } from './issues.js';
 
 const FILE = 'c.yaml';
-
-/** YAML text from lines, so that a test's line numbers can be read off the array. */
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 
 /** A valid head of a file: lines 1-2; tests append from line 3 on. */
 const HEAD = ['version: 1', 'regions: [cn-beijing]'];
 /** A valid schedules section: append it last. */
 const NIGHTLY = ['schedules:', '  nightly:', '    stop: "30 23 * * *"'];
-
-function issuesOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatConfigIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig: valid files', () => {
   it('resolves every default for a minimal file', () => {
@@ -29,6 +17,7 @@ describe('parseConfig: valid files', () => {
       file: FILE,
       version: 1,
       regions: ['cn-beijing'],
+      allowUnknownRegions: false,
       tagKey: 'lights-out',
       timezone: 'UTC',
       tickMs: 300_000,
@@ -41,7 +30,9 @@ describe('parseConfig: valid files', () => {
       },
       guard: { maxInstancesPerRun: 1000 },
       retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+      listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [],
       schedules: [
         {
           name: 'nightly',
@@ -331,6 +322,16 @@ describe('parseConfig: one issue per problem, at its node', () => {
       ['3:23: expected a positive integer, got number 0'],
     ],
     [
+      'a zero listing bound',
+      [...HEAD, 'listing: { maxInstancesPerRegion: 0 }', ...NIGHTLY],
+      ['3:35: expected a positive integer, got number 0'],
+    ],
+    [
+      'a misspelt listing bound',
+      [...HEAD, 'listing: { maxInstancePerRegion: 10 }', ...NIGHTLY],
+      ["3:12: unknown key 'maxInstancePerRegion' (did you mean 'maxInstancesPerRegion'?)"],
+    ],
+    [
       'a poll interval over the timeout',
       [...HEAD, 'verify: { timeoutMs: 1000, intervalMs: 2000 }', ...NIGHTLY],
       ['3:22: timeoutMs must be at least intervalMs (2000), got 1000'],
@@ -344,7 +345,7 @@ describe('parseConfig: one issue per problem, at its node', () => {
       'an unknown top-level key',
       [...HEAD, 'colour: blue', ...NIGHTLY],
       [
-        "3:1: unknown key 'colour' (expected one of: version, regions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, verify, schedules, inline)",
+        "3:1: unknown key 'colour' (expected one of: version, regions, allowUnknownRegions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, calendars, schedules, inline)",
       ],
     ],
     ['a number as a key', [...HEAD, '7: x', ...NIGHTLY], ['3:1: expected a string key, got number 7']],

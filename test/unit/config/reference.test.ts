@@ -15,6 +15,7 @@ describe('the shipped reference configuration', () => {
       file: FILE,
       version: 1,
       regions: ['cn-beijing', 'cn-shanghai'],
+      allowUnknownRegions: false,
       endpoint: 'https://open.volcengineapi.com',
       tagKey: 'lights-out',
       timezone: 'Asia/Shanghai',
@@ -28,7 +29,9 @@ describe('the shipped reference configuration', () => {
       },
       guard: { maxInstancesPerRun: 1000 },
       retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+      listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
+      calendars: [{ name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] }],
       schedules: [
         {
           name: 'office-hours',

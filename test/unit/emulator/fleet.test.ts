@@ -191,6 +191,35 @@ describe('loadFleet', () => {
   it('reports a missing file as a ConfigError naming it', async () => {
     const path = join(dir, 'missing.yaml');
     await expect(loadFleet(path)).rejects.toThrow(ConfigError);
-    await expect(loadFleet(path)).rejects.toThrow(`${path}:1:1: ENOENT`);
+    await expect(loadFleet(path)).rejects.toThrow(`${path}:1:1: no such file`);
+  });
+});
+
+describe('fleet files: misspelt fields the emulator reads', () => {
+  it('warns with the suggestion and a position, keeps the field, and accepts captured extra fields silently', () => {
+    const fleet = parseFleet(
+      [
+        'instances:',
+        '  - InstanceId: i-1',
+        '    Region: cn-beijing',
+        '    Staus: STOPPED',
+        '    Cpus: 4',
+        '    OsName: Ubuntu',
+        '    VpcId: vpc-1',
+        '    ImageId: image-1',
+        '',
+      ].join('\n'),
+      'f.yaml',
+    );
+    expect(fleet.warnings).toEqual([
+      "f.yaml:4:12: warning: instances.0.Staus: unknown field, kept as it is (did you mean 'Status'?)",
+    ]);
+    expect(fleet.instances[0]).toMatchObject({ Status: 'RUNNING', Staus: 'STOPPED', Cpus: 4 });
+  });
+
+  it('has no warnings for a clean fleet', () => {
+    expect(
+      parseFleet('instances:\n  - {InstanceId: i-1, Region: cn-beijing, Status: RUNNING}\n').warnings,
+    ).toBeUndefined();
   });
 });

@@ -52,6 +52,16 @@ describe('buildPlan: tag values that name no configured schedule', () => {
     expect(result.guard.stops).toBe(0);
   });
 
+  it.each([
+    ['Office-Hours', "did you mean 'office-hours'?"],
+    ['office-hour', "did you mean 'office-hours'?"],
+    ['办公时间-🌙', undefined],
+  ])('%s keeps the reason unknown-schedule exactly, with the suggestion in hint: %s', (value, hint) => {
+    const [item] = plan([['cn-beijing', tagged('i-1', value)]], []).items;
+    expect(item?.reason).toBe('unknown-schedule');
+    expect(item?.hint).toBe(hint);
+  });
+
   it('lists unknown schedules even when nothing fires', () => {
     const result = plan([['cn-beijing', tagged('i-1', 'removed')]], []);
     expect(result.items.map((item) => item.reason)).toEqual(['unknown-schedule']);

@@ -73,7 +73,17 @@ describe('formatPlanTable', () => {
     ]);
     // `office-hour` sorts before `office-hours`.
     expect(rest.slice(0, 5).map((line) => line.split(/\s{2,}/))).toEqual([
-      ['i-5', 'typo', 'cn-beijing', 'office-hour', '-', 'skip', 'unknown-schedule', '-', '-'],
+      [
+        'i-5',
+        'typo',
+        'cn-beijing',
+        'office-hour',
+        '-',
+        'skip',
+        "unknown-schedule (did you mean 'office-hours'?)",
+        '-',
+        '-',
+      ],
       [
         'i-1',
         'web-1',

@@ -3,50 +3,57 @@ import { parseConfig } from '../../../lib/config/index.js';
 import { VolcApiError } from '../../../lib/errors.js';
 import { listTaggedInstances } from '../../../lib/run/list.js';
 import { createRunStats } from '../../../lib/stop/index.js';
-import type { EcsClient } from '../../../lib/volc/client.js';
-import type { Instance } from '../../../lib/volc/types.js';
+import type { DescribeInstancesPage, EcsApi, Instance } from '../../../lib/volc/types.js';
 
-const config = parseConfig(
-  'version: 1\nregions: [cn-beijing]\nrateLimit: { qps: 4 }\nretry: { baseMs: 1, capMs: 1, maxAttempts: 3 }\nschedules:\n  a: { stop: "0 22 * * *" }\n',
-  'list.yaml',
-);
+const config = (extra = '') =>
+  parseConfig(
+    `version: 1\nregions: [cn-beijing]\nrateLimit: { qps: 4 }\nretry: { baseMs: 1, capMs: 1, maxAttempts: 3 }\n${extra}schedules:\n  a: { stop: "0 22 * * *" }\n`,
+    'list.yaml',
+  );
 
-/** A client whose listing has `pages` pages; `throttleFirst` makes the first page answer 429 once. */
-function fakeClient(
-  pages: number,
-  clock: { nowMs: number },
-  sentAtMs: number[],
-  throttleFirst = false,
-): EcsClient {
-  let throttled = !throttleFirst;
+const throttled = () =>
+  new VolcApiError({
+    code: 'FlowLimitExceeded',
+    message: 'slow down',
+    httpStatus: 429,
+    action: 'DescribeInstances',
+    region: 'cn-beijing',
+    retryable: true,
+  });
+
+/**
+ * A region of `pages` pages of one instance each (NextToken `p<n>`, TotalCount announced); the first
+ * `throttleFirst` requests answer 429.
+ */
+function fakeApi(pages: number, clock: { nowMs: number }, sentAtMs: number[], throttleFirst = 0): EcsApi {
+  let throttlesLeft = throttleFirst;
   return {
     region: 'cn-beijing',
-    async *describeInstances(_filters, options) {
-      for (let page = 0; page < pages; page++) {
-        const instances = await options!.callPage!(async () => {
-          sentAtMs.push(clock.nowMs);
-          if (!throttled) {
-            throttled = true;
-            throw new VolcApiError({
-              code: 'FlowLimitExceeded',
-              message: 'slow down',
-              httpStatus: 429,
-              action: 'DescribeInstances',
-              region: 'cn-beijing',
-              retryable: true,
-            });
-          }
-          return [{ InstanceId: `i-${page}` } as Instance];
-        });
-        yield* instances;
-      }
+    async describeRegionsPage() {
+      return { regionIds: ['cn-beijing'], requestId: 'r-regions' };
     },
-  } as EcsClient;
+    async describeInstancesPage(_filters, page): Promise<DescribeInstancesPage> {
+      sentAtMs.push(clock.nowMs);
+      if (throttlesLeft > 0) {
+        throttlesLeft -= 1;
+        throw throttled();
+      }
+      const n = page?.nextToken ? Number(page.nextToken.slice(1)) : 0;
+      return {
+        instances: [{ InstanceId: `i-${n}`, Status: 'RUNNING', Tags: [] } as unknown as Instance],
+        ...(n + 1 < pages && { nextToken: `p${n + 1}` }),
+        totalCount: pages,
+        requestId: `r${n}`,
+      };
+    },
+    stopInstances: () => Promise.reject(new Error('not used')),
+    startInstances: () => Promise.reject(new Error('not used')),
+  };
 }
 
-function deps(client: EcsClient, clock: { nowMs: number }) {
+function deps(api: EcsApi, clock: { nowMs: number }) {
   return {
-    clientFor: () => client,
+    clientFor: () => api,
     nowMs: () => clock.nowMs,
     sleep: async (ms: number) => {
       clock.nowMs += ms;
@@ -60,7 +67,7 @@ describe('listTaggedInstances', () => {
     const clock = { nowMs: 1_000_000 };
     const sentAtMs: number[] = [];
     const stats = createRunStats();
-    const found = await listTaggedInstances(config, deps(fakeClient(5, clock, sentAtMs), clock), {
+    const found = await listTaggedInstances(config(), deps(fakeApi(5, clock, sentAtMs), clock), {
       stats,
       deadlineAtMs: Number.POSITIVE_INFINITY,
     });
@@ -73,7 +80,7 @@ describe('listTaggedInstances', () => {
     const clock = { nowMs: 1_000_000 };
     const sentAtMs: number[] = [];
     const stats = createRunStats();
-    await listTaggedInstances(config, deps(fakeClient(2, clock, sentAtMs, true), clock), {
+    await listTaggedInstances(config(), deps(fakeApi(2, clock, sentAtMs, 1), clock), {
       stats,
       deadlineAtMs: Number.POSITIVE_INFINITY,
     });
@@ -81,5 +88,32 @@ describe('listTaggedInstances', () => {
     expect(stats.retries).toBe(1);
     // after the 429 the rate halves: the retry waits at least one 2 qps interval
     expect(sentAtMs[1]! - sentAtMs[0]!).toBeGreaterThanOrEqual(500);
+  });
+
+  it('retries a throttled page past retry.maxAttempts, until it is answered', async () => {
+    const clock = { nowMs: 1_000_000 };
+    const stats = createRunStats();
+    const found = await listTaggedInstances(config(), deps(fakeApi(2, clock, [], 7), clock), {
+      stats,
+      deadlineAtMs: clock.nowMs + 15 * 60_000,
+    });
+    expect(found).toHaveLength(2);
+    expect(stats.apiCalls.DescribeInstances).toBe(9);
+  });
+
+  it('fails a region whose pages hold more than listing.maxInstancesPerRegion, naming the key', async () => {
+    const clock = { nowMs: 1_000_000 };
+    const sentAtMs: number[] = [];
+    const error = await listTaggedInstances(
+      config('listing: { maxInstancesPerRegion: 3 }\n'),
+      deps(fakeApi(5, clock, sentAtMs), clock),
+      { stats: createRunStats(), deadlineAtMs: Number.POSITIVE_INFINITY },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'VolcApiError', code: 'ListingTooLarge', retryable: false });
+    expect((error as Error).message).toMatch(
+      /TotalCount announces 5 instances, more than listing\.maxInstancesPerRegion \(3\)/,
+    );
+    // The first page's TotalCount already says too many: no second page is asked for.
+    expect(sentAtMs).toHaveLength(1);
   });
 });

@@ -156,6 +156,16 @@ describe('parseCron errors', () => {
     ['*/x * * * *', 'minute', "minute: '*/x': the step 'x' is not a whole number"],
     ['5/15 * * * *', 'minute', "minute: '5/15': a step needs '*' or a range before the '/', such as '*/15'"],
     ['*/5/2 * * * *', 'minute', "minute: '*/5/2' has more than one step '/'"],
+    [
+      '*/90 * * * *',
+      'minute',
+      "minute: '*/90': the step 90 is larger than the field (60 values, 0-59); a step cannot span into the next hour, day or month (use several expressions)",
+    ],
+    [
+      '0 0-23/25 * * *',
+      'hour',
+      "hour: '0-23/25': the step 25 is larger than the field (24 values, 0-23); a step cannot span into the next hour, day or month (use several expressions)",
+    ],
     ['1-2-3 * * * *', 'minute', "minute: '1-2-3' is not a value or a range such as 1-5"],
     ['1,,2 * * * *', 'minute', "minute: '1,,2' has an empty list item"],
     ['? * * * *', 'minute', "minute: '?' is not a number"],

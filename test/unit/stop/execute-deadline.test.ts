@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LightsOutError } from '../../../lib/errors.js';
+import { SetupError } from '../../../lib/errors.js';
 import { executePlan } from '../../../lib/stop/execute.js';
 import { apiError } from './fake-ecs.js';
 import { defaultOptions, ids, makePlan, outcomeLines, skipItem, stopItem, world } from './helpers.js';
@@ -110,8 +110,7 @@ describe('executePlan: failures outside the API', () => {
     const deps = {
       ...w.deps,
       clientFor: (region: string) => {
-        if (region === 'cn-shanghai')
-          throw new LightsOutError('EndpointUnknown', `no endpoint for ${region}`);
+        if (region === 'cn-shanghai') throw new SetupError('InvalidEndpoint', `no endpoint for ${region}`);
         return w.ecs.clientFor(region);
       },
     };
@@ -123,7 +122,7 @@ describe('executePlan: failures outside the API', () => {
     const { outcomes } = await executePlan(plan, deps, defaultOptions(w.clock));
     expect(outcomes.map((o) => [o.instanceId, o.outcome, o.errorCode])).toEqual([
       ['i-1', 'stopped', null],
-      ['i-2', 'failed', 'EndpointUnknown'],
+      ['i-2', 'failed', 'InvalidEndpoint'],
       ['i-3', 'skipped', null],
     ]);
     expectOneOutcomeEach(w.lines, ['i-1', 'i-2', 'i-3']);

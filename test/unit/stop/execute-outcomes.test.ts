@@ -50,12 +50,12 @@ describe('executePlan: per-instance outcomes', () => {
     expect(summary.apiCalls).toMatchObject({ StopInstances: 1, DescribeInstances: 1 });
   });
 
-  it('stops looking up when a server repeats its NextToken, instead of asking until the deadline', async () => {
+  it('ends a look-up once every asked ID was found, whatever NextToken the server hands out', async () => {
     const w = world({ stuckNextToken: 'again' });
     w.ecs.add('cn-beijing', ['i-stopped'], { Status: 'STOPPED' });
     const { outcomes } = await w.run(makePlan([stopItem('i-stopped')]));
     expect(outcomes[0]).toMatchObject({ outcome: 'already-stopped' });
-    expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances')).toHaveLength(2);
+    expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances')).toHaveLength(1);
   });
 
   it('looks up at most 100 IDs per DescribeInstances call', async () => {
@@ -152,28 +152,45 @@ describe('executePlan: malformed answers', () => {
     ]);
   });
 
-  it('re-batches an instance the answer left out; a look-up then finds it stopped', async () => {
+  it('looks an instance the answer left out up at once: found STOPPED, this run stopped it', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
-    // The server stopped both but left i-2 out of its answer: sent again, i-2 is answered
-    // InvalidInstanceStatus, and the look-up finds it STOPPED.
+    // The server stopped both but left i-2 out of its answer.
     w.ecs.script('StopInstances', { mangle: (d) => d.filter((x) => x.InstanceId !== 'i-2') });
     const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
-    const calls = w.ecs.stopCalls();
-    expect(calls.map((c) => c.instanceIds)).toEqual([['i-1', 'i-2'], ['i-2']]);
-    expect(calls[1]!.clientToken).not.toBe(calls[0]!.clientToken);
+    expect(w.ecs.stopCalls().map((c) => c.instanceIds)).toEqual([['i-1', 'i-2']]);
+    expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances').map((c) => c.instanceIds)).toEqual([
+      ['i-2'],
+    ]);
     expect(w.ecs.stopEffects.get('i-2')).toBe(1);
-    expect(outcomes[1]).toMatchObject({ outcome: 'already-stopped', attempts: 2, reason: 'status STOPPED' });
+    expect(outcomes[1]).toMatchObject({ outcome: 'stopped', attempts: 1, errorCode: null });
+    expect(w.lines.filter((l) => l.event === 'stop.missing-detail')).toHaveLength(1);
   });
 
-  it('fails with MissingOperationDetail when the instance never comes back', async () => {
+  it('sends an instance left out while still RUNNING again, under a new token', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1']);
+    // The first request refused i-1 and left it out of the answer: the look-up finds it RUNNING.
+    w.ecs.instanceCodes('i-1', 'InternalError');
+    w.ecs.script('StopInstances', { mangle: () => [] });
+    const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
+    const calls = w.ecs.stopCalls();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.clientToken).not.toBe(calls[0]!.clientToken);
+    expect(w.ecs.stopEffects.get('i-1')).toBe(1);
+    expect(outcomes[0]).toMatchObject({ outcome: 'stopped', attempts: 2, errorCode: null });
+  });
+
+  it('fails with MissingOperationDetail when a RUNNING instance is left out of maxAttempts answers', async () => {
+    const w = world();
+    w.ecs.add('cn-beijing', ['i-1']);
+    w.ecs.instanceCodes('i-1', 'InternalError', 'InternalError', 'InternalError');
     for (let i = 0; i < 3; i++) w.ecs.script('StopInstances', { mangle: () => [] });
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]), {
       retry: { baseMs: 100, capMs: 1_000, maxAttempts: 3 },
     });
-    expect(w.ecs.stopCalls()).toHaveLength(3);
+    expect(new Set(w.ecs.stopCalls().map((c) => c.clientToken)).size).toBe(3);
+    expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances')).toHaveLength(3);
     expect(outcomes[0]).toMatchObject({
       outcome: 'failed',
       errorCode: 'MissingOperationDetail',

@@ -16,7 +16,7 @@ import type {
   OperationResult,
   StopInstancesParams,
 } from '../../../lib/volc/types.js';
-import type { FakeClock } from './fake-clock.js';
+import type { VirtualClock } from '../../support/clock.js';
 
 export type FakeAction = 'DescribeInstances' | 'StopInstances' | 'StartInstances';
 
@@ -91,7 +91,7 @@ export class FakeEcs {
    * @param stuckNextToken a broken server: every DescribeInstances page names this NextToken
    */
   constructor(
-    readonly clock: FakeClock,
+    readonly clock: VirtualClock,
     readonly options: { latencyMs?: number; stopDelayMs?: number; stuckNextToken?: string } = {},
   ) {}
 
@@ -149,6 +149,9 @@ export class FakeEcs {
       stopInstances: (params) => this.#stopCall(region, params),
       startInstances: () => {
         throw new Error('StartInstances is not used by the executor');
+      },
+      describeRegionsPage: () => {
+        throw new Error('DescribeRegions is not used by the executor');
       },
     };
   }

@@ -3,7 +3,7 @@ import type { DestinationStream } from 'pino';
 import { createLogger } from '../../../lib/logger.js';
 import type { Plan, PlanItem } from '../../../lib/plan/types.js';
 import { type ExecuteOptions, type ExecuteResult, executePlan } from '../../../lib/stop/execute.js';
-import { type FakeClock, fakeClock } from './fake-clock.js';
+import { type VirtualClock, virtualClock } from '../../support/clock.js';
 import { FakeEcs } from './fake-ecs.js';
 
 export const FIRE_TIME = '2026-01-05T18:00:00.000Z';
@@ -70,7 +70,7 @@ export function capturedLogger() {
 }
 
 /** Default options: a deadline an hour away on the fake clock. */
-export function defaultOptions(clock: FakeClock, overrides: Partial<ExecuteOptions> = {}): ExecuteOptions {
+export function defaultOptions(clock: VirtualClock, overrides: Partial<ExecuteOptions> = {}): ExecuteOptions {
   return {
     deadlineAtMs: clock.nowMs() + 3_600_000,
     retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
@@ -84,7 +84,7 @@ export function defaultOptions(clock: FakeClock, overrides: Partial<ExecuteOptio
 export function world(
   options: { latencyMs?: number; stopDelayMs?: number; stuckNextToken?: string; random?: () => number } = {},
 ) {
-  const clock = fakeClock();
+  const clock = virtualClock({ startMs: Date.UTC(2026, 0, 5, 18, 0, 0) });
   const ecs = new FakeEcs(clock, options);
   const { lines, logger } = capturedLogger();
   const deps = {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../../lib/stop/rate-limit.js';
-import { fakeClock } from './fake-clock.js';
+import { virtualClock } from '../../support/clock.js';
 
 describe('RateLimiter', () => {
   it('spaces requests at 1000/qps ms, concurrent callers included', async () => {
-    const clock = fakeClock(0);
+    const clock = virtualClock({ startMs: 0 });
     const limiter = new RateLimiter({ qps: 4 }, clock);
     const times: number[] = [];
     await Promise.all(
@@ -32,7 +32,7 @@ describe('RateLimiter', () => {
   });
 
   it('recovers additively towards qps and never above it', () => {
-    const clock = fakeClock(0);
+    const clock = virtualClock({ startMs: 0 });
     const limiter = new RateLimiter({ qps: 10, recoverQpsPerSuccess: 1 }, clock);
     limiter.onThrottle();
     expect(limiter.currentQps).toBe(5);
@@ -44,7 +44,7 @@ describe('RateLimiter', () => {
   });
 
   it('slows the next requests after a throttle, on the fake clock', async () => {
-    const clock = fakeClock(0);
+    const clock = virtualClock({ startMs: 0 });
     const limiter = new RateLimiter({ qps: 10 }, clock);
     await limiter.acquire(); // t=0
     limiter.onThrottle(); // 5 qps: next slot at t=200
@@ -55,6 +55,6 @@ describe('RateLimiter', () => {
   });
 
   it('refuses a rate that is not positive', () => {
-    expect(() => new RateLimiter({ qps: 0 }, fakeClock(0))).toThrow(/rateLimit.qps/);
+    expect(() => new RateLimiter({ qps: 0 }, virtualClock({ startMs: 0 }))).toThrow(/rateLimit.qps/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LightsOutError } from '../../../lib/errors.js';
+import { UsageError } from '../../../lib/errors.js';
 import {
   backoffCeilingMs,
   backoffDelayMs,
@@ -9,7 +9,7 @@ import {
   retryPolicy,
 } from '../../../lib/stop/retry.js';
 import { createRunStats } from '../../../lib/stop/stats.js';
-import { fakeClock, sequenceRandom } from './fake-clock.js';
+import { sequenceRandom, virtualClock } from '../../support/clock.js';
 import { apiError } from './fake-ecs.js';
 
 const policy = retryPolicy({ baseMs: 100, capMs: 1_000, maxAttempts: 5 });
@@ -63,7 +63,7 @@ describe('decideRetry', () => {
   it.each([
     ['a non-retryable API error', apiError('AccessDenied', 403)],
     ['a plain Error', new Error('bug')],
-    ['a LightsOutError', new LightsOutError('ConfigInvalid', 'x')],
+    ['a UsageError', new UsageError('x')],
   ])('does not retry %s', (_name, error) => {
     expect(decideRetry(error, state, policy, () => 0.5)).toEqual({ retry: false, reason: 'not-retryable' });
   });
@@ -74,6 +74,18 @@ describe('decideRetry', () => {
     expect(decideRetry(error, { ...state, attempts: 5 }, policy, () => 0.5)).toEqual({
       retry: false,
       reason: 'attempts-exhausted',
+    });
+  });
+
+  it.each([
+    ['FlowLimitExceeded answered 429', apiError('FlowLimitExceeded', 429)],
+    ['FlowLimitExceeded answered 400', apiError('FlowLimitExceeded', 400, { retryable: true })],
+    ['a 429 without a JSON body', apiError('InvalidResponse', 429)],
+  ])('retries throttling (%s) past maxAttempts: only the deadline ends it', (_name, error) => {
+    expect(decideRetry(error, { ...state, attempts: 50 }, policy, () => 0.5).retry).toBe(true);
+    expect(decideRetry(error, { attempts: 50, nowMs: 0, deadlineAtMs: 1 }, policy, () => 0.5)).toEqual({
+      retry: false,
+      reason: 'deadline',
     });
   });
 
@@ -92,7 +104,7 @@ describe('decideRetry', () => {
 
 describe('retrying', () => {
   function context(random = () => 0.5, deadlineAfterMs = 60_000) {
-    const clock = fakeClock(0);
+    const clock = virtualClock({ startMs: 0 });
     const stats = createRunStats();
     return { clock, stats, ctx: { policy, deadlineAtMs: deadlineAfterMs, ...clock, random, stats } };
   }
@@ -122,6 +134,29 @@ describe('retrying', () => {
     }, ctx);
     expect(result).toBe('stored result');
     expect(calls).toBe(policy.maxAttempts + 4);
+  });
+
+  it('retries request-level throttling past maxAttempts, backing off further each time, without using the budget', async () => {
+    const { clock, ctx } = context(() => 0.5, 15 * 60_000);
+    let calls = 0;
+    const result = await retrying(async () => {
+      calls += 1;
+      if (calls <= 12) throw apiError('FlowLimitExceeded', 429);
+      if (calls <= 12 + policy.maxAttempts - 1) throw apiError('InternalError', 500);
+      return 'ok';
+    }, ctx);
+    expect(result).toBe('ok');
+    expect(calls).toBe(12 + policy.maxAttempts);
+    // Ceilings 100, 200, 400, 800, then the cap: half of each with random 0.5.
+    expect(clock.sleeps.slice(0, 6)).toEqual([50, 100, 200, 400, 500, 500]);
+  });
+
+  it('gives throttling up at the deadline, with DeadlineExceeded', async () => {
+    const { ctx } = context(() => 0.5, 10_000);
+    const failure = retrying(async () => {
+      throw apiError('FlowLimitExceeded', 429);
+    }, ctx);
+    await expect(failure).rejects.toMatchObject({ code: 'DeadlineExceeded' });
   });
 
   it('rethrows a non-retryable error at once', async () => {

@@ -11,7 +11,7 @@ import {
   signRequest,
 } from '../../../lib/volc/sign.js';
 
-// Test vectors of shared/reference/volcengine-ecs.md, produced by the official @volcengine/openapi signer.
+// Test vectors of docs/volcengine-api.md ("Signing"), produced by the official @volcengine/openapi signer.
 const AK = 'AKLTtest';
 const SK = 'dGVzdA==';
 const X_DATE = '20260102T030405Z';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, editDistance } from '../../../lib/config/suggest.js';
+import { closest, editDistance } from '../../lib/suggest.js';
 
 describe('editDistance', () => {
   it.each([

@@ -1,0 +1,188 @@
+/**
+ * The one DescribeInstances reader: follows NextToken page by page and decides, in this one place, when a
+ * server's pages cannot be trusted any more. Listing a region and looking instances up by ID both read
+ * through it, so a broken or hostile server meets the same rules everywhere, and memory stays bounded
+ * whatever it answers: the reader keeps only the IDs it has seen (and the hashes of the tokens it followed),
+ * and it stops, with an error, when
+ * - the pages hold more distinct instances than the largest `TotalCount` they announced;
+ * - a page adds no instance not seen before, yet hands out another NextToken;
+ * - a NextToken repeats one followed before (the loop would never end);
+ * - the pages hold more instances than `maxInstances`, or a `TotalCount` announces more (`ListingTooLarge`).
+ * A reading by instance IDs ends as soon as every named ID was seen: no later page could add one.
+ */
+import { createHash } from 'node:crypto';
+import { ErrorCode, VolcApiError } from '../errors.js';
+import { validateDescribeFilters, validateMaxResults } from './ecs.js';
+import type { DescribeInstancesFilters, DescribeInstancesPage, EcsApi, Instance } from './types.js';
+
+/** Default page size of a reading (the API's own default is 10). */
+export const DEFAULT_MAX_RESULTS = 100;
+
+/** Options of {@link readInstancePages}. */
+export interface ReadInstancesOptions {
+  /**
+   * Page size, 1 to 100.
+   * @default 100
+   */
+  maxResults?: number;
+  /**
+   * Wraps each page request, so the caller can apply its rate limit and retry policy per page.
+   * @default calls `attempt` once
+   */
+  callPage?: <T>(attempt: () => Promise<T>) => Promise<T>;
+  /**
+   * The most distinct instances one reading may hold; more (or a `TotalCount` above it) fails the reading
+   * with `ListingTooLarge` before the offending page is handed out.
+   * @default no limit besides the rules above
+   */
+  maxInstances?: number;
+  /**
+   * How messages name `maxInstances` (a configuration key, say).
+   * @default 'maxInstances'
+   */
+  maxInstancesName?: string;
+}
+
+/** What the reader knows about the pages read so far. */
+interface Progress {
+  pages: number;
+  /** IDs of every instance handed out. */
+  seen: Set<string>;
+  /** The largest TotalCount a page announced, if any did. */
+  announced: number | undefined;
+}
+
+function refuse(
+  api: EcsApi,
+  page: DescribeInstancesPage,
+  code: string,
+  message: string,
+  progress: Progress,
+): VolcApiError {
+  return new VolcApiError({
+    code,
+    message: `${message}; listing stopped after ${progress.pages} page(s) and ${progress.seen.size} instance(s)`,
+    httpStatus: 200,
+    requestId: page.requestId || undefined,
+    action: 'DescribeInstances',
+    region: api.region,
+    retryable: false,
+  });
+}
+
+/** The instances of `page` not seen before (also not twice within the page), now marked seen. */
+function freshInstances(page: DescribeInstancesPage, seen: Set<string>): Instance[] {
+  const fresh: Instance[] = [];
+  for (const instance of page.instances) {
+    if (seen.has(instance.InstanceId)) continue;
+    seen.add(instance.InstanceId);
+    fresh.push(instance);
+  }
+  return fresh;
+}
+
+/** Throws when the pages so far break a count rule: more than announced, or more than allowed. */
+function checkCounts(
+  api: EcsApi,
+  page: DescribeInstancesPage,
+  progress: Progress,
+  limit: { maxInstances: number; name: string },
+): void {
+  const { seen, announced } = progress;
+  if (announced !== undefined && seen.size > announced) {
+    throw refuse(
+      api,
+      page,
+      ErrorCode.InvalidResponse,
+      `the pages hold ${seen.size} instances, more than the TotalCount of ${announced} they announced`,
+      progress,
+    );
+  }
+  const claimed = Math.max(seen.size, announced ?? 0);
+  if (claimed > limit.maxInstances) {
+    const what = seen.size > limit.maxInstances ? 'the pages hold' : 'TotalCount announces';
+    throw refuse(
+      api,
+      page,
+      ErrorCode.ListingTooLarge,
+      `${what} ${claimed} instances, more than ${limit.name} (${limit.maxInstances})`,
+      progress,
+    );
+  }
+}
+
+function tokenHash(token: string): string {
+  // A token can be as long as the server likes; its hash keeps the memory per page small.
+  return createHash('sha256').update(token).digest('base64');
+}
+
+async function* pages(
+  api: EcsApi,
+  filters: DescribeInstancesFilters,
+  maxResults: number,
+  options: ReadInstancesOptions,
+): AsyncGenerator<Instance[], void, undefined> {
+  const callPage = options.callPage ?? ((attempt) => attempt());
+  const limit = {
+    maxInstances: options.maxInstances ?? Number.POSITIVE_INFINITY,
+    name: options.maxInstancesName ?? 'maxInstances',
+  };
+  const named = filters.instanceIds === undefined ? undefined : new Set(filters.instanceIds);
+  const progress: Progress = { pages: 0, seen: new Set(), announced: undefined };
+  const followed = new Set<string>();
+  let nextToken: string | undefined;
+  for (;;) {
+    const token = nextToken;
+    const page = await callPage(() => api.describeInstancesPage(filters, { nextToken: token, maxResults }));
+    progress.pages += 1;
+    if (page.totalCount !== undefined) {
+      progress.announced = Math.max(progress.announced ?? 0, page.totalCount);
+    }
+    const fresh = freshInstances(page, progress.seen);
+    checkCounts(api, page, progress, limit);
+    yield fresh;
+    nextToken = page.nextToken || undefined;
+    if (nextToken === undefined) return;
+    if (named && [...named].every((id) => progress.seen.has(id))) return;
+    if (fresh.length === 0) {
+      throw refuse(
+        api,
+        page,
+        ErrorCode.InvalidResponse,
+        `page ${progress.pages} adds no instance not seen before, yet hands out another NextToken`,
+        progress,
+      );
+    }
+    const hash = tokenHash(nextToken);
+    if (followed.has(hash)) {
+      throw refuse(
+        api,
+        page,
+        ErrorCode.InvalidResponse,
+        `the NextToken of page ${progress.pages} repeats an earlier page's`,
+        progress,
+      );
+    }
+    followed.add(hash);
+  }
+}
+
+/**
+ * Reads every instance matching `filters`, one page per request, yielding each page's instances not seen
+ * before. Arguments are checked when called, before any request. Throws `VolcApiError` (not retryable)
+ * when the pages break one of the rules above; whatever `callPage` throws passes through.
+ *
+ * @example
+ * for await (const instances of readInstancePages(api, { tagFilters: [{ key: 'lights-out' }] }, { maxInstances: 200_000 }))
+ *   fleet.push(...instances);
+ */
+export function readInstancePages(
+  api: EcsApi,
+  filters: DescribeInstancesFilters,
+  options: ReadInstancesOptions = {},
+): AsyncGenerator<Instance[], void, undefined> {
+  const maxResults = options.maxResults ?? DEFAULT_MAX_RESULTS;
+  validateDescribeFilters(filters);
+  validateMaxResults(maxResults);
+  return pages(api, filters, maxResults, options);
+}
