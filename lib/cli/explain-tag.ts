@@ -44,6 +44,14 @@ export function explainTag(
   ];
   if (value.kind === 'schedule') lines.push(`schedule:   ${printable(inlineScheduleName(value), 200)}`);
   lines.push(...explainInlineValue(value).map(printable200));
+  const { calendar } = defaults;
+  if (value.kind === 'schedule' && calendar !== undefined) {
+    const replaces = [...value.off, ...value.on].some((spec) => spec.defaultDays === true);
+    const how = replaces
+      ? 'decides the days: fires on its working days (make-up working days included)'
+      : 'fires only on the named days that are its working days';
+    lines.push(printable200(`calendar:   ${calendar.name} (base ${calendar.base}) ${how}`));
+  }
   if (value.kind === 'schedule') {
     // Every value names weekdays, so a month holds its next fires even across a calendar's longest holiday.
     const until = new Date(from.getTime() + LOOKAHEAD_DAYS * DAY_MS);

@@ -21,7 +21,10 @@ export interface InlineSpec {
   hour: number;
   /** The days as written, normalised (`m-f`, `u`). */
   daysText: string;
-  /** True when the days are the configured `days` default (a calendar then decides the days instead). */
+  /**
+   * True when the value names no days at all, so these are the configured `days` default: a calendar then
+   * decides the days instead.
+   */
   defaultDays?: boolean;
 }
 
@@ -137,10 +140,14 @@ export function parseInlineValue(raw: string, defaults: InlineDefaults): InlineV
     tz === undefined || tz === '' ? { ok: true as const, zone: defaults.timezone } : resolveInlineZone(tz);
   if (!zone.ok) return invalid(zone.reason);
   const defaultDays = parseDays(defaults.days);
+  // A value that names no days at all leaves them to the configuration, and so to its calendar, if any
+  // (`defaultDays`). Once a value names days on one side, the side it leaves out keeps the `days` default as
+  // written: a start on a make-up Saturday with no stop to match would leave the machine running all weekend.
+  const namesDays = off !== undefined || on !== undefined;
   const fallback = (hour: number): InlineSpec[] =>
     typeof defaultDays === 'string'
       ? []
-      : [{ days: defaultDays, hour, daysText: defaults.days, defaultDays: true }];
+      : [{ days: defaultDays, hour, daysText: defaults.days, ...(!namesDays && { defaultDays: true }) }];
   const schedule: InlineSchedule = {
     kind: 'schedule',
     normalised,

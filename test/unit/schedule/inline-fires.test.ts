@@ -133,3 +133,53 @@ describe('inlineWindowCanFire', () => {
     );
   });
 });
+
+describe('inlineFires with a calendar', () => {
+  // 2026: National Day holidays 10-01 to 10-07, a make-up working Saturday on 10-10 (cn base).
+  const CN_OFFICE = { name: 'cn-office', base: 'cn' as const, holidays: [], workdays: [] };
+  const SHANGHAI: InlineDefaults = { ...DEFAULTS, timezone: 'Asia/Shanghai' };
+  const stopDays = (raw: string, calendar?: typeof CN_OFFICE) =>
+    inlineFires(
+      schedule(raw, SHANGHAI),
+      [],
+      new Date('2026-09-30T16:00:00Z'), // 2026-10-01 00:00 in Shanghai
+      new Date('2026-10-11T16:00:00Z'), // 2026-10-12 00:00
+      calendar,
+    )
+      .filter((fire) => fire.action === 'stop')
+      .map((fire) => new Date(fire.fireTime.getTime() + 8 * 3_600_000).toISOString().slice(0, 10));
+
+  it.each<[string, string, typeof CN_OFFICE | undefined, string[]]>([
+    // Without a calendar the days are the value's (or the default m-f).
+    [
+      'defaults, no calendar',
+      '',
+      undefined,
+      ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08', '2026-10-09'],
+    ],
+    // A value that names no days: the calendar replaces the default days (the make-up Saturday stops too).
+    ['defaults, calendar', '', CN_OFFICE, ['2026-10-08', '2026-10-09', '2026-10-10']],
+    ['tz only, calendar', 'tz=asia/shanghai', CN_OFFICE, ['2026-10-08', '2026-10-09', '2026-10-10']],
+    // Named days: the calendar narrows them to its working days (intersection).
+    ['m-f named, calendar', 'off=(m-f,19)', CN_OFFICE, ['2026-10-08', '2026-10-09']],
+    ['saturday named, calendar', 'off=(s,19)', CN_OFFICE, ['2026-10-10']],
+    ['every day named, calendar', 'off=(m-u,19)', CN_OFFICE, ['2026-10-08', '2026-10-09', '2026-10-10']],
+  ])('%s', (_, raw, calendar, expected) => {
+    expect(stopDays(raw, calendar)).toEqual(expected);
+  });
+
+  it('keeps the default days of the side a value leaves out once it names days on the other', () => {
+    // off=(m-f,19) with the default on-hour: no start on the make-up Saturday, which has no stop to match.
+    const starts = inlineFires(
+      schedule('off=(m-f,19)', SHANGHAI),
+      [],
+      new Date('2026-09-30T16:00:00Z'),
+      new Date('2026-10-11T16:00:00Z'),
+      CN_OFFICE,
+    ).filter((fire) => fire.action === 'start');
+    expect(starts.map((fire) => fire.fireTime.toISOString())).toEqual([
+      '2026-10-07T23:00:00.000Z', // 10-08 07:00 in Shanghai
+      '2026-10-08T23:00:00.000Z',
+    ]);
+  });
+});
