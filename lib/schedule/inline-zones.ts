@@ -67,11 +67,17 @@ export function resolveInlineZone(value: string): InlineZone {
   const alias = Object.hasOwn(ALIASES, value) ? ALIASES[value] : undefined;
   if (alias !== undefined) return { ok: true, zone: alias };
   // Offsets such as `+08:00` are zones to newer runtimes only, and they ignore daylight saving: refuse them.
-  // Intl compares names without regard to case and returns the canonical spelling, which then meets the
-  // configuration's own rule (lib/time): no abbreviation beyond the aliases above, no legacy alias.
+  // Intl compares names without regard to case and returns the current canonical name (a legacy alias such
+  // as `us/eastern` resolves to America/New_York, unambiguously), which then meets the configuration's zone
+  // rule (lib/time). A name Intl does not know gets that rule's message: for an abbreviation beyond the
+  // aliases above (`cct`), the zones it probably means.
   const canonical = /^[a-z]/.test(value) ? canonicalZone(value) : undefined;
-  const check = checkTimeZone(canonical ?? value);
-  if (check.ok && canonical !== undefined) return { ok: true, zone: canonical };
+  if (canonical !== undefined && checkTimeZone(canonical).ok) return { ok: true, zone: canonical };
+  const abbreviation = checkTimeZone(value.toUpperCase());
+  const check =
+    !abbreviation.ok && abbreviation.problem === 'abbreviation' && abbreviation.suggestions.length > 0
+      ? abbreviation
+      : checkTimeZone(canonical ?? value);
   const message = check.ok ? `unknown time zone '${value}'` : timeZoneMessage(check, `'${value}'`);
   return {
     ok: false,

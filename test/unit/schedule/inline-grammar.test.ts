@@ -58,6 +58,8 @@ describe('parseInlineValue: values that schedule', () => {
     ['off=(m-f,19);tz=', { off: [weekdays19], on: [weekdays7], tz: 'Asia/Shanghai' }],
     ['off=(m-f,19);tz=America/Chicago', { off: [weekdays19], on: [weekdays7], tz: 'America/Chicago' }],
     ['off=(m-f,19);tz=asia/shanghai', { off: [weekdays19], on: [weekdays7], tz: 'Asia/Shanghai' }],
+    // A legacy alias of the zone database names one zone: it resolves to the current name.
+    ['off=(m-f,19);tz=us/eastern', { off: [weekdays19], on: [weekdays7], tz: 'America/New_York' }],
     ['offu3du28m-f,19u29u3btzu3dpt', { off: [weekdays19], on: [weekdays7], tz: 'America/Los_Angeles' }],
     ["'off=(m-f,19);tz=jst'", { off: [weekdays19], on: [weekdays7], tz: 'Asia/Tokyo' }],
     ['off=(m-f,19);;', { off: [weekdays19], on: [weekdays7], tz: 'Asia/Shanghai' }],
@@ -123,6 +125,9 @@ describe('parseInlineValue: values that are refused', () => {
     ['off=(m-f,19);tz=mars/olympus', /unknown time zone 'mars\/olympus'/],
     ['tz=nowhere', /unknown time zone 'nowhere'/],
     ['off=(m-f,19);tz=+08:00', /unknown time zone/],
+    // Beyond Custodian's aliases, no abbreviation: the message names the zones it probably means.
+    ['off=(m-f,19);tz=cct', /'cct' is an abbreviation, not a time zone \(did you mean 'Asia\/Shanghai'\?\)/],
+    ['off=(m-f,19);tz=asia/shangai', /unknown time zone 'asia\/shangai' \(did you mean 'Asia\/Shanghai'\?\)/],
     ['off=(m-f,19);tz=cst', /America\/Chicago.*Asia\/Shanghai/],
     ['tz=cst', /ambiguous/],
     ['off=(m-f,19);tz=ist', /Europe\/Dublin.*Asia\/Kolkata/],
