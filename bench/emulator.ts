@@ -27,7 +27,8 @@ export interface EmulatorProcess {
   /** Replaces the fault settings (re-seeds the fault PRNG). */
   setFaults(faults: FaultSettings): Promise<void>;
   /** Restores the start fleet, forgets tokens, quota buckets and the call log. */
-  reset(): Promise<void>;
+  /** Back to the start fleet, or to `fleetJson` when given. */
+  reset(fleetJson?: string): Promise<void>;
   /** The call log since the last reset, counted per action. */
   callsByAction(): Promise<Record<string, ActionCalls>>;
   /** Stops the process and waits for it to exit. */
@@ -96,8 +97,8 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
     async setFaults(faults) {
       await inspect(url, 'faults', { method: 'PUT', body: JSON.stringify(faults) });
     },
-    async reset() {
-      await inspect(url, 'reset', { method: 'POST', body: '' });
+    async reset(fleetJson = '') {
+      await inspect(url, 'reset', { method: 'POST', body: fleetJson });
     },
     async callsByAction() {
       const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };

@@ -22,6 +22,9 @@ export const BENCH_SCHEDULE = 'bench';
 interface BenchInstance {
   InstanceId: string;
   Region: string;
+  /** Start runs: every instance STOPPED with StopCharging (so a start can meet a capacity refusal). */
+  Status?: 'STOPPED';
+  StoppedMode?: 'StopCharging';
   InstanceChargeType: 'PostPaid';
   InstanceTypeId: string;
   Tags: Array<{ Key: string; Value: string }>;
@@ -31,7 +34,7 @@ interface BenchInstance {
  * The instances of a fleet of `instances` spread evenly over the first `regions` benchmark regions. IDs are
  * 22 characters like real ones (`i-` and 20 more) and unique across regions.
  */
-export function benchInstances(instances: number, regions: number): BenchInstance[] {
+export function benchInstances(instances: number, regions: number, stopped = false): BenchInstance[] {
   if (regions < 1 || regions > BENCH_REGIONS.length) {
     throw new RangeError(`regions must be 1 to ${BENCH_REGIONS.length}, got ${regions}`);
   }
@@ -44,10 +47,16 @@ export function benchInstances(instances: number, regions: number): BenchInstanc
         InstanceChargeType: 'PostPaid',
         InstanceTypeId: 'ecs.g3i.large',
         Tags: [{ Key: BENCH_TAG_KEY, Value: BENCH_SCHEDULE }],
+        ...(stopped && { Status: 'STOPPED' as const, StoppedMode: 'StopCharging' as const }),
       });
     }
   });
   return fleet;
+}
+
+/** The fleet of a start run (every instance STOPPED with StopCharging), as JSON for the emulator's reset. */
+export function stoppedFleetJson(instances: number, regions: number): string {
+  return JSON.stringify({ instances: benchInstances(instances, regions, true) });
 }
 
 /** Writes the fleet file (JSON, which the emulator reads as YAML) into `dir` and returns its path. */

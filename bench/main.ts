@@ -22,6 +22,7 @@ const SETTINGS: RunSettings = {
   qps: 20,
   latencyMs: 30,
   faults: { flowLimitPerInstance: 0.3, flowLimitPerRequest: 0.1 },
+  startFaults: { insufficientCapacity: 0.3 },
   baselineInFlight: 10,
   timeLimitFactor: 4,
   minTimeLimitMs: 30_000,

@@ -6,6 +6,7 @@
 import { parseConfig } from '../lib/config/index.js';
 import { generateFleet } from '../lib/emulator/index.js';
 import { buildPlan } from '../lib/plan/index.js';
+import { Action } from '../lib/schedule/index.js';
 import type { Instance } from '../lib/volc/index.js';
 import { median } from './bound.js';
 
@@ -44,7 +45,11 @@ export function measurePlanning(instances: number, repetitions: number): Plannin
     instance: instance as Instance,
   }));
   const now = new Date('2026-03-09T15:30:00Z');
-  const fires = config.schedules.map((schedule) => ({ schedule: schedule.name, fireTime: now }));
+  const fires = config.schedules.map((schedule) => ({
+    schedule: schedule.name,
+    fireTime: now,
+    action: Action.Stop,
+  }));
   let items = buildPlan({ config, fires, instances: listing, now }).items.length;
   const timesMs: number[] = [];
   for (let n = 0; n < repetitions; n++) {
@@ -122,7 +127,7 @@ export function measureInlinePlanning(instances: number, repetitions: number): I
   // Monday 2026-03-09 19:00 in Beijing; the tick window (10:55Z, 11:00Z] holds it.
   const now = new Date('2026-03-09T11:00:00Z');
   const window = { start: new Date(now.getTime() - 300_000), end: now };
-  const fires = names.map((schedule) => ({ schedule, fireTime: now }));
+  const fires = names.map((schedule) => ({ schedule, fireTime: now, action: Action.Stop }));
   const planNamed = () => buildPlan({ config, fires, instances: named, now });
   const planInline = () => buildPlan({ config, fires: [], instances: inline, now, window });
   const items = planNamed().items.length;

@@ -52,36 +52,41 @@ function table(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-function stopRunsTable(runs: RunRecord[]): string {
-  const rows = runs
-    .filter((run) => run.approach === Approach.LightsOut)
-    .map((run) => {
-      const describe = callsOf(run, 'DescribeInstances');
-      const stop = callsOf(run, 'StopInstances');
-      return [
-        fleetName(run),
-        run.withFaults ? 'yes' : 'no',
-        `${count(describe)} (${times(describe / run.optimumCalls)})`,
-        `${count(stop)} (${times(stop / run.optimumCalls)})`,
-        count(run.optimumCalls),
-        count(throttledOf(run)),
-        count(run.client.retries),
-        `${count(run.client.stopped)} / ${count(run.fleet.instances)}`,
-        `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
-        seconds(run.boundMs),
-        `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
-      ];
-    });
+/** The runs of one action (records from before starts were measured are stops). */
+function ofAction(runs: RunRecord[], action: 'stop' | 'start'): RunRecord[] {
+  return runs.filter((run) => run.approach === Approach.LightsOut && (run.action ?? 'stop') === action);
+}
+
+function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): string {
+  const apiAction = action === 'start' ? 'StartInstances' : 'StopInstances';
+  const rows = ofAction(runs, action).map((run) => {
+    const describe = callsOf(run, 'DescribeInstances');
+    const stop = callsOf(run, apiAction);
+    const done = action === 'start' ? (run.client.started ?? 0) : run.client.stopped;
+    return [
+      fleetName(run),
+      run.withFaults ? 'yes' : 'no',
+      `${count(describe)} (${times(describe / run.optimumCalls)})`,
+      `${count(stop)} (${times(stop / run.optimumCalls)})`,
+      count(run.optimumCalls),
+      count(throttledOf(run)),
+      count(run.client.retries),
+      `${count(done)} / ${count(run.fleet.instances)}`,
+      `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
+      seconds(run.boundMs),
+      `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
+    ];
+  });
   return table(
     [
       'Fleet',
       'Faults',
       'DescribeInstances calls (× optimum)',
-      'StopInstances calls (× optimum)',
+      `${apiAction} calls (× optimum)`,
       'Optimum per action',
       '429 answers',
       'Retries',
-      'Stopped',
+      action === 'start' ? 'Started' : 'Stopped',
       'Time',
       'Bound',
       'Time / bound',
@@ -96,6 +101,7 @@ function baselineTable(runs: RunRecord[]): string {
     const same = runs.find(
       (run) =>
         run.approach === Approach.LightsOut &&
+        (run.action ?? 'stop') === 'stop' &&
         !run.withFaults &&
         run.fleet.instances === baseline.fleet.instances &&
         run.fleet.regions === baseline.fleet.regions,
@@ -137,7 +143,7 @@ function memoryTable(runs: RunRecord[]): string {
     .filter((run) => run.fleet.instances === largest)
     .map((run) => [
       fleetName(run),
-      `${run.approach}${run.withFaults ? ', with faults' : ''}`,
+      `${run.approach} ${run.action ?? 'stop'}${run.withFaults ? ', with faults' : ''}`,
       mib(run.client.rssBeforeBytes),
       mib(run.client.peakRssBytes),
     ]);
@@ -203,6 +209,20 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     stopRunsTable(results.runs),
     '',
+    ...(ofAction(results.runs, 'start').length === 0
+      ? []
+      : [
+          '## Start runs',
+          '',
+          'The same fleets, every instance STOPPED with StopCharging, started by a start fire through the same ' +
+            'executor. Optimum and bound as for stopping, with StartInstances in place of StopInstances. "With ' +
+            `faults": the stop runs' faults plus ${(settings.startFaults?.insufficientCapacity ?? 0) * 100}% of ` +
+            'starts refused with Insufficient.InstanceCapacity, drawn per instance per attempt; the bound counts an ' +
+            'instance refused either way as one more send.',
+          '',
+          stopRunsTable(results.runs, 'start'),
+          '',
+        ]),
     ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
     '## Baseline: one call per instance',
     '',

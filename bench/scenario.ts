@@ -8,6 +8,7 @@ import { parseConfig } from '../lib/config/index.js';
 import { mulberry32 } from '../lib/emulator/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createClientPool, runOnce } from '../lib/run/index.js';
+import { Action } from '../lib/schedule/index.js';
 import type { Credentials } from '../lib/volc/index.js';
 import { stopOneByOne } from './baseline.js';
 import { BENCH_SCHEDULE, BENCH_TAG_KEY } from './fleet.js';
@@ -22,6 +23,8 @@ export type Approach = (typeof Approach)[keyof typeof Approach];
 /** What one measured run needs. */
 export interface ScenarioSpec {
   approach: Approach;
+  /** What lights-out does to the fleet. @default 'stop' */
+  action?: Action;
   url: string;
   credentials: Credentials;
   regions: string[];
@@ -42,6 +45,8 @@ export interface ScenarioResult {
   apiCalls: Record<string, number>;
   retries: number;
   stopped: number;
+  /** Start runs. @default 0 */
+  started?: number;
   failed: number;
   /** Failed because the time limit came first. */
   deadlineFailures: number;
@@ -61,12 +66,12 @@ export function benchConfigYaml(spec: Pick<ScenarioSpec, 'regions' | 'qps'>): st
     'guard: { maxInstancesPerRun: 1000000 }',
     'retry: { baseMs: 200, capMs: 5000, maxAttempts: 20 }',
     'schedules:',
-    `  ${BENCH_SCHEDULE}: { stop: "0 22 * * *" }`,
+    `  ${BENCH_SCHEDULE}: { start: "0 8 * * *", stop: "0 22 * * *" }`,
     '',
   ].join('\n');
 }
 
-/** The run's fire time: any instant works, since the run names its schedule. */
+/** The run's fire time: any instant works, since the run names its schedule and action. */
 const FIRE_AT = new Date('2026-03-09T22:00:00Z');
 
 async function runLightsOut(
@@ -86,7 +91,12 @@ async function runLightsOut(
     const startedMs = performance.now();
     const { summary, outcomes } = await runOnce(
       config,
-      { at: FIRE_AT, schedule: BENCH_SCHEDULE, deadlineAtMs: Date.now() + spec.timeLimitMs },
+      {
+        at: FIRE_AT,
+        schedule: BENCH_SCHEDULE,
+        action: spec.action ?? Action.Stop,
+        deadlineAtMs: Date.now() + spec.timeLimitMs,
+      },
       { ...pool, nowMs: Date.now, sleep, random, logger },
     );
     return {
@@ -94,8 +104,14 @@ async function runLightsOut(
       apiCalls: summary.apiCalls,
       retries: summary.retries,
       stopped: summary.outcomes.stopped,
+      started: summary.outcomes.started,
       failed: summary.outcomes.failed,
-      deadlineFailures: outcomes.filter((o) => o.errorCode === 'DeadlineExceeded').length,
+      // A start still refused for capacity at the time limit fails with that code rather than DeadlineExceeded.
+      deadlineFailures: outcomes.filter(
+        (o) =>
+          o.errorCode === 'DeadlineExceeded' ||
+          (o.outcome === 'failed' && o.errorCode === 'Insufficient.InstanceCapacity'),
+      ).length,
     };
   } finally {
     await pool.close();

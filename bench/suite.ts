@@ -1,15 +1,17 @@
 /**
- * The stop-run part of the benchmark: for each fleet, one emulator process, then lights-out without faults,
- * lights-out with faults and (for the fleets that ask for it) the per-instance baseline, each in a fresh child
- * process against a freshly reset emulator.
+ * The stop- and start-run part of the benchmark: for each fleet, one emulator process, then lights-out stopping
+ * without and with faults, lights-out starting the same fleet (every instance STOPPED with StopCharging) without
+ * and with faults (capacity refusals too), and (for the fleets that ask for it) the per-instance baseline, each
+ * in a fresh child process against a freshly reset emulator.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { FaultSettings } from '../lib/emulator/index.js';
+import { Action } from '../lib/schedule/index.js';
 import { MAX_IDS_PER_CALL } from '../lib/stop/index.js';
 import { type BoundFaults, lowerBoundMs, optimumCalls, spread } from './bound.js';
 import { type ActionCalls, type EmulatorProcess, startEmulatorProcess } from './emulator.js';
-import { BENCH_REGIONS, writeFleetFile } from './fleet.js';
+import { BENCH_REGIONS, stoppedFleetJson, writeFleetFile } from './fleet.js';
 import { Approach, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 
 /** The conditions every run shares. */
@@ -19,6 +21,8 @@ export interface RunSettings {
   latencyMs: number;
   /** The faults of the "with faults" runs. */
   faults: Required<BoundFaults>;
+  /** Start runs with faults add these: a share of starts refused with Insufficient.InstanceCapacity. */
+  startFaults: { insufficientCapacity: number };
   /** Per-instance baseline: stop calls in flight per region. */
   baselineInFlight: number;
   /**
@@ -44,6 +48,8 @@ export interface FleetPlan {
 export interface RunRecord {
   fleet: { instances: number; regions: number };
   approach: Approach;
+  /** What the run did to the fleet. */
+  action: Action;
   withFaults: boolean;
   timeLimitMs: number;
   /** The fewest calls of each action without faults: ceil(n / 100) per region, summed. */
@@ -77,20 +83,38 @@ async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioRes
   return reply.result;
 }
 
-function faultSettings(settings: RunSettings, withFaults: boolean): FaultSettings {
+function faultSettings(
+  settings: RunSettings,
+  withFaults: boolean,
+  action: Action = Action.Stop,
+): FaultSettings {
   const base: FaultSettings = { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs };
-  return withFaults ? { ...base, ...settings.faults } : base;
+  if (!withFaults) return base;
+  return action === Action.Start
+    ? { ...base, ...settings.faults, ...settings.startFaults }
+    : { ...base, ...settings.faults };
+}
+
+/**
+ * The faults a run's bound accounts for. A start is refused per instance for throttling or, after that check,
+ * for capacity: a perfect client re-sends 1 / ((1 - p)(1 - c)) times per instance, as if one share refused it.
+ */
+function boundFaultsOf(settings: RunSettings, run: { withFaults: boolean; action: Action }): BoundFaults {
+  if (!run.withFaults) return {};
+  if (run.action !== Action.Start) return settings.faults;
+  const kept = (1 - settings.faults.flowLimitPerInstance) * (1 - settings.startFaults.insufficientCapacity);
+  return { ...settings.faults, flowLimitPerInstance: 1 - kept };
 }
 
 async function measure(
   emulator: EmulatorProcess,
   fleet: FleetPlan,
-  run: { approach: Approach; withFaults: boolean },
+  run: { approach: Approach; action: Action; withFaults: boolean },
   settings: RunSettings,
   context: SuiteContext,
 ): Promise<RunRecord> {
   const perRegion = spread(fleet.instances, fleet.regions);
-  const boundFaults = run.withFaults ? settings.faults : {};
+  const boundFaults = boundFaultsOf(settings, run);
   const boundMs = lowerBoundMs({
     instancesPerRegion: perRegion,
     qps: settings.qps,
@@ -102,10 +126,13 @@ async function measure(
     settings.maxTimeLimitMs,
     Math.max(settings.minTimeLimitMs, Math.round(boundMs * settings.timeLimitFactor)),
   );
-  await emulator.setFaults(faultSettings(settings, run.withFaults));
-  await emulator.reset();
+  await emulator.setFaults(faultSettings(settings, run.withFaults, run.action));
+  await emulator.reset(
+    run.action === Action.Start ? stoppedFleetJson(fleet.instances, fleet.regions) : undefined,
+  );
   const client = await runChild(context.bundle, {
     approach: run.approach,
+    action: run.action,
     url: emulator.url,
     credentials: emulator.credentials,
     regions: BENCH_REGIONS.slice(0, fleet.regions),
@@ -118,6 +145,7 @@ async function measure(
   const record: RunRecord = {
     fleet: { instances: fleet.instances, regions: fleet.regions },
     approach: run.approach,
+    action: run.action,
     withFaults: run.withFaults,
     timeLimitMs,
     optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
@@ -127,8 +155,9 @@ async function measure(
     timeOverBound: client.wallMs / boundMs,
   };
   context.progress(
-    `  ${run.approach}${run.withFaults ? ' with faults' : ''}: ${(client.wallMs / 1000).toFixed(1)} s ` +
-      `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.failed} failed, ` +
+    `  ${run.approach} ${run.action}${run.withFaults ? ' with faults' : ''}: ${(client.wallMs / 1000).toFixed(1)} s ` +
+      `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.started ?? 0} started, ` +
+      `${client.failed} failed, ` +
       `calls ${JSON.stringify(client.apiCalls)}`,
   );
   return record;
@@ -155,9 +184,11 @@ export async function runFleet(
   const records: RunRecord[] = [];
   try {
     const runs = [
-      { approach: Approach.LightsOut, withFaults: false },
-      { approach: Approach.LightsOut, withFaults: true },
-      ...(fleet.baseline ? [{ approach: Approach.PerInstance, withFaults: false }] : []),
+      { approach: Approach.LightsOut, action: Action.Stop, withFaults: false },
+      { approach: Approach.LightsOut, action: Action.Stop, withFaults: true },
+      { approach: Approach.LightsOut, action: Action.Start, withFaults: false },
+      { approach: Approach.LightsOut, action: Action.Start, withFaults: true },
+      ...(fleet.baseline ? [{ approach: Approach.PerInstance, action: Action.Stop, withFaults: false }] : []),
     ];
     for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
   } finally {

@@ -45,7 +45,7 @@ export const ErrorCode = {
   DeadlineExceeded: 'DeadlineExceeded',
   /** The guard refused the run: more stops than `guard.maxInstancesPerRun`, and not forced. */
   GuardRefused: 'GuardRefused',
-  /** A StopInstances answer said nothing about an instance it was asked about. */
+  /** A StopInstances or StartInstances answer said nothing about an instance it was asked about. */
   MissingOperationDetail: 'MissingOperationDetail',
   /** At least one instance of the run failed (lib/run's RunFailedError). */
   RunFailed: 'RunFailed',

@@ -16,7 +16,7 @@ import {
   type ListDeps,
   systemClock,
 } from '../run/index.js';
-import type { Fire } from '../schedule/index.js';
+import { Action, type Fire } from '../schedule/index.js';
 import { credentialsFromEnv } from '../volc/index.js';
 import { type CliIo, ExitCode } from './io.js';
 import { parseWhen, resolveWhen } from './when.js';
@@ -26,6 +26,7 @@ export const SELECTION_OPTIONS = {
   config: { type: 'string', short: 'c' },
   at: { type: 'string' },
   schedule: { type: 'string' },
+  action: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -36,7 +37,10 @@ export const SELECTION_USAGE = [
   '                     2026-03-09T22:00:00+08:00, or a date alone (2026-03-09): the start of that day',
   "                     in the configuration's timezone; the schedules due in the tick window that",
   '                     ends at or before it are selected',
-  '  --schedule NAME    select only this schedule, as if it fired at --at (its skip dates do not apply)',
+  '  --schedule NAME    select only this schedule: its start or stop that falls in the tick window of',
+  '                     --at (a schedule with only one of them: that one, as if it fired at --at)',
+  '  --action ACTION    with --schedule: start or stop, as if it fired at --at, whatever the crons say',
+  '                     (skip dates do not apply); `--schedule office-hours --action start` starts now',
 ];
 
 /** The environment lines of the usage text of every command that talks to the cloud. */
@@ -56,7 +60,7 @@ export interface Writer {
 /** Everything a cloud command needs once the configuration and the environment are checked. */
 export interface CloudContext {
   config: Config;
-  /** What the user asked for: `at`, and the schedule when `--schedule` was given. */
+  /** What the user asked for: `at`, and the schedule and action when `--schedule` and `--action` were given. */
   request: FireRequest;
   /** The fires of the request (none when no schedule is due in the tick window). */
   fires: Fire[];
@@ -74,6 +78,26 @@ export interface SelectionFlags {
   config?: string | undefined;
   at?: string | undefined;
   schedule?: string | undefined;
+  action?: string | undefined;
+}
+
+/**
+ * Reads `--action`: `start` or `stop`, and only with `--schedule`.
+ *
+ * @throws UsageError saying what is expected.
+ */
+export function parseAction(flags: Pick<SelectionFlags, 'action' | 'schedule'>): Action | undefined {
+  if (flags.action === undefined) return undefined;
+  const actions: readonly string[] = Object.values(Action);
+  if (!actions.includes(flags.action)) {
+    throw new UsageError(`--action must be ${actions.join(' or ')}, got '${flags.action}'`);
+  }
+  if (flags.schedule === undefined) {
+    throw new UsageError(
+      `--action ${flags.action} needs --schedule NAME: the schedule whose instances to ${flags.action}`,
+    );
+  }
+  return flags.action as Action;
 }
 
 /** A writer that replaces each secret value before writing (logger.ts does the same for log lines). */
@@ -101,7 +125,12 @@ export async function withCloud(
   const atFlag = flags.at === undefined ? undefined : parseWhen('--at', flags.at);
   const config = await loadConfig(resolveConfigPath(flags.config, io.env));
   const at = atFlag === undefined ? io.now() : resolveWhen(atFlag, config.timezone);
-  const request: FireRequest = flags.schedule === undefined ? { at } : { at, schedule: flags.schedule };
+  const action = parseAction(flags);
+  const request: FireRequest = {
+    at,
+    ...(flags.schedule === undefined ? {} : { schedule: flags.schedule }),
+    ...(action === undefined ? {} : { action }),
+  };
   const fires = firesFor(config, request);
   let pool: ClientPool;
   let secrets: string[];

@@ -3,8 +3,15 @@
  * and the closing summary with what each outcome and reason means. Pure string formatting.
  */
 import type { Config, ScheduleConfig } from '../config/index.js';
-import type { Fire } from '../schedule/index.js';
-import { describeCron, formatOffset, wallTime, zoneOffsetMs } from '../schedule/index.js';
+import {
+  Action,
+  calendarFor,
+  describeCron,
+  type Fire,
+  formatOffset,
+  wallTime,
+  zoneOffsetMs,
+} from '../schedule/index.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from '../stop/index.js';
 import { printable } from '../table.js';
 
@@ -14,17 +21,22 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 export const OUTCOME_MEANINGS: Readonly<Record<Outcome, string>> = {
   [Outcome.Stopped]: 'StopInstances accepted the stop, with the MODE shown',
   [Outcome.AlreadyStopped]: 'the API said the instance could not be stopped, and a look-up found it stopped',
-  [Outcome.Skipped]: 'left running on purpose; REASON says why',
+  [Outcome.Started]: 'StartInstances accepted the start; MODE is the mode it had been stopped in',
+  [Outcome.AlreadyRunning]:
+    'the API said the instance could not be started, and a look-up found it running or starting',
+  [Outcome.Skipped]: 'left as it was on purpose (running at a stop, stopped at a start); REASON says why',
   [Outcome.Gone]: 'the instance no longer exists',
   [Outcome.Failed]:
-    'not stopped: an error, the deadline or the guard; the exit code is then 1 (3 for the guard)',
-  [Outcome.DryRun]: 'a dry run would have stopped it; nothing was sent',
+    'not stopped (or started): an error, the deadline or the guard; the exit code is then 1 (3 for the guard)',
+  [Outcome.DryRun]: 'a dry run would have stopped (or started) it; nothing was sent',
 };
 
 /** What the reasons of left-running (and fallen-back) instances mean, keyed by their first word. */
 export const REASON_MEANINGS: Readonly<Record<string, string>> = {
   'filter-mismatch': "the instance carries the tag, but not what the schedule's select filter asks for",
   'not-running': 'the instance was not RUNNING (already STOPPED, say): nothing to do, no call made',
+  'not-stopped':
+    'at a start: the instance was not STOPPED (already RUNNING, say): nothing to do, no call made',
   snoozed: 'the <tagKey>:skip-until tag holds a date or instant still in the future',
   'invalid-override-tag':
     'a <tagKey>:skip-until or <tagKey>:stopped-mode tag holds a value lights-out cannot read',
@@ -60,7 +72,9 @@ export function introText(
   return [
     `lights-out demo: ${fleet.instances} instances in ${fleet.regions.join(', ')} from ${fleet.file},`,
     `served by the local ECS emulator at ${url}.`,
-    `Each schedule of ${config.file} fires once, at its next fire time. Every call goes to the emulator,`,
+    `Each schedule of ${config.file} fires once, at its next fire time (one that also starts: its stop,`,
+    'then the next start). Starts of StopCharging-stopped instances are refused for lack of capacity at a',
+    'seeded share, as a zone short of stock would, and retried in later batches. Every call goes to the emulator,',
     'signed with its demo key pair; VOLC_* variables are ignored, so no real account is touched.',
     '',
   ].join('\n');
@@ -74,11 +88,15 @@ export function scheduleHeading(schedule: ScheduleConfig, config: Config, fire: 
     schedule.stoppedMode === undefined
       ? `${config.defaults.stoppedMode} (defaults)`
       : `${schedule.stoppedMode} (schedule)`;
+  const starts = fire.action === Action.Start;
   const lines = [
-    `== ${printable(title, 120)}`,
+    `== ${printable(title, 120)}${(schedule.start ?? []).length > 0 ? ` (${fire.action})` : ''}`,
     `   fires   ${fireTimeText(fire.fireTime, schedule.timezone)}`,
-    ...schedule.stop.map((cron) => `   stop    ${cron}: ${describeCron(cron)}`),
-    `   mode    ${mode}`,
+    ...(starts ? (schedule.start ?? []) : schedule.stop).map(
+      (cron) =>
+        `   ${fire.action.padEnd(7)} ${cron}: ${describeCron(cron, calendarFor(schedule.calendar, fire.action))}`,
+    ),
+    ...(starts ? [] : [`   mode    ${mode}`]),
   ];
   const filter = selectText(schedule);
   if (filter !== '') lines.push(`   select  ${filter}`);
@@ -106,15 +124,17 @@ export interface DemoRun {
  */
 export function closingText(
   runs: readonly DemoRun[],
-  emulator: { stopsAccepted: number; stoppedTwice: number },
+  emulator: { stopsAccepted: number; stoppedTwice: number; startsAccepted?: number; startedTwice?: number },
   tagKey: string,
 ): string {
   const counts = Object.fromEntries(Object.values(Outcome).map((o) => [o, 0])) as Record<Outcome, number>;
-  for (const outcome of finalOutcomes(runs).values()) counts[outcome] += 1;
+  for (const outcome of finalOutcomes(runs)) counts[outcome] += 1;
   const calls: Record<string, number> = {};
   let retries = 0;
   let fallbacks = 0;
+  let capacityRefusals = 0;
   for (const { summary } of runs) {
+    capacityRefusals += summary.capacityRefusals;
     for (const [action, n] of Object.entries(summary.apiCalls)) calls[action] = (calls[action] ?? 0) + n;
     retries += summary.retries;
     fallbacks += summary.fallbacks;
@@ -126,7 +146,7 @@ export function closingText(
     `== All ${runs.length} runs`,
     `   outcomes   ${Object.entries(counts)
       .map(([o, n]) => `${o} ${n}`)
-      .join(', ')} (each instance once)`,
+      .join(', ')} (each instance once per action)`,
     `   API calls  ${Object.entries(calls)
       .map(([a, n]) => `${a} ${n}`)
       .join(', ')}; retries ${retries}, fallbacks ${fallbacks}`,
@@ -134,6 +154,7 @@ export function closingText(
       (emulator.stoppedTwice === 0
         ? 'no instance was stopped twice'
         : `${emulator.stoppedTwice} instances were stopped more than once`),
+    ...startLines(emulator.startsAccepted ?? 0, emulator.startedTwice ?? 0, capacityRefusals),
     '',
     'What the outcomes mean',
     ...Object.entries(OUTCOME_MEANINGS).map(([o, text]) => `   ${o.padEnd(width)}  ${text}`),
@@ -149,18 +170,39 @@ export function closingText(
 }
 
 /**
- * One outcome per instance over all runs. An instance whose tag names no schedule is reported by every run;
- * counting it in each would make the totals larger than the fleet. A run's action outcome wins over a skip.
+ * One outcome per instance and action over all runs. An instance whose tag names no schedule is reported by
+ * every run; counting it in each would make the totals larger than the fleet. An instance stopped at night and
+ * started in the morning counts once for each action; a skip counts only for an instance no run acted on.
  */
-function finalOutcomes(runs: readonly DemoRun[]): Map<string, Outcome> {
-  const outcomes = new Map<string, Outcome>();
+function finalOutcomes(runs: readonly DemoRun[]): Outcome[] {
+  const acted = new Map<string, Outcome>();
+  const actedIds = new Set<string>();
+  const skipped = new Set<string>();
   for (const run of runs) {
     for (const line of run.outcomes) {
-      const seen = outcomes.get(line.instanceId);
-      if (seen === undefined || seen === Outcome.Skipped) outcomes.set(line.instanceId, line.outcome);
+      if (line.outcome === Outcome.Skipped) {
+        skipped.add(line.instanceId);
+        continue;
+      }
+      const key = `${line.instanceId} ${line.action}`;
+      if (!acted.has(key)) acted.set(key, line.outcome);
+      actedIds.add(line.instanceId);
     }
   }
-  return outcomes;
+  const skips = [...skipped].filter((id) => !actedIds.has(id)).map(() => Outcome.Skipped);
+  return [...acted.values(), ...skips];
+}
+
+/** What the emulator says about starts, when there were any, and the capacity refusals met on the way. */
+function startLines(accepted: number, twice: number, refusals: number): string[] {
+  if (accepted === 0 && refusals === 0) return [];
+  const once =
+    twice === 0 ? 'no instance was started twice' : `${twice} instances were started more than once`;
+  const refused =
+    refusals === 0
+      ? ''
+      : `; ${refusals} start${refusals === 1 ? ' was' : 's were'} refused for lack of capacity (Insufficient.InstanceCapacity) and retried`;
+  return [`              accepted ${accepted} instance start${accepted === 1 ? '' : 's'}; ${once}${refused}`];
 }
 
 /** The explained reasons that occur in the runs, in the order of {@link REASON_MEANINGS}. */

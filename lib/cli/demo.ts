@@ -6,11 +6,13 @@
  * The clients get the emulator's URL and key pair explicitly and an empty environment, so nothing is read from
  * VOLC_*: whatever the environment holds, no real account can be touched.
  */
+
+import type { ScheduleConfig } from '../config/index.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/index.js';
 import { loadFleet, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
 import { createClientPool, runOnce, systemClock } from '../run/index.js';
-import { nextFires } from '../schedule/index.js';
+import { Action, type Fire, nextFires } from '../schedule/index.js';
 import { Outcome } from '../stop/index.js';
 import { closingText, type DemoRun, introText, scheduleHeading } from './demo-text.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
@@ -18,6 +20,31 @@ import { formatOutcomeTable, formatRunSummary } from './report.js';
 
 /** The fleet the demo serves when `--fleet` is not given. */
 export const DEFAULT_DEMO_FLEET = 'schedules/demo-fleet.yaml';
+
+/**
+ * The emulator's faults in the demo: no waiting for state changes, and a share of starts of StopCharging-stopped
+ * instances refused for lack of capacity, so the demo shows a refusal that a later batch gets past. Seeded:
+ * the same demo refuses the same starts.
+ */
+export const DEMO_FAULTS = { transitionMs: 0, insufficientCapacity: 0.4, seed: 4 } as const;
+
+/**
+ * The fires the demo runs for one schedule: its next stop, then the first start after that stop (an evening
+ * and the next morning); a schedule with one action, its next fire. Empty when it never fires.
+ */
+export function demoFires(schedule: ScheduleConfig, now: Date): Fire[] {
+  const next = (action: Action, from: Date) => {
+    // The first fire of `action`: the schedule's fires come in time order, both actions mixed.
+    for (let count = 2; count <= 64; count *= 2) {
+      const fire = nextFires(schedule, from, count).find((f) => f.action === action);
+      if (fire !== undefined) return fire;
+    }
+    return undefined;
+  };
+  const stop = schedule.stop.length > 0 ? next(Action.Stop, now) : undefined;
+  const start = (schedule.start ?? []).length > 0 ? next(Action.Start, stop?.fireTime ?? now) : undefined;
+  return [stop, start].filter((fire): fire is Fire => fire !== undefined);
+}
 
 /** The exit code of the demo's runs: the guard's refusal first, then any failed instance. */
 function exitCodeOf(runs: readonly DemoRun[]): number {
@@ -34,8 +61,9 @@ export const demoCommand: Command = {
     'Usage: lights-out demo [-c FILE] [--fleet FILE] [--json]',
     '',
     'Starts the local ECS emulator in-process with the demo fleet, fires each schedule of the configuration',
-    'once, at its next fire time, and prints per schedule a table of what happened to every tagged instance,',
-    'then a summary. Every call goes to the emulator on 127.0.0.1, signed with its demo key pair; VOLC_*',
+    'once, at its next fire time (a schedule that also starts: its next stop, then the next start after it),',
+    'and prints per run a table of what happened to every tagged instance, then a summary. Starts of',
+    'StopCharging-stopped instances are refused for lack of capacity at a seeded share, and retried. Every call goes to the emulator on 127.0.0.1, signed with its demo key pair; VOLC_*',
     'variables and LIGHTS_OUT_CONFIG are ignored, so no real account is ever touched.',
     '',
     'Options:',
@@ -55,7 +83,7 @@ export const demoCommand: Command = {
     const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH);
     const fleetFile = values.fleet ?? DEFAULT_DEMO_FLEET;
     const fleet = await loadFleet(fleetFile);
-    const emulator = await startEmulator({ host: '127.0.0.1', port: 0, fleet, faults: { transitionMs: 0 } });
+    const emulator = await startEmulator({ host: '127.0.0.1', port: 0, fleet, faults: { ...DEMO_FAULTS } });
     const pool = createClientPool(config, {
       env: {},
       credentials: emulator.credentials,
@@ -73,25 +101,31 @@ export const demoCommand: Command = {
       const runs: DemoRun[] = [];
       const now = io.now();
       for (const schedule of config.schedules) {
-        const [fire] = nextFires(schedule, now, 1);
-        if (fire === undefined) {
+        const fires = demoFires(schedule, now);
+        if (fires.length === 0) {
           text(`\n== ${schedule.name}: no fire in the next 50 years; not run\n`);
           continue;
         }
-        const result = await runOnce(
-          config,
-          { schedule: schedule.name, at: fire.fireTime },
-          { ...pool, ...systemClock, logger },
-        );
-        runs.push({ schedule: schedule.name, outcomes: result.outcomes, summary: result.summary });
-        text(`\n${scheduleHeading(schedule, config, fire)}`);
-        text(formatOutcomeTable(result.outcomes));
-        text(`\n${formatRunSummary(result.summary, result.plan, config)}`);
+        for (const fire of fires) {
+          const result = await runOnce(
+            config,
+            { schedule: schedule.name, at: fire.fireTime, action: fire.action },
+            { ...pool, ...systemClock, logger },
+          );
+          runs.push({ schedule: schedule.name, outcomes: result.outcomes, summary: result.summary });
+          text(`\n${scheduleHeading(schedule, config, fire)}`);
+          text(formatOutcomeTable(result.outcomes));
+          text(`\n${formatRunSummary(result.summary, result.plan, config)}`);
+        }
       }
       const live = emulator.instances();
       const stopsAccepted = live.reduce((sum, i) => sum + i.stopAccepted, 0);
       const stoppedTwice = live.filter((i) => i.stopAccepted > 1).length;
-      text(`\n${closingText(runs, { stopsAccepted, stoppedTwice }, config.tagKey)}`);
+      const startsAccepted = live.reduce((sum, i) => sum + i.startAccepted, 0);
+      const startedTwice = live.filter((i) => i.startAccepted > 1).length;
+      text(
+        `\n${closingText(runs, { stopsAccepted, stoppedTwice, startsAccepted, startedTwice }, config.tagKey)}`,
+      );
       return exitCodeOf(runs);
     } finally {
       await pool.close();

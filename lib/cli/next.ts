@@ -1,6 +1,6 @@
 /**
- * `lights-out next`: when each schedule fires in the coming days, in its local time and in UTC, with a
- * plain-English reading of its cron. Reads only the configuration; touches no cloud.
+ * `lights-out next`: when each schedule fires (starts and stops) in the coming days, in its local time and in
+ * UTC, with a plain-English reading of its crons. Reads only the configuration; touches no cloud.
  */
 
 import type { Config } from '../config/index.js';
@@ -13,7 +13,7 @@ import {
 } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import {
-  type Action,
+  Action,
   calendarFor,
   calendarGaps,
   calendarGapText,
@@ -22,7 +22,7 @@ import {
   describeDay,
   type FireDetail,
   formatOffset,
-  inlineSide,
+  inlineRules,
   parseInlineValue,
   type ScheduleRules,
   type SkippedBy,
@@ -45,8 +45,6 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 interface Listing {
   schedule: ScheduleRules;
   fires: FireDetail[];
-  /** What the fires do: named schedules stop; an inline schedule's `on=` side starts. @default 'stop' */
-  action?: Action;
 }
 
 /**
@@ -57,11 +55,11 @@ export interface NextFireJson {
   schedule: string;
   /** UTC, ISO 8601. */
   fireTime: string;
+  /** `stop` or `start`: which of the schedule's crons fired. */
+  action: string;
   /** The schedule's local time with its offset, ISO 8601 (`2026-03-09T22:00:00+08:00`). */
   local: string;
   timezone: string;
-  /** `stop`, or `start` for the `on=` side of an inline schedule. */
-  action: Action;
   /** The expression that fired. */
   cron: string;
   /** The cron in plain English: `at 08:30 on working days (cn-office calendar, base cn)`. */
@@ -119,10 +117,15 @@ function dayNote(fire: FireDetail): string | undefined {
     : `${words} (no ${day.uncoveredYear} data: Monday to Friday)`;
 }
 
-function fireLine(fire: FireDetail, timeZone: string): string {
+/**
+ * One fire. A schedule that starts as well as stops names the action of each fire, so its starts and stops
+ * read side by side in time order; a stop-only schedule's lines stay as they were.
+ */
+function fireLine(fire: FireDetail, timeZone: string, showAction: boolean): string {
   const weekday = WEEKDAYS[wallTime(fire.fireTime, timeZone).weekday] ?? '';
   const local = localIso(fire.fireTime, timeZone);
-  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}`;
+  const action = showAction ? `   ${fire.action.padEnd(5)}` : '';
+  const text = `  ${weekday} ${local.slice(0, 10)} ${local.slice(11, 16)} ${local.slice(19)}   ${utcText(fire.fireTime)}${action}`;
   const notes: string[] = [];
   if (fire.shifted) {
     const nominal = `${pad(fire.nominal.hour)}:${pad(fire.nominal.minute)}`;
@@ -152,18 +155,21 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
   const lines = [
     `Fires from ${utcText(from)} through ${utcText(until)} (${days} day${days === 1 ? '' : 's'})`,
   ];
-  for (const { schedule, fires, action = 'stop' } of listings) {
-    lines.push(
-      '',
-      action === 'stop' ? printable(schedule.name, 200) : `${printable(schedule.name, 200)} (${action})`,
-    );
-    const calendar = calendarFor(schedule.calendar, 'stop');
-    for (const expression of schedule.stop) {
-      lines.push(`  ${action}: ${expression} (${describeCron(expression, calendar)})`);
+  for (const { schedule, fires } of listings) {
+    lines.push('', printable(schedule.name, 200)); // an inline value from --tag is user input
+    const starts = schedule.start ?? [];
+    for (const [action, crons] of [
+      [Action.Start, starts],
+      [Action.Stop, schedule.stop],
+    ] as const) {
+      const calendar = calendarFor(schedule.calendar, action);
+      for (const expression of crons) {
+        lines.push(`  ${action}: ${expression} (${describeCron(expression, calendar)})`);
+      }
     }
     lines.push(`  time zone: ${schedule.timezone}`);
     if (fires.length === 0) lines.push('  no fires in this period');
-    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone));
+    for (const fire of fires) lines.push(fireLine(fire, schedule.timezone, starts.length > 0));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -174,20 +180,20 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
  */
 export function formatNextJson(listings: readonly Listing[], skipped = false): string {
   const fires = listings
-    .flatMap(({ schedule, fires, action = 'stop' }) =>
-      fires.filter((fire) => skipped || !fire.skipped).map((fire) => ({ schedule, fire, action })),
+    .flatMap(({ schedule, fires }) =>
+      fires.filter((fire) => skipped || !fire.skipped).map((fire) => ({ schedule, fire })),
     )
     .sort((a, b) => a.fire.fireTime.getTime() - b.fire.fireTime.getTime());
   return fires
-    .map(({ schedule, fire, action }) => {
+    .map(({ schedule, fire }) => {
       const { day } = fire;
-      const calendar = calendarFor(schedule.calendar, 'stop');
+      const calendar = calendarFor(schedule.calendar, fire.action);
       const line: NextFireJson = {
         schedule: schedule.name,
         fireTime: fire.fireTime.toISOString(),
+        action: fire.action,
         local: localIso(fire.fireTime, schedule.timezone),
         timezone: schedule.timezone,
-        action,
         cron: fire.cron,
         when: describeCron(fire.cron, calendar),
         calendar: day?.calendar ?? null,
@@ -207,7 +213,7 @@ export function formatNextJson(listings: readonly Listing[], skipped = false): s
 
 /**
  * The listings of inline values: each `--tag` value, and the defaults when the configuration has `inline:`.
- * Each value gives its stop side and, when it starts its instance, its start side.
+ * Each value is listed like a schedule with `stop:` (its `off=`) and `start:` (its `on=`).
  *
  * @throws UsageError for a value that is invalid or opts out (it has no fires to list).
  */
@@ -225,11 +231,8 @@ function inlineListings(config: Config, tags: readonly string[], from: Date, unt
       throw new UsageError(`--tag ${JSON.stringify(raw)} opts out: it has no fires`);
     if (seen.has(value.normalised)) continue;
     seen.add(value.normalised);
-    for (const action of ['stop', 'start'] as const) {
-      const schedule = inlineSide(value, action, skipDates, config.inline?.calendar);
-      if (schedule.stop.length > 0)
-        listings.push({ schedule, fires: scheduleFireDetails(schedule, from, until), action });
-    }
+    const schedule = inlineRules(value, skipDates, config.inline?.calendar);
+    listings.push({ schedule, fires: scheduleFireDetails(schedule, from, until) });
   }
   return listings;
 }
@@ -242,7 +245,8 @@ export const nextCommand: Command = {
     "Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped] [--tag 'VALUE']...",
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
-    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC. Fires that a',
+    'English, its time zone, and every fire in local time (with the UTC offset) and in UTC; a schedule',
+    'with start: shows its starts and stops side by side, each named. Fires that a',
     'skip date suppresses are shown as skipped; a time that daylight saving skips fires when the clock',
     'resumes, and a time the clock shows twice fires at its first occurrence.',
     '',
@@ -255,7 +259,7 @@ export const nextCommand: Command = {
     "  --tag 'VALUE'      also list the fires of an inline schedule tag value (repeatable), named",
     '                     inline:<normalised value>; with an inline: section, inline:(default) is listed',
     '                     too (what an untagged optOut instance or an empty value follows)',
-    '  --json             one JSON object per fire: {schedule, fireTime, local, timezone, action, cron,',
+    '  --json             one JSON object per fire: {schedule, fireTime, action, local, timezone, cron,',
     '                     when, calendar, day, note, skipped, skippedBy, warning}; also the output when',
     '                     stdout is not a terminal',
     '  --skipped          with --json, also list the fires a skip date or a calendar removes',

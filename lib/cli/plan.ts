@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Plan, PlanItem } from '../plan/index.js';
 import { formatPlanTable } from '../plan/index.js';
-import { inlineWindowFor, planRun } from '../run/index.js';
+import { firesAsIf, inlineWindowFor, planRun } from '../run/index.js';
 import { CLOUD_ENV_USAGE, SELECTION_OPTIONS, SELECTION_USAGE, withCloud } from './context.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 import { calendarLines, calendarWarnings, fireLines, guardRefusalLine, noFiresNote } from './report.js';
@@ -20,11 +20,14 @@ export interface PlanItemJson {
   schedule: string;
   /** ISO 8601 UTC; null for an instance whose tag names no configured schedule. */
   fireTime: string | null;
+  /** `stop` or `start`: what the fire asks for. */
+  action: string;
+  /** `stop`, `start` or `skip`. */
   decision: string;
   reason: string;
-  /** Null for skips. */
+  /** Null for skips; for a start, the mode the instance was stopped in. */
   stoppedMode: string | null;
-  /** Null for skips. */
+  /** Null for skips and starts. */
   forceStop: boolean | null;
   instanceName: string;
   /** Where the stop mode came from (`tag`, `schedule`, `defaults`); null for skips. */
@@ -45,6 +48,7 @@ export function planItemJson(item: PlanItem): PlanItemJson {
     region: item.region,
     schedule: item.schedule,
     fireTime: item.fireTime,
+    action: item.action,
     decision: item.decision,
     reason: item.reason,
     stoppedMode: item.stoppedMode ?? null,
@@ -71,14 +75,15 @@ export function formatPlanText(plan: Plan, asIf: boolean, config?: Pick<Config, 
 /** The `plan` command. */
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what a run would stop and why, instance by instance (read-only)',
+  summary: 'Show what a run would stop or start and why, instance by instance (read-only)',
   usage: [
-    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME] [--json | --table]',
+    'Usage: lights-out plan [-c FILE] [--at ISO] [--schedule NAME [--action start|stop]] [--json | --table]',
     '',
     'Lists the instances that carry the schedule tag in every configured region and shows, for each one of',
-    'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it,',
-    'with which stop mode, or why it would be skipped. Nothing is ever stopped: only DescribeRegions and',
-    'DescribeInstances are called. When no schedule is due in the tick window of --at, says so with the',
+    'a selected schedule (and each whose tag names no configured schedule), whether a run would stop it',
+    '(with which stop mode) or start it, or why it would be skipped. Nothing is ever stopped or started:',
+    'only DescribeRegions and DescribeInstances are called. When no schedule is due in the tick window of',
+    '--at, says so with the',
     'next fire of each one and any fire a skip date or a calendar removes there. A fire a calendar governs',
     "is read in plain language; a calendar whose base has no data for the fire's year gets a warning on",
     'stderr.',
@@ -86,10 +91,9 @@ export const planCommand: Command = {
     'Options:',
     ...SELECTION_USAGE,
     '  --json             one JSON object per instance instead of the table: instanceId, region,',
-    '                     schedule, fireTime, decision, reason, stoppedMode, forceStop (null for skips),',
-    '                     plus instanceName, modeSource, detail, hint, status, instanceChargeType,',
-    '                     instanceTypeId;',
-    '                     also the output when stdout is not a terminal',
+    '                     schedule, fireTime, action, decision, reason, stoppedMode, forceStop (null for',
+    '                     skips), plus instanceName, modeSource, detail, hint, status, instanceChargeType,',
+    '                     instanceTypeId; also the output when stdout is not a terminal',
     '  --table            the table for people even when stdout is not a terminal',
     '',
     ...CLOUD_ENV_USAGE,
@@ -114,7 +118,7 @@ export const planCommand: Command = {
       cloud.stdout.write(
         json
           ? plan.items.map((item) => `${JSON.stringify(planItemJson(item))}\n`).join('')
-          : formatPlanText(plan, cloud.request.schedule !== undefined, cloud.config),
+          : formatPlanText(plan, firesAsIf(cloud.config, cloud.request), cloud.config),
       );
       return ExitCode.Ok;
     });

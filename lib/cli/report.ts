@@ -5,6 +5,7 @@
 import type { Config } from '../config/index.js';
 import type { Plan } from '../plan/index.js';
 import {
+  Action,
   calendarFor,
   calendarGaps,
   calendarGapText,
@@ -58,7 +59,8 @@ export function noFiresNote(config: Config, at: Date): string {
           fire.skippedBy === 'calendar' && fire.day
             ? describeDay(fire.localDate, fire.day)
             : `skip date ${fire.localDate}`;
-        return `${schedule.name} does not fire at ${iso(fire.fireTime)}: ${why}\n`;
+        const named = fire.action === Action.Start ? ' (start)' : '';
+        return `${schedule.name} does not fire at ${iso(fire.fireTime)}${named}: ${why}\n`;
       }),
   );
   return `no schedule fires in the tick window (${iso(window.start)}, ${iso(window.end)}] UTC; next fires: ${next.join(', ')}\n${removed.join('')}`;
@@ -67,21 +69,27 @@ export function noFiresNote(config: Config, at: Date): string {
 /**
  * For each fire of a schedule a calendar governs, its cron in plain language and what the calendar says of
  * the day: `  office-hours: at 08:30 on working days (cn-office calendar, base cn); make-up working day ...`.
+ * Each fire is read with the calendar of its own action (a fire without one is a stop).
  */
 export function calendarLines(
   config: Pick<Config, 'schedules'>,
-  fires: readonly { schedule: string; fireTime: Date | string }[],
+  fires: readonly { schedule: string; fireTime: Date | string; action?: Action }[],
 ): string {
   return fires
     .map((fire) => {
+      const action = fire.action ?? Action.Stop;
       const schedule = config.schedules.find((s) => s.name === fire.schedule);
-      const calendar = calendarFor(schedule?.calendar, 'stop');
+      const calendar = calendarFor(schedule?.calendar, action);
       if (schedule === undefined || calendar === undefined) return '';
       const at = new Date(fire.fireTime);
-      const detail = scheduleFireDetails(schedule, new Date(at.getTime() - 1), at)[0];
-      const reading = describeCron(detail?.cron ?? schedule.stop[0] ?? '', calendar);
+      const detail = scheduleFireDetails(schedule, new Date(at.getTime() - 1), at).find(
+        (d) => d.action === action,
+      );
+      const crons = action === Action.Start ? (schedule.start ?? []) : schedule.stop;
+      const reading = describeCron(detail?.cron ?? crons[0] ?? '', calendar);
       const day = detail?.day && describeDay(detail.localDate, detail.day);
-      return `  ${schedule.name}: ${reading}${day ? `; ${detail?.localDate} is ${articled(day)}` : ''}\n`;
+      const named = action === Action.Start ? ' (start)' : '';
+      return `  ${schedule.name}${named}: ${reading}${day ? `; ${detail?.localDate} is ${articled(day)}` : ''}\n`;
     })
     .join('');
 }
@@ -116,16 +124,27 @@ export function calendarWarnings(config: Config, fires: readonly Fire[], at: Dat
  * fireLines(plan, false); // 'nightly fires at 2026-03-09T15:30:00Z\n'
  */
 export function fireLines(plan: Pick<Plan, 'fires'>, asIf: boolean): string {
+  // A stop is what every schedule did before starts existed: only a start says so.
+  const action = (fire: Plan['fires'][number]) => (fire.action === Action.Start ? ' (start)' : '');
   return plan.fires
-    .map((fire) => `${fire.schedule} ${asIf ? 'as if it fired' : 'fires'} at ${iso(fire.fireTime)}\n`)
+    .map(
+      (fire) =>
+        `${fire.schedule} ${asIf ? 'as if it fired' : 'fires'} at ${iso(fire.fireTime)}${action(fire)}\n`,
+    )
     .join('');
 }
 
 /** The verdict a plan gives a real run when it exceeds the guard, or '' when it does not. */
 export function guardRefusalLine(plan: Pick<Plan, 'guard'>): string {
-  const { stops, maxInstancesPerRun, exceeded } = plan.guard;
+  const { maxInstancesPerRun, exceeded } = plan.guard;
   if (!exceeded) return '';
-  return `a run would be refused: ${stops} stops exceed maxInstancesPerRun ${maxInstancesPerRun} (use --force)\n`;
+  return `a run would be refused: ${guardCount(plan)} exceed maxInstancesPerRun ${maxInstancesPerRun} (use --force)\n`;
+}
+
+/** `12 stops`, or `12 stops and 3 starts` when the plan starts anything: what the guard counted. */
+function guardCount(plan: Pick<Plan, 'guard'>): string {
+  const { stops, starts } = plan.guard;
+  return starts > 0 ? `${stops} stops and ${starts} starts` : `${stops} stops`;
 }
 
 /**
@@ -156,6 +175,13 @@ export function formatOutcomeTable(outcomes: readonly InstanceOutcome[]): string
   return formatTable(OUTCOME_HEADER, rows);
 }
 
+/** `stopped`, `started` or `stopped or started`, after the run's fires. */
+function dryRunVerb(summary: Pick<RunSummary, 'fires'>): string {
+  const starts = summary.fires.some((f) => f.action === Action.Start);
+  const stops = summary.fires.some((f) => f.action !== Action.Start);
+  return starts ? (stops ? 'stopped or started' : 'started') : 'stopped';
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
@@ -175,17 +201,19 @@ export function formatRunSummary(
   const counts = Object.entries(summary.outcomes).map(([outcome, n]) => `${outcome} ${n}`);
   const calls = Object.entries(summary.apiCalls).map(([action, n]) => `${action} ${n}`);
   const lines = [
-    summary.dryRun ? 'Summary (dry run: nothing was stopped)' : 'Summary',
+    summary.dryRun ? `Summary (dry run: nothing was ${dryRunVerb(summary)})` : 'Summary',
     `  outcomes   ${counts.join(', ')}`,
     `  API calls  ${calls.length === 0 ? 'none' : calls.join(', ')}`,
     `  retries    ${summary.retries}`,
     `  fallbacks  ${summary.fallbacks}`,
+    ...(summary.capacityRefusals > 0 ? [`  capacity   ${summary.capacityRefusals} refusals`] : []),
     `  duration   ${seconds(summary.durationMs)}`,
   ];
   if (summary.guardRefused) {
-    const { stops, maxInstancesPerRun } = plan.guard;
+    const { starts, maxInstancesPerRun } = plan.guard;
+    const what = starts > 0 ? 'nothing was stopped or started' : 'nothing was stopped';
     lines.push(
-      `  REFUSED    ${stops} stops exceed guard.maxInstancesPerRun ${maxInstancesPerRun}; nothing was stopped (use --force)`,
+      `  REFUSED    ${guardCount(plan)} exceed guard.maxInstancesPerRun ${maxInstancesPerRun}; ${what} (use --force)`,
     );
   }
   if (summary.unknownSchedule > 0) {

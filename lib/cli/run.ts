@@ -5,7 +5,7 @@
 
 import type { Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logger.js';
-import { inlineWindowFor, type RunResult, runOnce } from '../run/index.js';
+import { firesAsIf, inlineWindowFor, type RunResult, runOnce } from '../run/index.js';
 import type { RunSummary } from '../stop/index.js';
 import {
   CLOUD_ENV_USAGE,
@@ -78,19 +78,20 @@ function runLogger(cloud: CloudContext, json: boolean): Logger {
 /** The `run` command. */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Stop the instances of the schedules due now (or at --at); --dry-run to only log',
+  summary: 'Stop (or start) the instances of the schedules due now (or at --at); --dry-run to only log',
   usage: [
-    'Usage: lights-out run [-c FILE] [--at ISO] [--schedule NAME] [--dry-run] [--force] [--json]',
+    'Usage: lights-out run [-c FILE] [--at ISO] [--schedule NAME [--action start|stop]] [--dry-run] [--force] [--json]',
     '',
-    'Selects instances as `lights-out plan` does, then stops them: batched StopInstances calls with',
-    'ClientTokens, retried with backoff, rate limited per region. Every selected instance gets exactly one',
-    'outcome: stopped, already-stopped, skipped, gone, failed or dry-run.',
+    'Selects instances as `lights-out plan` does, then stops them (at a stop fire) or starts them (at a',
+    'start fire): batched StopInstances/StartInstances calls with ClientTokens, retried with backoff, rate',
+    'limited per region. Every selected instance gets exactly one outcome: stopped, already-stopped, started,',
+    'already-running, skipped, gone, failed or dry-run.',
     '',
     'Options:',
     ...SELECTION_USAGE,
-    '  --dry-run          decide and report, but send no StopInstances (outcome dry-run); the guard does',
-    '                     not apply',
-    '  --force            stop even when the stops exceed guard.maxInstancesPerRun',
+    '  --dry-run          decide and report, but send no StopInstances or StartInstances (outcome',
+    '                     dry-run); the guard does not apply',
+    '  --force            go ahead even when the stops and starts exceed guard.maxInstancesPerRun',
     '  --json             JSON log lines on stdout: one instance.outcome per instance and one run.summary;',
     '                     also the output when stdout is not a terminal. On a terminal without --json, a',
     '                     table of outcomes and a summary, with warnings and errors as JSON on stderr',
@@ -99,7 +100,7 @@ export const runCommand: Command = {
     '',
     'Exit codes: 0 no instance failed, 1 some instance failed (or the instances could not be listed),',
     '2 bad usage, an invalid configuration, missing credentials or a bad endpoint, 3 the guard refused',
-    'the run (more stops than guard.maxInstancesPerRun; use --force).',
+    'the run (more stops and starts than guard.maxInstancesPerRun; use --force).',
   ].join('\n'),
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -120,7 +121,7 @@ export const runCommand: Command = {
         { ...cloud.deps, logger: runLogger(cloud, json) },
       );
       if (!json) {
-        const asIf = cloud.request.schedule !== undefined;
+        const asIf = firesAsIf(cloud.config, cloud.request);
         cloud.stdout.write(formatRunText(result, cloud.config, { asIf, note }));
       }
       return runExitCode(result.summary);

@@ -4,18 +4,14 @@
  * leave the days to it (day-of-month and day-of-week `*`).
  */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { parseCron } from '../schedule/index.js';
+import { Action, parseCron } from '../schedule/index.js';
 import { closest } from '../suggest.js';
 import { calendarDate, listOf, oneOf } from './checks.js';
 import { type Field, type NodeReader, quoted } from './nodes.js';
 import { CalendarBase, type CalendarConfig, type ScheduleCalendars } from './types.js';
 
-/**
- * The actions whose crons a calendar can govern. A local name until the start side lands its `Action`
- * (lib/schedule/types.ts); the two spell the same strings.
- */
-type Action = 'stop' | 'start';
-const ACTIONS: readonly Action[] = ['stop', 'start'];
+/** The actions whose crons a calendar can govern, stop first. */
+const ACTIONS: readonly Action[] = [Action.Stop, Action.Start];
 
 /** What a calendar name must look like (the same shape as a schedule name). */
 const CALENDAR_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;

@@ -1,6 +1,6 @@
 /**
  * Reads the `schedules:` mapping: each entry's name is the tag value that selects instances, and its body
- * says when (cron, time zone, skip dates) and how (stopped mode, force) they stop.
+ * says when (stop and start crons, time zone, skip dates) and how (stopped mode, force) they stop and start.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { parseCron } from '../schedule/index.js';
@@ -40,18 +40,19 @@ const cronExpression: Field<string> = (node, r) => {
   }
 };
 
-const cronList = listOf(cronExpression, { emptyMessage: 'stop must list at least one cron expression' });
-
-/** `stop:` is one cron expression or a list of them; either way it becomes a list. */
-const stop: Field<string[]> = (node, r) => {
-  if (isSeq(node)) return cronList(node, r);
-  if (isScalar(node) && typeof node.value === 'string') {
-    const expression = cronExpression(node, r);
-    return expression === undefined ? undefined : [expression];
-  }
-  r.report(node, `expected a cron expression or a list of them, got ${describe(node)}`);
-  return undefined;
-};
+/** `stop:` or `start:` is one cron expression or a list of them; either way it becomes a list. */
+function crons(key: 'stop' | 'start'): Field<string[]> {
+  const cronList = listOf(cronExpression, { emptyMessage: `${key} must list at least one cron expression` });
+  return (node, r) => {
+    if (isSeq(node)) return cronList(node, r);
+    if (isScalar(node) && typeof node.value === 'string') {
+      const expression = cronExpression(node, r);
+      return expression === undefined ? undefined : [expression];
+    }
+    r.report(node, `expected a cron expression or a list of them, got ${describe(node)}`);
+    return undefined;
+  };
+}
 
 /** The keys of a `select:` filter (schedules and `inline:`). */
 export const selectFields = {
@@ -68,7 +69,8 @@ export const selectFields = {
 
 const scheduleFields = {
   description: (node: unknown, r: NodeReader) => r.string(node),
-  stop,
+  stop: crons('stop'),
+  start: crons('start'),
   timezone: timeZone,
   stoppedMode: oneOf(Object.values(StoppedModeSetting)),
   forceStop: boolean,
@@ -97,7 +99,11 @@ function checkName(name: string, keyNode: unknown, r: NodeReader): boolean {
   return problem === undefined;
 }
 
-/** The `schedules:` mapping: at least one schedule, unique valid names, each with a `stop`. */
+/** The message for a schedule that neither stops nor starts. */
+export const NO_ACTION_MESSAGE =
+  "missing required key 'stop' or 'start' (a schedule needs at least one of them)";
+
+/** The `schedules:` mapping: at least one schedule, unique valid names, each with a `stop`, a `start` or both. */
 export const schedules: Field<ScheduleDraft[]> = (node, r) => {
   const entries = r.entries(node, 'schedule name');
   if (!entries) return undefined;
@@ -108,20 +114,32 @@ export const schedules: Field<ScheduleDraft[]> = (node, r) => {
   const drafts: ScheduleDraft[] = [];
   for (const { key: name, keyNode, value } of entries) {
     const nameOk = checkName(name, keyNode, r);
-    const body = r.struct(value, scheduleFields, { required: ['stop'], owner: keyNode });
-    if (!nameOk || !body?.stop) continue;
-    // The crons of each action, by which `calendar:` is checked (the start side adds `start: body.start`).
-    const crons = { stop: body.stop };
+    const body = r.struct(value, scheduleFields, { owner: keyNode });
+    if (body !== undefined && !written(value, 'stop') && !written(value, 'start')) {
+      r.report(keyNode, NO_ACTION_MESSAGE);
+      continue;
+    }
+    if (
+      !nameOk ||
+      !body ||
+      (written(value, 'stop') && !body.stop) ||
+      (written(value, 'start') && !body.start)
+    )
+      continue;
+    // The crons of each action, by which `calendar:` is checked.
+    const crons = { stop: body.stop, start: body.start };
     const calendarRefs = body.calendar && governed(body.calendar, crons, r);
     for (const [action, ref] of Object.entries(calendarRefs ?? {})) {
       const cronNode = isMap(value) ? r.resolve(value.get(action, true)) : undefined;
       checkGovernedCrons(cronNode, action as keyof CalendarRefs, ref.name, r);
     }
     const { line, column } = r.position(keyNode);
+    const startNode = isMap(value) ? value.get('start', true) : undefined;
     drafts.push({
       name,
       ...(body.description !== undefined && { description: body.description }),
-      stop: body.stop,
+      stop: body.stop ?? [],
+      ...(body.start !== undefined && { start: body.start }),
       ...(body.timezone !== undefined && { timezone: body.timezone }),
       ...(body.stoppedMode !== undefined && { stoppedMode: body.stoppedMode }),
       ...(body.forceStop !== undefined && { forceStop: body.forceStop }),
@@ -129,7 +147,13 @@ export const schedules: Field<ScheduleDraft[]> = (node, r) => {
       select: { tags: {}, ...body.select },
       ...(calendarRefs && Object.keys(calendarRefs).length > 0 && { calendarRefs }),
       location: { file: r.file, line, column },
+      ...(startNode !== undefined && { startLocation: { file: r.file, ...r.position(startNode) } }),
     });
   }
   return drafts;
 };
+
+/** True when the schedule's mapping has `key` (whatever its value). */
+function written(node: unknown, key: string): boolean {
+  return isMap(node) && node.has(key);
+}

@@ -3,6 +3,7 @@
  * Reading a document collects every issue; a Config is built only from a file without any.
  */
 import { isMap, isScalar, isSeq } from 'yaml';
+import { formatTick, startStopOverlap } from '../schedule/index.js';
 import { closest } from '../suggest.js';
 import { KNOWN_REGIONS } from '../volc/index.js';
 import { calendars, resolveCalendars } from './calendars.js';
@@ -172,6 +173,9 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
   const resolved = raw.schedules.map((draft) => resolveSchedule(draft, timezone, defined, r));
   const inlineConfig = raw.inline && resolveInline(raw.inline, timezone, defined, r);
   if (r.issues.length > 0) return undefined;
+  const schedules = resolved.filter((s) => s !== undefined);
+  checkStartStopOverlap(schedules, raw.tick ?? d.tickMs, r);
+  if (r.issues.length > 0) return undefined;
   return {
     file: r.file,
     version: raw.version,
@@ -192,7 +196,7 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     listing: { ...d.listing, ...raw.listing },
     verify: { ...d.verify, ...raw.verify },
     calendars: defined,
-    schedules: resolved.filter((s) => s !== undefined),
+    schedules,
     ...(inlineConfig !== undefined && { inline: inlineConfig }),
   };
 }
@@ -208,4 +212,21 @@ function resolveSchedule(
   if (calendarRefs === undefined) return schedule;
   const calendar = resolveCalendars(calendarRefs, defined, r);
   return calendar && { ...schedule, calendar };
+}
+
+/**
+ * Refuses a schedule whose start and stop can fire in one tick window: a run carries one action per schedule,
+ * so one of the two would be lost. Reported at the schedule's `start:`.
+ */
+function checkStartStopOverlap(schedules: readonly ScheduleConfig[], tickMs: number, r: NodeReader): void {
+  for (const schedule of schedules) {
+    const overlap = startStopOverlap(schedule, tickMs);
+    if (overlap === undefined) continue;
+    const at = schedule.startLocation ?? schedule.location ?? { line: 1, column: 1 };
+    r.report(
+      { line: at.line, column: at.column },
+      `start ${quoted(overlap.start)} (${overlap.startTime}) and stop ${quoted(overlap.stop)} (${overlap.stopTime}) ` +
+        `can fire in the same ${formatTick(tickMs)} tick; move one of them at least one tick away from the other, or shorten tick`,
+    );
+  }
 }

@@ -49,8 +49,16 @@ export interface ScheduleConfig {
   /** The schedule's name, which is also the tag value that selects it: `[a-z0-9][a-z0-9-]*`. */
   name: string;
   description?: string;
-  /** One or more 5-field cron expressions, evaluated in `timezone`. */
+  /**
+   * When instances are stopped: 5-field cron expressions, evaluated in `timezone`. Empty when the schedule
+   * only starts. @default []
+   */
   stop: string[];
+  /**
+   * When STOPPED instances are started again: 5-field cron expressions, evaluated in `timezone`. Absent when
+   * the schedule only stops. A schedule has at least one expression in `stop` or `start`.
+   */
+  start?: string[];
   /** IANA time zone. @default the config's `timezone` */
   timezone: string;
   /** @default the config's `defaults.stoppedMode` */
@@ -65,6 +73,8 @@ export interface ScheduleConfig {
   select: SelectFilter;
   /** Where the schedule was written, for messages. */
   location?: { file: string; line: number; column: number };
+  /** Where its `start:` was written, for messages about the start crons. */
+  startLocation?: { file: string; line: number; column: number };
 }
 
 /** Retry policy settings (see lib/stop/retry.ts for how they are used). */
@@ -165,7 +175,10 @@ export interface Config {
     stopChargingIneligible: string[];
   };
   guard: {
-    /** A run that would stop more instances refuses to stop any, unless forced. @default 1000 */
+    /**
+     * A run that would stop and start more instances (counted together) refuses to do either, unless forced.
+     * @default 1000
+     */
     maxInstancesPerRun: number;
   };
   retry: RetrySettings;

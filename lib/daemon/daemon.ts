@@ -94,6 +94,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
         return {
           name: schedule.name,
           stop: schedule.stop,
+          ...(schedule.start !== undefined && { start: schedule.start }),
           timezone: schedule.timezone,
           skipDates: schedule.skipDates,
           nextFire: next === undefined ? null : iso(next),
@@ -151,8 +152,8 @@ function next(state: State): void {
   for (const fire of fires) {
     const fireTime = iso(fire.fireTime);
     logger.info(
-      { event: 'schedule.fired', schedule: fire.schedule, fireTime, tick },
-      `${fire.schedule} fired at ${fireTime}, run at the ${tick} tick`,
+      { event: 'schedule.fired', schedule: fire.schedule, fireTime, action: fire.action, tick },
+      `${fire.schedule} fired at ${fireTime} (${fire.action}), run at the ${tick} tick`,
     );
   }
   const running = { window, done: Promise.resolve() };

@@ -39,7 +39,11 @@ export interface FaultSettings {
   processingMs?: number;
   /** The first request of every new ClientToken is answered 412 IdempotentProcessing without acting. @default false */
   idempotentProcessingFirstAttempt?: boolean;
-  /** Share of starts of StopCharging-stopped instances answered Insufficient.InstanceCapacity. @default 0 */
+  /**
+   * Share of starts of StopCharging-stopped instances answered Insufficient.InstanceCapacity, drawn per
+   * instance per attempt (a retry can succeed); KeepCharging-stopped instances and stops are never refused.
+   * @default 0
+   */
   insufficientCapacity?: number;
   /** How long STOPPING and STARTING last. @default 0 */
   transitionMs?: number;

@@ -4,9 +4,9 @@
  */
 import type { Config, ScheduleConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import type { Fire } from '../schedule/index.js';
+import { Action, type Fire } from '../schedule/index.js';
 import { closest } from '../suggest.js';
-import { type Instance, InstanceStatus } from '../volc/index.js';
+import { type Instance, InstanceStatus, StoppedMode } from '../volc/index.js';
 import { InlineCache } from './inline.js';
 import { resolveStoppedMode } from './mode.js';
 import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
@@ -16,7 +16,10 @@ import { Decision, type Plan, type PlanItem, SkipReason } from './types.js';
 /** Everything one plan is made of. */
 export interface PlanInput {
   config: Config;
-  /** The fires of this run; a schedule that fired more than once counts with its latest fire. */
+  /**
+   * The fires of this run; a schedule that fired more than once counts with its latest fire (and that fire's
+   * action: the latest word on whether its machines should run).
+   */
   fires: readonly Fire[];
   /** The tag-filtered listing of every region, in listing order. */
   instances: ReadonlyArray<{ region: string; instance: Instance }>;
@@ -32,22 +35,25 @@ export interface PlanInput {
 interface Firing {
   schedule: ScheduleConfig;
   fireTime: string;
+  action: Action;
 }
 
 interface Context {
   config: Config;
   schedules: ReadonlyMap<string, ScheduleConfig>;
   firing: ReadonlyMap<string, Firing>;
+  /** The action `unknown-schedule` items carry: the run's, or `stop` when it has both. */
+  runAction: Action;
   now: Date;
   /** Inline values of this plan; null when inline schedules are not planned. */
   inline: InlineCache | null;
-  /** The inline schedules whose stop fire planned an instance, with their fire time, for `plan.fires`. */
-  inlineFired: Map<string, string>;
+  /** The inline schedules whose fire planned an instance, with its time and action, for `plan.fires`. */
+  inlineFired: Map<string, { fireTime: string; action: Action }>;
 }
 
 /**
- * Builds the plan of one run. An instance whose tag names a firing schedule gets one item (stop or skip, with
- * the reason); one whose tag names no configured schedule gets a `unknown-schedule` skip and is never stopped;
+ * Builds the plan of one run. An instance whose tag names a firing schedule gets one item (stop, start or
+ * skip, with the reason); one whose tag names no configured schedule gets a `unknown-schedule` skip and is never stopped;
  * one of a configured schedule that is not firing gets none. The guard is computed, not applied: the caller
  * refuses the run (or forces it) when `guard.exceeded`.
  *
@@ -60,18 +66,14 @@ export function buildPlan(input: PlanInput): Plan {
   const { config, now } = input;
   assertValidDate(now, 'now');
   const schedules = new Map(config.schedules.map((schedule) => [schedule.name, schedule]));
+  const firing = latestFires(schedules, input.fires);
+  const actions = new Set([...firing.values()].map((f) => f.action));
+  const runAction = actions.size === 1 && actions.has(Action.Start) ? Action.Start : Action.Stop;
   const inline =
     config.inline !== undefined && input.window !== undefined
       ? new InlineCache(config, config.inline, input.window)
       : null;
-  const context: Context = {
-    config,
-    schedules,
-    firing: latestFires(schedules, input.fires),
-    now,
-    inline,
-    inlineFired: new Map(),
-  };
+  const context: Context = { config, schedules, firing, runAction, now, inline, inlineFired: new Map() };
   const seen = new Set<string>();
   const items: PlanItem[] = [];
   for (const { region, instance } of input.instances) {
@@ -83,17 +85,19 @@ export function buildPlan(input: PlanInput): Plan {
   }
   items.sort(compareItems);
   const stops = items.filter((item) => item.decision === Decision.Stop).length;
+  const starts = items.filter((item) => item.decision === Decision.Start).length;
   const { maxInstancesPerRun } = config.guard;
   return {
     fires: [
-      ...[...context.firing.values()].map(({ schedule, fireTime }) => ({
+      ...[...context.firing.values()].map(({ schedule, fireTime, action }) => ({
         schedule: schedule.name,
         fireTime,
+        action,
       })),
-      ...[...context.inlineFired].map(([schedule, fireTime]) => ({ schedule, fireTime })),
+      ...[...context.inlineFired].map(([schedule, { fireTime, action }]) => ({ schedule, fireTime, action })),
     ],
     items,
-    guard: { maxInstancesPerRun, stops, exceeded: stops > maxInstancesPerRun },
+    guard: { maxInstancesPerRun, stops, starts, exceeded: stops + starts > maxInstancesPerRun },
   };
 }
 
@@ -102,7 +106,7 @@ function latestFires(
   schedules: ReadonlyMap<string, ScheduleConfig>,
   fires: readonly Fire[],
 ): Map<string, Firing> {
-  const latest = new Map<string, { schedule: ScheduleConfig; fireTime: Date }>();
+  const latest = new Map<string, { schedule: ScheduleConfig; fireTime: Date; action: Action }>();
   for (const fire of fires) {
     const schedule = schedules.get(fire.schedule);
     if (schedule === undefined) {
@@ -111,13 +115,13 @@ function latestFires(
     assertValidDate(fire.fireTime, `the fire time of schedule ${fire.schedule}`);
     const previous = latest.get(fire.schedule);
     if (previous === undefined || fire.fireTime.getTime() > previous.fireTime.getTime()) {
-      latest.set(fire.schedule, { schedule, fireTime: fire.fireTime });
+      latest.set(fire.schedule, { schedule, fireTime: fire.fireTime, action: fire.action });
     }
   }
   return new Map(
-    [...latest].map(([name, { schedule, fireTime }]) => [
+    [...latest].map(([name, { schedule, fireTime, action }]) => [
       name,
-      { schedule, fireTime: fireTime.toISOString() },
+      { schedule, fireTime: fireTime.toISOString(), action },
     ]),
   );
 }
@@ -133,7 +137,7 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   if (value === undefined) return planInline(region, instance, inlineValue, context);
   if (!context.schedules.has(value)) {
     const item: PlanItem = {
-      ...baseItem(region, instance, value, null),
+      ...baseItem(region, instance, value, null, context.runAction),
       decision: Decision.Skip,
       reason: SkipReason.UnknownSchedule,
     };
@@ -144,7 +148,10 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   }
   const firing = context.firing.get(value);
   if (firing === undefined) return null;
-  return decide(baseItem(region, instance, value, firing.fireTime), instance, firing.schedule, context);
+  const item = baseItem(region, instance, value, firing.fireTime, firing.action);
+  return firing.action === Action.Start
+    ? decideStart(item, instance, firing.schedule, context)
+    : decide(item, instance, firing.schedule, context);
 }
 
 /**
@@ -158,10 +165,10 @@ function planConflict(
   inlineValue: string,
   context: Context,
 ): PlanItem | null {
-  const fireTime = context.firing.get(value)?.fireTime ?? context.inline?.get(inlineValue).fire?.fireTime;
-  if (fireTime === undefined) return null;
+  const fire = context.firing.get(value) ?? context.inline?.get(inlineValue).fire ?? undefined;
+  if (fire === undefined) return null;
   return {
-    ...baseItem(region, instance, value, fireTime),
+    ...baseItem(region, instance, value, fire.fireTime, fire.action),
     decision: Decision.Skip,
     reason: SkipReason.InlineAndScheduleTag,
     detail: `${context.config.inline?.tagKey}=${JSON.stringify(inlineValue)}`,
@@ -189,20 +196,19 @@ function planInline(
   const compiled = inline.get(raw ?? '');
   if (compiled.value.kind === 'invalid') {
     return {
-      ...baseItem(region, instance, compiled.name, null),
+      ...baseItem(region, instance, compiled.name, null, context.runAction),
       decision: Decision.Skip,
       reason: SkipReason.InvalidInlineSchedule,
       detail: compiled.value.reason,
     };
   }
   if (compiled.schedule === null || compiled.fire === null) return null;
-  const item = baseItem(region, instance, compiled.name, compiled.fire.fireTime);
-  if (compiled.fire.action === 'start') {
-    // TODO(issue 12): plan a start once the start side has merged; until then a visible skip.
-    return { ...item, decision: Decision.Skip, reason: SkipReason.InlineStartPending };
-  }
-  context.inlineFired.set(compiled.name, compiled.fire.fireTime);
-  return decide(item, instance, compiled.schedule, context);
+  const { fireTime, action } = compiled.fire;
+  const item = baseItem(region, instance, compiled.name, fireTime, action);
+  context.inlineFired.set(compiled.name, { fireTime, action });
+  return action === Action.Start
+    ? decideStart(item, instance, compiled.schedule, context)
+    : decide(item, instance, compiled.schedule, context);
 }
 
 /**
@@ -210,12 +216,7 @@ function planInline(
  * filter-mismatch, not-running, invalid-override-tag, snoozed, and only then stop.
  */
 function decide(item: PlanItem, instance: Instance, schedule: ScheduleConfig, context: Context): PlanItem {
-  const skip = (reason: string, detail?: string): PlanItem => ({
-    ...item,
-    decision: Decision.Skip,
-    reason,
-    ...(detail === undefined ? {} : { detail }),
-  });
+  const skip = skipper(item);
   const mismatch = selectMismatch(instance, schedule.select);
   if (mismatch !== null) return skip(SkipReason.FilterMismatch, mismatch);
   if (instance.Status !== InstanceStatus.Running) return skip(`not-running:${instance.Status}`);
@@ -244,6 +245,53 @@ function decide(item: PlanItem, instance: Instance, schedule: ScheduleConfig, co
   };
 }
 
+/**
+ * The decision for an instance of a schedule whose start fired, in the contract's order: filter-mismatch,
+ * not-stopped, invalid-override-tag (of `skip-until` only: the stopped-mode tag says how to stop, not whether
+ * to start), snoozed, and only then start. A parked machine (an incident, a deliberate stop) carries
+ * `skip-until`, which holds for both actions.
+ */
+function decideStart(
+  item: PlanItem,
+  instance: Instance,
+  schedule: ScheduleConfig,
+  context: Context,
+): PlanItem {
+  const skip = skipper(item);
+  const mismatch = selectMismatch(instance, schedule.select);
+  if (mismatch !== null) return skip(SkipReason.FilterMismatch, mismatch);
+  if (instance.Status !== InstanceStatus.Stopped) return skip(`not-stopped:${instance.Status}`);
+  const snooze = readSkipUntil(instance, context.config.tagKey, schedule.timezone, context.now);
+  if (snooze !== null && !snooze.parsed.valid) {
+    return skip(SkipReason.InvalidOverrideTag, malformed(snooze.tag, snooze.value));
+  }
+  if (snooze?.parsed.valid && snooze.parsed.snoozed) {
+    return skip(SkipReason.Snoozed, `until ${snooze.parsed.until.toISOString()}`);
+  }
+  const stoppedMode = stoppedModeOf(instance);
+  return {
+    ...item,
+    decision: Decision.Start,
+    reason: stoppedMode === undefined ? 'stopped' : `stopped with ${stoppedMode}`,
+    ...(stoppedMode === undefined ? {} : { stoppedMode }),
+  };
+}
+
+/** The mode a STOPPED instance was stopped in, when DescribeInstances says and it is one we know. */
+function stoppedModeOf(instance: Instance): StoppedMode | undefined {
+  const mode = instance.StoppedMode;
+  return mode === StoppedMode.StopCharging || mode === StoppedMode.KeepCharging ? mode : undefined;
+}
+
+function skipper(item: PlanItem): (reason: string, detail?: string) => PlanItem {
+  return (reason, detail) => ({
+    ...item,
+    decision: Decision.Skip,
+    reason,
+    ...(detail === undefined ? {} : { detail }),
+  });
+}
+
 /** The instance's `<tagKey>:skip-until` tag, read in the schedule's zone; null when it has none. */
 function readSkipUntil(
   instance: Instance,
@@ -260,13 +308,20 @@ function malformed(tag: string, value: string): string {
   return `${tag} has the malformed value ${JSON.stringify(value)}`;
 }
 
-function baseItem(region: string, instance: Instance, schedule: string, fireTime: string | null): PlanItem {
+function baseItem(
+  region: string,
+  instance: Instance,
+  schedule: string,
+  fireTime: string | null,
+  action: Action,
+): PlanItem {
   return {
     instanceId: instance.InstanceId,
     instanceName: instance.InstanceName,
     region,
     schedule,
     fireTime,
+    action,
     decision: Decision.Skip,
     reason: '',
     status: instance.Status,

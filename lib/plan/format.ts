@@ -1,4 +1,6 @@
 /** The plan as a table for people (the `plan` command). Pure string formatting. */
+
+import { Action } from '../schedule/index.js';
 import { printable as cell, formatTable } from '../table.js';
 import { summarizePlan } from './summary.js';
 import { Decision, type Plan, type PlanItem } from './types.js';
@@ -26,7 +28,14 @@ function itemRow(item: PlanItem): string[] {
   const stop = item.decision === Decision.Stop;
   const more = item.detail ?? item.hint;
   const reason = more === undefined ? item.reason : `${item.reason} (${more})`;
-  const mode = stop && item.stoppedMode !== undefined ? `${item.stoppedMode} (${item.modeSource})` : '-';
+  // For a start, the mode it was stopped in: StopCharging ones may meet a lack of capacity.
+  const start = item.decision === Decision.Start;
+  const mode =
+    stop && item.stoppedMode !== undefined
+      ? `${item.stoppedMode} (${item.modeSource})`
+      : start && item.stoppedMode !== undefined
+        ? `${item.stoppedMode} (stopped)`
+        : '-';
   const force = stop ? (item.forceStop ? 'yes' : 'no') : '-';
   return [
     cell(item.instanceId),
@@ -41,15 +50,26 @@ function itemRow(item: PlanItem): string[] {
   ];
 }
 
+/** True when the plan covers a start fire: its lines then count starts too. */
+function hasStarts(plan: Plan): boolean {
+  return plan.guard.starts > 0 || plan.fires.some((fire) => fire.action === Action.Start);
+}
+
 function summaryLine(plan: Plan): string {
   const summary = summarizePlan(plan);
   const reasons = Object.entries(summary.skipReasons).map(([reason, count]) => `${cell(reason)} ${count}`);
   const skips = reasons.length === 0 ? '' : ` (${reasons.join(', ')})`;
-  return `${summary.stops} to stop, ${summary.skips} skipped${skips}`;
+  const starts = hasStarts(plan) ? `, ${summary.starts} to start` : '';
+  return `${summary.stops} to stop${starts}, ${summary.skips} skipped${skips}`;
 }
 
 function guardLine(plan: Plan): string {
-  const { stops, maxInstancesPerRun, exceeded } = plan.guard;
-  if (!exceeded) return `guard: ${stops} of at most ${maxInstancesPerRun} stops per run`;
-  return `guard: ${stops} stops exceed maxInstancesPerRun ${maxInstancesPerRun}; the run will be refused unless forced`;
+  const { stops, starts, maxInstancesPerRun, exceeded } = plan.guard;
+  const counted = hasStarts(plan) ? `${stops} stops and ${starts} starts` : `${stops} stops`;
+  if (!exceeded) {
+    return hasStarts(plan)
+      ? `guard: ${counted}, ${stops + starts} of at most ${maxInstancesPerRun} per run`
+      : `guard: ${stops} of at most ${maxInstancesPerRun} stops per run`;
+  }
+  return `guard: ${counted} exceed maxInstancesPerRun ${maxInstancesPerRun}; the run will be refused unless forced`;
 }

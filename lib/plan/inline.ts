@@ -9,8 +9,8 @@ import {
   type InlineFire,
   type InlineValue,
   inlineFires,
+  inlineRules,
   inlineScheduleName,
-  inlineSide,
   parseInlineValue,
 } from '../schedule/index.js';
 
@@ -19,7 +19,7 @@ export interface CompiledInline {
   value: InlineValue;
   /** `inline:<normalised value>`. */
   name: string;
-  /** The value's stop side as a schedule (for the select filter, mode, force and snooze zone); null unless valid. */
+  /** The value as a schedule (for the select filter, mode, force and snooze zone); null unless valid. */
   schedule: ScheduleConfig | null;
   /** The latest fire in the run's window, if any. */
   fire: { fireTime: string; action: Action } | null;
@@ -50,13 +50,14 @@ export class InlineCache {
     const value = parseInlineValue(raw, inline);
     const name = inlineScheduleName(value);
     if (value.kind !== 'schedule') return { value, name, schedule: null, fire: null };
-    const side = inlineSide(value, 'stop', inline.skipDates);
+    const rules = inlineRules(value, inline.skipDates);
     const schedule: ScheduleConfig = {
-      name: side.name,
-      stop: [...side.stop],
-      timezone: side.timezone,
-      skipDates: [...side.skipDates],
-      ...(inline.calendar !== undefined && { calendar: { stop: inline.calendar } }),
+      name: rules.name,
+      stop: [...rules.stop],
+      start: [...(rules.start ?? [])],
+      timezone: rules.timezone,
+      skipDates: [...rules.skipDates],
+      ...(inline.calendar !== undefined && { calendar: { stop: inline.calendar, start: inline.calendar } }),
       select: inline.select,
       ...(inline.stoppedMode !== undefined && { stoppedMode: inline.stoppedMode }),
       forceStop: inline.forceStop ?? config.defaults.forceStop,

@@ -8,15 +8,17 @@ export interface PlanSummary {
   items: number;
   /** Items with decision `stop`. */
   stops: number;
+  /** Items with decision `start`. */
+  starts: number;
   /** Items with decision `skip`. */
   skips: number;
-  /** Skip items per reason (`not-running:<STATUS>` per status), keys in code-unit order. */
+  /** Skip items per reason (`not-running:<STATUS>`, `not-stopped:<STATUS>` per status), keys in code-unit order. */
   skipReasons: Record<string, number>;
   /** Instances whose tag names no configured schedule (also counted in `skipReasons`). */
   unknownSchedule: number;
   /** Stop items per resolved mode (both keys always present). */
   stoppedModes: Record<StoppedMode, number>;
-  /** The guard's verdict: more stops than `maxInstancesPerRun`. */
+  /** The guard's verdict: more stops and starts than `maxInstancesPerRun`. */
   guardExceeded: boolean;
 }
 
@@ -33,10 +35,13 @@ export function summarizePlan(plan: Plan): PlanSummary {
     [StoppedMode.KeepCharging]: 0,
   };
   let stops = 0;
+  let starts = 0;
   for (const item of plan.items) {
     if (item.decision === Decision.Stop) {
       stops++;
       if (item.stoppedMode !== undefined) stoppedModes[item.stoppedMode]++;
+    } else if (item.decision === Decision.Start) {
+      starts++;
     } else {
       reasons.set(item.reason, (reasons.get(item.reason) ?? 0) + 1);
     }
@@ -45,7 +50,8 @@ export function summarizePlan(plan: Plan): PlanSummary {
   return {
     items: plan.items.length,
     stops,
-    skips: plan.items.length - stops,
+    starts,
+    skips: plan.items.length - stops - starts,
     skipReasons,
     unknownSchedule: reasons.get(SkipReason.UnknownSchedule) ?? 0,
     stoppedModes,

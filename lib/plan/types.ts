@@ -2,13 +2,15 @@
  * The plan: for every instance that carries the schedule tag, what lights-out will do and why.
  * Pure data; produced by lib/plan from (instances, config, fires, now), consumed by lib/stop and the CLI.
  */
+import type { Action } from '../schedule/index.js';
 import type { StoppedMode } from '../volc/index.js';
 
-export const Decision = { Stop: 'stop', Skip: 'skip' } as const;
+export const Decision = { Stop: 'stop', Start: 'start', Skip: 'skip' } as const;
 export type Decision = (typeof Decision)[keyof typeof Decision];
 
 /**
- * Why an instance is skipped. `not-running:<STATUS>` carries the status, e.g. `not-running:STOPPED`.
+ * Why an instance is skipped. At a stop fire, `not-running:<STATUS>` carries the status, e.g.
+ * `not-running:STOPPED`; at a start fire, `not-stopped:<STATUS>` does, e.g. `not-stopped:RUNNING`.
  */
 export const SkipReason = {
   FilterMismatch: 'filter-mismatch',
@@ -19,13 +21,11 @@ export const SkipReason = {
   InlineAndScheduleTag: 'inline-and-schedule-tag',
   /** The inline tag's value cannot be read; `detail` says why. Nothing is stopped. */
   InvalidInlineSchedule: 'invalid-inline-schedule',
-  /**
-   * An inline `on=` start fire: this build does not start instances yet (the start side lands separately),
-   * so the start is planned as a skip, visibly, instead of silently dropped.
-   */
-  InlineStartPending: 'inline-start-pending',
 } as const;
-export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason] | `not-running:${string}`;
+export type SkipReason =
+  | (typeof SkipReason)[keyof typeof SkipReason]
+  | `not-running:${string}`
+  | `not-stopped:${string}`;
 
 /** Where a resolved stop mode came from, so `plan` can explain it. */
 export const ModeSource = {
@@ -47,10 +47,16 @@ export interface PlanItem {
   schedule: string;
   /** ISO 8601 UTC fire time; null for `unknown-schedule` items, which belong to no fire. */
   fireTime: string | null;
+  /**
+   * What the fire asks for. An `unknown-schedule` item, which belongs to no fire, carries the action of the
+   * run's fires (`stop` when the run has both).
+   */
+  action: Action;
   decision: Decision;
   /**
    * For `skip`, a {@link SkipReason}. For `stop`, a short explanation of the mode,
-   * e.g. `auto: PostPaid ecs.g3i.large` or `StopCharging on PrePaid resolves to KeepCharging`.
+   * e.g. `auto: PostPaid ecs.g3i.large` or `StopCharging on PrePaid resolves to KeepCharging`. For `start`,
+   * the mode it was stopped in, e.g. `stopped with StopCharging`.
    */
   reason: string;
   /**
@@ -63,7 +69,7 @@ export interface PlanItem {
    * Absent when none is close.
    */
   hint?: string;
-  /** Resolved mode; set for `stop`. */
+  /** For `stop`, the resolved mode; for `start`, the mode the instance was stopped in (when it says). */
   stoppedMode?: StoppedMode;
   modeSource?: ModeSource;
   /** Set for `stop`. */
@@ -82,13 +88,15 @@ export interface PlanItem {
 /** The plan of one run over every region. */
 export interface Plan {
   /** The fires this plan covers. */
-  fires: { schedule: string; fireTime: string }[];
+  fires: { schedule: string; fireTime: string; action: Action }[];
   items: PlanItem[];
   guard: {
     maxInstancesPerRun: number;
     /** Number of `stop` items. */
     stops: number;
-    /** True when `stops` exceeds the limit. */
+    /** Number of `start` items. */
+    starts: number;
+    /** True when `stops + starts` exceeds the limit: the guard counts both actions together. */
     exceeded: boolean;
   };
 }

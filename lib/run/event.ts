@@ -5,6 +5,7 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { UsageError } from '../errors.js';
+import { Action } from '../schedule/index.js';
 import { parseIsoInstant } from '../time/index.js';
 
 /** The veFaaS timer trigger's CloudEvent. `data` is the timer's payload string, which may hold JSON input. */
@@ -20,8 +21,13 @@ export interface FaasTimerEvent {
 
 /** A manual invocation (console, CLI `invoke`, or a schedule's constant `input`). */
 export interface ManualInput {
-  /** Run this schedule as if it fired at `at`, instead of the schedules due in the tick of `at`. */
+  /**
+   * Only this schedule, instead of every schedule due in the tick of `at`: its fires in that tick (a schedule
+   * with only one of start and stop: that one, as if it fired at `at`).
+   */
   schedule?: string;
+  /** With `schedule`: `start` or `stop`, as if the schedule's cron for it fired at `at`. */
+  action?: Action;
   /** ISO 8601 instant. @default the invocation time */
   at?: string;
   /** Plan and log, stop nothing. @default false */
@@ -43,15 +49,17 @@ export type EventSource = (typeof EventSource)[keyof typeof EventSource];
 
 /** One run, as the handler and the CLI ask for it. */
 export interface RunRequest {
-  /** The tick instant (or the fire time when `schedule` is set). */
+  /** The tick instant (or the fire time when `schedule` asks for one action). */
   at: Date;
   schedule?: string;
+  action?: Action;
   dryRun: boolean;
   force: boolean;
   source: EventSource;
 }
 
-const MANUAL_KEYS = new Set(['schedule', 'at', 'dryRun', 'force']);
+const MANUAL_KEYS = new Set(['schedule', 'action', 'at', 'dryRun', 'force']);
+const ACTIONS: readonly string[] = Object.values(Action);
 
 function parseInstant(value: unknown, where: string): Date {
   const date = typeof value === 'string' ? parseIsoInstant(value) : undefined;
@@ -71,7 +79,7 @@ function parseManual(
   const unknown = Object.keys(input).filter((k) => !MANUAL_KEYS.has(k));
   if (unknown.length > 0) {
     throw new UsageError(
-      `${where}: unknown field(s) ${unknown.join(', ')}; expected schedule, at, dryRun, force`,
+      `${where}: unknown field(s) ${unknown.join(', ')}; expected schedule, action, at, dryRun, force`,
     );
   }
   for (const key of ['dryRun', 'force'] as const) {
@@ -82,9 +90,20 @@ function parseManual(
   if (input.schedule !== undefined && (typeof input.schedule !== 'string' || input.schedule === '')) {
     throw new UsageError(`${where}.schedule must be a schedule name, got ${JSON.stringify(input.schedule)}`);
   }
+  if (input.action !== undefined) {
+    if (typeof input.action !== 'string' || !ACTIONS.includes(input.action)) {
+      throw new UsageError(`${where}.action must be start or stop, got ${JSON.stringify(input.action)}`);
+    }
+    if (input.schedule === undefined) {
+      throw new UsageError(
+        `${where}.action needs ${where}.schedule: the schedule whose instances to ${input.action}`,
+      );
+    }
+  }
   return {
     at: input.at === undefined ? fallbackAt : parseInstant(input.at, `${where}.at`),
     ...(input.schedule === undefined ? {} : { schedule: input.schedule as string }),
+    ...(input.action === undefined ? {} : { action: input.action as Action }),
     dryRun: input.dryRun === true,
     force: input.force === true,
   };

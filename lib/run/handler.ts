@@ -11,6 +11,7 @@ import { formatTick, OFF_GRID_TOLERANCE_MS, offTickGridMs, tickWindow } from '..
 import type { RunSummary } from '../stop/index.js';
 import type { ClientPool } from './clients.js';
 import { EventSource, parseStopEvent, type RunRequest, type StopEvent } from './event.js';
+import { firesAsIf } from './fires.js';
 import { runOnce } from './run.js';
 
 /** The environment variable that overrides {@link DEFAULT_DEADLINE_MARGIN_MS}. */
@@ -103,10 +104,9 @@ export type StopContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'aw
 /** The handler: resolves with the summary, rejects with RunFailedError (or the error that stopped the run). */
 export type StopHandler = (event: StopEvent, context?: StopContext) => Promise<RunSummary>;
 
-/** The instant the run covers: the tick grid step of `at`, or `at` itself for a named schedule. */
+/** The instant the run covers: the tick grid step of `at`, or `at` itself when one action is asked for. */
 function tickOf(config: Config, request: RunRequest): string {
-  const tick = request.schedule === undefined ? tickWindow(request.at, config.tickMs).end : request.at;
-  return tick.toISOString();
+  return (firesAsIf(config, request) ? request.at : tickWindow(request.at, config.tickMs).end).toISOString();
 }
 
 /** The run's deadline on the `nowMs` clock; none (the run's default) when the context has no remaining time. */
@@ -159,6 +159,7 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
           source: request.source,
           tick: tickOf(config, request),
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
         },
@@ -171,6 +172,7 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
         {
           at: request.at,
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
+          ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
           deadlineAtMs: deadlineAt(context, startMs, marginMs),

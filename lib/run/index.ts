@@ -12,7 +12,7 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type FireRequest, firesFor, inlineWindowFor } from './fires.js';
+export { type FireRequest, firesAsIf, firesFor, hasAction, inlineWindowFor } from './fires.js';
 export {
   createStopHandler,
   DEADLINE_MARGIN_ENV,

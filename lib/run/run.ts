@@ -1,5 +1,6 @@
 /**
- * One run, end to end: fires → listing → plan → stops → one `run.summary` line. The handler, the CLI, the
+ * One run, end to end: fires → listing → plan → stops and starts → one `run.summary` line. One tick may hold
+ * stop fires and start fires (of different schedules): one plan and one executor run carry both. The handler, the CLI, the
  * daemon and the demo all call {@link runOnce}; `plan` calls {@link planRun}. Clock, sleep, randomness, clients
  * and the logger are injected.
  */
@@ -25,7 +26,7 @@ export interface RunDeps extends ListDeps {
 export interface RunOptions extends FireRequest {
   /** @default false */
   dryRun?: boolean;
-  /** Stop even when the guard would refuse. @default false */
+  /** Stop and start even when the guard would refuse. @default false */
   force?: boolean;
   /** Absolute time on the `nowMs` clock after which nothing new is sent. @default now + 15 minutes */
   deadlineAtMs?: number;
@@ -97,9 +98,10 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       fires: firesFor(config, options).map((f) => ({
         schedule: f.schedule,
         fireTime: f.fireTime.toISOString(),
+        action: f.action,
       })),
       items: [],
-      guard: { maxInstancesPerRun: config.guard.maxInstancesPerRun, stops: 0, exceeded: false },
+      guard: { maxInstancesPerRun: config.guard.maxInstancesPerRun, stops: 0, starts: 0, exceeded: false },
     };
     const summary = buildSummary({
       plan: emptyPlan,
@@ -107,6 +109,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       stats,
       dryRun,
       fallbacks: 0,
+      capacityRefusals: 0,
       guardRefused: false,
       durationMs: deps.nowMs() - startedAtMs,
       regions: config.regions,
@@ -127,6 +130,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
     {
       dryRun,
       force: options.force ?? false,
+      tagKey: config.tagKey,
       deadlineAtMs,
       retry: config.retry,
       rateLimit: config.rateLimit,

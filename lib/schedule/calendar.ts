@@ -7,7 +7,7 @@
  */
 import { BASE_DAYS } from './calendar-data.js';
 import { wallTime } from './timezone.js';
-import type { CalendarRules, ScheduleCalendars, ScheduleRules } from './types.js';
+import type { Action, CalendarRules, ScheduleCalendars, ScheduleRules } from './types.js';
 
 /** Why a day is or is not a working day. */
 export const DayKind = {
@@ -95,7 +95,7 @@ export function isWorkingDay(calendar: CalendarRules, localDate: string): boolea
  */
 export function calendarFor(
   calendars: ScheduleCalendars | undefined,
-  action: 'stop' | 'start',
+  action: Action,
 ): CalendarRules | undefined {
   return calendars?.[action];
 }

@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 import { calendarFor, type DayVerdict, dayVerdict } from './calendar.js';
 import { type CronExpression, matchesDay, parseCron } from './cron.js';
 import { localMsToWall, resolveLocalMs, type WallTime, zoneOffsetMs } from './timezone.js';
-import type { CalendarRules, Fire, ScheduleRules, ScheduleSet } from './types.js';
+import { Action, type CalendarRules, type Fire, type ScheduleRules, type ScheduleSet } from './types.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -58,8 +58,17 @@ function cronOf(expression: string): CronExpression {
   return cron;
 }
 
+/** A schedule's crons per action, stop first (the order fires of one instant are listed in). */
+function cronsByAction(schedule: ScheduleRules): [Action, readonly string[]][] {
+  return [
+    [Action.Stop, schedule.stop],
+    [Action.Start, schedule.start ?? []],
+  ];
+}
+
 /**
- * Every fire of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then schedule name.
+ * Every fire (stop and start) of every schedule in `(windowStart, windowEnd]`, sorted by fireTime, then
+ * schedule name, then action.
  * Skip dates and the non-working days of a governing calendar (the local date of the fire's nominal time)
  * suppress fires.
  *
@@ -72,12 +81,16 @@ export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date
   const fires: Fire[] = [];
   for (const schedule of config.schedules) fires.push(...scheduleFires(schedule, windowStart, windowEnd));
   return fires.sort(
-    (a, b) => a.fireTime.getTime() - b.fireTime.getTime() || compareStrings(a.schedule, b.schedule),
+    (a, b) =>
+      a.fireTime.getTime() - b.fireTime.getTime() ||
+      compareStrings(a.schedule, b.schedule) ||
+      compareStrings(a.action, b.action),
   );
 }
 
 /**
- * The fires of one schedule in `(windowStart, windowEnd]`, in time order, skip dates and calendars applied.
+ * The fires (stop and start) of one schedule in `(windowStart, windowEnd]`, in time order, skip dates and
+ * calendars applied.
  *
  * @example
  * scheduleFires(schedule, new Date('2026-03-08T00:00:00Z'), new Date('2026-03-09T00:00:00Z'));
@@ -85,13 +98,14 @@ export function dueFires(config: ScheduleSet, windowStart: Date, windowEnd: Date
 export function scheduleFires(schedule: ScheduleRules, windowStart: Date, windowEnd: Date): Fire[] {
   return scheduleFireDetails(schedule, windowStart, windowEnd)
     .filter((fire) => !fire.skipped)
-    .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime }));
+    .map((fire) => ({ schedule: fire.schedule, fireTime: fire.fireTime, action: fire.action }));
 }
 
 /**
  * Like {@link scheduleFires}, but also lists the fires a skip date or a calendar suppresses (`skipped: true`,
  * with `skippedBy`) and says which expression fired, whether daylight saving moved it, and what the
- * governing calendar says about its day.
+ * governing calendar says about its day. A start and a stop are separate fires, even at one instant; each
+ * action's crons are read with that action's calendar.
  */
 export function scheduleFireDetails(
   schedule: ScheduleRules,
@@ -100,10 +114,16 @@ export function scheduleFireDetails(
 ): FireDetail[] {
   const startMs = validTime(windowStart, 'windowStart');
   const endMs = validTime(windowEnd, 'windowEnd');
-  const byInstant = new Map<number, FireDetail>();
-  const stopCalendar = calendarFor(schedule.calendar, 'stop');
-  cronListFires(schedule, schedule.stop, stopCalendar, startMs, endMs, byInstant);
-  return [...byInstant.values()].sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+  const fires: FireDetail[] = [];
+  for (const [action, crons] of cronsByAction(schedule)) {
+    if (crons.length === 0) continue;
+    const byInstant = new Map<number, FireDetail>();
+    cronListFires(schedule, action, crons, calendarFor(schedule.calendar, action), startMs, endMs, byInstant);
+    fires.push(...byInstant.values());
+  }
+  // Stable: at one instant (which validation refuses), the stop stays first. One action's fires are sorted
+  // already when they come from one cron; sorting is cheap then.
+  return fires.length < 2 ? fires : fires.sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
 }
 
 /**
@@ -112,6 +132,7 @@ export function scheduleFireDetails(
  */
 function cronListFires(
   schedule: ScheduleRules,
+  action: Action,
   crons: readonly string[],
   calendar: CalendarRules | undefined,
   startMs: number,
@@ -130,6 +151,7 @@ function cronListFires(
       const detail: FireDetail = {
         schedule: schedule.name,
         fireTime: new Date(fire.instantMs),
+        action,
         cron: expression,
         nominal: localMsToWall(fire.localMs),
         localDate,
@@ -165,7 +187,7 @@ export function nextFires(schedule: ScheduleRules, from: Date, limit: number | D
   if (limit instanceof Date) return scheduleFires(schedule, from, limit);
   if (!Number.isInteger(limit) || limit < 0)
     throw new UsageError(`count must be a whole number, got ${limit}`);
-  const crons = schedule.stop.map(cronOf);
+  const crons = [...schedule.stop, ...(schedule.start ?? [])].map(cronOf);
   const fires: Fire[] = [];
   for (let start = fromMs; fires.length < limit && start < fromMs + SEARCH_HORIZON_MS; start += DAY_MS) {
     // A day none of whose neighbouring local dates the crons match cannot fire: skip it without the zone.

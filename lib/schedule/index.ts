@@ -7,6 +7,7 @@
  * - `tickWindow(at, tickMs)`: the window a timer tick covers, on the epoch grid of the tick.
  * - `wallTime(instant, zone)`: wall-clock time through Intl.
  * - `describeCron(expression, calendar?)`: the expression in plain English.
+ * - `startStopOverlap(schedule, tickMs)`: a start and a stop of one schedule that can share a tick window.
  * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
  *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
  * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
@@ -48,13 +49,12 @@ export {
 } from './fires.js';
 export { explainInlineValue } from './inline-describe.js';
 export {
-  type Action,
   INLINE_SCHEDULE_PREFIX,
   type InlineFire,
   inlineCrons,
   inlineFires,
+  inlineRules,
   inlineScheduleName,
-  inlineSide,
   inlineWindowCanFire,
 } from './inline-fires.js';
 export {
@@ -67,6 +67,7 @@ export {
   parseInlineValue,
 } from './inline-grammar.js';
 export { INLINE_ZONE_ALIASES, type InlineZone, resolveInlineZone } from './inline-zones.js';
+export { type StartStopOverlap, startStopOverlap } from './overlap.js';
 export {
   formatTick,
   isValidTick,
@@ -88,6 +89,7 @@ export {
   zoneOffsetMs,
 } from './timezone.js';
 export {
+  Action,
   CalendarBase,
   type CalendarRules,
   type Fire,

@@ -3,23 +3,15 @@
  * inline fires follow exactly the rules of named schedules (once per fire, a time the clock skips fires when the
  * gap ends, a time it repeats fires once, skip dates by local date): they go through the same code.
  */
-import { scheduleFireDetails } from './fires.js';
+import { scheduleFires } from './fires.js';
 import type { InlineSchedule, InlineSpec } from './inline-grammar.js';
-import type { CalendarRules, ScheduleRules } from './types.js';
-
-/** Local type until the start stream's `Action` lands in lib/schedule/types.ts; the lead unifies them. */
-export type Action = 'stop' | 'start';
+import type { CalendarRules, Fire, ScheduleRules } from './types.js';
 
 /** The prefix of an inline schedule's name in plans, fires and ClientTokens: `inline:<normalised value>`. */
 export const INLINE_SCHEDULE_PREFIX = 'inline:';
 
-/** One fire of an inline schedule. */
-export interface InlineFire {
-  /** `inline:<normalised value>`. */
-  schedule: string;
-  fireTime: Date;
-  action: Action;
-}
+/** One fire of an inline schedule: a fire whose schedule is `inline:<normalised value>`. */
+export type InlineFire = Fire;
 
 /**
  * The name an inline schedule goes by: `inline:` and the normalised value (`inline:(default)` for an empty one,
@@ -47,23 +39,24 @@ export function inlineCrons(specs: readonly InlineSpec[], calendar?: CalendarRul
 }
 
 /**
- * The side (`off` or `on`) of an inline schedule as a named schedule's shape, so the scheduler's own fire
- * computation applies, the calendar (if any) as the fire filter of its crons. Empty `stop` when the side has
- * no specs.
+ * An inline schedule as a named schedule's rules, so the scheduler's own fire computation applies: `off=` is
+ * its stop crons, `on=` its start crons, and the calendar (if any) governs both.
+ *
+ * @example
+ * inlineRules(parsed, [], cnOffice); // { name: 'inline:off=(m-f,19)', stop: [...], start: [...], calendar: {...} }
  */
-export function inlineSide(
+export function inlineRules(
   schedule: InlineSchedule,
-  action: Action,
   skipDates: readonly string[],
   calendar?: CalendarRules,
 ): ScheduleRules {
   return {
     name: inlineScheduleName(schedule),
-    stop: inlineCrons(action === 'stop' ? schedule.off : schedule.on, calendar),
+    stop: inlineCrons(schedule.off, calendar),
+    start: inlineCrons(schedule.on, calendar),
     timezone: schedule.timezone,
     skipDates: [...skipDates],
-    // The fire code reads the calendar of its `stop` list, which holds this side's crons whatever the action.
-    ...(calendar !== undefined && { calendar: { stop: calendar } }),
+    ...(calendar !== undefined && { calendar: { stop: calendar, start: calendar } }),
   };
 }
 
@@ -83,15 +76,7 @@ export function inlineFires(
   windowEnd: Date,
   calendar?: CalendarRules,
 ): InlineFire[] {
-  const fires: InlineFire[] = [];
-  for (const action of ['stop', 'start'] as const) {
-    const side = inlineSide(schedule, action, skipDates, calendar);
-    if (side.stop.length === 0) continue;
-    for (const fire of scheduleFireDetails(side, windowStart, windowEnd)) {
-      if (!fire.skipped) fires.push({ schedule: side.name, fireTime: fire.fireTime, action });
-    }
-  }
-  return fires.sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+  return scheduleFires(inlineRules(schedule, skipDates, calendar), windowStart, windowEnd);
 }
 
 const QUARTER_HOUR_MS = 15 * 60_000;

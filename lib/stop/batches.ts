@@ -1,9 +1,11 @@
 /**
- * Groups the instances to stop into StopInstances calls: one call per (region, schedule, fireTime,
- * stoppedMode, forceStop) group and per 100 IDs, never one call per instance. Pure: the same work gives the
- * same batches and tokens in the same order, whatever order the plan listed the instances in.
+ * Groups the instances to stop into StopInstances calls, one call per (region, schedule, fireTime,
+ * stoppedMode, forceStop) group and per 100 IDs, and the instances to start into StartInstances calls, one per
+ * (region, schedule, fireTime) group and per 100 IDs; never one call per instance. Pure: the same work gives
+ * the same batches and tokens in the same order, whatever order the plan listed the instances in.
  */
 import type { PlanItem } from '../plan/index.js';
+import { Action } from '../schedule/index.js';
 import type { StoppedMode } from '../volc/index.js';
 import { EcsAction } from './stats.js';
 import { clientToken } from './token.js';
@@ -11,16 +13,19 @@ import { clientToken } from './token.js';
 /** The API's limit on IDs per StopInstances or DescribeInstances call. */
 export const MAX_IDS_PER_CALL = 100;
 
-/** One instance still to be stopped, with what happened to it so far. */
+/** One instance still to be stopped (or started: `item.action`), with what happened to it so far. */
 export interface StopWork {
   /** Index of the item in the plan. */
   index: number;
   item: PlanItem;
-  /** The mode of the next call: the plan's, or KeepCharging after a fallback. */
+  /**
+   * Stop: the mode of the next call (the plan's, or KeepCharging after a fallback). Start: the mode the
+   * instance was stopped in, for its outcome line (StartInstances takes no mode).
+   */
   stoppedMode: StoppedMode | undefined;
-  /** StopInstances calls that carried this instance (HTTP attempts, retries of one request included). */
+  /** StopInstances (StartInstances) calls that carried this instance (HTTP attempts, retries of one request included). */
   attempts: number;
-  /** Distinct StopInstances requests (ClientTokens) that carried this instance: its rounds so far. */
+  /** Distinct requests (ClientTokens) that carried this instance: its rounds so far. */
   requests: number;
   requestId: string | null;
   /** The last error about this instance, when it is being sent again. */
@@ -29,12 +34,16 @@ export interface StopWork {
   fallbackFrom: string | null;
 }
 
-/** One StopInstances call. */
+/** One StopInstances (or StartInstances) call. */
 export interface StopBatch {
+  /** Which call: `stop` is StopInstances, `start` StartInstances. */
+  action: Action;
   region: string;
   schedule: string;
   fireTime: string | null;
+  /** Stop only (undefined for a start). */
   stoppedMode: StoppedMode | undefined;
+  /** Stop only (false for a start). */
   forceStop: boolean;
   /** Sorted by instance ID. */
   works: StopWork[];
@@ -43,7 +52,7 @@ export interface StopBatch {
   round: number;
 }
 
-/** Starts the work of a `stop` plan item. */
+/** Starts the work of a `stop` or `start` plan item. */
 export function newWork(item: PlanItem, index: number): StopWork {
   return {
     index,
@@ -64,15 +73,29 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/** What one call asks besides its IDs: StartInstances takes no mode and no force. */
+function callShape(work: StopWork): { stoppedMode: StoppedMode | undefined; forceStop: boolean } {
+  return work.item.action === Action.Start
+    ? { stoppedMode: undefined, forceStop: false }
+    : { stoppedMode: work.stoppedMode, forceStop: work.item.forceStop === true };
+}
+
 function groupKey(work: StopWork): string {
   const { item } = work;
+  const { stoppedMode, forceStop } = callShape(work);
   return JSON.stringify([
+    item.action,
     item.region,
     item.schedule,
     item.fireTime,
-    work.stoppedMode ?? '',
-    item.forceStop === true,
+    stoppedMode ?? '',
+    forceStop,
   ]);
+}
+
+/** The API action of a call, as ClientTokens and the summary's `apiCalls` name it. */
+export function apiAction(action: Action): EcsAction {
+  return action === Action.Start ? EcsAction.StartInstances : EcsAction.StopInstances;
 }
 
 /**
@@ -81,7 +104,7 @@ function groupKey(work: StopWork): string {
  *
  * @param runId the run sending the batches; it goes into re-batch tokens only (see token.ts)
  * @example
- * makeBatches(plan.items.flatMap((item, i) => (item.decision === 'stop' ? [newWork(item, i)] : [])), 0);
+ * makeBatches(plan.items.flatMap((item, i) => (item.decision !== 'skip' ? [newWork(item, i)] : [])), 0);
  */
 export function makeBatches(works: readonly StopWork[], round: number, runId?: string): StopBatch[] {
   const groups = new Map<string, StopWork[]>();
@@ -95,26 +118,28 @@ export function makeBatches(works: readonly StopWork[], round: number, runId?: s
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!;
     group.sort((a, b) => compareIds(a.item.instanceId, b.item.instanceId));
-    const { region, schedule, fireTime, forceStop } = group[0]!.item;
-    const stoppedMode = group[0]!.stoppedMode;
+    const { action, region, schedule, fireTime } = group[0]!.item;
+    const { stoppedMode, forceStop } = callShape(group[0]!);
     for (const slice of chunk(group, MAX_IDS_PER_CALL)) {
       const instanceIds = slice.map((w) => w.item.instanceId);
+      // The API action is part of the token: a stop and a start of the same IDs never share one.
       const token = clientToken({
         schedule,
         fireTime,
-        action: EcsAction.StopInstances,
+        action: apiAction(action),
         stoppedMode,
-        forceStop: forceStop === true,
+        forceStop,
         instanceIds,
         round,
         runId,
       });
       batches.push({
+        action,
         region,
         schedule,
         fireTime,
         stoppedMode,
-        forceStop: forceStop === true,
+        forceStop,
         works: slice,
         clientToken: token,
         round,

@@ -17,16 +17,31 @@ export const ApiCode = {
   NotFound: 'InvalidInstance.NotFound',
   ResourceCreatedByOtherService: 'OperationDenied.ResourceCreatedByOtherService',
   IdempotentParameterMismatch: 'IdempotentParameterMismatch',
+  /** StartInstances: the zone has no stock to give a StopCharging-stopped instance its compute back. */
+  InsufficientCapacity: 'Insufficient.InstanceCapacity',
   IdempotentProcessing: 'IdempotentProcessing',
 } as const;
+
+/**
+ * The per-instance codes that mean "no capacity to start this instance now" (see docs/volcengine-ecs-start.md:
+ * the API reference names one such code).
+ */
+export const CAPACITY_CODES: ReadonlySet<string> = new Set([ApiCode.InsufficientCapacity]);
 
 /** What the executor does with one instance whose OperationDetail carries an error. */
 export const InstanceAction = {
   /** Transient: collect it and send it again in a new batch after a backoff. */
   Rebatch: 'rebatch',
   /**
-   * Look the instance up. After InvalidInstanceStatus, STOPPED or STOPPING means it was already stopped;
-   * after an answer that left it out, it means this run stopped it, and RUNNING means send it again.
+  /**
+   * No capacity to start it now: send it again in later batches, with the backoff, until the deadline
+   * (stock comes back as other machines stop), then fail it with the code and what to do.
+   */
+  Capacity: 'capacity',
+  /**
+   * Look the instance up. After InvalidInstanceStatus, STOPPED or STOPPING (RUNNING or STARTING, for a start)
+   * means it was already there; after an answer that left it out, it means this run stopped (started) it, and
+   * RUNNING (STOPPED, for a start) means send it again.
    */
   LookUp: 'look-up',
   /** StopCharging refused: send it again with KeepCharging when the plan allows it. */
@@ -51,6 +66,7 @@ const INSTANCE_ACTIONS: ReadonlyMap<string, InstanceAction> = new Map<string, In
   [ApiCode.InstanceTypeMismatch, InstanceAction.Fallback],
   [ApiCode.NotFound, InstanceAction.Gone],
   [ApiCode.ResourceCreatedByOtherService, InstanceAction.OtherService],
+  ...[...CAPACITY_CODES].map((code): [string, InstanceAction] => [code, InstanceAction.Capacity]),
 ]);
 
 /**

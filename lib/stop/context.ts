@@ -73,12 +73,16 @@ export interface RunState {
   stats: RunStats;
   /** Instances sent again with KeepCharging. */
   fallbacks: number;
+  /** StartInstances refusals for lack of capacity, one per instance per answer. */
+  capacityRefusals: number;
   /** True once the "answer named an instance we did not ask about" warning was logged. */
   warnedUnexpectedDetail: boolean;
   /** True once the "answer left an instance out" warning was logged. */
   warnedMissingDetail: boolean;
   /** Names this run in re-batch ClientTokens (see token.ts). */
   runId: string;
+  /** The configuration's tag key, for advice in outcome reasons. */
+  tagKey: string;
 }
 
 /** Everything the executor needs within one region. */

@@ -1,7 +1,7 @@
 /**
- * The stop executor: turns a Plan into one outcome per item. Skips and dry runs need no call; the guard can
- * refuse the whole run; otherwise each region's stops run concurrently (see region.ts), then the optional
- * verification. Every plan item ends with exactly one outcome and one `instance.outcome` log line, whatever
+ * The executor: turns a Plan into one outcome per item. Skips and dry runs need no call; the guard (which
+ * counts stops and starts together) can refuse the whole run; otherwise each region's stops and starts run
+ * concurrently through the same rounds (see region.ts), then the optional verification. Every plan item ends with exactly one outcome and one `instance.outcome` log line, whatever
  * happens: deadline, API failures, even a bug in a region's code.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,8 @@ import type { RetrySettings, VerifySettings } from '../config/index.js';
 import { DeadlineError, ErrorCode, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Decision, type Plan } from '../plan/index.js';
-import type { EcsApi } from '../volc/index.js';
+import { Action } from '../schedule/index.js';
+import { type EcsApi, InstanceStatus } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
 import { createLane, type RegionContext, type RunState } from './context.js';
 import { OutcomeLedger } from './ledger.js';
@@ -17,7 +18,7 @@ import { failAtDeadline, failWork, stopRegion } from './region.js';
 import { countingEcsApi, createRunStats, type RunStats } from './stats.js';
 import { buildSummary } from './summary.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
-import { verifyStopped } from './verify.js';
+import { verifyStatus } from './verify.js';
 
 /** What the executor talks to and how it tells time. */
 export interface ExecuteDeps {
@@ -34,12 +35,14 @@ export interface ExecuteDeps {
 /** How to execute a plan. */
 export interface ExecuteOptions {
   /**
-   * Decide and log, but send no request: every stop item ends `dry-run`. The guard does not apply (nothing is
-   * sent); the plan's `guard` tells whether a real run would be refused. @default false
+   * Decide and log, but send no request: every stop and start item ends `dry-run`. The guard does not apply
+   * (nothing is sent); the plan's `guard` tells whether a real run would be refused. @default false
    */
   dryRun?: boolean;
-  /** Stop even when the plan exceeds the guard. @default false */
+  /** Stop and start even when the plan exceeds the guard. @default false */
   force?: boolean;
+  /** The configuration's tag key, named in advice (the stopped-mode tag). @default 'lights-out' */
+  tagKey?: string;
   /** Absolute time on the `nowMs` clock after which nothing new is sent (in Lambda: remaining time minus a margin). */
   deadlineAtMs: number;
   retry: RetrySettings;
@@ -81,14 +84,16 @@ export async function executePlan(
   const run: RunState = {
     stats: options.stats ?? createRunStats(),
     fallbacks: 0,
+    capacityRefusals: 0,
     warnedUnexpectedDetail: false,
     warnedMissingDetail: false,
     runId: options.runId ?? randomUUID(),
+    tagKey: options.tagKey ?? 'lights-out',
   };
   const ledger = new OutcomeLedger(plan, deps.logger);
   const stops: StopWork[] = [];
   plan.items.forEach((item, index) => {
-    if (item.decision === Decision.Stop) stops.push(newWork(item, index));
+    if (item.decision === Decision.Stop || item.decision === Decision.Start) stops.push(newWork(item, index));
     else ledger.settle(index, { outcome: Outcome.Skipped, reason: item.reason });
   });
   const guardRefused = !dryRun && stops.length > 0 && plan.guard.exceeded && options.force !== true;
@@ -117,6 +122,7 @@ export async function executePlan(
     stats: run.stats,
     dryRun,
     fallbacks: run.fallbacks,
+    capacityRefusals: run.capacityRefusals,
     guardRefused,
     durationMs: deps.nowMs() - startedAtMs,
     notVerified,
@@ -126,9 +132,13 @@ export async function executePlan(
 
 function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): void {
   const { stops: count, maxInstancesPerRun } = plan.guard;
+  const { starts } = plan.guard;
   const reason =
-    `guard: ${count} stops exceed guard.maxInstancesPerRun (${maxInstancesPerRun}); ` +
-    'nothing was stopped (use --force to stop anyway)';
+    starts === 0
+      ? `guard: ${count} stops exceed guard.maxInstancesPerRun (${maxInstancesPerRun}); ` +
+        'nothing was stopped (use --force to stop anyway)'
+      : `guard: ${count} stops and ${starts} starts exceed guard.maxInstancesPerRun (${maxInstancesPerRun}); ` +
+        'nothing was stopped or started (use --force to go ahead anyway)';
   for (const work of stops) {
     ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: ErrorCode.GuardRefused });
   }
@@ -178,7 +188,7 @@ async function stopRegionSafely(ctx: RegionContext, works: readonly StopWork[]):
   try {
     await stopRegion(ctx, works);
   } catch (error) {
-    failRegion(ctx.ledger, ctx.logger, ctx.region, works, error);
+    failRegion(ctx.ledger, ctx.logger, ctx.region, works, error, ctx.run.tagKey);
   }
 }
 
@@ -189,6 +199,7 @@ function failRegion(
   region: string,
   works: readonly StopWork[],
   error: unknown,
+  tagKey?: string,
 ): void {
   const errorCode = errorCodeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
@@ -196,26 +207,33 @@ function failRegion(
   for (const work of works) {
     if (ledger.isSettled(work.index)) continue;
     if (error instanceof DeadlineError) {
-      failAtDeadline(ledger, work);
+      failAtDeadline(ledger, work, tagKey);
       continue;
     }
     failWork(ledger, work, reason, errorCode);
   }
 }
 
+/** Verifies every accepted instance of every region: stopped ones until STOPPED, started ones until RUNNING. */
 async function verifyAll(
   ledger: OutcomeLedger,
   contexts: readonly RegionContext[],
   settings: VerifySettings,
 ): Promise<string[]> {
-  const stopped = ledger.outcomes().filter((o) => o.outcome === Outcome.Stopped);
+  const accepted = ledger
+    .outcomes()
+    .filter((o) => o.outcome === Outcome.Stopped || o.outcome === Outcome.Started);
   const perRegion = await Promise.all(
-    contexts.map((ctx) =>
-      verifyStopped(
-        ctx,
-        stopped.filter((o) => o.region === ctx.region).map((o) => o.instanceId),
-        settings,
-      ),
+    contexts.flatMap((ctx) =>
+      [
+        { action: Action.Stop, status: InstanceStatus.Stopped },
+        { action: Action.Start, status: InstanceStatus.Running },
+      ].map(({ action, status }) => {
+        const ids = accepted
+          .filter((o) => o.region === ctx.region && o.action === action)
+          .map((o) => o.instanceId);
+        return ids.length === 0 ? Promise.resolve([]) : verifyStatus(ctx, ids, settings, status);
+      }),
     ),
   );
   return perRegion.flat().sort();

@@ -46,6 +46,7 @@ export class OutcomeLedger {
       event: 'instance.outcome',
       schedule: item.schedule,
       fireTime: item.fireTime,
+      action: item.action,
       region: item.region,
       instanceId: item.instanceId,
       instanceName: item.instanceName,

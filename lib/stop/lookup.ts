@@ -1,10 +1,11 @@
 /**
- * Status look-ups settle what a StopInstances answer left open. InvalidInstanceStatus means "this instance
- * cannot be stopped now", which is also what the API says about an instance already stopped or stopping. An
- * answer that leaves an asked-for instance out says nothing at all: the stop may or may not have happened.
- * One DescribeInstances look-up tells these cases apart at once.
+ * Status look-ups settle what a StopInstances or StartInstances answer left open. InvalidInstanceStatus means
+ * "this instance cannot be stopped (started) now", which is also what the API says about an instance already
+ * stopped or stopping (running or starting). An answer that leaves an asked-for instance out says nothing at
+ * all: the stop (start) may or may not have happened. One DescribeInstances look-up tells these cases apart.
  */
 import { DeadlineError, ErrorCode } from '../errors.js';
+import { Action } from '../schedule/index.js';
 import { type Instance, InstanceStatus } from '../volc/index.js';
 import type { StopWork } from './batches.js';
 import { ApiCode } from './codes.js';
@@ -13,7 +14,26 @@ import type { Settlement } from './ledger.js';
 import { fallbackReason } from './route.js';
 import { Outcome } from './types.js';
 
-const STOPPED_OR_STOPPING: ReadonlySet<string> = new Set([InstanceStatus.Stopped, InstanceStatus.Stopping]);
+/**
+ * Per action: the statuses that mean "already done" (or, after an answer that left the instance out, "done by
+ * this run"), the outcomes they give, and the words for messages.
+ */
+const ALREADY = {
+  [Action.Stop]: {
+    statuses: new Set<string>([InstanceStatus.Stopped, InstanceStatus.Stopping]),
+    outcome: Outcome.AlreadyStopped,
+    done: Outcome.Stopped,
+    verb: 'stopping',
+    call: 'StopInstances',
+  },
+  [Action.Start]: {
+    statuses: new Set<string>([InstanceStatus.Running, InstanceStatus.Starting]),
+    outcome: Outcome.AlreadyRunning,
+    done: Outcome.Started,
+    verb: 'starting',
+    call: 'StartInstances',
+  },
+} as const;
 
 function omitted(work: StopWork): boolean {
   return work.lastError?.code === ErrorCode.MissingOperationDetail;
@@ -21,10 +41,11 @@ function omitted(work: StopWork): boolean {
 
 /**
  * Looks `works` up with DescribeInstances and settles each, or returns it to be sent again.
- * After InvalidInstanceStatus: STOPPED or STOPPING is `already-stopped`, another status `failed`, no longer
- * listed `gone`. After an answer that left the instance out: STOPPED or STOPPING is `stopped` (every planned
- * stop was RUNNING when listed, so this run stopped it), no longer listed `gone`, and any other status (still
- * RUNNING) goes back to be sent again under a new ClientToken, which `maxAttempts` bounds.
+ * After InvalidInstanceStatus: STOPPED or STOPPING is `already-stopped` (for a start: RUNNING or STARTING is
+ * `already-running`), another status `failed`, no longer listed `gone`. After an answer that left the instance
+ * out: STOPPED or STOPPING is `stopped` (for a start: RUNNING or STARTING is `started`; every planned stop was
+ * RUNNING and every planned start STOPPED when listed, so this run did it), no longer listed `gone`, and any
+ * other status goes back to be sent again under a new ClientToken, which `maxAttempts` bounds.
  *
  * @returns the works to send again
  */
@@ -51,7 +72,9 @@ export async function resolveStatusLookups(
     const deadline = error instanceof DeadlineError;
     const message = error instanceof Error ? error.message : String(error);
     for (const work of works) {
-      const why = omitted(work) ? 'the StopInstances answer left the instance out' : 'InvalidInstanceStatus';
+      const why = omitted(work)
+        ? `the ${ALREADY[work.item.action].call} answer left the instance out`
+        : 'InvalidInstanceStatus';
       settle(work, {
         outcome: Outcome.Failed,
         reason: `${why}, and the status look-up failed: ${message}`,
@@ -63,18 +86,22 @@ export async function resolveStatusLookups(
   const again: StopWork[] = [];
   for (const work of works) {
     const instance = found.get(work.item.instanceId);
+    const already = ALREADY[work.item.action];
     if (omitted(work)) {
       if (instance === undefined) {
         settle(work, {
           outcome: Outcome.Gone,
-          reason: 'the StopInstances answer left the instance out, and DescribeInstances no longer lists it',
+          reason: `the ${already.call} answer left the instance out, and DescribeInstances no longer lists it`,
           errorCode: ErrorCode.MissingOperationDetail,
         });
-      } else if (STOPPED_OR_STOPPING.has(instance.Status)) {
+      } else if (already.statuses.has(instance.Status)) {
         settle(work, {
-          outcome: Outcome.Stopped,
+          outcome: already.done,
           reason: work.fallbackFrom ? fallbackReason(work.fallbackFrom) : work.item.reason,
-          stoppedMode: instance.StoppedMode ?? work.stoppedMode ?? null,
+          stoppedMode:
+            work.item.action === Action.Start
+              ? (work.stoppedMode ?? null)
+              : (instance.StoppedMode ?? work.stoppedMode ?? null),
         });
       } else again.push(work);
       continue;
@@ -85,16 +112,17 @@ export async function resolveStatusLookups(
         reason: 'InvalidInstanceStatus, and DescribeInstances no longer lists the instance',
         errorCode: ApiCode.InvalidInstanceStatus,
       });
-    } else if (STOPPED_OR_STOPPING.has(instance.Status)) {
+    } else if (already.statuses.has(instance.Status)) {
       settle(work, {
-        outcome: Outcome.AlreadyStopped,
+        outcome: already.outcome,
         reason: `status ${instance.Status}`,
         stoppedMode: instance.StoppedMode ?? work.stoppedMode ?? null,
       });
     } else {
       settle(work, {
         outcome: Outcome.Failed,
-        reason: `status ${instance.Status} does not allow stopping: ${work.lastError?.message ?? ''}`.trim(),
+        reason:
+          `status ${instance.Status} does not allow ${already.verb}: ${work.lastError?.message ?? ''}`.trim(),
         errorCode: ApiCode.InvalidInstanceStatus,
       });
     }

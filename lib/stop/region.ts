@@ -1,12 +1,15 @@
 /**
- * Stops one region's instances: batches them, sends each batch (same request and token on request-level
- * retries), routes every per-instance answer, and re-batches the transient failures in rounds with a backoff
- * until they succeed, run out of attempts, or the deadline comes.
+ * Stops (and starts) one region's instances: batches them, sends each batch (same request and token on
+ * request-level retries), routes every per-instance answer, and re-batches the transient failures in rounds
+ * with a backoff until they succeed, run out of attempts, or the deadline comes. Stops and starts go through
+ * the same rounds; each batch carries one action (`batch.action`), which picks the API call.
  */
 import { ErrorCode, errorCodeOf } from '../errors.js';
+import { STOPPED_MODE_TAG_SUFFIX } from '../plan/index.js';
+import { Action } from '../schedule/index.js';
 import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
-import { makeBatches, type StopBatch, type StopWork } from './batches.js';
-import { ApiCode } from './codes.js';
+import { apiAction, makeBatches, type StopBatch, type StopWork } from './batches.js';
+import { ApiCode, CAPACITY_CODES } from './codes.js';
 import { limited, type RegionContext } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
@@ -15,14 +18,14 @@ import { backoffDelayMs, retrying } from './retry.js';
 import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
-/** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
+/** Stops or starts `works` (all in `ctx.region`); every one of them is settled when this resolves. */
 export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
   let pending = [...works];
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
       const delayMs = backoffDelayMs(ctx.retry.policy, round - 1, ctx.retry.random);
       if (ctx.retry.nowMs() + delayMs >= ctx.retry.deadlineAtMs) {
-        for (const work of pending) failAtDeadline(ctx.ledger, work);
+        for (const work of pending) failAtDeadline(ctx.ledger, work, ctx.run.tagKey);
         break;
       }
       await ctx.retry.sleep(delayMs);
@@ -58,20 +61,30 @@ function mostlyFlowLimited(result: OperationResult): boolean {
   return limitedCount * 2 > result.operationDetails.length;
 }
 
-async function sendBatch(
-  ctx: RegionContext,
-  batch: StopBatch,
-): Promise<{ result: OperationResult } | { error: unknown }> {
+/** The one API call of a batch: StartInstances for a start, StopInstances (with mode and force) for a stop. */
+function callFor(ctx: RegionContext, batch: StopBatch): () => Promise<OperationResult> {
+  const instanceIds = batch.works.map((w) => w.item.instanceId);
+  if (batch.action === Action.Start) {
+    return () => ctx.api.startInstances({ instanceIds, clientToken: batch.clientToken });
+  }
   const params: StopInstancesParams = {
-    instanceIds: batch.works.map((w) => w.item.instanceId),
+    instanceIds,
     forceStop: batch.forceStop,
     clientToken: batch.clientToken,
   };
   if (batch.stoppedMode !== undefined) params.stoppedMode = batch.stoppedMode;
+  return () => ctx.api.stopInstances(params);
+}
+
+async function sendBatch(
+  ctx: RegionContext,
+  batch: StopBatch,
+): Promise<{ result: OperationResult } | { error: unknown }> {
+  const call = callFor(ctx, batch);
   const send = async () => {
     for (const work of batch.works) work.attempts += 1;
     try {
-      const result = await ctx.api.stopInstances(params);
+      const result = await call();
       for (const work of batch.works) work.requestId = result.requestId;
       return result;
     } catch (error) {
@@ -92,12 +105,13 @@ async function sendBatch(
         ctx.logger.debug(
           {
             event: 'stop.retry',
+            action: batch.action,
             clientToken: batch.clientToken,
             attempts,
             delayMs,
             errorCode: errorCodeOf(error),
           },
-          'StopInstances retry',
+          `${apiAction(batch.action)} retry`,
         ),
     });
     return { result };
@@ -112,8 +126,14 @@ function failBatch(ctx: RegionContext, batch: StopBatch, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
   const level = errorCode === ApiCode.IdempotentParameterMismatch ? 'error' : 'warn';
   ctx.logger[level](
-    { event: 'stop.batch-failed', errorCode, clientToken: batch.clientToken, instances: batch.works.length },
-    `StopInstances batch failed: ${reason}`,
+    {
+      event: 'stop.batch-failed',
+      action: batch.action,
+      errorCode,
+      clientToken: batch.clientToken,
+      instances: batch.works.length,
+    },
+    `${apiAction(batch.action)} batch failed: ${reason}`,
   );
   for (const work of batch.works) failWork(ctx.ledger, work, reason, errorCode);
 }
@@ -137,13 +157,13 @@ function routeAnswer(
   for (const work of batch.works) {
     let detail = details.get(work.item.instanceId);
     if (detail === undefined) {
-      // Said nothing: the stop may or may not have happened. routeDetail sends it to a status look-up.
+      // Said nothing: the stop (start) may or may not have happened. routeDetail sends it to a status look-up.
       warnDetailOnce(ctx, 'missing', batch, work.item.instanceId, result.requestId);
       detail = {
         InstanceId: work.item.instanceId,
         Error: {
           Code: ErrorCode.MissingOperationDetail,
-          Message: 'the StopInstances answer did not mention the instance',
+          Message: `the ${apiAction(batch.action)} answer did not mention the instance`,
         },
       };
     }
@@ -156,12 +176,12 @@ const DETAIL_WARNINGS = {
   missing: {
     flag: 'warnedMissingDetail',
     event: 'stop.missing-detail',
-    message: 'StopInstances left an instance it was asked about out of its answer; its status is looked up',
+    message: 'left an instance it was asked about out of its answer; its status is looked up',
   },
   unexpected: {
     flag: 'warnedUnexpectedDetail',
     event: 'stop.unexpected-detail',
-    message: 'StopInstances answered about an instance it was not asked about; ignored',
+    message: 'answered about an instance it was not asked about; ignored',
   },
 } as const;
 
@@ -175,7 +195,10 @@ function warnDetailOnce(
   const { flag, event, message } = DETAIL_WARNINGS[kind];
   if (ctx.run[flag]) return;
   ctx.run[flag] = true;
-  ctx.logger.warn({ event, instanceId, clientToken: batch.clientToken, requestId }, message);
+  ctx.logger.warn(
+    { event, instanceId, clientToken: batch.clientToken, requestId },
+    `${apiAction(batch.action)} ${message}`,
+  );
 }
 
 /**
@@ -188,7 +211,8 @@ function warnDetailOnce(
 function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
   const keep: StopWork[] = [];
   for (const work of works) {
-    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded;
+    // Lack of capacity says "later" too: stock comes back as other machines stop.
+    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work);
     if (throttled || work.requests < ctx.retry.policy.maxAttempts) {
       keep.push(work);
       continue;
@@ -205,8 +229,28 @@ function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
   return keep;
 }
 
-/** Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. */
-export function failAtDeadline(ledger: OutcomeLedger, work: StopWork): void {
+/** True for a start last refused for lack of capacity. */
+function isCapacityRefusal(work: StopWork): boolean {
+  return work.item.action === Action.Start && CAPACITY_CODES.has(work.lastError?.code ?? '');
+}
+
+/**
+ * Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. A start still
+ * refused for lack of capacity fails with that code instead, and says what to do about it.
+ */
+export function failAtDeadline(ledger: OutcomeLedger, work: StopWork, tagKey = 'lights-out'): void {
+  if (isCapacityRefusal(work)) {
+    const { code, message } = work.lastError!;
+    failWork(
+      ledger,
+      work,
+      `no capacity to start the instance before the deadline (${code} in ${work.requests} requests: ${message}); ` +
+        `start it again later (lights-out run --schedule ${work.item.schedule} --action start), or have it ` +
+        `stopped with KeepCharging, which keeps its compute reserved: tag it ${tagKey}${STOPPED_MODE_TAG_SUFFIX}=KeepCharging`,
+      code,
+    );
+    return;
+  }
   const last = work.lastError ? `; last error ${work.lastError.code}: ${work.lastError.message}` : '';
   failWork(
     ledger,

@@ -1,7 +1,8 @@
 /**
- * What happens to one instance after a StopInstances answer: the per-instance half of the executor's
- * contract, one code at a time (the table is {@link instanceAction} in codes.ts).
+ * What happens to one instance after a StopInstances or StartInstances answer: the per-instance half of the
+ * executor's contract, one code at a time (the table is {@link instanceAction} in codes.ts).
  */
+import { Action } from '../schedule/index.js';
 import type { OperationDetail } from '../volc/index.js';
 import { StoppedMode } from '../volc/index.js';
 import type { StopWork } from './batches.js';
@@ -35,8 +36,15 @@ export function routeDetail(
       attempts: work.attempts,
       requestId: work.requestId,
     });
+  const starting = work.item.action === Action.Start;
   if (!detail.Error) {
-    settleAs(Outcome.Stopped, work.fallbackFrom ? fallbackReason(work.fallbackFrom) : work.item.reason, null);
+    if (starting) settleAs(Outcome.Started, work.item.reason, null);
+    else
+      settleAs(
+        Outcome.Stopped,
+        work.fallbackFrom ? fallbackReason(work.fallbackFrom) : work.item.reason,
+        null,
+      );
     return;
   }
   const { Code: code, Message: message } = detail.Error;
@@ -45,11 +53,24 @@ export function routeDetail(
     case InstanceAction.Rebatch:
       queues.rebatch.push(work);
       return;
+    case InstanceAction.Capacity:
+      // Stock comes back as other machines stop: a later batch may get it. A stop has no use for capacity.
+      if (!starting) {
+        settleAs(Outcome.Failed, message, code);
+        return;
+      }
+      ctx.run.capacityRefusals += 1;
+      queues.rebatch.push(work);
+      return;
     case InstanceAction.LookUp:
       queues.lookUp.push(work);
       return;
     case InstanceAction.Fallback:
-      if (work.item.fallbackToKeepCharging === true && work.stoppedMode === StoppedMode.StopCharging) {
+      if (
+        !starting &&
+        work.item.fallbackToKeepCharging === true &&
+        work.stoppedMode === StoppedMode.StopCharging
+      ) {
         work.stoppedMode = StoppedMode.KeepCharging;
         work.fallbackFrom = code;
         ctx.run.fallbacks += 1;

@@ -1,5 +1,6 @@
 /**
- * The `run.summary` line: counts per outcome, API calls per action, retries, fallbacks, duration. The
+ * The `run.summary` line: counts per outcome, API calls per action, retries, fallbacks, capacity refusals,
+ * duration. The
  * executor returns it; the caller may rebuild it (after adding its listing calls to the same stats) and logs
  * it with {@link logSummary}, so there is exactly one per run.
  */
@@ -15,6 +16,8 @@ export interface SummaryInput {
   stats: RunStats;
   dryRun: boolean;
   fallbacks: number;
+  /** StartInstances capacity refusals. @default 0 */
+  capacityRefusals?: number;
   guardRefused: boolean;
   durationMs: number;
   /** Only when verification ran. */
@@ -51,6 +54,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     apiCalls: { ...input.stats.apiCalls },
     retries: input.stats.retries,
     fallbacks: input.fallbacks,
+    capacityRefusals: input.capacityRefusals ?? 0,
     guardRefused: input.guardRefused,
     durationMs: input.durationMs,
   };

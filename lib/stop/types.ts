@@ -1,4 +1,5 @@
 /** Outcomes of a run: one per plan item, and one summary per run. These are the log line shapes too. */
+import type { Action } from '../schedule/index.js';
 
 export const Outcome = {
   Stopped: 'stopped',
@@ -7,6 +8,10 @@ export const Outcome = {
   Gone: 'gone',
   Failed: 'failed',
   DryRun: 'dry-run',
+  /** StartInstances accepted the instance. */
+  Started: 'started',
+  /** StartInstances refused it as InvalidInstanceStatus, and a look-up found it RUNNING or STARTING. */
+  AlreadyRunning: 'already-running',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -15,6 +20,8 @@ export interface InstanceOutcome {
   event: 'instance.outcome';
   schedule: string;
   fireTime: string | null;
+  /** The plan item's action: what the fire asked for. */
+  action: Action;
   region: string;
   instanceId: string;
   instanceName: string;
@@ -23,12 +30,12 @@ export interface InstanceOutcome {
   reason: string;
   /** For `unknown-schedule`: the schedule the tag probably meant. Present only then. */
   hint?: string;
-  /** The mode the instance was (or would have been) stopped with. */
+  /** The mode the instance was (or would have been) stopped with; for a start, the mode it was stopped in. */
   stoppedMode: string | null;
   forceStop: boolean | null;
   /** The API's error code, or `DeadlineExceeded`, `GuardRefused`; null when none. */
   errorCode: string | null;
-  /** StopInstances calls that carried this instance. */
+  /** StopInstances (or, for a start, StartInstances) calls that carried this instance. */
   attempts: number;
   /** RequestId of the last call about this instance. */
   requestId: string | null;
@@ -37,7 +44,7 @@ export interface InstanceOutcome {
 /** The `run.summary` log line: one per run. */
 export interface RunSummary {
   event: 'run.summary';
-  fires: { schedule: string; fireTime: string }[];
+  fires: { schedule: string; fireTime: string; action: Action }[];
   regions: string[];
   dryRun: boolean;
   /** Number of instances per outcome (every outcome key present). */
@@ -50,6 +57,11 @@ export interface RunSummary {
   retries: number;
   /** Instances retried with KeepCharging after StopCharging was refused. */
   fallbacks: number;
+  /**
+   * StartInstances refusals for lack of capacity (`Insufficient.InstanceCapacity`), one per instance per
+   * answer: 3 means three refusals, whether of one instance three times or of three instances once.
+   */
+  capacityRefusals: number;
   /** True when the guard refused the run. */
   guardRefused: boolean;
   /** Instances still not STOPPED when verification gave up (only when verification is on). */

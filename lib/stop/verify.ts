@@ -1,21 +1,22 @@
 /**
- * Optional post-stop verification: StopInstances accepting an instance means "stopping", not "stopped".
- * Following the accepted instances with DescribeInstances until they are STOPPED shows which ones never got
- * there, so an operator can look at them.
+ * Optional verification: StopInstances accepting an instance means "stopping", not "stopped" (and
+ * StartInstances, "starting", not "running"). Following the accepted instances with DescribeInstances until
+ * they reach their status shows which ones never got there, so an operator can look at them.
  */
 import type { VerifySettings } from '../config/index.js';
 import { InstanceStatus } from '../volc/index.js';
 import { describeByIds, type RegionContext } from './context.js';
 
 /**
- * Polls DescribeInstances every `intervalMs` until every one of `instanceIds` is STOPPED, `timeoutMs` has
- * passed, or the run's deadline comes. Returns the IDs still not STOPPED (sorted); an ID DescribeInstances no
- * longer lists counts as not verified.
+ * Polls DescribeInstances every `intervalMs` until every one of `instanceIds` is `status` (STOPPED after a
+ * stop, RUNNING after a start), `timeoutMs` has passed, or the run's deadline comes. Returns the IDs still not
+ * there (sorted); an ID DescribeInstances no longer lists counts as not verified.
  */
-export async function verifyStopped(
+export async function verifyStatus(
   ctx: RegionContext,
   instanceIds: readonly string[],
   settings: VerifySettings,
+  status: string = InstanceStatus.Stopped,
 ): Promise<string[]> {
   const giveUpAtMs = Math.min(ctx.retry.nowMs() + settings.timeoutMs, ctx.retry.deadlineAtMs);
   // The look-ups must not outlive verification either: their retries stop at the same moment.
@@ -36,13 +37,13 @@ export async function verifyStopped(
       );
       break;
     }
-    remaining = remaining.filter((id) => found.get(id)?.Status !== InstanceStatus.Stopped);
+    remaining = remaining.filter((id) => found.get(id)?.Status !== status);
     if (remaining.length === 0 || ctx.retry.nowMs() + settings.intervalMs >= giveUpAtMs) break;
     await ctx.retry.sleep(settings.intervalMs);
   }
   ctx.logger.info(
-    { event: 'verify.done', checked: instanceIds.length, notVerified: remaining },
-    `verification: ${instanceIds.length - remaining.length} of ${instanceIds.length} STOPPED`,
+    { event: 'verify.done', status, checked: instanceIds.length, notVerified: remaining },
+    `verification: ${instanceIds.length - remaining.length} of ${instanceIds.length} ${status}`,
   );
   return remaining;
 }

@@ -18,11 +18,20 @@ schedules:
     calendar: cn-office
 `;
 
+/** The same calendar on a start cron (issue 12's done-when), the stop every working day at 22:00. */
+const START_CONFIG = CONFIG.replace(
+  '    stop: "30 8 * * *"\n',
+  '    start: "30 8 * * *"\n    stop: "0 22 * * *"\n',
+);
+
 const fixture = cliFixture();
 beforeEach(() => fixture.setUp());
 afterEach(() => fixture.tearDown());
 
-describe('plan and next agree on a calendar', () => {
+describe.each([
+  { action: 'stop', config: CONFIG, status: 'RUNNING', named: '' },
+  { action: 'start', config: START_CONFIG, status: 'STOPPED', named: ' (start)' },
+])('plan and next agree on a calendar governing a $action cron', ({ action, config, status, named }) => {
   it.each([
     ['2026-10-10', true, 'make-up working day on calendar cn-office (National Day)'], // Saturday
     ['2026-10-01', false, 'holiday on calendar cn-office (National Day)'], // Thursday
@@ -31,10 +40,10 @@ describe('plan and next agree on a calendar', () => {
     const fleet = generateFleet({ count: 12, seed: 3, regions: ['cn-beijing'] });
     for (const instance of fleet.instances) {
       instance.Tags = [{ Key: 'lights-out', Value: 'office-hours' }];
-      instance.Status = 'RUNNING';
+      instance.Status = status;
     }
     const emulator = await fixture.start(fleet);
-    const file = await fixture.config(CONFIG);
+    const file = await fixture.config(config);
     const env = emulatorEnv(emulator);
     const fireTime = `${date}T00:30:00.000Z`;
     // The tick after 08:30 local: its window (00:25Z, 00:30Z] holds the fire if there is one.
@@ -48,6 +57,7 @@ describe('plan and next agree on a calendar', () => {
       },
     );
     const listed = jsonLines(next.stdout).find((f) => f.fireTime === fireTime);
+    expect(listed?.action).toBe(action);
     expect(listed?.skipped).toBe(!fires);
     expect(listed?.note).toBe(why);
 
@@ -56,23 +66,27 @@ describe('plan and next agree on a calendar', () => {
     const items = jsonLines(plan.stdout);
     if (fires) {
       expect(items).toHaveLength(12);
-      expect(new Set(items.map((i) => `${i.fireTime} ${i.decision}`))).toEqual(new Set([`${fireTime} stop`]));
+      expect(new Set(items.map((i) => `${i.fireTime} ${i.decision}`))).toEqual(
+        new Set([`${fireTime} ${action}`]),
+      );
       expect(plan.stderr).toBe('');
     } else {
       expect(items).toEqual([]);
       expect(plan.stderr).toContain(
-        `office-hours does not fire at ${fireTime.replace('.000Z', 'Z')}: ${why}`,
+        `office-hours does not fire at ${fireTime.replace('.000Z', 'Z')}${named}: ${why}`,
       );
     }
 
     const text = await cli(['plan', '-c', file, '--at', at, '--table'], { env, now: new Date(at) });
     if (fires) {
       expect(text.stdout).toContain(
-        `  office-hours: at 08:30 on working days (cn-office calendar, base cn); ${date} is a ${why}\n`,
+        `  office-hours${named}: at 08:30 on working days (cn-office calendar, base cn); ${date} is a ${why}\n`,
       );
     }
   });
+});
 
+describe('a calendar in a year without data', () => {
   it('warns with the year when the plan falls in a year without data, and still plans Monday to Friday', async () => {
     const fleet = generateFleet({ count: 3, seed: 5, regions: ['cn-beijing'] });
     for (const instance of fleet.instances) instance.Tags = [{ Key: 'lights-out', Value: 'office-hours' }];

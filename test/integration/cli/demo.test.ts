@@ -55,12 +55,16 @@ describe('lights-out demo', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('http://127.0.0.1:');
     expect(stdout).not.toContain('example.invalid');
-    for (const heading of ['== office-hours', '== nightly', '== weekend', '== All 3 runs']) {
+    for (const heading of ['== office-hours', '== nightly', '== weekend', '== All 4 runs']) {
       expect(stdout).toContain(heading);
     }
     expect(stdout).toContain('fires   Fri 2026-03-06 22:00 +08:00 Asia/Shanghai (2026-03-06 14:00 UTC)');
     expect(stdout).toContain('stop    0 22 * * 1-5: at 22:00 on Monday through Friday');
-    expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(3);
+    // office-hours runs twice (issue 12): its stop, then the next morning's start.
+    expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(4);
+    expect(stdout).toContain('== office-hours: Weekday development machines (start)');
+    expect(stdout).toContain('fires   Mon 2026-03-09 08:30 +08:00 Asia/Shanghai (2026-03-09 00:30 UTC)');
+    expect(stdout).toContain('start   30 8 * * *: at 08:30 on working days (cn-office calendar, base cn)');
 
     // [instance, name, region, schedule, outcome, mode, reason]
     const expected: Array<[string, string, string, string]> = [
@@ -103,9 +107,30 @@ describe('lights-out demo', () => {
     ];
     for (const [id, outcome, mode, reason] of expected) {
       const found = rows(stdout, id);
-      expect(found, id).toHaveLength(1);
+      // An office-hours instance has a second row, from the start.
+      expect(found.length, id).toBe(id <= 'i-demo0012' ? 2 : 1);
       expect(found[0]!.slice(4, 7), id).toEqual([outcome, mode, reason]);
     }
+    // The start: every STOPPED instance of the schedule starts (StopCharging ones after capacity refusals,
+    // retried), the RUNNING ones and the parked one are left alone.
+    const atStart = (id: string) => rows(stdout, id).at(-1)!.slice(4, 7);
+    for (const id of ['i-demo0001', 'i-demo0002', 'i-demo0003', 'i-demo0009', 'i-demo0035']) {
+      expect(atStart(id), id).toEqual(['started', 'StopCharging', 'stopped with StopCharging']);
+    }
+    for (const id of ['i-demo0004', 'i-demo0005', 'i-demo0006']) {
+      expect(atStart(id), id).toEqual(['started', 'KeepCharging', 'stopped with KeepCharging']);
+    }
+    for (const id of ['i-demo0010', 'i-demo0011', 'i-demo0012']) {
+      expect(atStart(id), id).toEqual(['skipped', '-', 'not-stopped:RUNNING']);
+    }
+    expect(rows(stdout, 'i-demo0036').map((row) => row.slice(4, 7))).toEqual([
+      ['skipped', '-', 'not-running:STOPPED'],
+      ['skipped', '-', 'snoozed'],
+    ]);
+    expect(stdout).toMatch(/ {2}capacity {3}\d+ refusals/);
+    expect(stdout).toMatch(
+      /accepted 8 instance starts; no instance was started twice; \d+ starts? (was|were) refused for lack of capacity/,
+    );
     // A tag that names no schedule is reported by every run and never stopped.
     for (const id of ['i-demo0031', 'i-demo0032']) {
       // The reason stays unknown-schedule; a close schedule name follows it as a hint.
@@ -114,7 +139,7 @@ describe('lights-out demo', () => {
           ...row.slice(4, 6),
           row[6]!.replace(/ \(did you mean '[^']+'\?\)$/, ''),
         ]),
-      ).toEqual(Array.from({ length: 3 }, () => ['skipped', '-', 'unknown-schedule']));
+      ).toEqual(Array.from({ length: 4 }, () => ['skipped', '-', 'unknown-schedule']));
     }
     // Untagged instances are never listed.
     expect(rows(stdout, 'i-demo0033')).toEqual([]);
@@ -122,7 +147,7 @@ describe('lights-out demo', () => {
 
     // Each of the 32 tagged instances once, though the two of no schedule are reported by all 3 runs.
     expect(stdout).toContain(
-      'outcomes   stopped 20, already-stopped 0, skipped 12, gone 0, failed 0, dry-run 0 (each instance once)',
+      'outcomes   stopped 20, already-stopped 0, skipped 12, gone 0, failed 0, dry-run 0, started 8, already-running 0 (each instance once per action)',
     );
     expect(stdout).toContain('emulator   accepted 20 instance stops; no instance was stopped twice');
     expect(stdout).toMatch(/retries \d+, fallbacks 2/);
@@ -130,7 +155,7 @@ describe('lights-out demo', () => {
     expect(stdout).toContain('unknown-schedule          the tag names no configured schedule');
   });
 
-  it('with --json prints only log lines: one outcome per listed instance per run and three summaries', async () => {
+  it('with --json prints only log lines: one outcome per listed instance per run and four summaries', async () => {
     const { code, stdout } = await demo(['--json']);
     expect(code).toBe(0);
     const lines = stdout
@@ -138,14 +163,19 @@ describe('lights-out demo', () => {
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const summaries = lines.filter((line) => line.event === 'run.summary');
-    expect(summaries.map((s) => (s.fires as { schedule: string }[])[0]!.schedule)).toEqual([
-      'office-hours',
-      'nightly',
-      'weekend',
+    expect(summaries.map((s) => (s.fires as { schedule: string; action: string }[])[0])).toEqual([
+      expect.objectContaining({ schedule: 'office-hours', action: 'stop' }),
+      expect.objectContaining({ schedule: 'office-hours', action: 'start' }),
+      expect.objectContaining({ schedule: 'nightly', action: 'stop' }),
+      expect.objectContaining({ schedule: 'weekend', action: 'stop' }),
     ]);
-    expect(summaries.map((s) => (s.outcomes as Record<string, number>).failed)).toEqual([0, 0, 0]);
+    expect(summaries.map((s) => (s.outcomes as Record<string, number>).failed)).toEqual([0, 0, 0, 0]);
+    expect((summaries[1]!.capacityRefusals as number) > 0).toBe(true);
     const outcomes = lines.filter((line) => line.event === 'instance.outcome');
-    expect(outcomes).toHaveLength(14 + 15 + 7);
+    expect(outcomes).toHaveLength(16 + 16 + 15 + 7);
+    const started = outcomes.filter((o) => o.outcome === 'started').map((o) => o.instanceId);
+    expect(started).toHaveLength(8);
+    expect(new Set(started).size).toBe(started.length);
     const stopped = outcomes.filter((o) => o.outcome === 'stopped').map((o) => o.instanceId);
     expect(new Set(stopped).size).toBe(stopped.length);
   });

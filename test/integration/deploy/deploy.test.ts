@@ -247,7 +247,9 @@ describe('lights-out deploy against the emulator', () => {
     const result = lines.find((l) => 'summary' in l || 'error' in l) as {
       summary: { fires: unknown[]; outcomes: Record<string, number> };
     };
-    expect(result.summary.fires).toEqual([{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }]);
+    expect(result.summary.fires).toEqual([
+      { schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z', action: 'stop' },
+    ]);
     expect(result.summary.outcomes.stopped).toBeGreaterThan(0);
     expect(lines.find((l) => l.event === 'invocation.start')).toMatchObject({
       source: 'vefaas-timer',

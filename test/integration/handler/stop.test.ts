@@ -201,7 +201,7 @@ describe('the stop handler against the emulator', () => {
     const summary = await h.handler(event, lambdaContext(600_000));
 
     expect(stoppedOnce(h)).toEqual(expected);
-    expect(summary.fires).toEqual([{ schedule: 'office-hours', fireTime: at.toISOString() }]);
+    expect(summary.fires).toEqual([{ schedule: 'office-hours', fireTime: at.toISOString(), action: 'stop' }]);
     expect(summary.outcomes.stopped).toBe(expected.length);
     expect(summary.outcomes.failed).toBe(0);
     expect(events(h, 'invocation.start')).toEqual([
@@ -225,7 +225,9 @@ describe('the stop handler against the emulator', () => {
     h.clock.ms += 3_600_000;
     const summary = await h.handler(scheduledEvent('2026-03-09T22:04:59Z'), lambdaContext(600_000));
 
-    expect(summary.fires).toEqual([{ schedule: 'office-hours', fireTime: '2026-03-09T22:00:00.000Z' }]);
+    expect(summary.fires).toEqual([
+      { schedule: 'office-hours', fireTime: '2026-03-09T22:00:00.000Z', action: 'stop' },
+    ]);
     expect(
       stopCalls(h)
         .map((c) => c.clientToken)
@@ -244,7 +246,9 @@ describe('the stop handler against the emulator', () => {
     const summary = await h.handler(event);
 
     expect(stoppedOnce(h)).toEqual(expected);
-    expect(summary.fires).toEqual([{ schedule: 'nightly', fireTime: '2026-03-09T23:30:00.000Z' }]);
+    expect(summary.fires).toEqual([
+      { schedule: 'nightly', fireTime: '2026-03-09T23:30:00.000Z', action: 'stop' },
+    ]);
     expect(events(h, 'invocation.start')[0]).toMatchObject({ source: 'vefaas-timer' });
     await expectRepeatStopsNothingNew(h, () => h.handler(event));
   });
@@ -288,7 +292,9 @@ describe('the stop handler against the emulator', () => {
     const summary = await h.handler(input, lambdaContext(600_000));
 
     expect(stoppedOnce(h)).toEqual(expected);
-    expect(summary.fires).toEqual([{ schedule: 'weekend', fireTime: '2026-03-09T12:00:00.000Z' }]);
+    expect(summary.fires).toEqual([
+      { schedule: 'weekend', fireTime: '2026-03-09T12:00:00.000Z', action: 'stop' },
+    ]);
     expect(events(h, 'invocation.start')[0]).toMatchObject({
       source: 'manual',
       schedule: 'weekend',

@@ -219,7 +219,9 @@ describe('the packaged handler, unpacked without node_modules', () => {
     expect(dry!.dryRun).toBe(true);
     expect(dry!.outcomes['dry-run']).toBeGreaterThan(0);
     // 15:30 UTC is 23:30 in Asia/Shanghai, when the reference configuration's nightly schedule fires.
-    expect(real!.fires).toEqual([{ schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z' }]);
+    expect(real!.fires).toEqual([
+      { schedule: 'nightly', fireTime: '2026-03-09T15:30:00.000Z', action: 'stop' },
+    ]);
     expect(real!.outcomes.stopped).toBe(dry!.outcomes['dry-run']);
     const stoppedNow = emulator.instances().filter((i) => i.stopAccepted === 1);
     expect(stoppedNow).toHaveLength(real!.outcomes.stopped);

@@ -46,7 +46,7 @@ describe('runOnce against the emulator', () => {
     const { plan, summary, outcomes } = await runOnce(config, { at }, deps);
     await pool.close();
 
-    expect(plan.fires).toEqual([{ schedule: 'nightly', fireTime: at.toISOString() }]);
+    expect(plan.fires).toEqual([{ schedule: 'nightly', fireTime: at.toISOString(), action: 'stop' }]);
     const stops = plan.items.filter((i) => i.decision === 'stop');
     expect(stops.length).toBeGreaterThan(0);
     const byId = new Map(emulator.instances().map((i) => [i.InstanceId, i]));

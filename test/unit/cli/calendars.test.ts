@@ -60,9 +60,9 @@ describe('next with a calendar', () => {
     expect(all.find((f) => f.schedule === 'office-hours' && f.fireTime === fireTime)).toEqual({
       schedule: 'office-hours',
       fireTime,
+      action: 'stop',
       local: `${date}T08:30:00+08:00`,
       timezone: 'Asia/Shanghai',
-      action: 'stop',
       cron: '30 8 * * *',
       when: 'at 08:30 on working days (cn-office calendar, base cn)',
       calendar: 'cn-office',
@@ -90,9 +90,9 @@ describe('next with a calendar', () => {
     expect(lines(stdout).find((f) => f.schedule === 'nightly')).toEqual({
       schedule: 'nightly',
       fireTime: '2099-09-30T14:00:00.000Z',
+      action: 'stop',
       local: '2099-09-30T22:00:00+08:00',
       timezone: 'Asia/Shanghai',
-      action: 'stop',
       cron: '0 22 * * *',
       when: 'at 22:00 every day',
       calendar: null,

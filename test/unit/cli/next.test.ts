@@ -24,6 +24,7 @@ function fakeIo(options: { isTTY?: boolean; env?: NodeJS.ProcessEnv; now?: strin
 interface JsonFire {
   schedule: string;
   fireTime: string;
+  action: string;
   local: string;
   timezone: string;
 }
@@ -81,30 +82,30 @@ describe('lights-out next', () => {
       expect.objectContaining({
         schedule: 'late-night',
         fireTime: '2026-03-08T06:30:00.000Z',
+        action: 'stop',
         local: '2026-03-08T01:30:00-05:00',
         timezone: 'America/New_York',
-        action: 'stop',
       }),
       expect.objectContaining({
         schedule: 'small-hours',
         fireTime: '2026-03-08T07:00:00.000Z',
+        action: 'stop',
         local: '2026-03-08T03:00:00-04:00',
         timezone: 'America/New_York',
-        action: 'stop',
       }),
       expect.objectContaining({
         schedule: 'late-night',
         fireTime: '2026-03-09T05:30:00.000Z',
+        action: 'stop',
         local: '2026-03-09T01:30:00-04:00',
         timezone: 'America/New_York',
-        action: 'stop',
       }),
       expect.objectContaining({
         schedule: 'small-hours',
         fireTime: '2026-03-09T06:30:00.000Z',
+        action: 'stop',
         local: '2026-03-09T02:30:00-04:00',
         timezone: 'America/New_York',
-        action: 'stop',
       }),
     ]);
   });
@@ -152,8 +153,15 @@ describe('lights-out next', () => {
     const fires = jsonLines(stdout());
     const local = (name: string) => fires.filter((fire) => fire.schedule === name).map((fire) => fire.local);
     // Monday 2 March to Sunday 8 March 2026, Shanghai time.
+    // office-hours gained a morning start (issue 12); its stop kept its days.
+    const days = ['02', '03', '04', '05', '06'];
     expect(local('office-hours')).toEqual(
-      ['02', '03', '04', '05', '06'].map((day) => `2026-03-${day}T22:00:00+08:00`),
+      days.flatMap((day) => [`2026-03-${day}T08:30:00+08:00`, `2026-03-${day}T22:00:00+08:00`]),
+    );
+    const actions = fires.filter((fire) => fire.schedule === 'office-hours').map((fire) => fire.action);
+    expect(actions).toEqual(days.flatMap(() => ['start', 'stop']));
+    expect(fires.filter((fire) => fire.schedule !== 'office-hours').every((f) => f.action === 'stop')).toBe(
+      true,
     );
     expect(local('nightly')).toHaveLength(7);
     expect(local('nightly').every((time) => time.endsWith('T23:30:00+08:00'))).toBe(true);

@@ -36,7 +36,7 @@ describe('configuration edge cases', () => {
     const fireTime = new Date('2026-03-09T22:00:00Z');
     const plan = buildPlan({
       config,
-      fires: [{ schedule: 'a', fireTime }],
+      fires: [{ schedule: 'a', fireTime, action: 'stop' }],
       instances: [{ region: 'cn-beijing', instance }],
       now: fireTime,
     });

@@ -387,9 +387,13 @@ describe('parseConfig: one issue per problem, at its node', () => {
     [
       'a schedule without stop',
       [...HEAD, 'schedules:', '  nightly:', '    description: x'],
-      ["4:3: missing required key 'stop'"],
+      ["4:3: missing required key 'stop' or 'start' (a schedule needs at least one of them)"],
     ],
-    ['a schedule with no body', [...HEAD, 'schedules:', '  nightly:'], ["4:3: missing required key 'stop'"]],
+    [
+      'a schedule with no body',
+      [...HEAD, 'schedules:', '  nightly:'],
+      ["4:3: missing required key 'stop' or 'start' (a schedule needs at least one of them)"],
+    ],
     [
       'a schedule that is a list',
       [...HEAD, 'schedules:', '  nightly: ["0 1 * * *"]'],
@@ -502,7 +506,7 @@ describe('parseConfig: every issue at once', () => {
       "c.yaml:3:7: expected a duration like 5m, 90s or 1h, got string '2m30s'",
       "c.yaml:4:24: expected a boolean, got string 'no'",
       "c.yaml:8:17: invalid date '2026-02-31': 2026-02 has 28 days",
-      "c.yaml:9:3: missing required key 'stop'",
+      "c.yaml:9:3: missing required key 'stop' or 'start' (a schedule needs at least one of them)",
     ]);
   });
 

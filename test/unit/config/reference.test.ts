@@ -9,7 +9,9 @@ describe('the shipped reference configuration', () => {
     const config = await loadConfig(FILE);
     const withoutLocations = {
       ...config,
-      schedules: config.schedules.map(({ location: _location, ...schedule }) => schedule),
+      schedules: config.schedules.map(
+        ({ location: _location, startLocation: _start, ...schedule }) => schedule,
+      ),
     };
     expect(withoutLocations).toEqual<Config>({
       file: FILE,
@@ -36,7 +38,10 @@ describe('the shipped reference configuration', () => {
         {
           name: 'office-hours',
           description: 'Weekday development machines',
+          // Issue 12: a morning start on the cn-office calendar's working days; the stop keeps its days.
+          start: ['30 8 * * *'],
           stop: ['0 22 * * 1-5'],
+          calendar: { start: { name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] } },
           timezone: 'Asia/Shanghai',
           stoppedMode: 'StopCharging',
           forceStop: false,

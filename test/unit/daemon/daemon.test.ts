@@ -193,3 +193,36 @@ describe('startDaemon: stop', () => {
     expect(h.lines.at(-1)).toMatchObject({ event: 'daemon.stopped' });
   });
 });
+
+describe('startDaemon: start fires (issue 12)', () => {
+  const STARTS = `
+version: 1
+regions: [cn-beijing]
+timezone: Asia/Shanghai
+schedules:
+  office-hours: { start: "30 8 * * 1-5", stop: "0 22 * * 1-5" }
+`;
+
+  it('lists the start crons and runs the tick that holds a start fire, naming its action', async () => {
+    const h = harness(STARTS, '2026-03-09T00:00:00Z'); // Monday 08:00 in Shanghai
+    expect(h.events('daemon.started')).toMatchObject([
+      {
+        schedules: [
+          {
+            name: 'office-hours',
+            start: ['30 8 * * 1-5'],
+            stop: ['0 22 * * 1-5'],
+            nextFire: '2026-03-09T00:30:00.000Z',
+          },
+        ],
+      },
+    ]);
+    h.fake.tick('2026-03-09T00:30:00Z');
+    await settle();
+    expect(h.runs.map((run) => run.at)).toEqual(['2026-03-09T00:30:00.000Z']);
+    expect(h.events('schedule.fired')).toMatchObject([
+      { schedule: 'office-hours', fireTime: '2026-03-09T00:30:00.000Z', action: 'start' },
+    ]);
+    await h.daemon.stop();
+  });
+});

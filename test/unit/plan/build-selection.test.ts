@@ -125,8 +125,8 @@ describe('buildPlan: fires', () => {
     expect(result.items).toHaveLength(1);
     expect(result.items[0]!.fireTime).toBe('2026-03-09T12:00:00.000Z');
     expect(result.fires).toEqual([
-      { schedule: 'office-hours', fireTime: '2026-03-09T12:00:00.000Z' },
-      { schedule: 'nightly', fireTime: '2026-03-09T11:00:00.000Z' },
+      { schedule: 'office-hours', fireTime: '2026-03-09T12:00:00.000Z', action: 'stop' },
+      { schedule: 'nightly', fireTime: '2026-03-09T11:00:00.000Z', action: 'stop' },
     ]);
   });
 
@@ -150,7 +150,7 @@ describe('buildPlan: fires', () => {
   });
 
   it('refuses an invalid fire time or clock', () => {
-    expect(() => plan([], [{ schedule: 'nightly', fireTime: new Date('nope') }])).toThrow(
+    expect(() => plan([], [{ schedule: 'nightly', fireTime: new Date('nope'), action: 'stop' }])).toThrow(
       /fire time of schedule nightly/,
     );
     expect(() =>
@@ -179,7 +179,7 @@ describe('buildPlan: the guard', () => {
   ])('limit %i with %i stops and %i skips → exceeded %s', (limit, running, stopped, exceeded) => {
     const conf = config({ schedules: twoSchedules.schedules, guard: { maxInstancesPerRun: limit } });
     const result = plan(fleet(running, stopped), [fire('office-hours', '2026-03-09T12:00:00Z')], conf);
-    expect(result.guard).toEqual({ maxInstancesPerRun: limit, stops: running, exceeded });
+    expect(result.guard).toEqual({ maxInstancesPerRun: limit, stops: running, starts: 0, exceeded });
     // The planner only reports; the caller refuses (or forces) the run.
     expect(result.items).toHaveLength(running + stopped);
   });

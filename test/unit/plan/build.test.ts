@@ -73,6 +73,7 @@ describe('buildPlan: every decision and skip reason', () => {
       region: 'cn-beijing',
       schedule: 'office-hours',
       fireTime: FIRE,
+      action: 'stop',
       decision: 'stop',
       reason: 'auto: PrePaid keeps charging',
       stoppedMode: 'KeepCharging',

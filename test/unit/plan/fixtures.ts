@@ -71,7 +71,7 @@ export function instance(overrides: Partial<Instance> & { tags?: Record<string, 
   };
 }
 
-/** A fire of `schedule` at an ISO instant. */
-export function fire(scheduleName: string, iso: string): Fire {
-  return { schedule: scheduleName, fireTime: new Date(iso) };
+/** A fire of `schedule` at an ISO instant (a stop unless `action` says otherwise). */
+export function fire(scheduleName: string, iso: string, action: Fire['action'] = 'stop'): Fire {
+  return { schedule: scheduleName, fireTime: new Date(iso), action };
 }

@@ -29,6 +29,7 @@ describe('summarizePlan', () => {
     expect(summarizePlan(planOf(fleet))).toEqual({
       items: 5,
       stops: 2,
+      starts: 0,
       skips: 3,
       skipReasons: { 'not-running:STOPPED': 2, 'unknown-schedule': 1 },
       unknownSchedule: 1,
@@ -41,6 +42,7 @@ describe('summarizePlan', () => {
     expect(summarizePlan(planOf([]))).toEqual({
       items: 0,
       stops: 0,
+      starts: 0,
       skips: 0,
       skipReasons: {},
       unknownSchedule: 0,

@@ -62,7 +62,9 @@ describe('buildPlan: inline schedules', () => {
         modeSource: 'defaults',
       },
     ]);
-    expect(result.fires).toEqual([{ schedule: 'inline:off=(m-f,19)', fireTime: '2026-03-09T11:00:00.000Z' }]);
+    expect(result.fires).toEqual([
+      { schedule: 'inline:off=(m-f,19)', fireTime: '2026-03-09T11:00:00.000Z', action: 'stop' },
+    ]);
   });
 
   it('plans nothing for a value that does not fire, or that opts out', () => {
@@ -103,11 +105,56 @@ describe('buildPlan: inline schedules', () => {
     expect(plan([both], '2026-03-09T15:00:00Z').items).toEqual([]);
   });
 
-  it('plans a start fire as a visible skip until the start side lands', () => {
-    // 07:00 Shanghai on Tuesday is 23:00Z on Monday.
-    const result = plan([tagged('i-1', 'off=(m-f,19)', { Status: 'STOPPED' })], '2026-03-09T23:00:00Z');
-    expect(result.items).toMatchObject([{ decision: 'skip', reason: 'inline-start-pending' }]);
-    expect(result.fires).toEqual([]);
+  it('starts a STOPPED instance at its on= hour, and says why it leaves any other one alone', () => {
+    // Monday 2026-03-09 07:00 in Los Angeles (summer time since the 8th, UTC-7) is 14:00Z.
+    const value = 'off=(m-f,19);on=(m-f,7);tz=pt';
+    const result = plan(
+      [
+        tagged('i-1', value, { Status: 'STOPPED' }),
+        tagged('i-2', value, { Status: 'RUNNING' }),
+        tagged('i-3', value, { Status: 'STOPPED', StoppedMode: 'StopCharging' }),
+      ],
+      '2026-03-09T14:00:00Z',
+    );
+    const schedule = 'inline:off=(m-f,19);on=(m-f,7);tz=pt';
+    const fireTime = '2026-03-09T14:00:00.000Z';
+    expect(result.items).toMatchObject([
+      { instanceId: 'i-1', schedule, fireTime, action: 'start', decision: 'start', reason: 'stopped' },
+      {
+        instanceId: 'i-2',
+        schedule,
+        fireTime,
+        action: 'start',
+        decision: 'skip',
+        reason: 'not-stopped:RUNNING',
+      },
+      {
+        instanceId: 'i-3',
+        action: 'start',
+        decision: 'start',
+        reason: 'stopped with StopCharging',
+        stoppedMode: 'StopCharging',
+      },
+    ]);
+    expect(result.fires).toEqual([{ schedule, fireTime, action: 'start' }]);
+    expect(result.guard).toMatchObject({ stops: 0, starts: 2 });
+    // An hour later, and on Saturday at 07:00, nothing starts.
+    expect(plan([tagged('i-1', value, { Status: 'STOPPED' })], '2026-03-09T15:00:00Z').items).toEqual([]);
+    expect(plan([tagged('i-1', value, { Status: 'STOPPED' })], '2026-03-14T14:00:00Z').items).toEqual([]);
+  });
+
+  it('keeps a snoozed instance stopped at its on= hour', () => {
+    const snoozed = tagged('i-1', 'on=(m-f,7)', {
+      Status: 'STOPPED',
+      Tags: [
+        { Key: INLINE_KEY, Value: 'on=(m-f,7)' },
+        { Key: `${TAG_KEY}:skip-until`, Value: '2026-03-20' },
+      ],
+    });
+    // 07:00 Shanghai on Tuesday 2026-03-10 is 23:00Z on Monday.
+    expect(plan([snoozed], '2026-03-09T23:00:00Z').items).toMatchObject([
+      { action: 'start', decision: 'skip', reason: 'snoozed' },
+    ]);
   });
 
   it('applies the usual checks to an inline stop: not running, select, snooze, override tag', () => {

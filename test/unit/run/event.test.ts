@@ -77,7 +77,7 @@ describe('parseStopEvent', () => {
     [{ at: '2026-02-30T25:00:00Z' }, 'event.at must be an ISO 8601 date-time with Z or an offset'],
     // A time without a zone would be read in the function's local zone: refused like on the command line.
     [{ at: '2026-03-09T22:00:00' }, 'event.at must be an ISO 8601 date-time with Z or an offset'],
-    [{ dryrun: true }, 'event: unknown field(s) dryrun; expected schedule, at, dryRun, force'],
+    [{ dryrun: true }, 'event: unknown field(s) dryrun; expected schedule, action, at, dryRun, force'],
     [{ dryRun: 'yes' }, 'event.dryRun must be a boolean, got "yes"'],
     [{ schedule: '' }, 'event.schedule must be a schedule name'],
     [{ ...timerEvent, data: '[1,2]' }, 'timer event data must be a JSON object'],

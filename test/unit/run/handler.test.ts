@@ -36,12 +36,14 @@ describe('deadlineMarginFromEnv', () => {
 function summary(outcomes: Partial<RunSummary['outcomes']>, guardRefused = false): RunSummary {
   return {
     event: 'run.summary',
-    fires: [{ schedule: 'nightly', fireTime: '2026-03-09T23:30:00.000Z' }],
+    fires: [{ schedule: 'nightly', fireTime: '2026-03-09T23:30:00.000Z', action: 'stop' }],
     regions: ['cn-beijing'],
     dryRun: false,
     outcomes: {
       stopped: 0,
       'already-stopped': 0,
+      started: 0,
+      'already-running': 0,
       skipped: 0,
       gone: 0,
       failed: 0,
@@ -52,6 +54,7 @@ function summary(outcomes: Partial<RunSummary['outcomes']>, guardRefused = false
     apiCalls: {},
     retries: 0,
     fallbacks: 0,
+    capacityRefusals: 0,
     guardRefused,
     durationMs: 12,
   };

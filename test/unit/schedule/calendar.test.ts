@@ -157,6 +157,27 @@ describe('a governed cron fires only on working days', () => {
     ]);
   });
 
+  it.each([
+    ['2026-10-10', true],
+    ['2026-10-01', false],
+    ['2026-10-11', false],
+  ])(
+    'a start cron on calendar { start: cn-office } fires on %s: %s, while the stop keeps its own days',
+    (date, fires) => {
+      const schedule: ScheduleConfig = {
+        ...governed(CN_OFFICE, '0 22 * * *'),
+        start: ['30 8 * * *'],
+        calendar: { start: CN_OFFICE },
+      };
+      const localDay = new Date(`${date}T00:00:00+08:00`);
+      const fired = scheduleFires(schedule, localDay, new Date(localDay.getTime() + 86_400_000));
+      expect(fired.map((f) => [f.action, f.fireTime.toISOString()])).toEqual([
+        ...(fires ? [['start', at0830(date).toISOString()]] : []),
+        ['stop', `${date}T14:00:00.000Z`],
+      ]);
+    },
+  );
+
   it('leaves a schedule without a calendar alone', () => {
     const { calendar: _none, ...plain } = governed(CN_OFFICE);
     expect(fireDates(plain, '2026-10-01', '2026-10-03')).toEqual(['2026-10-01', '2026-10-02', '2026-10-03']);

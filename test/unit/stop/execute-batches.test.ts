@@ -18,6 +18,8 @@ describe('executePlan: batching', () => {
     expect(summary.outcomes).toEqual({
       stopped: 1000,
       'already-stopped': 0,
+      started: 0,
+      'already-running': 0,
       skipped: 0,
       gone: 0,
       failed: 0,

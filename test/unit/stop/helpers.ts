@@ -16,6 +16,7 @@ export function stopItem(instanceId: string, fields: Partial<PlanItem> = {}): Pl
     region: 'cn-beijing',
     schedule: 'office-hours',
     fireTime: FIRE_TIME,
+    action: 'stop',
     decision: 'stop',
     reason: 'auto: PostPaid ecs.g3i.large',
     stoppedMode: 'StopCharging',
@@ -25,6 +26,20 @@ export function stopItem(instanceId: string, fields: Partial<PlanItem> = {}): Pl
     status: 'RUNNING',
     instanceChargeType: 'PostPaid',
     instanceTypeId: 'ecs.g3i.large',
+    ...fields,
+  };
+}
+
+/** A `start` plan item: an instance stopped with StopCharging, to be started. */
+export function startItem(instanceId: string, fields: Partial<PlanItem> = {}): PlanItem {
+  const { modeSource: _s, forceStop: _f, fallbackToKeepCharging: _b, ...rest } = stopItem(instanceId);
+  return {
+    ...rest,
+    action: 'start',
+    decision: 'start',
+    reason: 'stopped with StopCharging',
+    stoppedMode: 'StopCharging',
+    status: 'STOPPED',
     ...fields,
   };
 }
@@ -44,13 +59,17 @@ export function skipItem(instanceId: string, reason: string, fields: Partial<Pla
 /** A plan over `items`, with the guard computed from `maxInstancesPerRun`. */
 export function makePlan(items: PlanItem[], maxInstancesPerRun = 10_000): Plan {
   const stops = items.filter((i) => i.decision === 'stop').length;
-  const fires = [...new Set(items.filter((i) => i.fireTime).map((i) => `${i.schedule}\n${i.fireTime}`))].map(
-    (k) => {
-      const [schedule, fireTime] = k.split('\n') as [string, string];
-      return { schedule, fireTime };
-    },
-  );
-  return { fires, items, guard: { maxInstancesPerRun, stops, exceeded: stops > maxInstancesPerRun } };
+  const starts = items.filter((i) => i.decision === 'start').length;
+  const keys = items.filter((i) => i.fireTime).map((i) => `${i.schedule}\n${i.fireTime}\n${i.action}`);
+  const fires = [...new Set(keys)].map((k) => {
+    const [schedule, fireTime, action] = k.split('\n') as [string, string, 'stop' | 'start'];
+    return { schedule, fireTime, action };
+  });
+  return {
+    fires,
+    items,
+    guard: { maxInstancesPerRun, stops, starts, exceeded: stops + starts > maxInstancesPerRun },
+  };
 }
 
 /** IDs `i-<prefix>0000` … for `count` instances. */

@@ -7,6 +7,7 @@ const OUTCOME_KEYS = [
   'event',
   'schedule',
   'fireTime',
+  'action',
   'region',
   'instanceId',
   'instanceName',
