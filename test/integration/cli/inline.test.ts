@@ -161,4 +161,38 @@ describe('inline schedules through plan and run', () => {
       ['ml', undefined],
     ]);
   });
+
+  it('run at 07:00 PT on a weekday starts the STOPPED instance tagged off=(m-f,19);on=(m-f,7);tz=pt', async () => {
+    const value = 'off=(m-f,19);on=(m-f,7);tz=pt';
+    const emulator = await fixture.start({
+      credentials: fleet().credentials,
+      instances: [
+        inst('i-parked', { Status: 'STOPPED', Tags: [{ Key: 'maid_offhours', Value: value }] }),
+        inst('i-awake', { Tags: [{ Key: 'maid_offhours', Value: value }] }),
+        inst('i-et', { Status: 'STOPPED', Tags: [{ Key: 'maid_offhours', Value: 'off=(m-f,19);tz=et' }] }),
+      ],
+    });
+    const file = await fixture.config(CONFIG);
+    const env = emulatorEnv(emulator);
+    // Monday 2026-03-09 07:00 in Los Angeles (summer time since the 8th, UTC-7).
+    const at = new Date('2026-03-09T14:00:00Z');
+    const plan = await cli(['plan', '-c', file, '--at', at.toISOString(), '--json'], { env, now: at });
+    expect(plan.code).toBe(0);
+    const schedule = `inline:${value}`;
+    expect(
+      jsonLines(plan.stdout).map((i) => [i.instanceId, i.schedule, i.action, i.decision, i.reason]),
+    ).toEqual([
+      ['i-awake', schedule, 'start', 'skip', 'not-stopped:RUNNING'],
+      ['i-parked', schedule, 'start', 'start', 'stopped with KeepCharging'],
+    ]);
+    const run = await cli(['run', '-c', file, '--at', at.toISOString(), '--json'], { env, now: at });
+    expect(run.code).toBe(0);
+    const summary = jsonLines(run.stdout).find((l) => l.msg !== undefined && l.fires !== undefined);
+    expect(summary?.fires).toEqual([{ schedule, fireTime: at.toISOString(), action: 'start' }]);
+    const starts = emulator.calls().filter((c) => c.action === 'StartInstances');
+    expect(starts.map((c) => c.params['InstanceIds.1'])).toEqual(['i-parked']);
+    expect(emulator.calls().filter((c) => c.action === 'StopInstances')).toEqual([]);
+    expect(emulator.instance('i-parked')?.Status).not.toBe('STOPPED');
+    expect(emulator.instance('i-et')?.Status).toBe('STOPPED'); // its value has the default on-hour 7 (UTC+8)
+  });
 });
