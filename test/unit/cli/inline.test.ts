@@ -70,6 +70,36 @@ describe('lights-out explain-tag', () => {
     expect(stdout()).toContain('time zone Asia/Shanghai (the configured default)');
   });
 
+  it('applies the configured calendar: a value naming no days fires on its working days, make-up ones too', async () => {
+    const file = join(dir, 'calendar.yaml');
+    await writeFile(
+      file,
+      `version: 1
+regions: [cn-beijing]
+timezone: Asia/Shanghai
+schedules:
+  nightly: { stop: "0 22 * * *" }
+calendars:
+  cn-office: { base: cn }
+inline: { calendar: cn-office, on: null }
+`,
+    );
+    // From Friday 2026-10-09: the next stops are that Friday, the make-up Saturday 10-10, then Monday 10-12.
+    const { io, stdout } = fakeIo();
+    const args = ['explain-tag', '-c', file, '--from', '2026-10-09T00:00:00Z', ''];
+    expect(await main(args, io)).toBe(0);
+    expect(stdout()).toContain('calendar:   cn-office (base cn) decides the days');
+    expect(stdout()).toMatch(
+      /stop {3}Fri 2026-10-09 19:00[^\n]*\n {2}stop {3}Sat 2026-10-10 19:00[^\n]*\n {2}stop {3}Mon 2026-10-12 19:00/,
+    );
+    const named = fakeIo();
+    expect(
+      await main(['explain-tag', '-c', file, '--from', '2026-10-09T00:00:00Z', 'off=(m-f,19)'], named.io),
+    ).toBe(0);
+    expect(named.stdout()).toContain('fires only on the named days that are its working days');
+    expect(named.stdout()).not.toContain('Sat 2026-10-10');
+  });
+
   it('says that off opts out', async () => {
     const { io, stdout } = fakeIo();
     expect(await main(['explain-tag', "'OFF'"], io)).toBe(0);
