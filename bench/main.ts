@@ -6,6 +6,7 @@
  *   npm run bench                        the full run; writes bench/results.md and bench/results.json
  *   npm run bench -- --quick             1,000-instance fleets only, about a minute; writes to dist-bench/
  *   npm run bench -- --sizes 1000,10000  these fleet sizes, in 1 and 4 regions; writes to dist-bench/
+ *   npm run bench -- --cold-start        cold start and logging only, under a minute; writes to dist-bench/
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold-start.js';
+import { measureLogging } from './logging.js';
 import { measureInlinePlanning, measurePlanning } from './planning.js';
 import { type BenchResults, renderMarkdown } from './report.js';
 import { runScenarioChild } from './scenario.js';
@@ -65,15 +67,22 @@ function progress(message: string): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, sizes: { type: 'string' } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      'cold-start': { type: 'boolean', default: false },
+    },
   });
+  const startupOnly = values['cold-start'];
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const full = !values.quick && values.sizes === undefined;
-  const fleets = values.quick
-    ? fleetsFor([1_000])
-    : values.sizes
-      ? fleetsFor(parseSizes(values.sizes))
-      : FULL_FLEETS;
+  const full = !values.quick && values.sizes === undefined && !startupOnly;
+  const fleets = startupOnly
+    ? []
+    : values.quick
+      ? fleetsFor([1_000])
+      : values.sizes
+        ? fleetsFor(parseSizes(values.sizes))
+        : FULL_FLEETS;
   const dir = await mkdtemp(join(tmpdir(), 'lights-out-bench-'));
   const context = {
     bin: join(root, 'bin', 'lights-out.js'),
@@ -92,12 +101,15 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const quick = values.quick || startupOnly;
   progress('planning throughput (100,000 instances, in memory)');
-  const planning = measurePlanning(100_000, values.quick ? 3 : 5);
+  const planning = measurePlanning(100_000, quick ? 3 : 5);
   progress('inline schedules against named ones (50,000 instances, in memory)');
-  const inlinePlanning = measureInlinePlanning(50_000, values.quick ? 3 : 7);
-  progress('cold start of dist/stop.js');
-  const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), values.quick ? 5 : 15);
+  const inlinePlanning = measureInlinePlanning(50_000, quick ? 3 : 7);
+  progress('cold start of dist/stop.js and lights-out --help');
+  const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), context.bin, quick ? 7 : 15);
+  progress('logging 50,000 instance.outcome lines');
+  const logging = await measureLogging(50_000, quick ? 3 : 5);
   const results: BenchResults = {
     command: `npm run bench${full ? '' : ` -- ${process.argv.slice(2).join(' ')}`}`,
     date: new Date().toISOString(),
@@ -114,6 +126,7 @@ async function main(): Promise<void> {
     planning,
     inlinePlanning,
     coldStart,
+    logging,
     totalMs: Math.round(performance.now() - startedAt),
   };
   const markdown = renderMarkdown(results);

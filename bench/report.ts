@@ -1,5 +1,6 @@
 /** The benchmark's results as data (results.json) and as the markdown tables people read (results.md). */
 import type { ColdStartResult } from './cold-start.js';
+import type { LoggingResult } from './logging.js';
 import type { InlinePlanningResult, PlanningResult } from './planning.js';
 import { Approach } from './scenario.js';
 import type { RunRecord, RunSettings } from './suite.js';
@@ -17,6 +18,7 @@ export interface BenchResults {
   /** Absent in results written before inline schedules existed. */
   inlinePlanning?: InlinePlanningResult;
   coldStart: ColdStartResult;
+  logging: LoggingResult;
   totalMs: number;
 }
 
@@ -185,7 +187,7 @@ function inlinePlanningSection(result: InlinePlanningResult): string[] {
 
 /** Renders the results as markdown: a heading, the conditions, then one table per question. */
 export function renderMarkdown(results: BenchResults): string {
-  const { settings, machine, planning, coldStart } = results;
+  const { settings, machine, planning, coldStart, logging } = results;
   const faults = settings.faults;
   return [
     '# lights-out benchmark',
@@ -200,39 +202,43 @@ export function renderMarkdown(results: BenchResults): string {
       `of instances in each StopInstances answer refused with FlowLimitExceeded, and ${faults.flowLimitPerRequest * 100}% ` +
       'of requests answered 429 before anything is done. Calls are counted by the emulator.',
     '',
-    '## Stop runs',
-    '',
-    'Optimum: ceil(n / 100) DescribeInstances pages and as many StopInstances calls per region. Bound: ' +
-      '`calls / rate + latency` for listing plus the same for stopping, in the slowest region; with faults, the ' +
-      'calls are what a perfect client needs on average (1 / (1 − 0.1) sends per request, 1 / (1 − 0.3) sends per ' +
-      'instance). The quota lets its first requests through at once, so small fleets can beat the bound.',
-    '',
-    stopRunsTable(results.runs),
-    '',
-    ...(ofAction(results.runs, 'start').length === 0
+    ...(results.runs.length === 0
       ? []
       : [
-          '## Start runs',
+          '## Stop runs',
           '',
-          'The same fleets, every instance STOPPED with StopCharging, started by a start fire through the same ' +
-            'executor. Optimum and bound as for stopping, with StartInstances in place of StopInstances. "With ' +
-            `faults": the stop runs' faults plus ${(settings.startFaults?.insufficientCapacity ?? 0) * 100}% of ` +
-            'starts refused with Insufficient.InstanceCapacity, drawn per instance per attempt; the bound counts an ' +
-            'instance refused either way as one more send.',
+          'Optimum: ceil(n / 100) DescribeInstances pages and as many StopInstances calls per region. Bound: ' +
+            '`calls / rate + latency` for listing plus the same for stopping, in the slowest region; with faults, the ' +
+            'calls are what a perfect client needs on average (1 / (1 − 0.1) sends per request, 1 / (1 − 0.3) sends per ' +
+            'instance). The quota lets its first requests through at once, so small fleets can beat the bound.',
           '',
-          stopRunsTable(results.runs, 'start'),
+          stopRunsTable(results.runs),
+          '',
+          ...(ofAction(results.runs, 'start').length === 0
+            ? []
+            : [
+                '## Start runs',
+                '',
+                'The same fleets, every instance STOPPED with StopCharging, started by a start fire through the same ' +
+                  'executor. Optimum and bound as for stopping, with StartInstances in place of StopInstances. "With ' +
+                  `faults": the stop runs' faults plus ${(settings.startFaults?.insufficientCapacity ?? 0) * 100}% of ` +
+                  'starts refused with Insufficient.InstanceCapacity, drawn per instance per attempt; the bound counts an ' +
+                  'instance refused either way as one more send.',
+                '',
+                stopRunsTable(results.runs, 'start'),
+                '',
+              ]),
+          ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
+          '## Baseline: one call per instance',
+          '',
+          `The same fleet stopped the way per-instance scheduler scripts do it: list, then one StopInstances call per ` +
+            `instance, ${settings.baselineInFlight} in flight, no client-side rate limit, throttled calls retried with the ` +
+            'same backoff. It runs only where it finishes in about a minute: at 20 calls/s a 50,000-instance fleet would ' +
+            'take 2,500 s of quota alone.',
+          '',
+          baselineTable(results.runs),
           '',
         ]),
-    ...(results.runs.some(cutShort) ? [timeLimitNote(settings), ''] : []),
-    '## Baseline: one call per instance',
-    '',
-    `The same fleet stopped the way per-instance scheduler scripts do it: list, then one StopInstances call per ` +
-      `instance, ${settings.baselineInFlight} in flight, no client-side rate limit, throttled calls retried with the ` +
-      'same backoff. It runs only where it finishes in about a minute: at 20 calls/s a 50,000-instance fleet would ' +
-      'take 2,500 s of quota alone.',
-    '',
-    baselineTable(results.runs),
-    '',
     '## Planning throughput',
     '',
     `buildPlan over ${count(planning.instances)} generated instances in memory (no HTTP), three schedules firing; ` +
@@ -251,26 +257,70 @@ export function renderMarkdown(results: BenchResults): string {
     ),
     '',
     ...(results.inlinePlanning ? inlinePlanningSection(results.inlinePlanning) : []),
-    '## Peak memory',
-    '',
-    'Each run has a process of its own; peak RSS is its `process.resourceUsage().maxRSS` at the end.',
-    '',
-    memoryTable(results.runs),
-    '',
+    ...(results.runs.length === 0
+      ? []
+      : [
+          '## Peak memory',
+          '',
+          'Each run has a process of its own; peak RSS is its `process.resourceUsage().maxRSS` at the end.',
+          '',
+          memoryTable(results.runs),
+          '',
+        ]),
     '## Cold start',
     '',
-    `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` imported in a fresh \`node\` process, median of ` +
-      `${coldStart.repetitions}: the import timed inside the process, and the whole process against an empty one.`,
+    `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` and \`lights-out --help\`, each in fresh \`node\` ` +
+      `processes, median of ${coldStart.repetitions} after a warm-up, timed inside the process as wall / CPU ` +
+      'time (CPU time is the steadier figure on a shared machine). "Import + config" runs until the handler ' +
+      'has loaded its bundled configuration; undici is loaded later, by the first request. The entry is what ' +
+      'importing reads; the package adds the chunks imported lazily (dist/stop-lib/).',
     '',
     table(
-      ['Bundle size', 'Gzipped', 'Import', 'Process with import', 'Empty process'],
+      [
+        'Entry',
+        'Gzipped',
+        'Package code',
+        'Import',
+        'Import + config',
+        '`--help` (CLI entry)',
+        'Process with import',
+        'Empty process',
+      ],
       [
         [
           `${(coldStart.bundleBytes / 1024).toFixed(0)} KiB`,
           `${(coldStart.gzipBytes / 1024).toFixed(0)} KiB`,
-          `${coldStart.importMedianMs.toFixed(0)} ms`,
+          `${(coldStart.packageBytes / 1024).toFixed(0)} KiB`,
+          `${coldStart.importMedianMs.toFixed(0)} / ${coldStart.importCpuMedianMs.toFixed(0)} ms`,
+          `${coldStart.importConfigMedianMs.toFixed(0)} / ${coldStart.importConfigCpuMedianMs.toFixed(0)} ms`,
+          `${coldStart.helpMedianMs.toFixed(0)} / ${coldStart.helpCpuMedianMs.toFixed(0)} ms (${(coldStart.cliEntryBytes / 1024).toFixed(0)} KiB)`,
           `${coldStart.processMedianMs.toFixed(0)} ms`,
           `${coldStart.emptyProcessMedianMs.toFixed(0)} ms`,
+        ],
+      ],
+    ),
+    '',
+    '## Logging',
+    '',
+    `${count(logging.lines)} \`instance.outcome\` lines, ${logging.linesPerAnswer} per API answer, to /dev/null ` +
+      `through a synchronous write, median of ${logging.repetitions} after a warm-up: the run's road ` +
+      "(OutcomeLedger: one write per answer, no key-path scan) against pino's ordinary road (every redaction " +
+      'path, one write per line), which every outcome line took before.',
+    '',
+    table(
+      ['Road', 'Wall', 'CPU', 'CPU per line'],
+      [
+        [
+          'outcome lines (batched)',
+          `${logging.fixed.wallMs.toFixed(0)} ms`,
+          `${logging.fixed.cpuMs.toFixed(0)} ms`,
+          `${((logging.fixed.cpuMs / logging.lines) * 1000).toFixed(1)} µs`,
+        ],
+        [
+          'ordinary pino lines',
+          `${logging.ordinary.wallMs.toFixed(0)} ms`,
+          `${logging.ordinary.cpuMs.toFixed(0)} ms`,
+          `${((logging.ordinary.cpuMs / logging.lines) * 1000).toFixed(1)} µs`,
         ],
       ],
     ),

@@ -6,17 +6,22 @@
  * the bundled file that `LIGHTS_OUT_CONFIG` names, `schedules/lights-out.yaml` by default, relative to the
  * package root) and, on first use, the ECS clients with their keep-alive dispatcher. Credentials come from the
  * environment only. The work is lib/run's createStopHandler.
+ *
+ * Cold start: the configuration code (with the YAML parser) is imported by the configuration's loading, which
+ * starts at once but does not hold up the import, and undici by the first request (lib/volc/http.ts); the
+ * build puts both in chunks of their own next to the bundle, so importing it reads neither.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Handler } from 'aws-lambda';
-import { loadConfig, resolveConfigPath } from '../lib/config/index.js';
+import type { Config } from '../lib/config/index.js';
 import { createLogger } from '../lib/logger.js';
 import {
   createClientPool,
   createStopHandler,
   deadlineMarginFromEnv,
   loadOnce,
+  notifyBudgetFromEnv,
   type StopEvent,
   systemClock,
 } from '../lib/run/index.js';
@@ -29,7 +34,11 @@ const env = process.env;
 // source. Resolving against it rather than the working directory finds the bundled configuration wherever
 // the platform starts the process.
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-const configFile = resolve(packageRoot, resolveConfigPath(undefined, env));
+
+async function loadBundledConfig(): Promise<Config> {
+  const { loadConfig, resolveConfigPath } = await import('../lib/config/index.js');
+  return loadConfig(resolve(packageRoot, resolveConfigPath(undefined, env)));
+}
 
 // Synchronous stdout (createLogger's default): a frozen or ending container must not lose buffered lines.
 const logger = createLogger({
@@ -38,9 +47,11 @@ const logger = createLogger({
 
 /** The stop function, for `handler: dist/stop.handler`. */
 export const handler: Handler<StopEvent, RunSummary> = createStopHandler({
-  config: loadOnce(() => loadConfig(configFile)),
+  config: loadOnce(loadBundledConfig),
   clients: (config) => createClientPool(config, { env }),
   logger,
   ...systemClock,
   deadlineMarginMs: deadlineMarginFromEnv(env),
+  notifyBudgetMs: notifyBudgetFromEnv(env),
+  env,
 });

@@ -49,6 +49,20 @@ export const ErrorCode = {
   MissingOperationDetail: 'MissingOperationDetail',
   /** At least one instance of the run failed (lib/run's RunFailedError). */
   RunFailed: 'RunFailed',
+  /** A notify target's `urlEnv` names a variable that is unset or empty (`notify.failed`, lib/notify). */
+  NotifyUrlUnset: 'NotifyUrlUnset',
+  /** A notify target's URL is not an https:// URL (or http:// on a loopback host) (`notify.failed`). */
+  NotifyUrlInvalid: 'NotifyUrlInvalid',
+  /** `secretEnv` names a variable that is unset or empty: an unsigned post to a signed bot would be refused. */
+  NotifySecretUnset: 'NotifySecretUnset',
+  /** The chat platform answered a notification with an error (HTTP status or body code) (`notify.failed`). */
+  NotifyRejected: 'NotifyRejected',
+  /** No answer to a notification within the attempt's timeout (`notify.failed`). */
+  NotifyTimeout: 'NotifyTimeout',
+  /** The connection to a notify target failed (`notify.failed`). */
+  NotifyUnreachable: 'NotifyUnreachable',
+  /** The run's notification budget ran out before an attempt could start (`notify.failed`). */
+  NotifyBudgetExhausted: 'NotifyBudgetExhausted',
   /** A failure that is not a LightsOutError (a bug, or a fake that throws something else). */
   Unexpected: 'UnexpectedError',
 } as const;

@@ -1,6 +1,6 @@
 // Bundles the CLI and each cloud handler into one ESM file apiece under dist/, with source maps.
 // The bundles need no node_modules at run time, which is what the function package ships.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { NODE_BUNDLE } from './bundle-options.mjs';
 
@@ -11,12 +11,31 @@ for (const name of existsSync('functions') ? readdirSync('functions') : []) {
   if (name.endsWith('.ts')) handlers[name.slice(0, -3)] = `functions/${name}`;
 }
 
-await build({ ...common, entryPoints: { cli: 'lib/cli/main.ts' } });
+// Chunks are named by content hash: clear the old ones, or stale chunks would pile up (and be packaged).
+for (const dir of ['dist/cli-lib', 'dist/stop-lib']) rmSync(dir, { recursive: true, force: true });
+
+// Each subcommand is imported when asked for (lib/cli/main.ts): its code goes into chunks under dist/cli-lib/,
+// so `lights-out --help` reads a small dist/cli.js only.
+await build({
+  ...common,
+  entryPoints: { cli: 'lib/cli/main.ts' },
+  splitting: true,
+  chunkNames: 'cli-lib/[name]-[hash]',
+});
 if (Object.keys(handlers).length > 0) {
   // A handler is minified to stay under 1 MB (undici alone is 1 MB unminified), which keeps cold starts and
   // the upload small; its stack traces stay readable through the source map (NODE_OPTIONS=--enable-source-maps),
   // and keepNames keeps class names such as ConfigError in logs.
-  await build({ ...common, entryPoints: handlers, minify: true, keepNames: true });
+  // What a handler imports lazily (undici, the configuration code) goes into chunks of its own under
+  // dist/stop-lib/, so that importing the handler neither evaluates nor even parses it.
+  await build({
+    ...common,
+    entryPoints: handlers,
+    minify: true,
+    keepNames: true,
+    splitting: true,
+    chunkNames: 'stop-lib/[name]-[hash]',
+  });
 }
 
 // The bundles are ES modules with a .js name. Lambda (and Node without syntax detection) reads a .js file as

@@ -123,3 +123,18 @@ export function emulatorSecretKey(source) {
   }
   return literal[2];
 }
+
+/**
+ * Sentinel webhook values for the test run: the URL token and the signing secret the notification tests give
+ * their local receiver (test/support/webhooks.ts reads them), random each run like the credentials, so that one
+ * found in the output was copied there by lights-out or a test.
+ *
+ * @param {string} nonce random hexadecimal text
+ * @returns {{ LIGHTS_OUT_TEST_WEBHOOK_TOKEN: string, LIGHTS_OUT_TEST_WEBHOOK_SECRET: string }}
+ */
+export function sentinelWebhook(nonce) {
+  return {
+    LIGHTS_OUT_TEST_WEBHOOK_TOKEN: `hooktoken${nonce.slice(0, 24)}`,
+    LIGHTS_OUT_TEST_WEBHOOK_SECRET: `SEChooksecret${nonce}`,
+  };
+}

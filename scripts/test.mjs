@@ -12,7 +12,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorSecretKey, formatFinding, scanText, sentinelCredentials } from './secret-scan.mjs';
+import {
+  emulatorSecretKey,
+  formatFinding,
+  scanText,
+  sentinelCredentials,
+  sentinelWebhook,
+} from './secret-scan.mjs';
 import { withColourChoice } from './test-env.mjs';
 
 /** @typedef {import('./secret-scan.mjs').Secret} Secret */
@@ -47,6 +53,8 @@ function secretsToFind(sentinels) {
     { name: 'the sentinel VOLC_SECRETKEY', value: sentinels.VOLC_SECRETKEY ?? '' },
     { name: 'the sentinel VOLC_SESSION_TOKEN', value: sentinels.VOLC_SESSION_TOKEN ?? '' },
     { name: "the emulator's default secret key", value: emulator },
+    { name: 'the sentinel webhook URL token', value: sentinels.LIGHTS_OUT_TEST_WEBHOOK_TOKEN ?? '' },
+    { name: 'the sentinel webhook signing secret', value: sentinels.LIGHTS_OUT_TEST_WEBHOOK_SECRET ?? '' },
   ];
   for (const name of ['VOLC_SECRETKEY', 'VOLC_SESSION_TOKEN']) {
     const value = process.env[name];
@@ -121,7 +129,10 @@ function runVitest(env) {
   });
 }
 
-const sentinels = sentinelCredentials(randomBytes(16).toString('hex'));
+const sentinels = {
+  ...sentinelCredentials(randomBytes(16).toString('hex')),
+  ...sentinelWebhook(randomBytes(16).toString('hex')),
+};
 const secrets = secretsToFind(sentinels);
 const logDir = mkdtempSync(join(tmpdir(), 'lights-out-test-logs-'));
 /** @type {NodeJS.ProcessEnv} */

@@ -11,9 +11,11 @@ import { maskSecrets } from '../logger.js';
 import {
   type ClientPool,
   createClientPool,
+  DEFAULT_NOTIFY_BUDGET_MS,
   type FireRequest,
   firesFor,
   type ListDeps,
+  NOTIFY_BUDGET_ENV,
   systemClock,
 } from '../run/index.js';
 import { Action, type Fire } from '../schedule/index.js';
@@ -50,6 +52,12 @@ export const CLOUD_ENV_USAGE = [
   '  VOLC_SESSION_TOKEN              STS session token (optional)',
   "  VOLC_ENDPOINT                   the OpenAPI endpoint; wins over the configuration's endpoint",
   `  ${CONFIG_ENV.padEnd(30)}  the configuration file when -c is not given`,
+];
+
+/** The environment lines of the commands that notify (`run`, `daemon`). */
+export const NOTIFY_ENV_USAGE = [
+  `  ${NOTIFY_BUDGET_ENV.padEnd(30)}  time for a run's notifications, in ms (default ${DEFAULT_NOTIFY_BUDGET_MS})`,
+  "  the variables each notify target's urlEnv and secretEnv name",
 ];
 
 /** Where a command writes; secrets are masked out of everything written through it. */

@@ -7,9 +7,9 @@ import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '
 import { createCronTicker, startDaemon, type Ticker } from '../daemon/index.js';
 import { SetupError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { createClientPool, systemClock } from '../run/index.js';
+import { createClientPool, notifyBudgetFromEnv, systemClock } from '../run/index.js';
 import { credentialsFromEnv } from '../volc/index.js';
-import { CLOUD_ENV_USAGE } from './context.js';
+import { CLOUD_ENV_USAGE, NOTIFY_ENV_USAGE } from './context.js';
 import { type CliIo, type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
 
 /** What tests may replace in {@link createDaemonCommand}. */
@@ -47,7 +47,7 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
       "Wakes on the configuration's tick like the cloud timer (one node-cron task, in UTC) and runs what the",
       'cloud handler runs for that tick: every fire in the tick window, with its scheduled fire time, skip dates',
       'and daylight saving applied. A fire runs at the first tick at or after it. Runs never overlap: the ticks',
-      'that come during a run are caught up, once, when it ends.',
+      'that come during a run are caught up, once, when it ends. Each run sends its notifications (notify:).',
       'Logs JSON lines to stdout. On SIGINT or SIGTERM it starts nothing new, waits for the run in flight,',
       'and exits 0.',
       '',
@@ -56,12 +56,14 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
       '                     read once at start',
       '',
       ...CLOUD_ENV_USAGE,
+      ...NOTIFY_ENV_USAGE,
       '',
       'Exit codes: 0 stopped by a signal, 2 bad usage, an invalid configuration or missing credentials.',
     ].join('\n'),
     async run(args, io) {
       const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' } });
       const config = await loadConfig(resolveConfigPath(values.config, io.env));
+      const notifyBudgetMs = notifyBudgetFromEnv(io.env);
       const connected = connect(config, io);
       if ('problem' in connected) {
         io.stderr.write(`lights-out daemon: ${connected.problem}\n`);
@@ -80,6 +82,8 @@ export function createDaemonCommand(options: DaemonCommandOptions = {}): Command
           sleep: systemClock.sleep,
           random: systemClock.random,
           logger,
+          env: io.env,
+          notifyBudgetMs,
           ticker: options.ticker ?? createCronTicker({ logger }),
           close: () => pool.close(),
         });

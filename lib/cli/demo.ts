@@ -11,7 +11,7 @@ import type { ScheduleConfig } from '../config/index.js';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/index.js';
 import { loadFleet, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
-import { createClientPool, runOnce, systemClock } from '../run/index.js';
+import { createClientPool, type NotificationPreview, runAndNotify, systemClock } from '../run/index.js';
 import { Action, type Fire, nextFires } from '../schedule/index.js';
 import { Outcome } from '../stop/index.js';
 import { closingText, type DemoRun, introText, scheduleHeading } from './demo-text.js';
@@ -51,6 +51,22 @@ function exitCodeOf(runs: readonly DemoRun[]): number {
   if (runs.some((run) => run.summary.guardRefused)) return ExitCode.GuardRefused;
   if (runs.some((run) => run.summary.outcomes[Outcome.Failed] > 0)) return ExitCode.Failed;
   return ExitCode.Ok;
+}
+
+/** True when a run stopped, started or failed an instance: what `when: changes` reports. */
+function runChanged(outcomes: readonly { outcome: string }[]): boolean {
+  return outcomes.some((o) => o.outcome === 'stopped' || o.outcome === 'started' || o.outcome === 'failed');
+}
+
+/** The demo's notification section: the message a Feishu, DingTalk, WeCom or Slack target would have got. */
+function notificationText(run: string, message: string): string {
+  return [
+    `== The notification of the ${run} run`,
+    '   With a notify: target (Feishu/Lark, DingTalk, WeCom, Slack or a webhook), a run that changes something',
+    '   posts this message (as a card, markdown or blocks); lights-out run --notify-preview prints it:',
+    '',
+    message.replace(/^/gm, '   '),
+  ].join('\n');
 }
 
 /** The `demo` command. */
@@ -99,6 +115,8 @@ export const demoCommand: Command = {
       const regions = [...new Set(fleet.instances.map((i) => i.Region))].sort();
       text(introText(config, { file: fleetFile, instances: fleet.instances.length, regions }, emulator.url));
       const runs: DemoRun[] = [];
+      // The message of the first run that stopped, started or failed something: what a target would post.
+      let message: { run: string; preview: NotificationPreview } | undefined;
       const now = io.now();
       for (const schedule of config.schedules) {
         const fires = demoFires(schedule, now);
@@ -107,11 +125,24 @@ export const demoCommand: Command = {
           continue;
         }
         for (const fire of fires) {
-          const result = await runOnce(
+          let preview: NotificationPreview | undefined;
+          const result = await runAndNotify(
             config,
-            { schedule: schedule.name, at: fire.fireTime, action: fire.action },
+            {
+              schedule: schedule.name,
+              at: fire.fireTime,
+              action: fire.action,
+              notify: {
+                preview: ([first]) => {
+                  if (first && (first.send || first.target === null)) preview = first;
+                },
+              },
+            },
             { ...pool, ...systemClock, logger },
           );
+          if (message === undefined && preview && runChanged(result.outcomes)) {
+            message = { run: `${schedule.name} ${fire.action}`, preview };
+          }
           runs.push({ schedule: schedule.name, outcomes: result.outcomes, summary: result.summary });
           text(`\n${scheduleHeading(schedule, config, fire)}`);
           text(formatOutcomeTable(result.outcomes));
@@ -126,6 +157,7 @@ export const demoCommand: Command = {
       text(
         `\n${closingText(runs, { stopsAccepted, stoppedTwice, startsAccepted, startedTwice }, config.tagKey)}`,
       );
+      if (message) text(`\n${notificationText(message.run, message.preview.text)}`);
       return exitCodeOf(runs);
     } finally {
       await pool.close();

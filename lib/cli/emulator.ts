@@ -12,7 +12,7 @@ import {
   startEmulator,
 } from '../emulator/index.js';
 import { UsageError } from '../errors.js';
-import { type Command, ExitCode, parseCommandArgs, untilAborted } from './io.js';
+import { type Command, ExitCode, parseCommandArgs, untilAborted, untilParentGone } from './io.js';
 
 /** Instances generated when neither --fleet nor --generate is given. */
 export const DEFAULT_GENERATED_COUNT = 20;
@@ -42,7 +42,7 @@ export const emulatorCommand: Command = {
     '',
     'Serves the ECS OpenAPI (DescribeInstances, StopInstances, StartInstances) with signature checks, and prints',
     'one JSON line once it listens: {"url":"http://127.0.0.1:PORT","accessKeyId":"...","secretKey":"..."}.',
-    'Runs until SIGINT or SIGTERM.',
+    'Runs until SIGINT or SIGTERM, or until the process that started it ends (so killing `npx` ends it too).',
     '',
     'Options:',
     '  --port N         the port to listen on; 0 picks a free one (default: 0)',
@@ -102,7 +102,10 @@ export const emulatorCommand: Command = {
       `lights-out emulator: ${fleet.instances.length} instances in ${regions} regions at ${emulator.url} ` +
         `(inspection: ${emulator.url}/_emulator/); stop with Ctrl-C\n`,
     );
-    await untilAborted(io.signal);
+    // Ctrl-C, SIGTERM, or the parent that started it going away (see untilParentGone).
+    const parent = untilParentGone();
+    await Promise.race([untilAborted(io.signal), parent.gone]);
+    parent.cancel();
     await emulator.close();
     return ExitCode.Ok;
   },

@@ -50,6 +50,24 @@ export function untilAborted(signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * Resolves when the process that started this one is gone (this process was handed to another parent).
+ * `npx lights-out emulator` runs the emulator as a grandchild of npx; a supervisor or a test that kills npx
+ * would otherwise leave the emulator listening with no one to stop it. Polls `process.ppid` (the edge of the
+ * CLI, where the real process is known) every `intervalMs`; the timer never keeps the process alive.
+ */
+export function untilParentGone(intervalMs = 500): { gone: Promise<void>; cancel(): void } {
+  const parent = process.ppid;
+  let timer: NodeJS.Timeout | undefined;
+  const gone = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (process.ppid !== parent) resolve();
+    }, intervalMs);
+    timer.unref();
+  });
+  return { gone, cancel: () => clearInterval(timer) };
+}
+
+/**
  * Parses a command's arguments strictly: an unknown flag or a missing value is a UsageError (exit 2).
  *
  * @example

@@ -5,28 +5,70 @@
 import { ConfigError, UsageError } from '../errors.js';
 import { closest } from '../suggest.js';
 import { VERSION } from '../version.js';
-import { daemonCommand } from './daemon.js';
-import { demoCommand } from './demo.js';
-import { deployCommand } from './deploy.js';
-import { emulatorCommand } from './emulator.js';
-import { explainTagCommand } from './explain-tag.js';
 import { type CliIo, type Command, ExitCode, pipeSafeWriter } from './io.js';
-import { nextCommand } from './next.js';
-import { planCommand } from './plan.js';
-import { runCommand } from './run.js';
-import { validateCommand } from './validate.js';
+
+/**
+ * A subcommand as `--help` lists it. Its module (and what only it needs: the emulator, the daemon's cron, the
+ * HTTP client) is imported when the command is asked for, so `--help` and `--version` evaluate almost nothing;
+ * the build puts each in a chunk of its own. `summary` and `handlesSignals` repeat the command's own (a test
+ * keeps them equal).
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  handlesSignals?: boolean;
+  load(): Promise<Command>;
+}
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: Command[] = [
-  validateCommand,
-  nextCommand,
-  planCommand,
-  runCommand,
-  explainTagCommand,
-  daemonCommand,
-  emulatorCommand,
-  demoCommand,
-  deployCommand,
+export const commands: CommandEntry[] = [
+  {
+    name: 'validate',
+    summary: 'Check a configuration file and print a one-line summary',
+    load: async () => (await import('./validate.js')).validateCommand,
+  },
+  {
+    name: 'next',
+    summary: 'Show when each schedule fires in the coming days, in local time and UTC',
+    load: async () => (await import('./next.js')).nextCommand,
+  },
+  {
+    name: 'plan',
+    summary: 'Show what a run would stop or start and why, instance by instance (read-only)',
+    load: async () => (await import('./plan.js')).planCommand,
+  },
+  {
+    name: 'run',
+    summary: 'Stop (or start) the instances of the schedules due now (or at --at); --dry-run to only log',
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: 'explain-tag',
+    summary: 'Explain an inline schedule tag value (Cloud Custodian offhours grammar) or why it is invalid',
+    load: async () => (await import('./explain-tag.js')).explainTagCommand,
+  },
+  {
+    name: 'daemon',
+    summary: 'Run the schedules in this process (self-hosted, node-cron), until SIGINT/SIGTERM',
+    handlesSignals: true,
+    load: async () => (await import('./daemon.js')).daemonCommand,
+  },
+  {
+    name: 'emulator',
+    summary: 'Run a local Volcengine ECS emulator (no cloud account needed)',
+    handlesSignals: true,
+    load: async () => (await import('./emulator.js')).emulatorCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'Fire every schedule once against the local emulator and a demo fleet (no account needed)',
+    load: async () => (await import('./demo.js')).demoCommand,
+  },
+  {
+    name: 'deploy',
+    summary: 'Deploy the stop function to veFaaS with a timer on the tick (or --remove it)',
+    load: async () => (await import('./deploy.js')).deployCommand,
+  },
 ];
 
 function usage(): string {
@@ -86,8 +128,8 @@ function flagHint(error: UsageError, command: Command): string {
  */
 export async function main(argv: string[], given?: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  const command = commands.find((c) => c.name === name);
-  const io = given ?? defaultIo(command?.handlesSignals === true);
+  const entry = commands.find((c) => c.name === name);
+  const io = given ?? defaultIo(entry?.handlesSignals === true);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
@@ -96,7 +138,7 @@ export async function main(argv: string[], given?: CliIo): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.Ok;
   }
-  if (!command) {
+  if (!entry) {
     const guess = closest(
       name,
       commands.map((c) => c.name),
@@ -108,6 +150,7 @@ export async function main(argv: string[], given?: CliIo): Promise<number> {
     );
     return ExitCode.Usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return ExitCode.Ok;

@@ -5,11 +5,19 @@
 
 import type { Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logger.js';
-import { firesAsIf, inlineWindowFor, type RunResult, runOnce } from '../run/index.js';
+import {
+  firesAsIf,
+  inlineWindowFor,
+  type NotificationPreview,
+  notifyBudgetFromEnv,
+  type RunResult,
+  runAndNotify,
+} from '../run/index.js';
 import type { RunSummary } from '../stop/index.js';
 import {
   CLOUD_ENV_USAGE,
   type CloudContext,
+  NOTIFY_ENV_USAGE,
   SELECTION_OPTIONS,
   SELECTION_USAGE,
   type Writer,
@@ -75,12 +83,31 @@ function runLogger(cloud: CloudContext, json: boolean): Logger {
   });
 }
 
+/**
+ * What `--notify-preview` prints: per target, whether its `when` would send, then the message as text.
+ *
+ * @example
+ * formatPreviews(previews, config.file); // 'notify[0] feishu (when: changes): would send\n...'
+ */
+export function formatPreviews(previews: readonly NotificationPreview[], file: string): string {
+  return previews
+    .map((p) => {
+      const head =
+        p.target === null
+          ? `no notify targets in ${file}; a target would get:`
+          : `${p.target} ${p.type} (when: ${p.when}): ${p.send ? 'would send' : 'would send nothing'}`;
+      return `${head}\n${p.text.replace(/^/gm, '  ')}`;
+    })
+    .join('\n');
+}
+
 /** The `run` command. */
 export const runCommand: Command = {
   name: 'run',
   summary: 'Stop (or start) the instances of the schedules due now (or at --at); --dry-run to only log',
   usage: [
-    'Usage: lights-out run [-c FILE] [--at ISO] [--schedule NAME [--action start|stop]] [--dry-run] [--force] [--json]',
+    'Usage: lights-out run [-c FILE] [--at ISO] [--schedule NAME [--action start|stop]] [--dry-run] [--force]',
+    '                      [--notify-preview] [--json]',
     '',
     'Selects instances as `lights-out plan` does, then stops them (at a stop fire) or starts them (at a',
     'start fire): batched StopInstances/StartInstances calls with ClientTokens, retried with backoff, rate',
@@ -92,11 +119,15 @@ export const runCommand: Command = {
     '  --dry-run          decide and report, but send no StopInstances or StartInstances (outcome',
     '                     dry-run); the guard does not apply',
     '  --force            go ahead even when the stops and starts exceed guard.maxInstancesPerRun',
+    '  --notify-preview   print the notification each notify target would get, and send none; the run',
+    '                     is otherwise the same (add --dry-run to change nothing). With --json, one',
+    '                     notify.preview line per target',
     '  --json             JSON log lines on stdout: one instance.outcome per instance and one run.summary;',
     '                     also the output when stdout is not a terminal. On a terminal without --json, a',
     '                     table of outcomes and a summary, with warnings and errors as JSON on stderr',
     '',
     ...CLOUD_ENV_USAGE,
+    ...NOTIFY_ENV_USAGE,
     '',
     'Exit codes: 0 no instance failed, 1 some instance failed (or the instances could not be listed),',
     '2 bad usage, an invalid configuration, missing credentials or a bad endpoint, 3 the guard refused',
@@ -107,22 +138,47 @@ export const runCommand: Command = {
       ...SELECTION_OPTIONS,
       'dry-run': { type: 'boolean' },
       force: { type: 'boolean' },
+      'notify-preview': { type: 'boolean' },
     });
     const json = values.json === true || !io.isTTY;
+    const budgetMs = notifyBudgetFromEnv(io.env);
     return withCloud('run', values, io, async (cloud) => {
       const note =
         cloud.fires.length === 0 && inlineWindowFor(cloud.config, cloud.request) === undefined
           ? noFiresNote(cloud.config, cloud.request.at)
           : '';
       if (json) cloud.stderr.write(note);
-      const result = await runOnce(
-        cloud.config,
-        { ...cloud.request, dryRun: values['dry-run'] === true, force: values.force === true },
-        { ...cloud.deps, logger: runLogger(cloud, json) },
-      );
+      let shown: NotificationPreview[] = [];
+      const logger = runLogger(cloud, json);
+      const preview =
+        values['notify-preview'] === true
+          ? (previews: NotificationPreview[]) => {
+              shown = previews;
+              if (json)
+                for (const p of previews) logger.info({ event: 'notify.preview', ...p }, 'notify preview');
+            }
+          : undefined;
+      let result: RunResult;
+      try {
+        result = await runAndNotify(
+          cloud.config,
+          {
+            ...cloud.request,
+            dryRun: values['dry-run'] === true,
+            force: values.force === true,
+            notify: { budgetMs, ...(preview && { preview }) },
+          },
+          { ...cloud.deps, logger, env: io.env },
+        );
+      } catch (error) {
+        // The listing failed: the preview of the message that tells so is still shown.
+        if (!json && shown.length > 0) cloud.stdout.write(formatPreviews(shown, cloud.config.file));
+        throw error;
+      }
       if (!json) {
         const asIf = firesAsIf(cloud.config, cloud.request);
         cloud.stdout.write(formatRunText(result, cloud.config, { asIf, note }));
+        if (shown.length > 0) cloud.stdout.write(`\n${formatPreviews(shown, cloud.config.file)}`);
       }
       return runExitCode(result.summary);
     });

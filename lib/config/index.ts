@@ -23,9 +23,11 @@ export type {
   Config,
   FallbackSetting,
   InlineConfig,
+  NotifyTarget,
+  PricesConfig,
   RetrySettings,
   ScheduleConfig,
   SelectFilter,
   VerifySettings,
 } from './types.js';
-export { StoppedModeSetting } from './types.js';
+export { NotifyType, NotifyWhen, StoppedModeSetting } from './types.js';

@@ -23,6 +23,7 @@ import {
 } from './checks.js';
 import { inline, resolveInline } from './inline.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
+import { checkNotifySchedules, notify, prices } from './notify.js';
 import { type ScheduleDraft, schedules } from './schedules.js';
 import {
   type CalendarConfig,
@@ -117,6 +118,8 @@ const rootFields = {
   ),
   calendars,
   schedules,
+  notify,
+  prices,
   inline,
 };
 
@@ -167,6 +170,13 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     r.report(at, `inline tagKey must differ from the schedule tag ${quoted(raw.inline.tagKey)}`);
   }
   if (raw?.regions && raw.allowUnknownRegions !== true) checkKnownRegions(root, raw.regions, r);
+  if (raw?.notify && raw.schedules) {
+    checkNotifySchedules(
+      raw.notify,
+      raw.schedules.map((s) => s.name),
+      r,
+    );
+  }
   if (!raw?.version || !raw.regions || !raw.schedules) return undefined;
   const defined = raw.calendars ?? [];
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
@@ -197,6 +207,8 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     verify: { ...d.verify, ...raw.verify },
     calendars: defined,
     schedules,
+    ...(raw.notify !== undefined && raw.notify.length > 0 && { notify: raw.notify }),
+    ...(raw.prices !== undefined && { prices: raw.prices }),
     ...(inlineConfig !== undefined && { inline: inlineConfig }),
   };
 }

@@ -107,6 +107,54 @@ export interface VerifySettings {
   intervalMs: number;
 }
 
+/** Where a notification goes: the platform's message format and signing scheme. */
+export const NotifyType = {
+  Feishu: 'feishu',
+  Lark: 'lark',
+  DingTalk: 'dingtalk',
+  WeCom: 'wecom',
+  Slack: 'slack',
+  Webhook: 'webhook',
+} as const;
+export type NotifyType = (typeof NotifyType)[keyof typeof NotifyType];
+
+/** Which runs a target hears about. */
+export const NotifyWhen = {
+  /** Every run that had a fire (a tick with no fire sends nothing). */
+  Always: 'always',
+  /** A run in which an instance was stopped, started or failed, the guard refused, or the listing failed. */
+  Changes: 'changes',
+  /** A run in which an instance failed, the guard refused, or the listing failed. */
+  Failures: 'failures',
+} as const;
+export type NotifyWhen = (typeof NotifyWhen)[keyof typeof NotifyWhen];
+
+/** One `notify:` target. The URL and the secret are read from the environment variables named here. */
+export interface NotifyTarget {
+  type: NotifyType;
+  /** The variable that holds the webhook URL (which carries the bot's token). */
+  urlEnv: string;
+  /** The variable that holds the signing secret (feishu, lark, dingtalk, webhook). Absent: unsigned. */
+  secretEnv?: string;
+  /** @default 'changes' */
+  when: NotifyWhen;
+  /** Only fires of these schedules count for this target. Absent: every schedule. */
+  schedules?: string[];
+  /** Where the target was written (`notify[0]` at file:line:col), for messages. */
+  location?: { file: string; line: number; column: number };
+}
+
+/** The `prices:` table: hourly compute prices, in one currency, per instance type or family. */
+export interface PricesConfig {
+  /** An ISO 4217 code such as `CNY` or `USD`. */
+  currency: string;
+  /**
+   * Price per hour, keyed by instance type (`ecs.g3i.large`) or family (`ecs.g3i`); a type's own price wins
+   * over its family's.
+   */
+  hourly: Record<string, number>;
+}
+
 /**
  * Inline schedules: instances that carry their own schedule in a tag, in Cloud Custodian's offhours grammar
  * (`off=(M-F,19);on=(M-F,7);tz=pt`). Present only when the configuration has an `inline:` section.
@@ -188,6 +236,10 @@ export interface Config {
   calendars: CalendarConfig[];
   /** In declaration order; names are unique. */
   schedules: ScheduleConfig[];
+  /** Where run notifications go. Absent (or empty): the run notifies nobody. */
+  notify?: NotifyTarget[];
+  /** Absent: savings are counted in instance-hours only. */
+  prices?: PricesConfig;
   /** Inline (tag) schedules; absent when the file has no `inline:` section. */
   inline?: InlineConfig;
 }

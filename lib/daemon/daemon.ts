@@ -1,14 +1,15 @@
 /**
  * The self-hosted daemon wakes like the cloud timer: one node-cron task on the tick grid, in UTC, and each
- * tick runs what the handler runs for it ({@link runOnce} over the tick window), so the daemon and the cloud
- * agree on every fire, daylight-saving days included, because lib/schedule alone decides them.
+ * tick runs what the handler runs for it ({@link runAndNotify} over the tick window: the run, then its
+ * notifications), so the daemon and the cloud agree on every fire, daylight-saving days included, because
+ * lib/schedule alone decides them.
  *
  * Runs never overlap. A tick that comes while a run is going is not lost: when the run ends, the next run's
  * window starts where the last completed one ended, so the fires of the ticks in between run once, late.
  */
 import type { Config } from '../config/index.js';
 import { errorCodeOf, UsageError } from '../errors.js';
-import { inlineWindowFor, type RunDeps, runOnce } from '../run/index.js';
+import { inlineWindowFor, type NotifyDeps, type RunDeps, runAndNotify } from '../run/index.js';
 import { dueFires, nextFires, tickCrontab, tickProblem, tickWindow } from '../schedule/index.js';
 import type { Ticker, TickJob } from './ticker.js';
 
@@ -22,9 +23,14 @@ export interface TickRun {
 export type RunTick = (run: TickRun) => Promise<unknown>;
 
 /** What the daemon needs. */
-export interface DaemonDeps extends RunDeps {
+export interface DaemonDeps extends RunDeps, NotifyDeps {
   ticker: Ticker;
-  /** Runs a window. @default runOnce(config, { at, since }, deps), what the handler runs for the tick `at` */
+  /** Time for each run's notifications, after the run. @default 10000 (lib/run's DEFAULT_NOTIFY_BUDGET_MS) */
+  notifyBudgetMs?: number;
+  /**
+   * Runs a window. @default runAndNotify(config, { at, since }, deps), what the handler runs for the tick
+   * `at`: the run, then its notifications (one message per target and run)
+   */
   runTick?: RunTick;
   /** Called once on stop, after the last run ended (the CLI closes its client pool here). */
   close?: () => Promise<void>;
@@ -75,7 +81,7 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
   const state: State = {
     config,
     deps,
-    runTick: deps.runTick ?? (({ at, since }) => runOnce(config, { at, since }, deps)),
+    runTick: deps.runTick ?? defaultRunTick(config, deps),
     job: undefined,
     doneUntilMs: gridMs,
     dueUntilMs: gridMs,
@@ -110,6 +116,12 @@ export function startDaemon(config: Config, deps: DaemonDeps): Daemon {
       return state.stopping;
     },
   };
+}
+
+/** What the handler runs for a tick: the run over the window, then its notifications within the budget. */
+function defaultRunTick(config: Config, deps: DaemonDeps): RunTick {
+  const notify = deps.notifyBudgetMs === undefined ? {} : { notify: { budgetMs: deps.notifyBudgetMs } };
+  return ({ at, since }) => runAndNotify(config, { at, since, ...notify }, deps);
 }
 
 /** The first tick at or after `instant`: the tick whose window holds it. */

@@ -16,6 +16,9 @@ export const ENTRY_FILE = 'index.js';
 /** Where the stop bundle goes in the zip, relative to its root (the bundle resolves its config from here). */
 export const BUNDLE_FILE = 'dist/stop.js';
 
+/** The folder, next to the stop bundle, of the chunks it imports (the build splits them off: see scripts/build.mjs). */
+export const BUNDLE_CHUNKS_DIR = 'stop-lib';
+
 /**
  * The entry file. veFaaS passes a context with `requestId`; the stop handler reads Lambda's `awsRequestId` and
  * `getRemainingTimeInMillis`, so the context is translated rather than passed through.

@@ -15,6 +15,9 @@
  * - `flowLimitPerRequest`, `internalError`, `unavailable`, `nonJson` and `dropConnection` strike before anything
  *   is done; `lostResponse` and `truncatedJson` after the action is committed;
  * - `StoppedMode` appears only on STOPPING and STOPPED instances.
+ *
+ * Also here: `startWebhookReceiver`, a local receiver of run notifications that answers as Feishu, Lark,
+ * DingTalk, WeCom, Slack and a generic webhook do, signatures checked.
  */
 export type { CallRecord } from './calls.js';
 export { API_VERSION, InstanceErrors, RequestErrors, SERVICE } from './catalog.js';
@@ -46,3 +49,11 @@ export {
   VEFAAS_ACTIONS,
   VEFAAS_RUNTIMES,
 } from './vefaas.js';
+export {
+  type ReceivedWebhook,
+  startWebhookReceiver,
+  type WebhookBehaviour,
+  type WebhookPlatform,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from './webhooks.js';

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unzipSync } from 'fflate';
+import type { TimerSpec } from '../volc/index.js';
 import { ApiRejection } from './params.js';
 
 /** The veFaaS API version the emulator serves. */
@@ -65,18 +66,11 @@ export interface EmulatedFunction {
   release?: { startedMs: number; failure?: string };
 }
 
-/** One timer trigger. */
-export interface EmulatedTimer {
+/** One timer trigger: the settings the client sends (TimerSpec), and the IDs the platform gives it. */
+export interface EmulatedTimer extends TimerSpec {
   Id: string;
   FunctionId: string;
   Type: 'timer';
-  Name: string;
-  Crontab: string;
-  Payload: string;
-  Enabled: boolean;
-  Description: string;
-  Retries: number;
-  EnableConcurrency: boolean;
 }
 
 const FUNCTION_FIELDS = [

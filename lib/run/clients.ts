@@ -2,14 +2,14 @@
  * Builds the ECS clients of a run from the configuration and the environment: credentials from the
  * environment only, the endpoint from `VOLC_ENDPOINT` or the config, one keep-alive dispatcher for every region.
  */
-import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import {
   type Credentials,
-  createDispatcher,
+  clientDispatcher,
   createEcsClient,
   credentialsFromEnv,
   DEFAULT_TIMEOUT_MS,
+  type DispatcherSource,
   type EcsClient,
   resolveEndpoint,
 } from '../volc/index.js';
@@ -24,8 +24,8 @@ export interface ClientPoolOptions {
   endpoint?: URL;
   /** @default 10000 */
   timeoutMs?: number;
-  /** @default a keep-alive Agent owned by the pool */
-  dispatcher?: Dispatcher;
+  /** @default a keep-alive Agent owned by the pool, created (with undici) by the first request */
+  dispatcher?: DispatcherSource;
 }
 
 /** Clients per region, created on first use and closed together. */
@@ -46,8 +46,9 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
   const credentials = options.credentials ?? credentialsFromEnv(options.env);
   const endpoint = options.endpoint ?? resolveEndpoint(config.endpoint, options.env);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? createDispatcher(timeoutMs);
+  // Built lazily (undici loads with the first request); the clients borrow it, the pool closes it.
+  const agent = clientDispatcher(options.dispatcher, timeoutMs);
+  const dispatcher = agent.dispatcher;
   const clients = new Map<string, EcsClient>();
   return {
     clientFor(region) {
@@ -60,7 +61,7 @@ export function createClientPool(config: Config, options: ClientPoolOptions): Cl
     },
     async close() {
       await Promise.all([...clients.values()].map((c) => c.close()));
-      if (ownDispatcher) await dispatcher.close();
+      await agent.close();
     },
   };
 }

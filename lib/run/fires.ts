@@ -89,6 +89,18 @@ export function firesAsIf(config: Config, request: FireRequest): boolean {
 }
 
 /**
+ * The instant a run covers, which `invocation.start` and notifications carry so that a reader can tell a
+ * platform's retry of the same tick: the end of the tick window of `at`, or `at` itself when the request's
+ * fire time is `at` ({@link firesAsIf}: one action asked for, or the only action of a named schedule).
+ *
+ * @example
+ * runTick(config, { at: new Date('2026-03-09T14:02:11Z') }); // '2026-03-09T14:00:00.000Z' with a 5m tick
+ */
+export function runTick(config: Config, request: FireRequest): string {
+  return (firesAsIf(config, request) ? request.at : tickWindow(request.at, config.tickMs).end).toISOString();
+}
+
+/**
  * The window in which a run request plans inline (tag) schedules: the tick window of `at` (from `since` when
  * given), when the configuration has `inline:`, the request is not a run of one named schedule, and an inline
  * fire can fall in the window at all. Undefined otherwise: the run then needs no inline listing.

@@ -5,14 +5,14 @@
  */
 import type { Context } from 'aws-lambda';
 import type { Config } from '../config/index.js';
-import { ErrorCode, errorCodeOf, LightsOutError, UsageError } from '../errors.js';
+import { ErrorCode, errorCodeOf, LightsOutError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { formatTick, OFF_GRID_TOLERANCE_MS, offTickGridMs, tickWindow } from '../schedule/index.js';
+import { formatTick, OFF_GRID_TOLERANCE_MS, offTickGridMs } from '../schedule/index.js';
 import type { RunSummary } from '../stop/index.js';
 import type { ClientPool } from './clients.js';
 import { EventSource, parseStopEvent, type RunRequest, type StopEvent } from './event.js';
-import { firesAsIf } from './fires.js';
-import { runOnce } from './run.js';
+import { runTick } from './fires.js';
+import { DEFAULT_NOTIFY_BUDGET_MS, millisecondsFromEnv, type NotifyDeps, runAndNotify } from './notify.js';
 
 /** The environment variable that overrides {@link DEFAULT_DEADLINE_MARGIN_MS}. */
 export const DEADLINE_MARGIN_ENV = 'LIGHTS_OUT_DEADLINE_MARGIN_MS';
@@ -57,16 +57,7 @@ export class RunFailedError extends LightsOutError {
  * deadlineMarginFromEnv({ LIGHTS_OUT_DEADLINE_MARGIN_MS: '5000' }); // 5000
  */
 export function deadlineMarginFromEnv(env: NodeJS.ProcessEnv): number {
-  const value = env[DEADLINE_MARGIN_ENV];
-  if (value === undefined || value.trim() === '') return DEFAULT_DEADLINE_MARGIN_MS;
-  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(ms) || ms > MAX_DEADLINE_MARGIN_MS) {
-    throw new UsageError(
-      `${DEADLINE_MARGIN_ENV} must be a whole number of milliseconds from 0 to ${MAX_DEADLINE_MARGIN_MS}, ` +
-        `got ${JSON.stringify(value)}`,
-    );
-  }
-  return ms;
+  return millisecondsFromEnv(env, DEADLINE_MARGIN_ENV, DEFAULT_DEADLINE_MARGIN_MS, MAX_DEADLINE_MARGIN_MS);
 }
 
 /**
@@ -96,6 +87,15 @@ export interface StopHandlerDeps {
   random(): number;
   /** Kept back from the remaining time. @default 15000 ({@link DEFAULT_DEADLINE_MARGIN_MS}) */
   deadlineMarginMs?: number;
+  /**
+   * Kept back from the run's deadline for notifications, when the configuration has `notify:` targets.
+   * @default 10000 ({@link DEFAULT_NOTIFY_BUDGET_MS})
+   */
+  notifyBudgetMs?: number;
+  /** Where notification targets read their URL and secret variables. @default {} */
+  env?: NotifyDeps['env'];
+  /** The notifications' HTTP dispatcher. @default one made and destroyed per invocation */
+  notifyDispatcher?: NotifyDeps['dispatcher'];
 }
 
 /** The part of the invocation context read: veFaaS and manual callers may pass less, or nothing. */
@@ -103,11 +103,6 @@ export type StopContext = Partial<Pick<Context, 'getRemainingTimeInMillis' | 'aw
 
 /** The handler: resolves with the summary, rejects with RunFailedError (or the error that stopped the run). */
 export type StopHandler = (event: StopEvent, context?: StopContext) => Promise<RunSummary>;
-
-/** The instant the run covers: the tick grid step of `at`, or `at` itself when one action is asked for. */
-function tickOf(config: Config, request: RunRequest): string {
-  return (firesAsIf(config, request) ? request.at : tickWindow(request.at, config.tickMs).end).toISOString();
-}
 
 /** The run's deadline on the `nowMs` clock; none (the run's default) when the context has no remaining time. */
 function deadlineAt(context: StopContext | undefined, startMs: number, marginMs: number): number | undefined {
@@ -145,6 +140,7 @@ function warnOffGrid(log: Logger, config: Config, request: RunRequest): void {
  */
 export function createStopHandler(deps: StopHandlerDeps): StopHandler {
   const marginMs = deps.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
+  const budgetMs = deps.notifyBudgetMs ?? DEFAULT_NOTIFY_BUDGET_MS;
   let pool: ClientPool | undefined;
   return async (event, context) => {
     const startMs = deps.nowMs();
@@ -157,7 +153,7 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
         {
           event: 'invocation.start',
           source: request.source,
-          tick: tickOf(config, request),
+          tick: runTick(config, request),
           ...(request.schedule === undefined ? {} : { schedule: request.schedule }),
           ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
@@ -167,7 +163,10 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
       );
       warnOffGrid(log, config, request);
       pool ??= deps.clients(config);
-      const { summary } = await runOnce(
+      // With targets, the run ends `budgetMs` before the invocation's own deadline, which the notifications get.
+      const endAtMs = deadlineAt(context, startMs, marginMs);
+      const keptMs = (config.notify ?? []).length > 0 ? budgetMs : 0;
+      const { summary } = await runAndNotify(
         config,
         {
           at: request.at,
@@ -175,9 +174,18 @@ export function createStopHandler(deps: StopHandlerDeps): StopHandler {
           ...(request.action === undefined ? {} : { action: request.action }),
           dryRun: request.dryRun,
           force: request.force,
-          deadlineAtMs: deadlineAt(context, startMs, marginMs),
+          ...(endAtMs !== undefined && { deadlineAtMs: endAtMs - keptMs }),
+          notify: { budgetMs, ...(endAtMs !== undefined && { deadlineAtMs: endAtMs }) },
         },
-        { ...pool, nowMs: deps.nowMs, sleep: deps.sleep, random: deps.random, logger: log },
+        {
+          ...pool,
+          nowMs: deps.nowMs,
+          sleep: deps.sleep,
+          random: deps.random,
+          logger: log,
+          ...(deps.env !== undefined && { env: deps.env }),
+          ...(deps.notifyDispatcher !== undefined && { dispatcher: deps.notifyDispatcher }),
+        },
       );
       if (summary.outcomes.failed > 0) throw new RunFailedError(summary);
       return summary;

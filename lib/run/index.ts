@@ -12,7 +12,14 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type FireRequest, firesAsIf, firesFor, hasAction, inlineWindowFor } from './fires.js';
+export {
+  type FireRequest,
+  firesAsIf,
+  firesFor,
+  hasAction,
+  inlineWindowFor,
+  runTick,
+} from './fires.js';
 export {
   createStopHandler,
   DEADLINE_MARGIN_ENV,
@@ -27,6 +34,18 @@ export {
 } from './handler.js';
 export { type ListDeps, type ListingRequest, listTaggedInstances } from './list.js';
 export {
+  DEFAULT_NOTIFY_BUDGET_MS,
+  MAX_NOTIFY_BUDGET_MS,
+  millisecondsFromEnv,
+  NOTIFY_BUDGET_ENV,
+  type NotificationPreview,
+  type NotifyDeps,
+  type NotifySettings,
+  notifyBudgetFromEnv,
+  notifyRun,
+  runAndNotify,
+} from './notify.js';
+export {
   DEFAULT_RUN_DEADLINE_MS,
   planRun,
   type RunDeps,
@@ -34,3 +53,11 @@ export {
   type RunResult,
   runOnce,
 } from './run.js';
+export {
+  computeSavings,
+  hourlyPrice,
+  NEXT_START_HORIZON_MS,
+  type NextStartFn,
+  nextStartFor,
+  type SavingsInput,
+} from './savings.js';

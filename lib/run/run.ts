@@ -13,6 +13,7 @@ import type { InstanceOutcome, RunSummary } from '../stop/index.js';
 import { buildSummary, createRunStats, executePlan, logSummary, type RunStats } from '../stop/index.js';
 import { type FireRequest, firesFor, inlineWindowFor } from './fires.js';
 import { type ListDeps, listTaggedInstances } from './list.js';
+import { computeSavings, type NextStartFn, nextStartFor } from './savings.js';
 
 /** A run's deadline when the caller gives none (CLI, daemon): generous, but never unbounded. */
 export const DEFAULT_RUN_DEADLINE_MS = 15 * 60_000;
@@ -20,6 +21,8 @@ export const DEFAULT_RUN_DEADLINE_MS = 15 * 60_000;
 /** Everything a run touches. */
 export interface RunDeps extends ListDeps {
   logger: Logger;
+  /** The next start of a schedule, for savings. @default nextStartFor(config) */
+  nextStartAfter?: NextStartFn;
 }
 
 /** What to run. */
@@ -103,17 +106,21 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       items: [],
       guard: { maxInstancesPerRun: config.guard.maxInstancesPerRun, stops: 0, starts: 0, exceeded: false },
     };
-    const summary = buildSummary({
-      plan: emptyPlan,
-      outcomes: [],
-      stats,
-      dryRun,
-      fallbacks: 0,
-      capacityRefusals: 0,
-      guardRefused: false,
+    const summary: RunSummary = {
+      ...buildSummary({
+        plan: emptyPlan,
+        outcomes: [],
+        stats,
+        dryRun,
+        fallbacks: 0,
+        capacityRefusals: 0,
+        guardRefused: false,
+        durationMs: 0,
+        regions: config.regions,
+      }),
+      savings: computeSavings({ items: [], outcomes: [], prices: config.prices, nextStartAfter: () => null }),
       durationMs: deps.nowMs() - startedAtMs,
-      regions: config.regions,
-    });
+    };
     const code = errorCodeOf(error);
     deps.logger.error({ ...summary, errorCode: code, err: error }, 'run failed: could not list instances');
     throw error;
@@ -138,9 +145,16 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       stats,
     },
   );
+  const savings = computeSavings({
+    items: plan.items,
+    outcomes: result.outcomes,
+    prices: config.prices,
+    nextStartAfter: deps.nextStartAfter ?? nextStartFor(config),
+  });
   const summary: RunSummary = {
     ...result.summary,
     regions: config.regions,
+    savings,
     durationMs: deps.nowMs() - startedAtMs,
   };
   logSummary(deps.logger, summary);

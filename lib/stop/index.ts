@@ -34,4 +34,10 @@ export {
 export { countCall, countingEcsApi, createRunStats, EcsAction, type RunStats } from './stats.js';
 export { buildSummary, countOutcomes, logSummary, type SummaryInput } from './summary.js';
 export { CLIENT_TOKEN_MAX_LENGTH, CLIENT_TOKEN_PREFIX, type ClientTokenInput, clientToken } from './token.js';
-export { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
+export {
+  type InstanceOutcome,
+  Outcome,
+  type RunSavings,
+  type RunSummary,
+  type ScheduleSavings,
+} from './types.js';

@@ -2,8 +2,11 @@
  * The outcome book of one run: every plan item gets exactly one outcome, logged as exactly one
  * `instance.outcome` line the moment it is settled (so a run cut short by its host still leaves the lines
  * of what it finished). Settling an item twice is refused, which is what makes "exactly one" hold.
+ *
+ * The lines take the logger's fixed-line road (lib/logger.ts's writeFixedLine): the outcomes settled from one
+ * API answer go out in one write at the end of that answer's synchronous handling, before any other line.
  */
-import type { Logger } from '../logger.js';
+import { type Logger, writeFixedLine } from '../logger.js';
 import type { Plan } from '../plan/index.js';
 import { type InstanceOutcome, Outcome } from './types.js';
 
@@ -17,6 +20,9 @@ export interface Settlement {
   attempts?: number;
   requestId?: string | null;
 }
+
+/** The outcome line's fields that carry text from outside: the API's message, the user's instance name. */
+const OUTCOME_FREE_TEXT = ['reason', 'instanceName'] as const;
 
 /** Collects one outcome per plan item and logs each once. */
 export class OutcomeLedger {
@@ -61,8 +67,8 @@ export class OutcomeLedger {
     if (item.hint !== undefined) line.hint = item.hint;
     this.#outcomes[index] = line;
     const message = `${line.instanceId} ${line.outcome}${line.errorCode ? ` (${line.errorCode})` : ''}`;
-    if (line.outcome === Outcome.Failed) this.#logger.warn(line, message);
-    else this.#logger.info(line, message);
+    const level = line.outcome === Outcome.Failed ? 'warn' : 'info';
+    writeFixedLine(this.#logger, level, { ...line }, OUTCOME_FREE_TEXT, message);
     return true;
   }
 

@@ -41,6 +41,31 @@ export interface InstanceOutcome {
   requestId: string | null;
 }
 
+/** What one schedule's stops saved in a run (see lib/run/savings.ts). */
+export interface ScheduleSavings {
+  /** Instances the run stopped for this schedule. */
+  instances: number;
+  instanceHours: number;
+  /** Only with a `prices` table. */
+  amount?: number;
+  /** When the instances are counted back on: the schedule's next start, or the same time the next day. */
+  until: string;
+  /** `next-start` when the schedule has a start after the fire; `same-time-next-day` otherwise. */
+  basis: 'next-start' | 'same-time-next-day';
+}
+
+/** The `savings` field of `run.summary`: hours (and, with prices, money) not spent running what was stopped. */
+export interface RunSavings {
+  instanceHours: number;
+  /** Only with a `prices` table: StopCharging hours at the compute price, KeepCharging hours at zero. */
+  amount?: number;
+  currency?: string;
+  /** Stopped StopCharging instances whose type and family have no price (their hours count, no amount). */
+  unpriced?: number;
+  /** Per schedule that stopped something, by name. */
+  bySchedule: Record<string, ScheduleSavings>;
+}
+
 /** The `run.summary` log line: one per run. */
 export interface RunSummary {
   event: 'run.summary';
@@ -66,5 +91,7 @@ export interface RunSummary {
   guardRefused: boolean;
   /** Instances still not STOPPED when verification gave up (only when verification is on). */
   notVerified?: string[];
+  /** Set by runOnce once the outcomes are known. */
+  savings?: RunSavings;
   durationMs: number;
 }

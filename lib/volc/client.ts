@@ -2,11 +2,12 @@
  * The Volcengine ECS client of one region: options with their defaults in one place, the ECS actions over
  * the transport, and DescribeInstances pagination (through the one reader, listing.ts).
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { RequestError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { createEcsApi } from './ecs.js';
 import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
+import { type DispatcherSource, dispatcherOf, loadUndici } from './http.js';
 import { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 import type { Credentials } from './sign.js';
 import { createTransport } from './transport.js';
@@ -15,15 +16,46 @@ import type { DescribeInstancesFilters, EcsApi, Instance, RequestEvent } from '.
 /** Default per-request deadline. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** A dispatcher made on first use: `dispatcher()` creates it once, `close()` closes it if it exists. */
+export interface LazyDispatcher {
+  dispatcher(): Promise<Dispatcher>;
+  close(): Promise<void>;
+}
+
 /**
- * The keep-alive undici Agent every ECS client uses unless given another: the one place it is built. Its
- * connect, headers and body timeouts are the per-request deadline.
+ * The keep-alive undici Agent every client (ECS, veFaaS) uses unless given another: the one place it is
+ * built. It is built lazily: the first request loads undici and creates the Agent, so a process that never
+ * sends one (a dry run, `--help`, a configuration error) never pays undici's import. Its connect, headers
+ * and body timeouts are the per-request deadline.
  *
  * @example
- * const dispatcher = createDispatcher(10_000); // share it between regions, close it once
+ * const agent = createDispatcher(10_000); // share it between regions, close it once
+ * const dispatcher = await agent.dispatcher(); // loads undici and creates the Agent, once
+ * await agent.close();
  */
-export function createDispatcher(timeoutMs: number = DEFAULT_TIMEOUT_MS): Dispatcher {
-  return new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+export function createDispatcher(timeoutMs: number = DEFAULT_TIMEOUT_MS): LazyDispatcher {
+  let agent: Promise<Dispatcher> | undefined;
+  return {
+    dispatcher() {
+      agent ??= loadUndici().then(
+        ({ Agent }) =>
+          new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+      );
+      return agent;
+    },
+    async close() {
+      if (agent !== undefined) await (await agent).close();
+    },
+  };
+}
+
+/**
+ * The dispatcher of a client: its own from {@link createDispatcher} when `source` is undefined (closed by
+ * `close()`), otherwise the caller's, which `close()` leaves open.
+ */
+export function clientDispatcher(source: DispatcherSource | undefined, timeoutMs: number): LazyDispatcher {
+  if (source === undefined) return createDispatcher(timeoutMs);
+  return { dispatcher: dispatcherOf(source), close: async () => {} };
 }
 
 /** Options of {@link createEcsClient}. */
@@ -43,10 +75,11 @@ export interface EcsClientOptions {
    */
   timeoutMs?: number;
   /**
-   * The undici dispatcher. A dispatcher passed in belongs to the caller: `close()` leaves it open.
-   * @default a keep-alive Agent owned by this client and closed by `close()`
+   * The undici dispatcher, or a function that makes it on first use. A dispatcher passed in belongs to the
+   * caller: `close()` leaves it open.
+   * @default a keep-alive Agent owned by this client, created by the first request and closed by `close()`
    */
-  dispatcher?: Dispatcher;
+  dispatcher?: DispatcherSource;
   /**
    * The signing clock.
    * @default () => new Date()
@@ -81,7 +114,8 @@ export interface EcsClient extends EcsApi {
   close(): Promise<void>;
 }
 
-function resolveEndpointOption(endpoint: string | URL | undefined): URL {
+/** The endpoint a client option names: a URL object as given (validated), or a string resolved with the default. */
+export function resolveEndpointOption(endpoint: string | URL | undefined): URL {
   if (endpoint instanceof URL) return validateEndpoint(new URL(endpoint.href), 'the endpoint option');
   return resolveEndpoint(endpoint ?? DEFAULT_ENDPOINT, {});
 }
@@ -108,15 +142,14 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkOptions(options, timeoutMs);
   const endpoint = resolveEndpointOption(options.endpoint);
-  const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher = options.dispatcher ?? createDispatcher(timeoutMs);
+  const agent = clientDispatcher(options.dispatcher, timeoutMs);
   let closed = false;
   const transport = createTransport({
     region: options.region,
     credentials: options.credentials,
     endpoint,
     timeoutMs,
-    dispatcher,
+    dispatcher: agent.dispatcher,
     now: options.now ?? (() => new Date()),
     onRequest: options.onRequest,
     userAgent: options.userAgent ?? `lights-out/${VERSION}`,
@@ -141,7 +174,7 @@ export function createEcsClient(options: EcsClientOptions): EcsClient {
     async close() {
       if (closed) return;
       closed = true;
-      if (ownDispatcher) await dispatcher.close();
+      await agent.close();
     },
   };
 }

@@ -4,12 +4,14 @@
  * Nothing here knows what a schedule is.
  */
 export {
+  clientDispatcher,
   createDispatcher,
   createEcsClient,
   DEFAULT_TIMEOUT_MS,
   type DescribeInstancesOptions,
   type EcsClient,
   type EcsClientOptions,
+  type LazyDispatcher,
 } from './client.js';
 export { CredentialEnv, credentialsFromEnv } from './credentials.js';
 export {
@@ -24,6 +26,7 @@ export {
   resolveEndpoint,
   validateEndpoint,
 } from './endpoint.js';
+export { type DispatcherSource, loadUndici } from './http.js';
 export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
 export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';

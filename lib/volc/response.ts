@@ -3,7 +3,9 @@
  * HTTP status says (a 200 can carry it), and a body that is not the expected JSON becomes `InvalidResponse`
  * with the status and the start of the body, so a proxy's HTML page is recognisable in the message.
  */
+
 import { ErrorCode, VolcApiError } from '../errors.js';
+import { maskAuthorization } from '../logger.js';
 
 /** The API error codes that mean "the same request may succeed later". */
 export const RETRYABLE_API_CODES: ReadonlySet<string> = new Set([
@@ -63,10 +65,7 @@ export function invalidResponse(
 
 function excerpt(body: Uint8Array): string {
   // A debugging proxy may echo the request's headers in its error page: never quote a signature from it.
-  const text = Buffer.from(body.subarray(0, BODY_EXCERPT_BYTES))
-    .toString('utf8')
-    .replace(/HMAC-SHA256[^"<\r\n]*/g, 'HMAC-SHA256 [Redacted]')
-    .replace(/Signature=[0-9a-fA-F]+/g, '[Redacted]');
+  const text = maskAuthorization(Buffer.from(body.subarray(0, BODY_EXCERPT_BYTES)).toString('utf8'));
   return JSON.stringify(body.length > BODY_EXCERPT_BYTES ? `${text}…` : text);
 }
 

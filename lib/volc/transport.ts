@@ -3,8 +3,9 @@
  * call: retrying is the caller's policy. Errors never carry the request's headers (the Authorization header
  * or the session token), only the action, the region and what went wrong.
  */
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ErrorCode, VolcApiError } from '../errors.js';
+import { loadUndici } from './http.js';
 import { type ApiSuccess, type CallContext, invalidResponse, parseResponse } from './response.js';
 import { type Credentials, encodeRfc3986, type QueryPairs, signRequest } from './sign.js';
 import type { RequestEvent } from './types.js';
@@ -25,7 +26,8 @@ export interface TransportOptions {
   endpoint: URL;
   /** Deadline of one request, from sending to the last byte of the answer. */
   timeoutMs: number;
-  dispatcher: Dispatcher;
+  /** The dispatcher of each request; the first call may load undici and create it. */
+  dispatcher: () => Promise<Dispatcher>;
   /** The signing clock. */
   now: () => Date;
   onRequest?: (event: RequestEvent) => void;
@@ -124,6 +126,7 @@ async function exchange(
     service: outgoing.service,
     now: options.now(),
   });
+  const [{ request }, dispatcher] = await Promise.all([loadUndici(), options.dispatcher()]);
   const url = new URL(endpoint.href);
   url.search = query.map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(v)}`).join('&');
   // undici's headersTimeout/bodyTimeout bound each wait; the abort signal bounds the whole exchange
@@ -140,7 +143,7 @@ async function exchange(
       method,
       headers: { ...headers, 'user-agent': options.userAgent, accept: 'application/json' },
       ...(json === undefined ? {} : { body: json }),
-      dispatcher: options.dispatcher,
+      dispatcher,
       signal: controller.signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,

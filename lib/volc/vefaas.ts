@@ -3,10 +3,8 @@
  * function, as docs/vefaas-api.md describes them. Every action is a signed POST with a JSON body. Each call's
  * shape (action name, body fields, result fields) is written here once, so a correction is one edit.
  */
-import { Agent } from 'undici';
 import { VERSION } from '../version.js';
-import type { EcsClientOptions } from './client.js';
-import { DEFAULT_ENDPOINT, resolveEndpoint, validateEndpoint } from './endpoint.js';
+import { clientDispatcher, type EcsClientOptions, resolveEndpointOption } from './client.js';
 import { type ApiSuccess, type CallContext, invalidResponse, isRecord } from './response.js';
 import { createJsonTransport } from './transport.js';
 
@@ -199,21 +197,15 @@ const ignore = () => undefined;
  */
 export function createVefaasClient(options: VefaasClientOptions): VefaasClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_VEFAAS_TIMEOUT_MS;
-  const endpoint =
-    options.endpoint instanceof URL
-      ? validateEndpoint(options.endpoint, 'the endpoint option')
-      : resolveEndpoint(options.endpoint ?? DEFAULT_ENDPOINT, {});
-  const ownDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const endpoint = resolveEndpointOption(options.endpoint);
+  const agent = clientDispatcher(options.dispatcher, timeoutMs);
   const call = createJsonTransport(
     {
       region: options.region,
       credentials: options.credentials,
       endpoint,
       timeoutMs,
-      dispatcher,
+      dispatcher: agent.dispatcher,
       now: options.now ?? (() => new Date()),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       userAgent: `lights-out/${VERSION}`,
@@ -265,7 +257,7 @@ export function createVefaasClient(options: VefaasClientOptions): VefaasClient {
         ...(typeof s.result.ErrorMessage === 'string' ? { ErrorMessage: s.result.ErrorMessage } : {}),
       })),
     async close() {
-      if (ownDispatcher) await dispatcher.close();
+      await agent.close();
     },
   };
 }

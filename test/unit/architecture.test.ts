@@ -12,7 +12,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * What each part may import. `shared` is the loose files of lib/ (errors, logger, suggest, table, version);
  * `time` (ISO dates and instants, calendar dates, time-zone names) is a leaf like it that every part may use. Data flows
  * config → schedule → plan → stop → volc; imports point down: schedule and volc know nothing above them,
- * config validates with their checks, and run, daemon, functions and cli sit on top. The emulator stands
+ * config validates with their checks, notify turns a finished run into messages (under run, which calls
+ * it), and run, daemon, functions and cli sit on top. The emulator stands
  * apart: it shares only volc's wire vocabulary (signing, types), and only the CLI starts it.
  */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -23,7 +24,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ['shared', 'schedule', 'time', 'volc'],
   plan: ['shared', 'config', 'schedule', 'time', 'volc'],
   stop: ['shared', 'config', 'plan', 'schedule', 'time', 'volc'],
-  run: ['shared', 'config', 'plan', 'schedule', 'stop', 'time', 'volc'],
+  notify: ['shared', 'config', 'plan', 'schedule', 'stop', 'time', 'volc'],
+  run: ['shared', 'config', 'notify', 'plan', 'schedule', 'stop', 'time', 'volc'],
   daemon: ['shared', 'config', 'run', 'schedule', 'time'],
   functions: ['shared', 'config', 'run', 'stop', 'time', 'volc'],
   deploy: ['shared', 'config', 'schedule', 'time', 'volc'],
@@ -33,6 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'daemon',
     'deploy',
     'emulator',
+    'notify',
     'plan',
     'run',
     'schedule',

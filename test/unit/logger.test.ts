@@ -1,17 +1,26 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskSecrets } from '../../lib/logger.js';
+import { createLogger, maskAuthorization, maskSecrets, writeFixedLine } from '../../lib/logger.js';
+import { OutcomeLedger } from '../../lib/stop/ledger.js';
+import { makePlan, stopItem } from './stop/helpers.js';
 
 function capture() {
   const lines: string[] = [];
+  const writes: string[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
+      writes.push(String(chunk));
       lines.push(...String(chunk).split('\n').filter(Boolean));
       done();
     },
   });
-  return { lines, destination: destination as unknown as import('pino').DestinationStream };
+  return { lines, writes, destination: destination as unknown as import('pino').DestinationStream };
 }
+
+const SECRET = 'S3cr3t/Key+Value==';
+const AUTHORIZATION =
+  'HMAC-SHA256 Credential=AKLTexample/20260309/cn-beijing/ecs/request, SignedHeaders=host;x-date, ' +
+  `Signature=${'ab12'.repeat(16)}`;
 
 describe('createLogger', () => {
   it('writes JSON lines with an ISO time and a level label', () => {
@@ -46,5 +55,94 @@ describe('createLogger', () => {
 
   it('masks JSON-escaped forms of a secret', () => {
     expect(maskSecrets('{"a":"q\\"uote"}', ['q"uote'])).toBe('{"a":"[Redacted]"}');
+  });
+});
+
+describe('writeFixedLine: the road of instance.outcome lines', () => {
+  it('writes the layout of a pino line, with the child bindings, at the level asked', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination }).child({ requestId: 'req-1' });
+    writeFixedLine(
+      logger,
+      'warn',
+      { event: 'instance.outcome', attempts: 2, forceStop: null },
+      [],
+      'i-1 failed',
+    );
+    logger.info({ event: 'run.summary' }, 'summary');
+    const fixed = JSON.parse(lines[0]!);
+    const ordinary = JSON.parse(lines[1]!);
+    expect(fixed).toEqual({
+      level: 'warn',
+      time: fixed.time,
+      requestId: 'req-1',
+      event: 'instance.outcome',
+      attempts: 2,
+      forceStop: null,
+      msg: 'i-1 failed',
+    });
+    expect(new Date(fixed.time).toISOString()).toBe(fixed.time);
+    expect(Object.keys(ordinary).slice(0, 3)).toEqual(Object.keys(fixed).slice(0, 3));
+  });
+
+  it('gathers the lines of one synchronous stretch into one write, before any later ordinary line', async () => {
+    const { lines, writes, destination } = capture();
+    const logger = createLogger({ destination });
+    for (let n = 0; n < 100; n++)
+      writeFixedLine(logger, 'info', { event: 'instance.outcome', n }, [], `${n}`);
+    expect(writes).toHaveLength(0);
+    await Promise.resolve();
+    expect(writes).toHaveLength(1);
+    for (let n = 100; n < 110; n++)
+      writeFixedLine(logger, 'info', { event: 'instance.outcome', n }, [], `${n}`);
+    logger.info({ event: 'run.summary' }, 'summary');
+    expect(writes).toHaveLength(3);
+    expect(lines.map((l) => JSON.parse(l).n ?? 'summary')).toEqual([
+      ...Array.from({ length: 110 }, (_, n) => n),
+      'summary',
+    ]);
+  });
+
+  it('honours the level', async () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, level: 'warn' });
+    writeFixedLine(logger, 'info', { event: 'instance.outcome' }, [], 'quiet');
+    writeFixedLine(logger, 'warn', { event: 'instance.outcome' }, [], 'loud');
+    await Promise.resolve();
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['loud']);
+  });
+
+  it('masks a secret value and an Authorization header in the free-form fields of an outcome', async () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, secrets: [SECRET] });
+    const plan = makePlan([
+      stopItem('i-name', { instanceName: `db ${SECRET} ${AUTHORIZATION}` }),
+      stopItem('i-reason'),
+    ]);
+    const ledger = new OutcomeLedger(plan, logger);
+    ledger.settle(0, { outcome: 'stopped', reason: 'stopped' });
+    ledger.settle(1, {
+      outcome: 'failed',
+      reason: `the API said: bad key ${SECRET}; you sent Authorization: ${AUTHORIZATION}`,
+      errorCode: 'SignatureDoesNotMatch',
+    });
+    await Promise.resolve();
+    const text = lines.join('\n');
+    expect(lines).toHaveLength(2);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('Credential=AKLT');
+    expect(text).not.toContain('ab12ab12');
+    const [named, failed] = lines.map((l) => JSON.parse(l));
+    expect(named.instanceName).toBe('db [Redacted] HMAC-SHA256 [Redacted]');
+    expect(failed.reason).toBe(
+      'the API said: bad key [Redacted]; you sent Authorization: HMAC-SHA256 [Redacted]',
+    );
+    expect(failed.level).toBe('warn');
+  });
+
+  it('masks an Authorization value and a bare signature in free text', () => {
+    expect(maskAuthorization(`x ${AUTHORIZATION}`)).toBe('x HMAC-SHA256 [Redacted]');
+    expect(maskAuthorization('Signature=00ff, ok')).toBe('[Redacted], ok');
+    expect(maskAuthorization('nothing to hide')).toBe('nothing to hide');
   });
 });

@@ -4,7 +4,7 @@
  * --remove deletes; and no output, in any mode or error, holds a secret key.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -188,9 +188,13 @@ describe('lights-out deploy against the emulator', () => {
     expect(create.Envs).toContainEqual({ Key: 'VOLC_SECRETKEY', Value: '[Redacted]' });
     expect(calls.find((c) => c.action === 'CreateTimer')!.body).toMatchObject({ Crontab: '*/5 * * * *' });
     const zip = lines.find((l) => l.event === 'deploy.zip') as { files: { name: string }[] };
+    // Every chunk the build split off the handler goes with it (the unpack-and-run test below proves it is enough).
+    const chunks = (await readdir('dist/stop-lib')).filter((name) => name.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(0);
     expect(zip.files.map((f) => f.name)).toEqual([
       'config/lights-out.yaml',
       'dist/package.json',
+      ...chunks.sort().map((name) => `dist/stop-lib/${name}`),
       'dist/stop.js',
       'index.js',
     ]);

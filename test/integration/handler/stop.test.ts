@@ -85,6 +85,8 @@ interface Harness {
   emulator: EmulatorHandle;
   handler: StopHandler;
   lines: Record<string, unknown>[];
+  /** How many writes the logger's destination received. */
+  writes: () => number;
   clock: { ms: number };
   /** How many times the handler built its clients. */
   poolsBuilt: () => number;
@@ -112,8 +114,10 @@ async function harness(
   });
   const started = emulator;
   const lines: Record<string, unknown>[] = [];
+  let writes = 0;
   const destination = new Writable({
     write(chunk, _encoding, done) {
+      writes += 1;
       for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
       done();
     },
@@ -136,7 +140,7 @@ async function harness(
     random: () => 0.5,
     ...(options.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: options.deadlineMarginMs }),
   });
-  return { emulator: started, handler, lines, clock, poolsBuilt: () => built };
+  return { emulator: started, handler, lines, writes: () => writes, clock, poolsBuilt: () => built };
 }
 
 /** The ids the plan stops for a request, listed from the emulator as it is now. */
@@ -213,6 +217,26 @@ describe('the stop handler against the emulator', () => {
     expect(h.poolsBuilt()).toBe(1);
     const secret = h.emulator.credentials.secretKey;
     expect(h.lines.some((l) => JSON.stringify(l).includes(secret))).toBe(false);
+  });
+
+  it('has written every instance.outcome line, a batch per write, when its promise resolves', async () => {
+    const h = await harness();
+    const at = new Date('2026-03-09T22:00:00Z');
+    const expected = await plannedStops(h, { at });
+    let atResolution: { outcomes: number; last: unknown; writes: number } | undefined;
+    const summary = await h.handler(scheduledEvent(at.toISOString()), lambdaContext(600_000)).then((s) => {
+      atResolution = {
+        outcomes: events(h, 'instance.outcome').length,
+        last: h.lines.at(-1)?.event,
+        writes: h.writes(),
+      };
+      return s;
+    });
+    const total = Object.values(summary.outcomes).reduce((sum, n) => sum + n, 0);
+    expect(total).toBeGreaterThanOrEqual(expected.length);
+    expect(atResolution).toMatchObject({ outcomes: total, last: 'run.summary' });
+    // One write per answer (or per stretch of settled items), not one per line.
+    expect(atResolution!.writes).toBeLessThan(total);
   });
 
   it('plans a late delivery from the tick, not the clock: the same fires and the same ClientTokens', async () => {

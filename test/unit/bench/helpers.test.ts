@@ -189,12 +189,26 @@ describe('renderMarkdown', () => {
     },
     coldStart: {
       bundle: '/x/dist/stop.js',
-      bundleBytes: 800 * 1024,
-      gzipBytes: 250 * 1024,
+      bundleBytes: 30 * 1024,
+      gzipBytes: 11 * 1024,
+      packageBytes: 800 * 1024,
       repetitions: 5,
-      importMedianMs: 140,
+      importMedianMs: 45,
+      importCpuMedianMs: 40,
+      importConfigMedianMs: 80,
+      importConfigCpuMedianMs: 70,
+      helpMedianMs: 30,
+      helpCpuMedianMs: 25,
+      cliEntryBytes: 4 * 1024,
       processMedianMs: 260,
       emptyProcessMedianMs: 70,
+    },
+    logging: {
+      lines: 50_000,
+      repetitions: 3,
+      linesPerAnswer: 100,
+      fixed: { wallMs: 300, cpuMs: 250 },
+      ordinary: { wallMs: 3_000, cpuMs: 2_500 },
     },
     totalMs: 100_000,
   };
@@ -209,8 +223,20 @@ describe('renderMarkdown', () => {
       /one StopInstances per instance.*\| 2,000 \(10 \+ 1,990\) \| 990 \|.*\| 100\.00× \| 25\.00× \|/,
     );
     expect(markdown).toContain('| 100,000 | 95,000 | 2000 ms | 50,000 |');
-    expect(markdown).toContain('| 800 KiB | 250 KiB | 140 ms | 260 ms | 70 ms |');
+    expect(markdown).toContain(
+      '| 30 KiB | 11 KiB | 800 KiB | 45 / 40 ms | 80 / 70 ms | 30 / 25 ms (4 KiB) | 260 ms | 70 ms |',
+    );
+    expect(markdown).toContain('| outcome lines (batched) | 300 ms | 250 ms | 5.0 µs |');
+    expect(markdown).toContain('| ordinary pino lines | 3000 ms | 2500 ms | 50.0 µs |');
     expect(markdown).not.toContain('†');
+  });
+
+  it('leaves out the stop-run tables when only the cold start and logging were measured', () => {
+    const markdown = renderMarkdown({ ...results, runs: [] } as never);
+    expect(markdown).not.toContain('## Stop runs');
+    expect(markdown).not.toContain('## Peak memory');
+    expect(markdown).toContain('## Cold start');
+    expect(markdown).toContain('## Logging');
   });
 
   it('marks a run that reached its time limit', () => {
