@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold-start.js';
 import { measureLogging } from './logging.js';
-import { measurePlanning } from './planning.js';
+import { measureInlinePlanning, measurePlanning } from './planning.js';
 import { type BenchResults, renderMarkdown } from './report.js';
 import { runScenarioChild } from './scenario.js';
 import { type FleetPlan, type RunRecord, type RunSettings, runFleet } from './suite.js';
@@ -131,6 +131,8 @@ async function main(): Promise<void> {
   const quick = values.quick || startupOnly;
   progress('planning throughput (100,000 instances, in memory)');
   const planning = measurePlanning(100_000, quick ? 3 : 5);
+  progress('inline schedules against named ones (50,000 instances, in memory)');
+  const inlinePlanning = measureInlinePlanning(50_000, quick ? 3 : 7);
   progress('cold start of dist/stop.js and lights-out --help');
   const coldStart = measureColdStart(join(root, 'dist', 'stop.js'), context.bin, quick ? 7 : 15);
   progress('logging 50,000 instance.outcome lines');
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
     runs,
     emulatorStartMs,
     planning,
+    inlinePlanning,
     coldStart,
     logging,
     totalMs: Math.round(performance.now() - startedAt),

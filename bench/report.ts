@@ -3,7 +3,7 @@
 import { minimumCalls, spread } from './bound.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { LoggingResult } from './logging.js';
-import type { PlanningResult } from './planning.js';
+import type { InlinePlanningResult, PlanningResult } from './planning.js';
 import { Approach } from './scenario.js';
 import type { RunRecord, RunSettings } from './suite.js';
 
@@ -21,6 +21,8 @@ export interface BenchResults {
   /** How long each emulator process took to load its fleet, keyed `<instances>x<regions>`. */
   emulatorStartMs: Record<string, number>;
   planning: PlanningResult;
+  /** Absent in results written before inline schedules existed. */
+  inlinePlanning?: InlinePlanningResult;
   coldStart: ColdStartResult;
   logging: LoggingResult;
   totalMs: number;
@@ -176,6 +178,31 @@ function timeLimitNote(settings: RunSettings): string {
   );
 }
 
+/** Inline schedules against named ones: the same fleet planned both ways, and the ratio (target: at most 1.2). */
+function inlinePlanningSection(result: InlinePlanningResult): string[] {
+  return [
+    '### Inline schedules against named ones',
+    '',
+    `The same ${count(result.instances)} instances planned twice: tagged for three named schedules, then with ` +
+      `${result.distinctValues} distinct inline values (Custodian's grammar), every one firing; median of ` +
+      `${result.repetitions} interleaved runs after a warm-up. Target: inline within 1.2× of named.`,
+    '',
+    table(
+      ['Instances', 'Plan items', 'Named', 'Inline', 'Ratio'],
+      [
+        [
+          count(result.instances),
+          count(result.items),
+          `${result.namedMedianMs.toFixed(0)} ms`,
+          `${result.inlineMedianMs.toFixed(0)} ms`,
+          `${result.ratio.toFixed(2)}×`,
+        ],
+      ],
+    ),
+    '',
+  ];
+}
+
 /** Renders the results as markdown: a heading, the conditions, then one table per question. */
 export function renderMarkdown(results: BenchResults): string {
   const { settings, machine, planning, coldStart, logging } = results;
@@ -251,6 +278,7 @@ export function renderMarkdown(results: BenchResults): string {
       ],
     ),
     '',
+    ...(results.inlinePlanning ? inlinePlanningSection(results.inlinePlanning) : []),
     ...(results.runs.length === 0
       ? []
       : [

@@ -7,12 +7,18 @@
  * VOLC_*: whatever the environment holds, no real account can be touched.
  */
 
-import type { ScheduleConfig } from '../config/index.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/index.js';
-import { loadFleet, startEmulator } from '../emulator/index.js';
+import type { Config, ScheduleConfig } from '../config/index.js';
+import { DEFAULT_CONFIG_PATH, INLINE_DEFAULTS, loadConfig } from '../config/index.js';
+import { type Fleet, loadFleet, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
-import { createClientPool, type NotificationPreview, runAndNotify, systemClock } from '../run/index.js';
-import { Action, type Fire, nextFires } from '../schedule/index.js';
+import {
+  createClientPool,
+  firesFor,
+  type NotificationPreview,
+  runAndNotify,
+  systemClock,
+} from '../run/index.js';
+import { Action, type Fire, inlineRules, nextFires, parseInlineValue } from '../schedule/index.js';
 import { Outcome } from '../stop/index.js';
 import { closingText, type DemoRun, introText, scheduleHeading } from './demo-text.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
@@ -46,6 +52,40 @@ export function demoFires(schedule: ScheduleConfig, now: Date): Fire[] {
   return [stop, start].filter((fire): fire is Fire => fire !== undefined);
 }
 
+/**
+ * The configuration the demo's inline run uses: the file's `inline:` section, or, when it has none (the
+ * reference configuration leaves inline schedules off), the documented defaults, so the demo can show what
+ * the fleet's inline-tagged instances would get. Only the demo does this; a real run never turns them on.
+ */
+export function demoInlineConfig(config: Config): { config: Config; assumed: boolean } {
+  if (config.inline !== undefined) return { config, assumed: false };
+  const inline = { ...INLINE_DEFAULTS, timezone: config.timezone, skipDates: [], select: { tags: {} } };
+  return { config: { ...config, inline }, assumed: true };
+}
+
+/**
+ * The first inline stop fire after `now` among the fleet's inline tag values whose tick holds no fire of a
+ * named schedule (those the demo has run already): the tick the demo runs to show inline schedules. Undefined
+ * when no instance carries a value that stops in the coming weeks.
+ */
+export function nextInlineStop(config: Config, fleet: Fleet, now: Date): Fire | undefined {
+  const inline = config.inline;
+  if (inline === undefined) return undefined;
+  const values = new Set<string>();
+  for (const instance of fleet.instances) {
+    for (const tag of instance.Tags ?? []) if (tag.Key === inline.tagKey) values.add(tag.Value ?? '');
+  }
+  const fires: Fire[] = [];
+  for (const raw of values) {
+    const value = parseInlineValue(raw, inline);
+    if (value.kind !== 'schedule') continue;
+    const rules = inlineRules(value, inline.skipDates, inline.calendar);
+    fires.push(...nextFires({ ...rules, start: [] }, now, 16));
+  }
+  fires.sort((a, b) => a.fireTime.getTime() - b.fireTime.getTime());
+  return fires.find((fire) => firesFor(config, { at: fire.fireTime }).length === 0);
+}
+
 /** The exit code of the demo's runs: the guard's refusal first, then any failed instance. */
 function exitCodeOf(runs: readonly DemoRun[]): number {
   if (runs.some((run) => run.summary.guardRefused)) return ExitCode.GuardRefused;
@@ -56,6 +96,22 @@ function exitCodeOf(runs: readonly DemoRun[]): number {
 /** True when a run stopped, started or failed an instance: what `when: changes` reports. */
 function runChanged(outcomes: readonly { outcome: string }[]): boolean {
   return outcomes.some((o) => o.outcome === 'stopped' || o.outcome === 'started' || o.outcome === 'failed');
+}
+
+/** The heading of the demo's inline run: whose tag, which tick, and whether the section was assumed. */
+function inlineHeading(demo: { config: Config; assumed: boolean }, fire: Fire): string {
+  const tagKey = demo.config.inline?.tagKey ?? INLINE_DEFAULTS.tagKey;
+  const lines = [
+    `== inline schedules: instances that carry their own schedule in the '${tagKey}' tag`,
+    `   tick    ${fire.fireTime.toISOString()} (the first inline stop: ${fire.schedule})`,
+  ];
+  if (demo.assumed) {
+    lines.push(
+      '   note    the configuration has no inline: section, so real runs leave these instances alone; the demo',
+      '           shows what the documented defaults would do (uncomment inline: to turn them on)',
+    );
+  }
+  return `${lines.join('\n')}\n\n`;
 }
 
 /** The demo's notification section: the message a Feishu, DingTalk, WeCom or Slack target would have got. */
@@ -78,6 +134,8 @@ export const demoCommand: Command = {
     '',
     'Starts the local ECS emulator in-process with the demo fleet, fires each schedule of the configuration',
     'once, at its next fire time (a schedule that also starts: its next stop, then the next start after it),',
+    'then the tick of the first stop of the inline-tagged instances (with the documented inline: defaults when',
+    'the configuration has no inline: section; only the demo assumes them),',
     'and prints per run a table of what happened to every tagged instance, then a summary. Starts of',
     'StopCharging-stopped instances are refused for lack of capacity at a seeded share, and retried. Every call goes to the emulator on 127.0.0.1, signed with its demo key pair; VOLC_*',
     'variables and LIGHTS_OUT_CONFIG are ignored, so no real account is ever touched.',
@@ -148,6 +206,20 @@ export const demoCommand: Command = {
           text(formatOutcomeTable(result.outcomes));
           text(`\n${formatRunSummary(result.summary, result.plan, config)}`);
         }
+      }
+      // Inline schedules: the tick of the fleet's first inline stop, as the timer would run it.
+      const inlineDemo = demoInlineConfig(config);
+      const inlineFire = nextInlineStop(inlineDemo.config, fleet, now);
+      if (inlineFire !== undefined) {
+        const result = await runAndNotify(
+          inlineDemo.config,
+          { at: inlineFire.fireTime },
+          { ...pool, ...systemClock, logger },
+        );
+        runs.push({ schedule: 'inline', outcomes: result.outcomes, summary: result.summary });
+        text(`\n${inlineHeading(inlineDemo, inlineFire)}`);
+        text(formatOutcomeTable(result.outcomes));
+        text(`\n${formatRunSummary(result.summary, result.plan, inlineDemo.config)}`);
       }
       const live = emulator.instances();
       const stopsAccepted = live.reduce((sum, i) => sum + i.stopAccepted, 0);

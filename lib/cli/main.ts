@@ -43,6 +43,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./run.js')).runCommand,
   },
   {
+    name: 'explain-tag',
+    summary: 'Explain an inline schedule tag value (Cloud Custodian offhours grammar) or why it is invalid',
+    load: async () => (await import('./explain-tag.js')).explainTagCommand,
+  },
+  {
     name: 'daemon',
     summary: 'Run the schedules in this process (self-hosted, node-cron), until SIGINT/SIGTERM',
     handlesSignals: true,

@@ -3,8 +3,14 @@
  * UTC, with a plain-English reading of its crons. Reads only the configuration; touches no cloud.
  */
 
-import type { ScheduleConfig } from '../config/index.js';
-import { CONFIG_ENV, DEFAULT_CONFIG_PATH, loadConfig, resolveConfigPath } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import {
+  CONFIG_ENV,
+  DEFAULT_CONFIG_PATH,
+  inlineDefaultsOf,
+  loadConfig,
+  resolveConfigPath,
+} from '../config/index.js';
 import { UsageError } from '../errors.js';
 import {
   Action,
@@ -16,11 +22,15 @@ import {
   describeDay,
   type FireDetail,
   formatOffset,
+  inlineRules,
+  parseInlineValue,
+  type ScheduleRules,
   type SkippedBy,
   scheduleFireDetails,
   wallTime,
   zoneOffsetMs,
 } from '../schedule/index.js';
+import { printable } from '../table.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 import { parseWhen, resolveWhen } from './when.js';
 
@@ -33,7 +43,7 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** The fires of one schedule in the period, skipped ones included. */
 interface Listing {
-  schedule: ScheduleConfig;
+  schedule: ScheduleRules;
   fires: FireDetail[];
 }
 
@@ -134,7 +144,7 @@ function fireLine(fire: FireDetail, timeZone: string, showAction: boolean): stri
  * @example
  * nextWarnings(config.schedules, from, until); // 'warning: calendar cn-office: base cn has no data for 2027 ...\n'
  */
-export function nextWarnings(schedules: readonly ScheduleConfig[], from: Date, until: Date): string {
+export function nextWarnings(schedules: readonly ScheduleRules[], from: Date, until: Date): string {
   return calendarGaps(schedules, from, until)
     .map((gap) => `warning: ${calendarGapText(gap)}\n`)
     .join('');
@@ -146,7 +156,7 @@ export function formatNextText(listings: readonly Listing[], from: Date, until: 
     `Fires from ${utcText(from)} through ${utcText(until)} (${days} day${days === 1 ? '' : 's'})`,
   ];
   for (const { schedule, fires } of listings) {
-    lines.push('', schedule.name);
+    lines.push('', printable(schedule.name, 200)); // an inline value from --tag is user input
     const starts = schedule.start ?? [];
     for (const [action, crons] of [
       [Action.Start, starts],
@@ -201,12 +211,38 @@ export function formatNextJson(listings: readonly Listing[], skipped = false): s
     .join('');
 }
 
+/**
+ * The listings of inline values: each `--tag` value, and the defaults when the configuration has `inline:`.
+ * Each value is listed like a schedule with `stop:` (its `off=`) and `start:` (its `on=`).
+ *
+ * @throws UsageError for a value that is invalid or opts out (it has no fires to list).
+ */
+function inlineListings(config: Config, tags: readonly string[], from: Date, until: Date): Listing[] {
+  const defaults = inlineDefaultsOf(config);
+  const skipDates = config.inline?.skipDates ?? [];
+  const values = [...(config.inline ? [''] : []), ...tags];
+  const seen = new Set<string>();
+  const listings: Listing[] = [];
+  for (const raw of values) {
+    const value = parseInlineValue(raw, defaults);
+    if (value.kind === 'invalid')
+      throw new UsageError(`--tag ${JSON.stringify(raw)} is invalid: ${value.reason}`);
+    if (value.kind === 'opt-out')
+      throw new UsageError(`--tag ${JSON.stringify(raw)} opts out: it has no fires`);
+    if (seen.has(value.normalised)) continue;
+    seen.add(value.normalised);
+    const schedule = inlineRules(value, skipDates, config.inline?.calendar);
+    listings.push({ schedule, fires: scheduleFireDetails(schedule, from, until) });
+  }
+  return listings;
+}
+
 /** The `next` command. */
 export const nextCommand: Command = {
   name: 'next',
   summary: 'Show when each schedule fires in the coming days, in local time and UTC',
   usage: [
-    'Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped]',
+    "Usage: lights-out next [-c FILE] [--from ISO] [--days N] [--json] [--skipped] [--tag 'VALUE']...",
     '',
     "Lists each schedule's fires in the period (FROM, FROM + N days]: its cron expressions in plain",
     'English, its time zone, and every fire in local time (with the UTC offset) and in UTC; a schedule',
@@ -220,6 +256,9 @@ export const nextCommand: Command = {
     '                     as 2026-03-06T22:00:00+08:00, or a date alone (2026-03-06): the start of that',
     "                     day in the configuration's timezone",
     `  --days N           length of the period in days, 1 to ${MAX_DAYS} (default: ${DEFAULT_DAYS})`,
+    "  --tag 'VALUE'      also list the fires of an inline schedule tag value (repeatable), named",
+    '                     inline:<normalised value>; with an inline: section, inline:(default) is listed',
+    '                     too (what an untagged optOut instance or an empty value follows)',
     '  --json             one JSON object per fire: {schedule, fireTime, action, local, timezone, cron,',
     '                     when, calendar, day, note, skipped, skippedBy, warning}; also the output when',
     '                     stdout is not a terminal',
@@ -233,6 +272,7 @@ export const nextCommand: Command = {
       from: { type: 'string' },
       days: { type: 'string' },
       json: { type: 'boolean' },
+      tag: { type: 'string', multiple: true },
       skipped: { type: 'boolean' },
     });
     const fromFlag = values.from === undefined ? undefined : parseWhen('--from', values.from);
@@ -240,12 +280,21 @@ export const nextCommand: Command = {
     const config = await loadConfig(resolveConfigPath(values.config, io.env));
     const from = fromFlag === undefined ? io.now() : resolveWhen(fromFlag, config.timezone);
     const until = new Date(from.getTime() + days * DAY_MS);
-    const listings = config.schedules.map((schedule) => ({
-      schedule,
-      fires: scheduleFireDetails(schedule, from, until),
-    }));
+    const listings: Listing[] = [
+      ...config.schedules.map((schedule) => ({
+        schedule,
+        fires: scheduleFireDetails(schedule, from, until),
+      })),
+      ...inlineListings(config, values.tag ?? [], from, until),
+    ];
     const json = values.json === true || !io.isTTY;
-    io.stderr.write(nextWarnings(config.schedules, from, until));
+    io.stderr.write(
+      nextWarnings(
+        listings.map((listing) => listing.schedule),
+        from,
+        until,
+      ),
+    );
     io.stdout.write(
       json ? formatNextJson(listings, values.skipped === true) : formatNextText(listings, from, until, days),
     );

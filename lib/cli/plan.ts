@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Plan, PlanItem } from '../plan/index.js';
 import { formatPlanTable } from '../plan/index.js';
-import { firesAsIf, planRun } from '../run/index.js';
+import { firesAsIf, inlineWindowFor, planRun } from '../run/index.js';
 import { CLOUD_ENV_USAGE, SELECTION_OPTIONS, SELECTION_USAGE, withCloud } from './context.js';
 import { type Command, ExitCode, parseCommandArgs } from './io.js';
 import { calendarLines, calendarWarnings, fireLines, guardRefusalLine, noFiresNote } from './report.js';
@@ -110,7 +110,7 @@ export const planCommand: Command = {
     const json = values.json === true || (!io.isTTY && values.table !== true);
     return withCloud('plan', values, io, async (cloud) => {
       cloud.stderr.write(calendarWarnings(cloud.config, cloud.fires, cloud.request.at));
-      if (cloud.fires.length === 0) {
+      if (cloud.fires.length === 0 && inlineWindowFor(cloud.config, cloud.request) === undefined) {
         (json ? cloud.stderr : cloud.stdout).write(noFiresNote(cloud.config, cloud.request.at));
         return ExitCode.Ok;
       }

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logger.js';
 import {
   firesAsIf,
+  inlineWindowFor,
   type NotificationPreview,
   notifyBudgetFromEnv,
   type RunResult,
@@ -142,7 +143,10 @@ export const runCommand: Command = {
     const json = values.json === true || !io.isTTY;
     const budgetMs = notifyBudgetFromEnv(io.env);
     return withCloud('run', values, io, async (cloud) => {
-      const note = cloud.fires.length === 0 ? noFiresNote(cloud.config, cloud.request.at) : '';
+      const note =
+        cloud.fires.length === 0 && inlineWindowFor(cloud.config, cloud.request) === undefined
+          ? noFiresNote(cloud.config, cloud.request.at)
+          : '';
       if (json) cloud.stderr.write(note);
       let shown: NotificationPreview[] = [];
       const logger = runLogger(cloud, json);

@@ -70,7 +70,8 @@ export const calendars: Field<CalendarConfig[]> = (node, r) => {
   return read;
 };
 
-const calendarName: Field<CalendarRef> = (node, r) => {
+/** A calendar's name where one is named (a schedule's `calendar:`, `inline.calendar`), with its position. */
+export const calendarName: Field<CalendarRef> = (node, r) => {
   const name = r.string(node, 'a calendar name');
   return name === undefined ? undefined : { name, node };
 };

@@ -8,6 +8,7 @@
  * - The Config types themselves.
  */
 export { isCredentialKey } from './credentials.js';
+export { INLINE_DEFAULTS, inlineDefaultsOf } from './inline.js';
 export {
   CONFIG_ENV,
   DEFAULT_CONFIG_PATH,
@@ -21,6 +22,7 @@ export { CONFIG_DEFAULTS } from './schema.js';
 export type {
   Config,
   FallbackSetting,
+  InlineConfig,
   NotifyTarget,
   PricesConfig,
   RetrySettings,

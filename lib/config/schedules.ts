@@ -54,7 +54,8 @@ function crons(key: 'stop' | 'start'): Field<string[]> {
   };
 }
 
-const selectFields = {
+/** The keys of a `select:` filter (schedules and `inline:`). */
+export const selectFields = {
   tags: stringMap,
   projects: listOf(nonEmptyString, {
     emptyMessage: 'projects must not be empty (leave it out to match every project)',

@@ -21,6 +21,7 @@ import {
   tickMs,
   timeZone,
 } from './checks.js';
+import { inline, resolveInline } from './inline.js';
 import { describe, type Field, type NodeReader, quoted } from './nodes.js';
 import { checkNotifySchedules, notify, prices } from './notify.js';
 import { type ScheduleDraft, schedules } from './schedules.js';
@@ -119,6 +120,7 @@ const rootFields = {
   schedules,
   notify,
   prices,
+  inline,
 };
 
 /**
@@ -161,6 +163,12 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     required: ['version', 'regions', 'schedules'],
     owner: { line: 1, column: 1 },
   });
+  const d = CONFIG_DEFAULTS;
+  if (raw?.inline && raw.inline.tagKey === (raw.tagKey ?? d.tagKey)) {
+    const section = isMap(root) ? root.get('inline', true) : root;
+    const at = isMap(section) ? (section.get('tagKey', true) ?? section) : section;
+    r.report(at, `inline tagKey must differ from the schedule tag ${quoted(raw.inline.tagKey)}`);
+  }
   if (raw?.regions && raw.allowUnknownRegions !== true) checkKnownRegions(root, raw.regions, r);
   if (raw?.notify && raw.schedules) {
     checkNotifySchedules(
@@ -173,8 +181,8 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
   const defined = raw.calendars ?? [];
   const timezone = raw.timezone ?? CONFIG_DEFAULTS.timezone;
   const resolved = raw.schedules.map((draft) => resolveSchedule(draft, timezone, defined, r));
+  const inlineConfig = raw.inline && resolveInline(raw.inline, timezone, defined, r);
   if (r.issues.length > 0) return undefined;
-  const d = CONFIG_DEFAULTS;
   const schedules = resolved.filter((s) => s !== undefined);
   checkStartStopOverlap(schedules, raw.tick ?? d.tickMs, r);
   if (r.issues.length > 0) return undefined;
@@ -201,6 +209,7 @@ export function readConfig(root: unknown, r: NodeReader): Config | undefined {
     schedules,
     ...(raw.notify !== undefined && raw.notify.length > 0 && { notify: raw.notify }),
     ...(raw.prices !== undefined && { prices: raw.prices }),
+    ...(inlineConfig !== undefined && { inline: inlineConfig }),
   };
 }
 

@@ -155,6 +155,42 @@ export interface PricesConfig {
   hourly: Record<string, number>;
 }
 
+/**
+ * Inline schedules: instances that carry their own schedule in a tag, in Cloud Custodian's offhours grammar
+ * (`off=(M-F,19);on=(M-F,7);tz=pt`). Present only when the configuration has an `inline:` section.
+ */
+export interface InlineConfig {
+  /** The tag holding the value; compared exactly (case-sensitive), as the server-side filter does. @default 'maid_offhours' */
+  tagKey: string;
+  /** IANA zone of a value that names none. @default the config's `timezone` */
+  timezone: string;
+  /** Default stop hour, 0-23. @default 19 */
+  off: number;
+  /** Default start hour, 0-23; null: a value without `on=` never starts its instance. @default 7 */
+  on: number | null;
+  /** Default days, in the grammar's letters (`m-f`, `f-m`, `u`). @default 'm-f' */
+  days: string;
+  /**
+   * The calendar (named from `calendars:`) governing inline stops and starts: it replaces the day filter of
+   * specs whose days are the `days` default, and narrows specs that name their own days to its working days.
+   * @default none
+   */
+  calendar?: CalendarConfig;
+  /** Local dates `YYYY-MM-DD` on which inline schedules do not fire. @default [] */
+  skipDates: string[];
+  /** @default the config's `defaults.stoppedMode` */
+  stoppedMode?: StoppedModeSetting;
+  /** @default the config's `defaults.forceStop` */
+  forceStop?: boolean;
+  /**
+   * false: only instances carrying the tag take part. true: every instance of the `select` scope (which must
+   * name projects or zones) takes part with the defaults unless its tag says otherwise. @default false
+   */
+  optOut: boolean;
+  /** Narrows inline instances, as a schedule's `select` does; with `optOut`, also the listing's scope. @default { tags: {} } */
+  select: SelectFilter;
+}
+
 export interface Config {
   /** The file the configuration came from (for messages). */
   file: string;
@@ -204,4 +240,6 @@ export interface Config {
   notify?: NotifyTarget[];
   /** Absent: savings are counted in instance-hours only. */
   prices?: PricesConfig;
+  /** Inline (tag) schedules; absent when the file has no `inline:` section. */
+  inline?: InlineConfig;
 }

@@ -9,7 +9,7 @@
  */
 import type { Config } from '../config/index.js';
 import { errorCodeOf, UsageError } from '../errors.js';
-import { type NotifyDeps, type RunDeps, runAndNotify } from '../run/index.js';
+import { inlineWindowFor, type NotifyDeps, type RunDeps, runAndNotify } from '../run/index.js';
 import { dueFires, nextFires, tickCrontab, tickProblem, tickWindow } from '../schedule/index.js';
 import type { Ticker, TickJob } from './ticker.js';
 
@@ -153,7 +153,10 @@ function next(state: State): void {
   const window: TickRun = { since: new Date(state.doneUntilMs), at: new Date(state.dueUntilMs) };
   const tick = iso(window.at);
   const fires = dueFires(state.config, window.since, window.at);
-  if (fires.length === 0) {
+  // Inline (tag) schedules have no fires to name before their instances are listed: a window that can hold
+  // one is run like a window with a named fire, and runOnce plans them.
+  const inline = inlineWindowFor(state.config, { at: window.at, since: window.since }) !== undefined;
+  if (fires.length === 0 && !inline) {
     logger.debug({ event: 'tick.idle', tick, since: iso(window.since) }, `no fire up to ${tick}`);
     state.doneUntilMs = window.at.getTime();
     return;

@@ -20,7 +20,24 @@ export interface GenerateFleetOptions {
   tagKey?: string;
   /** Schedule names used as tag values. @default ['office-hours', 'nightly', 'weekend'] */
   schedules?: string[];
+  /** The inline schedule tag key (Cloud Custodian's grammar). @default 'maid_offhours' */
+  inlineTagKey?: string;
 }
+
+/**
+ * Inline tag values of generated fleets: valid ones in several spellings, an opt-out, and invalid ones (an
+ * hour out of range, the refused alias `cst`). Chosen by index, so adding them drew nothing from the PRNG and
+ * left every generated fleet otherwise as it was.
+ */
+export const GENERATED_INLINE_VALUES: readonly string[] = [
+  'off=(m-f,19);tz=asia/shanghai',
+  'off=(m-f,22);on=(m-f,8);tz=asia/shanghai',
+  'OFF=(M-F,23);TZ=ET',
+  'off=[(m-f,20),(s-u,12)]',
+  'off',
+  'off=(m-f,25)',
+  'off=(m-f,19);tz=cst',
+];
 
 /** The default regions of generated fleets. */
 export const DEFAULT_REGIONS: readonly string[] = [
@@ -74,10 +91,14 @@ function typo(value: string): string {
   return value.length > 2 ? value[0] + value.slice(2) : `${value}x`;
 }
 
-function tagsFor(index: number, random: Random, tagKey: string, schedules: string[]): Tag[] {
+function tagsFor(index: number, random: Random, options: Required<GenerateFleetOptions>): Tag[] {
+  const { tagKey, schedules, inlineTagKey } = options;
   const tags: Tag[] = [];
   // Rare cases come from the index, so every fleet of a few dozen instances has some of each.
   const untagged = index % 23 === 11;
+  // Every other instance without the schedule tag carries an inline value instead; a few tagged ones carry
+  // both (a conflict the planner refuses to guess about).
+  const inline = (untagged && Math.floor(index / 23) % 2 === 0) || index % 47 === 20;
   if (!untagged) {
     const schedule = pick(random, schedules);
     tags.push({ Key: tagKey, Value: index % 29 === 13 ? typo(schedule) : schedule });
@@ -87,6 +108,10 @@ function tagsFor(index: number, random: Random, tagKey: string, schedules: strin
       const mode = index % 85 === 3 ? 'StopCharge' : pick(random, ['StopCharging', 'KeepCharging']);
       tags.push({ Key: `${tagKey}:stopped-mode`, Value: mode });
     }
+  }
+  if (inline) {
+    const value = GENERATED_INLINE_VALUES[Math.floor(index / 23) % GENERATED_INLINE_VALUES.length] as string;
+    tags.push({ Key: inlineTagKey, Value: value });
   }
   if (random() < 0.6) tags.push({ Key: 'env', Value: random() < 0.5 ? 'dev' : 'prod' });
   return tags;
@@ -109,7 +134,7 @@ function makeInstance(
     InstanceTypeId: `ecs.${weighted(random)}.${pick(random, SIZES)}`,
     ZoneId: `${region}-${random() < 0.5 ? 'a' : 'b'}`,
     ProjectName: random() < 0.85 ? 'default' : 'data',
-    Tags: tagsFor(index, random, options.tagKey, options.schedules),
+    Tags: tagsFor(index, random, options),
     CreatedAt: pick(random, CREATED_AT),
     Region: region,
   };
@@ -133,6 +158,7 @@ export function generateFleet(options: GenerateFleetOptions): Fleet {
     regions: options.regions?.length ? options.regions : [...DEFAULT_REGIONS],
     tagKey: options.tagKey ?? 'lights-out',
     schedules: options.schedules?.length ? options.schedules : ['office-hours', 'nightly', 'weekend'],
+    inlineTagKey: options.inlineTagKey ?? 'maid_offhours',
   };
   const random = mulberry32(resolved.seed);
   const taken = new Set<string>();

@@ -30,7 +30,12 @@ export {
   validateFaults,
 } from './faults.js';
 export { loadFleet, parseFleet, validateFleet } from './fleet.js';
-export { DEFAULT_REGIONS, type GenerateFleetOptions, generateFleet } from './generate.js';
+export {
+  DEFAULT_REGIONS,
+  GENERATED_INLINE_VALUES,
+  type GenerateFleetOptions,
+  generateFleet,
+} from './generate.js';
 export { INSPECTION_ENDPOINTS } from './inspection.js';
 export { mulberry32, type Random } from './prng.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './server.js';

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { Action, type Fire } from '../schedule/index.js';
 import { closest } from '../suggest.js';
 import { type Instance, InstanceStatus, StoppedMode } from '../volc/index.js';
+import { InlineCache } from './inline.js';
 import { resolveStoppedMode } from './mode.js';
 import { SKIP_UNTIL_TAG_SUFFIX, selectMismatch, tagValue } from './select.js';
 import { parseSkipUntil, type SkipUntil } from './snooze.js';
@@ -24,6 +25,11 @@ export interface PlanInput {
   instances: ReadonlyArray<{ region: string; instance: Instance }>;
   /** The planner's clock, for snooze tags. */
   now: Date;
+  /**
+   * The run's tick window, in which inline (tag) schedules fire. Absent: inline schedules are not planned
+   * (a run of one named schedule, or a configuration without `inline:`).
+   */
+  window?: { start: Date; end: Date };
 }
 
 interface Firing {
@@ -39,6 +45,10 @@ interface Context {
   /** The action `unknown-schedule` items carry: the run's, or `stop` when it has both. */
   runAction: Action;
   now: Date;
+  /** Inline values of this plan; null when inline schedules are not planned. */
+  inline: InlineCache | null;
+  /** The inline schedules whose fire planned an instance, with its time and action, for `plan.fires`. */
+  inlineFired: Map<string, { fireTime: string; action: Action }>;
 }
 
 /**
@@ -59,7 +69,11 @@ export function buildPlan(input: PlanInput): Plan {
   const firing = latestFires(schedules, input.fires);
   const actions = new Set([...firing.values()].map((f) => f.action));
   const runAction = actions.size === 1 && actions.has(Action.Start) ? Action.Start : Action.Stop;
-  const context: Context = { config, schedules, firing, runAction, now };
+  const inline =
+    config.inline !== undefined && input.window !== undefined
+      ? new InlineCache(config, config.inline, input.window)
+      : null;
+  const context: Context = { config, schedules, firing, runAction, now, inline, inlineFired: new Map() };
   const seen = new Set<string>();
   const items: PlanItem[] = [];
   for (const { region, instance } of input.instances) {
@@ -74,11 +88,14 @@ export function buildPlan(input: PlanInput): Plan {
   const starts = items.filter((item) => item.decision === Decision.Start).length;
   const { maxInstancesPerRun } = config.guard;
   return {
-    fires: [...context.firing.values()].map(({ schedule, fireTime, action }) => ({
-      schedule: schedule.name,
-      fireTime,
-      action,
-    })),
+    fires: [
+      ...[...context.firing.values()].map(({ schedule, fireTime, action }) => ({
+        schedule: schedule.name,
+        fireTime,
+        action,
+      })),
+      ...[...context.inlineFired].map(([schedule, { fireTime, action }]) => ({ schedule, fireTime, action })),
+    ],
     items,
     guard: { maxInstancesPerRun, stops, starts, exceeded: stops + starts > maxInstancesPerRun },
   };
@@ -112,8 +129,12 @@ function latestFires(
 /** The item of one instance, or null when this run has nothing to say about it. */
 function planInstance(region: string, instance: Instance, context: Context): PlanItem | null {
   const value = tagValue(instance, context.config.tagKey);
-  // Defensive: the server-side tag filter should already have left such instances out.
-  if (value === undefined) return null;
+  const inlineKey = context.config.inline?.tagKey;
+  const inlineValue = inlineKey === undefined ? undefined : tagValue(instance, inlineKey);
+  if (value !== undefined && inlineValue !== undefined)
+    return planConflict(region, instance, value, inlineValue, context);
+  // Without the schedule tag the instance came from the inline listing (or from neither: then nothing).
+  if (value === undefined) return planInline(region, instance, inlineValue, context);
   if (!context.schedules.has(value)) {
     const item: PlanItem = {
       ...baseItem(region, instance, value, null, context.runAction),
@@ -131,6 +152,63 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   return firing.action === Action.Start
     ? decideStart(item, instance, firing.schedule, context)
     : decide(item, instance, firing.schedule, context);
+}
+
+/**
+ * An instance with both tags: skipped, never guessed, whenever either of its schedules would act now.
+ * The item names the schedule tag's value (what `plan` groups by) and the fire that made it due.
+ */
+function planConflict(
+  region: string,
+  instance: Instance,
+  value: string,
+  inlineValue: string,
+  context: Context,
+): PlanItem | null {
+  const fire = context.firing.get(value) ?? context.inline?.get(inlineValue).fire ?? undefined;
+  if (fire === undefined) return null;
+  return {
+    ...baseItem(region, instance, value, fire.fireTime, fire.action),
+    decision: Decision.Skip,
+    reason: SkipReason.InlineAndScheduleTag,
+    detail: `${context.config.inline?.tagKey}=${JSON.stringify(inlineValue)}`,
+  };
+}
+
+/**
+ * An instance ruled by its inline tag (or, in an `optOut` scope, by the inline defaults when it has none).
+ * Invalid values are reported whenever inline schedules are planned; valid ones get an item only when they
+ * fire in the run's window.
+ */
+function planInline(
+  region: string,
+  instance: Instance,
+  raw: string | undefined,
+  context: Context,
+): PlanItem | null {
+  const { inline } = context;
+  const settings = context.config.inline;
+  if (inline === null || settings === undefined) return null;
+  if (raw === undefined) {
+    // Untagged: part of the run only inside an optOut scope (its listing may be wider, by project or zone).
+    if (!settings.optOut || selectMismatch(instance, settings.select) !== null) return null;
+  }
+  const compiled = inline.get(raw ?? '');
+  if (compiled.value.kind === 'invalid') {
+    return {
+      ...baseItem(region, instance, compiled.name, null, context.runAction),
+      decision: Decision.Skip,
+      reason: SkipReason.InvalidInlineSchedule,
+      detail: compiled.value.reason,
+    };
+  }
+  if (compiled.schedule === null || compiled.fire === null) return null;
+  const { fireTime, action } = compiled.fire;
+  const item = baseItem(region, instance, compiled.name, fireTime, action);
+  context.inlineFired.set(compiled.name, { fireTime, action });
+  return action === Action.Start
+    ? decideStart(item, instance, compiled.schedule, context)
+    : decide(item, instance, compiled.schedule, context);
 }
 
 /**

@@ -7,6 +7,7 @@ export { isStopChargingEligible, matchesPattern } from './eligibility.js';
 export { formatPlanTable, MAX_CELL_LENGTH, MAX_REASON_LENGTH } from './format.js';
 export { type InvalidOverride, type ModeResolution, type ResolvedMode, resolveStoppedMode } from './mode.js';
 export {
+  inlineSelectionFilters,
   SKIP_UNTIL_TAG_SUFFIX,
   STOPPED_MODE_TAG_SUFFIX,
   selectionFilters,

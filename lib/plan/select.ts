@@ -2,7 +2,7 @@
  * Selection: which instances belong to which schedule. The listing itself (DescribeInstances, NextToken) is I/O
  * and lives elsewhere; this file only says what to ask the server for and how to narrow what came back.
  */
-import type { Config, SelectFilter } from '../config/index.js';
+import type { Config, InlineConfig, SelectFilter } from '../config/index.js';
 import type { DescribeInstancesFilters, Instance } from '../volc/index.js';
 
 /** Suffix of the per-instance tag that overrides the schedule's stop mode: `<tagKey>:stopped-mode`. */
@@ -19,6 +19,29 @@ export const SKIP_UNTIL_TAG_SUFFIX = ':skip-until';
  */
 export function selectionFilters(config: Pick<Config, 'tagKey'>): DescribeInstancesFilters {
   return { tagFilters: [{ key: config.tagKey }] };
+}
+
+/**
+ * The server-side filters of the inline listing of a region: the inline tag key with no values; or, with
+ * `optOut`, the scope itself (one listing per project, per zone, or per project and zone), because untagged
+ * instances of the scope take part too. The listing is never a whole region: `optOut` requires a scope.
+ *
+ * @example
+ * inlineSelectionFilters({ tagKey: 'maid_offhours', optOut: false, select: { tags: {} } });
+ * // [{ tagFilters: [{ key: 'maid_offhours' }] }]
+ */
+export function inlineSelectionFilters(
+  inline: Pick<InlineConfig, 'tagKey' | 'optOut' | 'select'>,
+): DescribeInstancesFilters[] {
+  if (!inline.optOut) return [{ tagFilters: [{ key: inline.tagKey }] }];
+  const projects: (string | undefined)[] = inline.select.projects ?? [undefined];
+  const zones: (string | undefined)[] = inline.select.zones ?? [undefined];
+  return projects.flatMap((projectName) =>
+    zones.map((zoneId) => ({
+      ...(projectName !== undefined && { projectName }),
+      ...(zoneId !== undefined && { zoneId }),
+    })),
+  );
 }
 
 /**

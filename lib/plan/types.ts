@@ -17,6 +17,10 @@ export const SkipReason = {
   Snoozed: 'snoozed',
   InvalidOverrideTag: 'invalid-override-tag',
   UnknownSchedule: 'unknown-schedule',
+  /** The instance carries both the schedule tag and the inline tag: never guessed which one rules. */
+  InlineAndScheduleTag: 'inline-and-schedule-tag',
+  /** The inline tag's value cannot be read; `detail` says why. Nothing is stopped. */
+  InvalidInlineSchedule: 'invalid-inline-schedule',
 } as const;
 export type SkipReason =
   | (typeof SkipReason)[keyof typeof SkipReason]

@@ -4,7 +4,14 @@
  */
 import type { Config, ScheduleConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
-import { Action, dueFires, type Fire, scheduleFires, tickWindow } from '../schedule/index.js';
+import {
+  Action,
+  dueFires,
+  type Fire,
+  inlineWindowCanFire,
+  scheduleFires,
+  tickWindow,
+} from '../schedule/index.js';
 
 /** What a run is asked to cover. */
 export interface FireRequest {
@@ -91,4 +98,24 @@ export function firesAsIf(config: Config, request: FireRequest): boolean {
  */
 export function runTick(config: Config, request: FireRequest): string {
   return (firesAsIf(config, request) ? request.at : tickWindow(request.at, config.tickMs).end).toISOString();
+}
+
+/**
+ * The window in which a run request plans inline (tag) schedules: the tick window of `at` (from `since` when
+ * given), when the configuration has `inline:`, the request is not a run of one named schedule, and an inline
+ * fire can fall in the window at all. Undefined otherwise: the run then needs no inline listing.
+ *
+ * @example
+ * inlineWindowFor(config, { at: new Date('2026-03-09T14:00:30Z') }); // (13:55, 14:00]
+ * inlineWindowFor(config, { at: new Date('2026-03-09T14:05:30Z') }); // undefined
+ */
+export function inlineWindowFor(
+  config: Config,
+  request: FireRequest,
+): { start: Date; end: Date } | undefined {
+  if (config.inline === undefined || request.schedule !== undefined) return undefined;
+  const tick = tickWindow(request.at, config.tickMs);
+  // The daemon catching up ticks (`since`) covers their inline fires too, as it does their named ones.
+  const window = { start: request.since ?? tick.start, end: tick.end };
+  return inlineWindowCanFire(window.start, window.end) ? window : undefined;
 }

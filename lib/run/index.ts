@@ -12,7 +12,14 @@ export {
   type RunRequest,
   type StopEvent,
 } from './event.js';
-export { type FireRequest, firesAsIf, firesFor, hasAction, runTick } from './fires.js';
+export {
+  type FireRequest,
+  firesAsIf,
+  firesFor,
+  hasAction,
+  inlineWindowFor,
+  runTick,
+} from './fires.js';
 export {
   createStopHandler,
   DEADLINE_MARGIN_ENV,
@@ -25,7 +32,7 @@ export {
   type StopHandler,
   type StopHandlerDeps,
 } from './handler.js';
-export { type ListDeps, listTaggedInstances } from './list.js';
+export { type ListDeps, type ListingRequest, listTaggedInstances } from './list.js';
 export {
   DEFAULT_NOTIFY_BUDGET_MS,
   MAX_NOTIFY_BUDGET_MS,

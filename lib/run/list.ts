@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/index.js';
 import { RegionError } from '../errors.js';
-import { selectionFilters } from '../plan/index.js';
+import { inlineSelectionFilters, selectionFilters } from '../plan/index.js';
 import {
   countingEcsApi,
   createLane,
@@ -24,19 +24,33 @@ export interface ListDeps {
   random(): number;
 }
 
+/** Which listings a run needs: the schedule tag's (when a named schedule fires), the inline one's, or both. */
+export interface ListingRequest {
+  /** @default true */
+  named?: boolean;
+  /** Also list the inline-tagged instances (or the `optOut` scope). @default false */
+  inline?: boolean;
+}
+
 /**
  * Every tagged instance of every configured region. Regions are listed concurrently, each at most at
  * `rateLimit.qps` pages per second (the API's quotas are per action, so listing gets the same budget as
  * stopping). A region whose listing fails makes the whole listing fail, because a plan built on a partial
  * fleet could leave machines running unnoticed; so does a region whose pages break the reader's rules or
- * exceed `listing.maxInstancesPerRegion`.
+ * exceed `listing.maxInstancesPerRegion`. With inline schedules, each region gets one more listing (filtered
+ * on the inline tag key, or the `optOut` scope's) in the same lane; `listing.maxInstancesPerRegion` bounds
+ * each listing on its own. An instance found by both listings appears twice, and the planner plans it once.
  */
 export async function listTaggedInstances(
   config: Config,
   deps: ListDeps,
   context: { stats: RunStats; deadlineAtMs: number },
+  request: ListingRequest = {},
 ): Promise<{ region: string; instance: Instance }[]> {
-  const filters = selectionFilters(config);
+  const filterSets = [
+    ...((request.named ?? true) ? [selectionFilters(config)] : []),
+    ...(request.inline && config.inline ? inlineSelectionFilters(config.inline) : []),
+  ];
   const settings = { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs: context.deadlineAtMs };
   const perRegion = await Promise.all(
     config.regions.map(async (region) => {
@@ -45,13 +59,15 @@ export async function listTaggedInstances(
       // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
       await checkRegionExists(api, createLane(region, settings, deps, context.stats, 'regions'));
       const lane = createLane(region, settings, deps, context.stats, 'listing');
-      const pages = readInstancePages(api, filters, {
-        callPage: (attempt) => limitedRetrying(lane, attempt),
-        maxInstances: config.listing.maxInstancesPerRegion,
-        maxInstancesName: 'listing.maxInstancesPerRegion',
-      });
-      for await (const instances of pages) {
-        for (const instance of instances) found.push({ region, instance });
+      for (const filters of filterSets) {
+        const pages = readInstancePages(api, filters, {
+          callPage: (attempt) => limitedRetrying(lane, attempt),
+          maxInstances: config.listing.maxInstancesPerRegion,
+          maxInstancesName: 'listing.maxInstancesPerRegion',
+        });
+        for await (const instances of pages) {
+          for (const instance of instances) found.push({ region, instance });
+        }
       }
       return found;
     }),

@@ -11,7 +11,7 @@ import type { Plan } from '../plan/index.js';
 import { buildPlan } from '../plan/index.js';
 import type { InstanceOutcome, RunSummary } from '../stop/index.js';
 import { buildSummary, createRunStats, executePlan, logSummary, type RunStats } from '../stop/index.js';
-import { type FireRequest, firesFor } from './fires.js';
+import { type FireRequest, firesFor, inlineWindowFor } from './fires.js';
 import { type ListDeps, listTaggedInstances } from './list.js';
 import { computeSavings, type NextStartFn, nextStartFor } from './savings.js';
 
@@ -58,14 +58,28 @@ export async function planRun(
   context: { stats?: RunStats; deadlineAtMs?: number } = {},
 ): Promise<Plan> {
   const fires = firesFor(config, request);
+  // Inline schedules fire in the tick window, like named ones; a run of one named schedule leaves them out.
+  const window = inlineWindowFor(config, request);
+  const listing = { named: fires.length > 0, inline: window !== undefined };
   const instances =
-    fires.length === 0
+    !listing.named && !listing.inline
       ? []
-      : await listTaggedInstances(config, deps, {
-          stats: context.stats ?? createRunStats(),
-          deadlineAtMs: context.deadlineAtMs ?? deps.nowMs() + DEFAULT_RUN_DEADLINE_MS,
-        });
-  return buildPlan({ config, fires, instances, now: request.at });
+      : await listTaggedInstances(
+          config,
+          deps,
+          {
+            stats: context.stats ?? createRunStats(),
+            deadlineAtMs: context.deadlineAtMs ?? deps.nowMs() + DEFAULT_RUN_DEADLINE_MS,
+          },
+          listing,
+        );
+  return buildPlan({
+    config,
+    fires,
+    instances,
+    now: request.at,
+    ...(window !== undefined && { window }),
+  });
 }
 
 /**

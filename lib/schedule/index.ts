@@ -11,6 +11,8 @@
  * - `dayVerdict(calendar, localDate)`, `isWorkingDay`: working days of a calendar (`base: cn | weekdays` and the
  *   team's own lists); `calendarGaps(schedules, from, until)`: years a base has no data for.
  * - `tickCrontab(tickMs)`, `tickProblem(tickMs)`: the ticks a timer can express, and their 5-field crontab.
+ * - `parseInlineValue(value, defaults)`, `inlineFires(schedule, rules, start, end)`, `explainInlineValue`:
+ *   inline schedules written on the instance in Cloud Custodian's offhours grammar.
  */
 export {
   baseCovers,
@@ -45,6 +47,26 @@ export {
   scheduleFires,
   tickWindow,
 } from './fires.js';
+export { explainInlineValue } from './inline-describe.js';
+export {
+  INLINE_SCHEDULE_PREFIX,
+  type InlineFire,
+  inlineCrons,
+  inlineFires,
+  inlineRules,
+  inlineScheduleName,
+  inlineWindowCanFire,
+} from './inline-fires.js';
+export {
+  type InlineDefaults,
+  type InlineSchedule,
+  type InlineSpec,
+  type InlineValue,
+  normaliseInlineValue,
+  parseDays,
+  parseInlineValue,
+} from './inline-grammar.js';
+export { INLINE_ZONE_ALIASES, type InlineZone, resolveInlineZone } from './inline-zones.js';
 export { type StartStopOverlap, startStopOverlap } from './overlap.js';
 export {
   formatTick,

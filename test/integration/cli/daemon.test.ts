@@ -14,6 +14,7 @@ import type { OnTick, Ticker } from '../../../lib/daemon/index.js';
 import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
 import { ConfigError } from '../../../lib/errors.js';
 import { emulatorEnv } from '../../support/emulator-env.js';
+import { inst } from '../emulator/helpers.js';
 
 type Line = Record<string, unknown>;
 
@@ -185,5 +186,45 @@ describe('lights-out daemon', () => {
     expect(fake.crons).toEqual([]);
     expect(d.out).toEqual([]);
     expect(d.err.join('')).toContain('VOLC_ACCESSKEY');
+  });
+});
+
+describe('lights-out daemon with inline schedules', () => {
+  it('stops an instance whose inline tag fires in the tick, as the cloud timer would', async () => {
+    const inline = await startEmulator({
+      fleet: {
+        credentials: [{ accessKeyId: 'AKLTdaemoninline0000', secretKey: 'daemon-inline-secret-not-real-00' }],
+        instances: [
+          inst('i-et', { Tags: [{ Key: 'maid_offhours', Value: 'off=(m-f,19);tz=et' }] }),
+          inst('i-pt', { Tags: [{ Key: 'maid_offhours', Value: 'off=(m-f,19);tz=pt' }] }),
+        ],
+      },
+      faults: { transitionMs: 0 },
+    });
+    try {
+      await writeFile(configFile, `${CONFIG}inline: { tagKey: maid_offhours }\n`);
+      const fake = fakeTicker();
+      // Monday 2026-03-09, 18:50 in New York (UTC-4): no named schedule fires at 23:00Z.
+      const d = daemonIo(emulatorEnv(inline), new Date('2026-03-09T22:50:00Z'));
+      const exit = createDaemonCommand({ ticker: fake.ticker }).run(['-c', configFile], d.io);
+      await expect.poll(() => d.events('daemon.started').length).toBe(1);
+      expect(d.events('daemon.inline-not-run')).toEqual([]);
+      fake.crons[0]!.onTick(new Date('2026-03-09T22:55:00Z')); // (22:50, 22:55]: no inline fire can fall here
+      fake.crons[0]!.onTick(new Date('2026-03-09T23:00:00Z')); // 19:00 in New York
+      await expect.poll(() => d.events('run.summary').length).toBe(1);
+      expect(d.events('run.summary')[0]).toMatchObject({
+        fires: [{ schedule: 'inline:off=(m-f,19);tz=et', fireTime: '2026-03-09T23:00:00.000Z' }],
+      });
+      expect(d.events('instance.outcome')).toMatchObject([
+        { instanceId: 'i-et', outcome: 'stopped', schedule: 'inline:off=(m-f,19);tz=et' },
+      ]);
+      const status = new Map(inline.instances().map((i) => [i.InstanceId, i.Status]));
+      expect(status.get('i-et')).toBe('STOPPED');
+      expect(status.get('i-pt')).toBe('RUNNING');
+      d.abort();
+      expect(await exit).toBe(0);
+    } finally {
+      await inline.close();
+    }
   });
 });

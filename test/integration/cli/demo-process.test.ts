@@ -21,8 +21,8 @@ describe('node bin/lights-out.js demo (what `npm start` runs)', () => {
     });
     // execFile rejects on a non-zero exit, so reaching here means exit 0.
     expect(stderr).toBe('');
-    expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(4);
-    expect(stdout).toContain('== All 4 runs');
+    expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(5);
+    expect(stdout).toContain('== All 5 runs');
     expect(stdout).toMatch(
       /outcomes {3}stopped \d+, already-stopped 0, skipped \d+, gone 0, failed 0, dry-run 0/,
     );

@@ -55,13 +55,19 @@ describe('lights-out demo', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('http://127.0.0.1:');
     expect(stdout).not.toContain('example.invalid');
-    for (const heading of ['== office-hours', '== nightly', '== weekend', '== All 4 runs']) {
+    for (const heading of [
+      '== office-hours',
+      '== nightly',
+      '== weekend',
+      '== inline schedules',
+      '== All 5 runs',
+    ]) {
       expect(stdout).toContain(heading);
     }
     expect(stdout).toContain('fires   Fri 2026-03-06 22:00 +08:00 Asia/Shanghai (2026-03-06 14:00 UTC)');
     expect(stdout).toContain('stop    0 22 * * 1-5: at 22:00 on Monday through Friday');
     // office-hours runs twice (issue 12): its stop, then the next morning's start.
-    expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(4);
+    expect(stdout.match(/^INSTANCE +NAME +REGION +SCHEDULE +OUTCOME +MODE/gm)).toHaveLength(5);
     expect(stdout).toContain('== office-hours: Weekday development machines (start)');
     expect(stdout).toContain('fires   Mon 2026-03-09 08:30 +08:00 Asia/Shanghai (2026-03-09 00:30 UTC)');
     expect(stdout).toContain('start   30 8 * * *: at 08:30 on working days (cn-office calendar, base cn)');
@@ -141,21 +147,32 @@ describe('lights-out demo', () => {
         ]),
       ).toEqual(Array.from({ length: 4 }, () => ['skipped', '-', 'unknown-schedule']));
     }
+    // Inline-tagged instances, in their own tick (the configuration has no inline: section, so the demo assumes
+    // the documented defaults and says so): the valid values stop, `tz=cst` is refused, `off` opts out.
+    expect(stdout).toContain(
+      'the configuration has no inline: section, so real runs leave these instances alone',
+    );
+    expect(rows(stdout, 'i-demo0039').map((row) => row.slice(4, 6))).toEqual([['stopped', 'StopCharging']]);
+    expect(rows(stdout, 'i-demo0040').map((row) => row.slice(4, 6))).toEqual([['stopped', 'StopCharging']]);
+    expect(rows(stdout, 'i-demo0042').map((row) => row.slice(4, 7))).toEqual([
+      ['skipped', '-', 'invalid-inline-schedule'],
+    ]);
+    expect(rows(stdout, 'i-demo0041')).toEqual([]);
     // Untagged instances are never listed.
     expect(rows(stdout, 'i-demo0033')).toEqual([]);
     expect(rows(stdout, 'i-demo0034')).toEqual([]);
 
     // Each of the 32 tagged instances once, though the two of no schedule are reported by all 3 runs.
     expect(stdout).toContain(
-      'outcomes   stopped 20, already-stopped 0, skipped 12, gone 0, failed 0, dry-run 0, started 8, already-running 0 (each instance once per action)',
+      'outcomes   stopped 22, already-stopped 0, skipped 13, gone 0, failed 0, dry-run 0, started 8, already-running 0 (each instance once per action)',
     );
-    expect(stdout).toContain('emulator   accepted 20 instance stops; no instance was stopped twice');
+    expect(stdout).toContain('emulator   accepted 22 instance stops; no instance was stopped twice');
     expect(stdout).toMatch(/retries \d+, fallbacks 2/);
     expect(stdout).toContain('What the outcomes mean');
     expect(stdout).toContain('unknown-schedule          the tag names no configured schedule');
   });
 
-  it('with --json prints only log lines: one outcome per listed instance per run and four summaries', async () => {
+  it('with --json prints only log lines: one outcome per listed instance per run and five summaries', async () => {
     const { code, stdout } = await demo(['--json']);
     expect(code).toBe(0);
     const lines = stdout
@@ -168,11 +185,13 @@ describe('lights-out demo', () => {
       expect.objectContaining({ schedule: 'office-hours', action: 'start' }),
       expect.objectContaining({ schedule: 'nightly', action: 'stop' }),
       expect.objectContaining({ schedule: 'weekend', action: 'stop' }),
+      expect.objectContaining({ schedule: 'inline:off=(m-f,21);tz=asia/shanghai', action: 'stop' }),
     ]);
-    expect(summaries.map((s) => (s.outcomes as Record<string, number>).failed)).toEqual([0, 0, 0, 0]);
+    expect(summaries.map((s) => (s.outcomes as Record<string, number>).failed)).toEqual([0, 0, 0, 0, 0]);
     expect((summaries[1]!.capacityRefusals as number) > 0).toBe(true);
     const outcomes = lines.filter((line) => line.event === 'instance.outcome');
-    expect(outcomes).toHaveLength(16 + 16 + 15 + 7);
+    // The inline run: two valid values stopped, the refused `cst` one skipped, the opted-out one not listed.
+    expect(outcomes).toHaveLength(16 + 16 + 15 + 7 + 3);
     const started = outcomes.filter((o) => o.outcome === 'started').map((o) => o.instanceId);
     expect(started).toHaveLength(8);
     expect(new Set(started).size).toBe(started.length);

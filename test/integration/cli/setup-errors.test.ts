@@ -156,7 +156,7 @@ describe('lights-out help', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(
       "lights-out: unknown command 'plna' (did you mean 'plan'?)\n" +
-        'Usage: lights-out <command> [options]; commands: validate, next, plan, run, daemon, emulator, demo, deploy\n' +
+        'Usage: lights-out <command> [options]; commands: validate, next, plan, run, explain-tag, daemon, emulator, demo, deploy\n' +
         'Run `lights-out --help` for what each one does.\n',
     );
   });

@@ -182,6 +182,15 @@ describe('renderMarkdown', () => {
       medianMs: 2_000,
       instancesPerSecond: 50_000,
     },
+    inlinePlanning: {
+      instances: 50_000,
+      repetitions: 7,
+      distinctValues: 36,
+      items: 50_000,
+      namedMedianMs: 800,
+      inlineMedianMs: 880,
+      ratio: 1.1,
+    },
     coldStart: {
       bundle: '/x/dist/stop.js',
       bundleBytes: 30 * 1024,
@@ -210,6 +219,7 @@ describe('renderMarkdown', () => {
 
   it('puts each figure in its row and compares the baseline with lights-out', () => {
     const markdown = renderMarkdown(results as never);
+    expect(markdown).toContain('| 50,000 | 50,000 | 800 ms | 880 ms | 1.10× |');
     expect(markdown).toContain(
       '| 20/s | 1,000 in 1 region | none | 10 (1.00×) | 10 (1.00×) | 0 | 1,000 / 1,000 | 2.12 s | 1.06 s | 2.00× | 128 MiB |',
     );

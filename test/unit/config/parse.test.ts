@@ -345,7 +345,7 @@ describe('parseConfig: one issue per problem, at its node', () => {
       'an unknown top-level key',
       [...HEAD, 'colour: blue', ...NIGHTLY],
       [
-        "3:1: unknown key 'colour' (expected one of: version, regions, allowUnknownRegions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, calendars, schedules, notify, prices)",
+        "3:1: unknown key 'colour' (expected one of: version, regions, allowUnknownRegions, endpoint, tagKey, timezone, tick, rateLimit, defaults, guard, retry, listing, verify, calendars, schedules, notify, prices, inline)",
       ],
     ],
     ['a number as a key', [...HEAD, '7: x', ...NIGHTLY], ['3:1: expected a string key, got number 7']],

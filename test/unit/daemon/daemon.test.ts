@@ -100,6 +100,21 @@ describe('startDaemon: each tick runs what the handler runs', () => {
   });
 });
 
+describe('startDaemon: inline (tag) schedules', () => {
+  it('runs a window that can hold an inline fire, and idles through one that cannot', async () => {
+    // Inline fires fall on a UTC quarter hour: (14:00, 14:05] cannot hold one, (14:10, 14:15] can.
+    const h = harness(`${TWO_SCHEDULES}inline: {}\n`, '2026-03-09T14:00:00Z');
+    h.fake.tick('2026-03-09T14:05:00Z');
+    await settle();
+    expect(h.runs).toEqual([]);
+    h.fake.tick('2026-03-09T14:15:00Z');
+    await settle();
+    // The catch-up window from the last completed one holds 14:15, which runOnce plans for inline values.
+    expect(h.runs).toEqual([{ since: '2026-03-09T14:05:00.000Z', at: '2026-03-09T14:15:00.000Z' }]);
+    await h.daemon.stop();
+  });
+});
+
 describe('startDaemon: no overlap, nothing lost', () => {
   it('defers the ticks that come during a run and catches their fires up once, in one run', async () => {
     const yaml = `${TWO_SCHEDULES.replace('"0 19 * * *"', '["0 19 * * *", "5 19 * * *", "10 19 * * *"]')}`;

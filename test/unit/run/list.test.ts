@@ -118,4 +118,36 @@ describe('listTaggedInstances', () => {
     // The first page's TotalCount already says too many: no second page is asked for.
     expect(sentAtMs).toHaveLength(1);
   });
+
+  it('lists the inline tag once more in the same lane, each listing under maxInstancesPerRegion on its own', async () => {
+    const clock = { nowMs: 1_000_000 };
+    const sentAtMs: number[] = [];
+    const filters: unknown[] = [];
+    const api = fakeApi(3, clock, sentAtMs);
+    const describe = api.describeInstancesPage.bind(api);
+    api.describeInstancesPage = (f, page) => {
+      filters.push(f.tagFilters?.map((t) => t.key));
+      return describe(f, page);
+    };
+    const stats = createRunStats();
+    const found = await listTaggedInstances(
+      config('listing: { maxInstancesPerRegion: 3 }\ninline: { tagKey: maid_offhours }\n'),
+      deps(api, clock),
+      { stats, deadlineAtMs: Number.POSITIVE_INFINITY },
+      { named: true, inline: true },
+    );
+    // Six instances in all, three per listing: the cap bounds each listing, not their sum.
+    expect(found).toHaveLength(6);
+    expect(stats.apiCalls.DescribeInstances).toBe(6);
+    // One lane: the inline listing's pages keep the region's pace (4 qps) after the named one's.
+    expect(sentAtMs.slice(1).map((t, i) => t - sentAtMs[i]!)).toEqual([250, 250, 250, 250, 250]);
+    expect(filters).toEqual([
+      ['lights-out'],
+      ['lights-out'],
+      ['lights-out'],
+      ['maid_offhours'],
+      ['maid_offhours'],
+      ['maid_offhours'],
+    ]);
+  });
 });
