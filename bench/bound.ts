@@ -32,7 +32,8 @@ export function optimumCalls(instances: number): number {
 /**
  * The calls a perfect client makes on average under `faults`: every request has the same chance of a 429, so
  * it takes 1 / (1 - q) sends to get one through; every refused instance must be sent again, so the instances
- * sent add up to n / (1 - p), `idsPerStopCall` to a call. Without faults and with 100 IDs to a call this is
+ * sent add up to n / (1 - p), `idsPerStopCall` to a call: `ceil(n / 100) / ((1 - p)(1 - q))` stop calls and
+ * `ceil(n / 100) / (1 - q)` pages. Without faults and with 100 IDs to a call this is
  * {@link optimumCalls} for both actions.
  *
  * @param idsPerStopCall 100 for lights-out's batches, 1 for the per-instance baseline
@@ -50,7 +51,7 @@ export function minimumCalls(
   }
   return {
     describe: optimumCalls(instances) / (1 - perRequest),
-    stop: instances / idsPerStopCall / (1 - perInstance) / (1 - perRequest),
+    stop: Math.ceil(instances / idsPerStopCall) / (1 - perInstance) / (1 - perRequest),
   };
 }
 

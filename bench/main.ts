@@ -6,10 +6,13 @@
  *   npm run bench                        the full run; writes bench/results.md and bench/results.json
  *   npm run bench -- --quick             1,000-instance fleets only, about a minute; writes to dist-bench/
  *   npm run bench -- --sizes 1000,10000  these fleet sizes, in 1 and 4 regions; writes to dist-bench/
+ *   npm run bench -- --quotas 20         only this quota (requests/s; default 20 and 50); writes to dist-bench/
+ *   npm run bench -- --no-baseline       without the per-instance baseline (a minute of its own)
+ *   npm run bench -- --fill-ms 0         the pipeline's batch fill time overridden, to measure what it is worth
  *   npm run bench -- --cold-start        cold start and logging only, under a minute; writes to dist-bench/
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,11 +23,20 @@ import { type BenchResults, renderMarkdown } from './report.js';
 import { runScenarioChild } from './scenario.js';
 import { type FleetPlan, type RunRecord, type RunSettings, runFleet } from './suite.js';
 
+/** The emulator's quotas (requests/s per region and action) the runs are measured at. */
+const QUOTAS = [20, 50];
+
 const SETTINGS: RunSettings = {
   qps: 20,
   latencyMs: 30,
   faults: { flowLimitPerInstance: 0.3, flowLimitPerRequest: 0.1 },
   startFaults: { insufficientCapacity: 0.3 },
+  extraFaults: [
+    { name: '50% per instance', faults: { flowLimitPerInstance: 0.5, flowLimitPerRequest: 0 } },
+    { name: '90% per instance', faults: { flowLimitPerInstance: 0.9, flowLimitPerRequest: 0 } },
+    { name: '80% of requests', faults: { flowLimitPerInstance: 0, flowLimitPerRequest: 0.8 } },
+  ],
+  extraFaultsUpTo: 1_000,
   baselineInFlight: 10,
   timeLimitFactor: 4,
   minTimeLimitMs: 30_000,
@@ -70,12 +82,23 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
+      quotas: { type: 'string' },
+      'fill-ms': { type: 'string' },
+      'no-baseline': { type: 'boolean', default: false },
       'cold-start': { type: 'boolean', default: false },
     },
   });
   const startupOnly = values['cold-start'];
+  const quotas = values.quotas === undefined ? QUOTAS : parseSizes(values.quotas);
+  const fillMs = values['fill-ms'] === undefined ? undefined : Number(values['fill-ms']);
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const full = !values.quick && values.sizes === undefined && !startupOnly;
+  const full =
+    !values.quick &&
+    values.sizes === undefined &&
+    values.quotas === undefined &&
+    fillMs === undefined &&
+    !values['no-baseline'] &&
+    !startupOnly;
   const fleets = startupOnly
     ? []
     : values.quick
@@ -93,10 +116,14 @@ async function main(): Promise<void> {
   const runs: RunRecord[] = [];
   const emulatorStartMs: Record<string, number> = {};
   try {
-    for (const fleet of fleets) {
-      const measured = await runFleet(fleet, SETTINGS, context);
-      runs.push(...measured.records);
-      emulatorStartMs[`${fleet.instances}x${fleet.regions}`] = Math.round(measured.emulatorStartMs);
+    for (const qps of quotas) {
+      const settings = { ...SETTINGS, qps, ...(fillMs === undefined ? {} : { batchFillMs: fillMs }) };
+      for (const plan of fleets) {
+        const fleet = values['no-baseline'] ? { ...plan, baseline: false } : plan;
+        const measured = await runFleet(fleet, settings, context);
+        runs.push(...measured.records);
+        emulatorStartMs[`${fleet.instances}x${fleet.regions}`] = Math.round(measured.emulatorStartMs);
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -121,6 +148,8 @@ async function main(): Promise<void> {
       os: `${platform()} ${release()}`,
     },
     settings: SETTINGS,
+    quotas,
+    loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
     runs,
     emulatorStartMs,
     planning,

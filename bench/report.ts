@@ -1,4 +1,6 @@
 /** The benchmark's results as data (results.json) and as the markdown tables people read (results.md). */
+
+import { minimumCalls, spread } from './bound.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { LoggingResult } from './logging.js';
 import type { InlinePlanningResult, PlanningResult } from './planning.js';
@@ -11,6 +13,10 @@ export interface BenchResults {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; os: string };
   settings: RunSettings;
+  /** The quotas measured at (each run's `qps` says which). */
+  quotas: number[];
+  /** The machine's 1, 5 and 15 minute load averages when the bench ended (other work shares the cores). */
+  loadAverage: number[];
   runs: RunRecord[];
   /** How long each emulator process took to load its fleet, keyed `<instances>x<regions>`. */
   emulatorStartMs: Record<string, number>;
@@ -59,39 +65,51 @@ function ofAction(runs: RunRecord[], action: 'stop' | 'start'): RunRecord[] {
   return runs.filter((run) => run.approach === Approach.LightsOut && (run.action ?? 'stop') === action);
 }
 
+/** The calls a perfect client needs for this run's fleet and faults (bench/bound.ts), per action. */
+function boundCalls(run: RunRecord): { describe: number; act: number } {
+  const calls = { describe: 0, act: 0 };
+  for (const n of spread(run.fleet.instances, run.fleet.regions)) {
+    const c = minimumCalls(n, run.faults ?? {});
+    calls.describe += c.describe;
+    calls.act += c.stop;
+  }
+  return calls;
+}
+
 function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): string {
   const apiAction = action === 'start' ? 'StartInstances' : 'StopInstances';
   const rows = ofAction(runs, action).map((run) => {
     const describe = callsOf(run, 'DescribeInstances');
-    const stop = callsOf(run, apiAction);
+    const acted = callsOf(run, apiAction);
     const done = action === 'start' ? (run.client.started ?? 0) : run.client.stopped;
+    const bound = boundCalls(run);
     return [
+      `${run.qps ?? '?'}/s`,
       fleetName(run),
-      run.withFaults ? 'yes' : 'no',
-      `${count(describe)} (${times(describe / run.optimumCalls)})`,
-      `${count(stop)} (${times(stop / run.optimumCalls)})`,
-      count(run.optimumCalls),
+      run.faultCase ?? (run.withFaults ? 'standard' : 'none'),
+      `${count(describe)} (${times(describe / bound.describe)})`,
+      `${count(acted)} (${times(acted / bound.act)})`,
       count(throttledOf(run)),
-      count(run.client.retries),
       `${count(done)} / ${count(run.fleet.instances)}`,
       `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
       seconds(run.boundMs),
       `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
+      mib(run.client.peakRssBytes),
     ];
   });
   return table(
     [
+      'Quota',
       'Fleet',
       'Faults',
-      'DescribeInstances calls (× optimum)',
-      `${apiAction} calls (× optimum)`,
-      'Optimum per action',
+      'DescribeInstances calls (× perfect client)',
+      `${apiAction} calls (× perfect client)`,
       '429 answers',
-      'Retries',
       action === 'start' ? 'Started' : 'Stopped',
       'Time',
       'Bound',
       'Time / bound',
+      'Peak RSS',
     ],
     rows,
   );
@@ -195,22 +213,26 @@ export function renderMarkdown(results: BenchResults): string {
     `Command: \`${results.command}\` (${seconds(results.totalMs)} in all), ${results.date}.`,
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${mib(machine.memoryBytes)} memory, Node ${machine.node}, ${machine.os}.`,
     '',
-    `The emulator runs in its own process with a quota of ${settings.qps} requests/s per region and action ` +
-      `(HTTP 429 FlowLimitExceeded over it) and ${settings.latencyMs} ms added to every request; lights-out runs ` +
-      `with \`rateLimit.qps: ${settings.qps}\` and \`retry: { baseMs: 200, capMs: 5000, maxAttempts: 20 }\`. ` +
-      `Every instance is RUNNING and tagged for the one schedule. "With faults": ${faults.flowLimitPerInstance * 100}% ` +
-      `of instances in each StopInstances answer refused with FlowLimitExceeded, and ${faults.flowLimitPerRequest * 100}% ` +
-      'of requests answered 429 before anything is done. Calls are counted by the emulator.',
+    `Load average when it ended: ${(results.loadAverage ?? []).join(', ')} (other work shares the cores).`,
+    '',
+    `The emulator runs in its own process with a quota of ${(results.quotas ?? [settings.qps]).join(' or ')} requests/s ` +
+      `per region and action (HTTP 429 FlowLimitExceeded over it) and ${settings.latencyMs} ms added to every ` +
+      'request; lights-out runs with `rateLimit.qps` at the quota and `guard.maxInstancesPerRun` out of the way, ' +
+      'and the shipped defaults for everything else (retry, batching, limiter): what users get. Every instance is ' +
+      `RUNNING and tagged for the one schedule. Faults "standard": ${faults.flowLimitPerInstance * 100}% of ` +
+      `instances in each StopInstances answer refused with FlowLimitExceeded, and ${faults.flowLimitPerRequest * 100}% ` +
+      'of requests answered 429 before anything is done; the other cases name their shares (per instance p, of ' +
+      `requests q), on fleets of at most ${count(settings.extraFaultsUpTo ?? 0)} instances. Calls are counted by the emulator.`,
     '',
     ...(results.runs.length === 0
       ? []
       : [
           '## Stop runs',
           '',
-          'Optimum: ceil(n / 100) DescribeInstances pages and as many StopInstances calls per region. Bound: ' +
-            '`calls / rate + latency` for listing plus the same for stopping, in the slowest region; with faults, the ' +
-            'calls are what a perfect client needs on average (1 / (1 − 0.1) sends per request, 1 / (1 − 0.3) sends per ' +
-            'instance). The quota lets its first requests through at once, so small fleets can beat the bound.',
+          'Perfect client: `ceil(n / 100) / ((1 − p)(1 − q))` StopInstances calls and `ceil(n / 100) / (1 − q)` ' +
+            'DescribeInstances pages per region (without faults, the optimum). Bound: those calls at the quota plus ' +
+            'one latency, for listing and then for stopping, in the slowest region. The quota lets its first ' +
+            'requests through at once, so small fleets can beat the bound.',
           '',
           stopRunsTable(results.runs),
           '',

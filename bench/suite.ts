@@ -19,8 +19,13 @@ export interface RunSettings {
   /** The emulator's quota per region and action, and lights-out's rateLimit.qps. */
   qps: number;
   latencyMs: number;
-  /** The faults of the "with faults" runs. */
+  /** The faults of the "with faults" runs: the standard case every fleet runs. */
   faults: Required<BoundFaults>;
+  /** Harder fault cases (stop runs), on fleets of at most `extraFaultsUpTo` instances. */
+  extraFaults: { name: string; faults: Required<BoundFaults> }[];
+  extraFaultsUpTo: number;
+  /** Overrides the pipeline's batch fill time (ms), to measure it. @default the shipped one */
+  batchFillMs?: number;
   /** Start runs with faults add these: a share of starts refused with Insufficient.InstanceCapacity. */
   startFaults: { insufficientCapacity: number };
   /** Per-instance baseline: stop calls in flight per region. */
@@ -51,6 +56,12 @@ export interface RunRecord {
   /** What the run did to the fleet. */
   action: Action;
   withFaults: boolean;
+  /** `none`, `standard` (the settings' `faults`), or the name of an extra case. */
+  faultCase: string;
+  /** The faults the run's bound accounts for. */
+  faults: BoundFaults;
+  /** The emulator's quota and lights-out's `rateLimit.qps`. */
+  qps: number;
   timeLimitMs: number;
   /** The fewest calls of each action without faults: ceil(n / 100) per region, summed. */
   optimumCalls: number;
@@ -83,33 +94,40 @@ async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioRes
   return reply.result;
 }
 
-function faultSettings(
-  settings: RunSettings,
-  withFaults: boolean,
-  action: Action = Action.Stop,
-): FaultSettings {
+/** One run of a fleet: the approach, the action and the faults injected. */
+interface RunCase {
+  approach: Approach;
+  action: Action;
+  withFaults: boolean;
+  /** `none`, `standard`, or an extra case's name. */
+  faultCase: string;
+  /** The injected faults (before start's capacity refusals). */
+  faults: BoundFaults;
+}
+
+function faultSettings(settings: RunSettings, run?: RunCase): FaultSettings {
   const base: FaultSettings = { seed: settings.seed, qps: settings.qps, latencyMs: settings.latencyMs };
-  if (!withFaults) return base;
-  return action === Action.Start
-    ? { ...base, ...settings.faults, ...settings.startFaults }
-    : { ...base, ...settings.faults };
+  if (run === undefined || !run.withFaults) return base;
+  return run.action === Action.Start
+    ? { ...base, ...run.faults, ...settings.startFaults }
+    : { ...base, ...run.faults };
 }
 
 /**
  * The faults a run's bound accounts for. A start is refused per instance for throttling or, after that check,
  * for capacity: a perfect client re-sends 1 / ((1 - p)(1 - c)) times per instance, as if one share refused it.
  */
-function boundFaultsOf(settings: RunSettings, run: { withFaults: boolean; action: Action }): BoundFaults {
+function boundFaultsOf(settings: RunSettings, run: RunCase): BoundFaults {
   if (!run.withFaults) return {};
-  if (run.action !== Action.Start) return settings.faults;
-  const kept = (1 - settings.faults.flowLimitPerInstance) * (1 - settings.startFaults.insufficientCapacity);
-  return { ...settings.faults, flowLimitPerInstance: 1 - kept };
+  if (run.action !== Action.Start) return run.faults;
+  const kept = (1 - (run.faults.flowLimitPerInstance ?? 0)) * (1 - settings.startFaults.insufficientCapacity);
+  return { ...run.faults, flowLimitPerInstance: 1 - kept };
 }
 
 async function measure(
   emulator: EmulatorProcess,
   fleet: FleetPlan,
-  run: { approach: Approach; action: Action; withFaults: boolean },
+  run: RunCase,
   settings: RunSettings,
   context: SuiteContext,
 ): Promise<RunRecord> {
@@ -126,7 +144,7 @@ async function measure(
     settings.maxTimeLimitMs,
     Math.max(settings.minTimeLimitMs, Math.round(boundMs * settings.timeLimitFactor)),
   );
-  await emulator.setFaults(faultSettings(settings, run.withFaults, run.action));
+  await emulator.setFaults(faultSettings(settings, run));
   await emulator.reset(
     run.action === Action.Start ? stoppedFleetJson(fleet.instances, fleet.regions) : undefined,
   );
@@ -140,6 +158,7 @@ async function measure(
     timeLimitMs,
     seed: settings.seed,
     inFlight: settings.baselineInFlight,
+    ...(settings.batchFillMs === undefined ? {} : { batchFillMs: settings.batchFillMs }),
   });
   const server = await emulator.callsByAction();
   const record: RunRecord = {
@@ -147,6 +166,9 @@ async function measure(
     approach: run.approach,
     action: run.action,
     withFaults: run.withFaults,
+    faultCase: run.faultCase,
+    faults: boundFaults,
+    qps: settings.qps,
     timeLimitMs,
     optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
     boundMs,
@@ -155,7 +177,7 @@ async function measure(
     timeOverBound: client.wallMs / boundMs,
   };
   context.progress(
-    `  ${run.approach} ${run.action}${run.withFaults ? ' with faults' : ''}: ${(client.wallMs / 1000).toFixed(1)} s ` +
+    `  ${run.approach} ${run.action} at ${settings.qps}/s, faults ${run.faultCase}: ${(client.wallMs / 1000).toFixed(1)} s ` +
       `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.started ?? 0} started, ` +
       `${client.failed} failed, ` +
       `calls ${JSON.stringify(client.apiCalls)}`,
@@ -174,7 +196,7 @@ export async function runFleet(
   const emulator = await startEmulatorProcess({
     bin: context.bin,
     fleetFile,
-    faults: faultSettings(settings, false),
+    faults: faultSettings(settings),
     dir: context.dir,
   });
   const emulatorStartMs = performance.now() - startedMs;
@@ -183,12 +205,23 @@ export async function runFleet(
   );
   const records: RunRecord[] = [];
   try {
-    const runs = [
-      { approach: Approach.LightsOut, action: Action.Stop, withFaults: false },
-      { approach: Approach.LightsOut, action: Action.Stop, withFaults: true },
-      { approach: Approach.LightsOut, action: Action.Start, withFaults: false },
-      { approach: Approach.LightsOut, action: Action.Start, withFaults: true },
-      ...(fleet.baseline ? [{ approach: Approach.PerInstance, action: Action.Stop, withFaults: false }] : []),
+    const none = { withFaults: false, faultCase: 'none', faults: {} };
+    const standard = { withFaults: true, faultCase: 'standard', faults: settings.faults };
+    const runs: RunCase[] = [
+      { approach: Approach.LightsOut, action: Action.Stop, ...none },
+      { approach: Approach.LightsOut, action: Action.Stop, ...standard },
+      ...(fleet.instances <= settings.extraFaultsUpTo
+        ? settings.extraFaults.map((c) => ({
+            approach: Approach.LightsOut,
+            action: Action.Stop,
+            withFaults: true,
+            faultCase: c.name,
+            faults: c.faults,
+          }))
+        : []),
+      { approach: Approach.LightsOut, action: Action.Start, ...none },
+      { approach: Approach.LightsOut, action: Action.Start, ...standard },
+      ...(fleet.baseline ? [{ approach: Approach.PerInstance, action: Action.Stop, ...none }] : []),
     ];
     for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
   } finally {

@@ -47,7 +47,7 @@ export const CONFIG_DEFAULTS = {
     stopChargingIneligible: ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*'],
   },
   guard: { maxInstancesPerRun: 1000 },
-  retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+  retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
   listing: { maxInstancesPerRegion: 200_000 },
   verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
 } as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'calendars' | 'schedules'>;

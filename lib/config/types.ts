@@ -81,7 +81,7 @@ export interface ScheduleConfig {
 export interface RetrySettings {
   /** First backoff ceiling. @default 200 */
   baseMs: number;
-  /** Largest backoff ceiling. @default 20000 */
+  /** Largest backoff ceiling. @default 2000 */
   capMs: number;
   /** Most attempts of one request, the first included. @default 8 */
   maxAttempts: number;

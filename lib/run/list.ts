@@ -57,8 +57,8 @@ export async function listTaggedInstances(
       const found: { region: string; instance: Instance }[] = [];
       const api = countingEcsApi(deps.clientFor(region), context.stats);
       // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
-      await checkRegionExists(api, createLane(region, settings, deps, context.stats));
-      const lane = createLane(region, settings, deps, context.stats);
+      await checkRegionExists(api, createLane(region, settings, deps, context.stats, 'regions'));
+      const lane = createLane(region, settings, deps, context.stats, 'listing');
       for (const filters of filterSets) {
         const pages = readInstancePages(api, filters, {
           callPage: (attempt) => limitedRetrying(lane, attempt),

@@ -33,6 +33,8 @@ export interface RunOptions extends FireRequest {
   force?: boolean;
   /** Absolute time on the `nowMs` clock after which nothing new is sent. @default now + 15 minutes */
   deadlineAtMs?: number;
+  /** The stop pipeline's batch fill time, ms (the bench measures with and without). @default the executor's */
+  batchFillMs?: number;
 }
 
 /** The result of a run. */
@@ -143,6 +145,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       rateLimit: config.rateLimit,
       verify: config.verify,
       stats,
+      ...(options.batchFillMs === undefined ? {} : { batchFillMs: options.batchFillMs }),
     },
   );
   const savings = computeSavings({

@@ -48,7 +48,7 @@ export interface StopBatch {
   /** Sorted by instance ID. */
   works: StopWork[];
   clientToken: string;
-  /** The re-batch round (0 for the first calls). */
+  /** 0 for the plan's batches; for a re-batch, its number in the region's sequence of re-batches (from 1). */
   round: number;
 }
 
@@ -80,7 +80,8 @@ function callShape(work: StopWork): { stoppedMode: StoppedMode | undefined; forc
     : { stoppedMode: work.stoppedMode, forceStop: work.item.forceStop === true };
 }
 
-function groupKey(work: StopWork): string {
+/** The batch group of `work`: the instances that may share one call. */
+export function groupKey(work: StopWork): string {
   const { item } = work;
   const { stoppedMode, forceStop } = callShape(work);
   return JSON.stringify([
@@ -147,6 +148,19 @@ export function makeBatches(works: readonly StopWork[], round: number, runId?: s
     }
   }
   return batches;
+}
+
+/**
+ * One re-batch of `works` (all of one group, at most 100): IDs sorted, token naming the region's re-batch
+ * sequence number `sequence` (from 1) and the run, so that no two requests of a run share a token even when
+ * they carry the same IDs (see token.ts).
+ */
+export function rebatch(works: readonly StopWork[], sequence: number, runId: string | undefined): StopBatch {
+  const [batch, ...more] = makeBatches(works, sequence, runId);
+  if (batch === undefined || more.length > 0) {
+    throw new Error(`a re-batch must hold 1 to ${MAX_IDS_PER_CALL} instances of one group`);
+  }
+  return batch;
 }
 
 function compareIds(a: string, b: string): number {

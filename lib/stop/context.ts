@@ -10,7 +10,7 @@ import { type EcsApi, type Instance, readInstancePages } from '../volc/index.js'
 import { chunk, MAX_IDS_PER_CALL } from './batches.js';
 import type { OutcomeLedger } from './ledger.js';
 import { runPool } from './pool.js';
-import { RateLimiter } from './rate-limit.js';
+import { type LimiterStats, newLimiterStats, RateLimiter } from './rate-limit.js';
 import { deadlineExceeded, isThrottleError, type RetryContext, retrying, retryPolicy } from './retry.js';
 import type { RunStats } from './stats.js';
 
@@ -21,6 +21,8 @@ import type { RunStats } from './stats.js';
  */
 export interface RequestLane {
   region: string;
+  /** Which of the region's lanes this is (`listing`, `stop`): its key in `regionStats`. */
+  name: string;
   limiter: RateLimiter;
   retry: RetryContext;
 }
@@ -41,23 +43,39 @@ export interface LaneDeps {
   random(): number;
 }
 
+/** The counters a lane writes to: retries, and (when given) its limiter's figures per region and lane. */
+export interface LaneStats {
+  retries: number;
+  /** `regionStats` of the run: region → lane name → limiter counters. */
+  lanes?: Record<string, Record<string, LimiterStats>>;
+}
+
 /**
- * A new lane for `region`, counting its retries into `stats`.
+ * A new lane `name` for `region`, counting its retries into `stats` (and its limiter's figures into
+ * `stats.lanes[region][name]`, added to when a lane of that name was made before).
  *
  * @example
- * const lane = createLane('cn-beijing', { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs }, clock, stats);
+ * const lane = createLane('cn-beijing', { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs }, clock, stats, 'listing');
  * const page = await limitedRetrying(lane, () => api.describeInstancesPage(filters));
  */
 export function createLane(
   region: string,
   settings: LaneSettings,
   deps: LaneDeps,
-  stats: { retries: number },
+  stats: LaneStats,
+  name = 'stop',
 ): RequestLane {
   const clock = { nowMs: deps.nowMs, sleep: deps.sleep };
+  let limiterStats = newLimiterStats();
+  if (stats.lanes !== undefined) {
+    stats.lanes[region] ??= {};
+    stats.lanes[region][name] ??= limiterStats;
+    limiterStats = stats.lanes[region][name];
+  }
   return {
     region,
-    limiter: new RateLimiter({ qps: settings.rateLimit.qps }, clock),
+    name,
+    limiter: new RateLimiter({ qps: settings.rateLimit.qps }, clock, limiterStats),
     retry: {
       ...clock,
       policy: retryPolicy(settings.retry),
@@ -93,6 +111,8 @@ export interface RegionContext extends RequestLane {
   logger: Logger;
   /** Batches (or DescribeInstances calls) in flight at once in this region. */
   concurrency: number;
+  /** The most a re-batch waits to fill, in ms (see region.ts). @default DEFAULT_BATCH_FILL_MS */
+  batchFillMs?: number;
   run: RunState;
 }
 
@@ -107,6 +127,19 @@ export async function limited<T>(
   isThrottled: (result: T) => boolean = () => false,
 ): Promise<T> {
   await ctx.limiter.acquire();
+  return sendInSlot(ctx, send, isThrottled);
+}
+
+/**
+ * The second half of {@link limited}, for a caller that already holds a slot of the lane's limiter (the
+ * stop pipeline forms its batch when the slot is granted): refuses to start after the deadline, sends, and
+ * tells the limiter how the answer went.
+ */
+export async function sendInSlot<T>(
+  ctx: RequestLane,
+  send: () => Promise<T>,
+  isThrottled: (result: T) => boolean = () => false,
+): Promise<T> {
   if (ctx.retry.nowMs() >= ctx.retry.deadlineAtMs) {
     throw deadlineExceeded('deadline reached while waiting for the rate limiter');
   }

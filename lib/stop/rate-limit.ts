@@ -1,8 +1,21 @@
 /**
- * A client-side request rate per region that adapts to throttling (additive increase, multiplicative
- * decrease, as TCP does): it starts at the configured `qps`, halves when the API answers FlowLimitExceeded
- * (down to a floor) and creeps back towards `qps` by a small step after each success. Volcengine publishes no
- * ECS request quota, so the limiter learns it instead of trusting a constant.
+ * A client-side request rate per region and action that reads the quota from the answers: it starts at the
+ * configured `qps` and slows down only when a real share of the recent answers was throttled, not on one
+ * 429. Volcengine publishes no ECS request quota, so the limiter learns it instead of trusting a constant.
+ *
+ * The rule, over the last `windowSize` answers:
+ * - a throttled share of at least `throttleShare` (with at least `minSamples` answers since the last change)
+ *   halves the rate (or cuts it to 1.25 × the rate that got through, when that is lower), down to `floorQps`;
+ * - a halving is judged on the answers after it: above the quota, half the rate gets about as many requests
+ *   through per second as before (the server refused the rest); when it gets clearly fewer through (under
+ *   three quarters), the refusals were not about the rate (they come at any rate, say a fixed share of
+ *   random 429s), so the halving is undone and the limiter stops halving until the share falls below
+ *   `throttleShare` again: random refusals cannot pin a region at its floor;
+ * - each unthrottled answer while the share is below `throttleShare` adds `recoverQpsPerSuccess`, back up to
+ *   `qps` (from half the rate in five answers at the default step): recovery is prompt;
+ * - a Retry-After the server sends holds the next slot back that long, without changing the rate.
+ * The limiter never probes above the configured `qps`: it is the user's statement of the quota, and going
+ * above it would spend the quota of anything else the account runs.
  *
  * Requests are spaced, not bursted: each `acquire()` reserves the next free slot, `1000 / rate` ms after the
  * previous one, synchronously, so concurrent callers get distinct slots and a fake clock gives exact times.
@@ -15,8 +28,14 @@ export interface RateLimiterOptions {
   qps: number;
   /** Lowest rate throttling can push it to (never above `qps`). @default 0.5 */
   floorQps?: number;
-  /** Rate added after each success until `qps` is reached again. @default qps / 10 */
+  /** Rate added after each unthrottled answer until `qps` is reached again. @default qps / 10 */
   recoverQpsPerSuccess?: number;
+  /** How many recent answers the throttled share is read over. @default 20 */
+  windowSize?: number;
+  /** The throttled share of the window that slows the rate. @default 0.25 */
+  throttleShare?: number;
+  /** Answers needed since the last change of rate before the next one. @default 10 */
+  minSamples?: number;
 }
 
 /** The clock the limiter waits on. */
@@ -25,8 +44,23 @@ export interface RateLimiterDeps {
   sleep(ms: number): Promise<void>;
 }
 
+/** What a limiter counted: the `regionStats` figures of one lane. */
+export interface LimiterStats {
+  /** Answers recorded (throttled or not). */
+  requests: number;
+  /** Answers that said the request rate was too high. */
+  throttled: number;
+  /** Time callers spent waiting for their slot, summed over callers, in ms. */
+  limiterWaitMs: number;
+}
+
+/** New, zeroed limiter counters. */
+export function newLimiterStats(): LimiterStats {
+  return { requests: 0, throttled: 0, limiterWaitMs: 0 };
+}
+
 /**
- * An adaptive request-rate limiter for one region.
+ * An adaptive request-rate limiter for one region and action.
  *
  * @example
  * const limiter = new RateLimiter({ qps: 10 }, { nowMs: Date.now, sleep });
@@ -37,18 +71,36 @@ export class RateLimiter {
   readonly maxQps: number;
   readonly floorQps: number;
   readonly recoverQpsPerSuccess: number;
+  readonly windowSize: number;
+  readonly throttleShare: number;
+  readonly minSamples: number;
+  /** Counters, for `run.summary`'s `regionStats`. */
+  readonly stats: LimiterStats;
   #qps: number;
   #nextSlotMs = Number.NEGATIVE_INFINITY;
-  #lastDecreaseMs = Number.NEGATIVE_INFINITY;
+  /** The last `windowSize` answers, true when throttled (a ring). */
+  readonly #window: boolean[] = [];
+  #windowNext = 0;
+  #windowThrottled = 0;
+  /** Answers (and throttled ones) since the last change of rate. */
+  #since = { answers: 0, throttled: 0 };
+  /** The last halving: the rate before it and the requests per second that got through then, until judged. */
+  #lastHalving: { fromQps: number; goodput: number } | undefined;
+  /** True after a halving that did not help, until the share falls below `throttleShare`. */
+  #insensitive = false;
   readonly #deps: RateLimiterDeps;
 
-  constructor(options: RateLimiterOptions, deps: RateLimiterDeps) {
+  constructor(options: RateLimiterOptions, deps: RateLimiterDeps, stats: LimiterStats = newLimiterStats()) {
     if (!Number.isFinite(options.qps) || options.qps <= 0) {
       throw new UsageError(`rateLimit.qps must be a positive number, got ${options.qps}`);
     }
     this.maxQps = options.qps;
     this.floorQps = Math.min(options.floorQps ?? 0.5, options.qps);
     this.recoverQpsPerSuccess = options.recoverQpsPerSuccess ?? options.qps / 10;
+    this.windowSize = Math.max(1, options.windowSize ?? 20);
+    this.throttleShare = options.throttleShare ?? 0.25;
+    this.minSamples = Math.max(1, options.minSamples ?? 10);
+    this.stats = stats;
     this.#qps = options.qps;
     this.#deps = deps;
   }
@@ -63,29 +115,87 @@ export class RateLimiter {
     return 1000 / this.#qps;
   }
 
+  /** When the next free slot is (on the limiter's clock); in the past when one is free now. */
+  get nextSlotAtMs(): number {
+    return this.#nextSlotMs;
+  }
+
+  /** The throttled share of the recent answers (0 before any). */
+  get throttledShare(): number {
+    return this.#window.length === 0 ? 0 : this.#windowThrottled / this.#window.length;
+  }
+
   /** Waits for this caller's slot. Slots are handed out in call order. */
   async acquire(): Promise<void> {
     const nowMs = this.#deps.nowMs();
     const slotMs = Math.max(nowMs, this.#nextSlotMs);
     this.#nextSlotMs = slotMs + this.intervalMs;
-    if (slotMs > nowMs) await this.#deps.sleep(slotMs - nowMs);
+    if (slotMs > nowMs) {
+      this.stats.limiterWaitMs += slotMs - nowMs;
+      await this.#deps.sleep(slotMs - nowMs);
+    }
   }
 
   /**
-   * The API throttled us: halve the rate and push the next free slot one (new) interval away.
-   * Requests that were in flight together are usually throttled together; only the first of them within one
-   * interval halves the rate, so a burst of four 429s halves once, not four times.
+   * The API throttled us. Halves the rate when a real share of the recent answers was throttled (see the
+   * module's rule); holds the next slot back by `retryAfterMs` when the server asked for that.
    */
-  onThrottle(): void {
+  onThrottle(retryAfterMs?: number): void {
+    this.#record(true);
     const nowMs = this.#deps.nowMs();
-    if (nowMs - this.#lastDecreaseMs < this.intervalMs) return;
-    this.#qps = Math.max(this.floorQps, this.#qps / 2);
-    this.#lastDecreaseMs = nowMs;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.#nextSlotMs = Math.max(this.#nextSlotMs, nowMs + retryAfterMs);
+    }
+    if (this.#since.answers < this.minSamples || this.throttledShare < this.throttleShare) return;
+    if (this.#insensitive) return;
+    const last = this.#lastHalving;
+    if (
+      last !== undefined &&
+      this.#goodput(this.#since.throttled / this.#since.answers) < 0.75 * last.goodput
+    ) {
+      // Halving cost answers: above the quota, half the rate gets as many requests through as before; here
+      // it got (nearly) half as many, so the refusals are not about the rate. Undo it, stop halving.
+      this.#qps = last.fromQps;
+      this.#lastHalving = undefined;
+      this.#insensitive = true;
+      this.#since = { answers: 0, throttled: 0 };
+      return;
+    }
+    const goodput = this.#goodput(this.throttledShare);
+    this.#lastHalving = { fromQps: this.#qps, goodput };
+    // Half the rate, or straight down to a little above what got through when that is lower: far above the
+    // quota, halving step by step would take many throttled answers to get there.
+    this.#qps = Math.max(this.floorQps, Math.min(this.#qps / 2, goodput * 1.25));
+    this.#since = { answers: 0, throttled: 0 };
     this.#nextSlotMs = Math.max(this.#nextSlotMs, nowMs + this.intervalMs);
   }
 
-  /** A request went through without throttling: recover a step towards `qps`. */
+  /** A request went through without throttling: recover a step towards `qps` while the share is low. */
   onSuccess(): void {
+    this.#record(false);
+    if (this.throttledShare >= this.throttleShare) return;
+    this.#insensitive = false;
+    if (this.#since.answers >= this.minSamples) this.#lastHalving = undefined;
     this.#qps = Math.min(this.maxQps, this.#qps + this.recoverQpsPerSuccess);
+  }
+
+  /** Requests per second that get through at the current rate, when `share` of them are throttled. */
+  #goodput(share: number): number {
+    return this.#qps * (1 - share);
+  }
+
+  #record(throttled: boolean): void {
+    this.stats.requests += 1;
+    if (throttled) this.stats.throttled += 1;
+    this.#since.answers += 1;
+    if (throttled) this.#since.throttled += 1;
+    if (this.#window.length < this.windowSize) {
+      this.#window.push(throttled);
+    } else {
+      if (this.#window[this.#windowNext]) this.#windowThrottled -= 1;
+      this.#window[this.#windowNext] = throttled;
+      this.#windowNext = (this.#windowNext + 1) % this.windowSize;
+    }
+    if (throttled) this.#windowThrottled += 1;
   }
 }

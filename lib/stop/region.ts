@@ -1,64 +1,321 @@
 /**
- * Stops (and starts) one region's instances: batches them, sends each batch (same request and token on
- * request-level retries), routes every per-instance answer, and re-batches the transient failures in rounds
- * with a backoff until they succeed, run out of attempts, or the deadline comes. Stops and starts go through
- * the same rounds; each batch carries one action (`batch.action`), which picks the API call.
+ * Stops one region's instances as a pipeline, not in rounds: the first batches are the plan's (grouped,
+ * sorted, 100 IDs to a call, the tokens every invocation of the tick shares); every refused instance goes back
+ * into the region's queue at once with its own not-before time, and batches are formed from whatever is ready
+ * and sent as soon as the region's limiter grants a slot, up to `concurrency` at a time. No batch waits for
+ * another. Stops and starts go through the same pipeline; each batch carries one action (`batch.action`),
+ * which picks the API call. The same request retried keeps its token; each new batch gets a new one (see token.ts).
  */
-import { ErrorCode, errorCodeOf } from '../errors.js';
+import { ErrorCode, errorCodeOf, VolcApiError } from '../errors.js';
 import { STOPPED_MODE_TAG_SUFFIX } from '../plan/index.js';
 import { Action } from '../schedule/index.js';
 import type { OperationDetail, OperationResult, StopInstancesParams } from '../volc/index.js';
-import { apiAction, makeBatches, type StopBatch, type StopWork } from './batches.js';
+import {
+  apiAction,
+  groupKey,
+  MAX_IDS_PER_CALL,
+  makeBatches,
+  rebatch,
+  type StopBatch,
+  type StopWork,
+} from './batches.js';
 import { ApiCode, CAPACITY_CODES } from './codes.js';
-import { limited, type RegionContext } from './context.js';
+import { limited, type RegionContext, sendInSlot } from './context.js';
 import type { OutcomeLedger } from './ledger.js';
 import { resolveStatusLookups } from './lookup.js';
-import { runPool } from './pool.js';
-import { backoffDelayMs, retrying } from './retry.js';
+import { backoffDelayMs, isThrottleError, requeueDelayMs, requeuePatience, retrying } from './retry.js';
 import { routeDetail } from './route.js';
 import { Outcome } from './types.js';
 
-/** Stops or starts `works` (all in `ctx.region`); every one of them is settled when this resolves. */
-export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
-  let pending = [...works];
-  for (let round = 0; pending.length > 0; round++) {
-    if (round > 0) {
-      const delayMs = backoffDelayMs(ctx.retry.policy, round - 1, ctx.retry.random);
-      if (ctx.retry.nowMs() + delayMs >= ctx.retry.deadlineAtMs) {
-        for (const work of pending) failAtDeadline(ctx.ledger, work, ctx.run.tagKey);
-        break;
-      }
-      await ctx.retry.sleep(delayMs);
-    }
-    const batches = makeBatches(pending, round, ctx.run.runId);
-    // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
-    if (round > 0) ctx.run.stats.retries += batches.length;
-    const next: StopWork[] = [];
-    const lookUps: StopWork[] = [];
-    await runPool(batches, ctx.concurrency, async (batch) => {
-      const answer = await sendBatch(ctx, batch);
-      if ('error' in answer) failBatch(ctx, batch, answer.error);
-      else routeAnswer(ctx, batch, answer.result, { rebatch: next, lookUp: lookUps });
-    });
-    // Look the round's InvalidInstanceStatus answers and left-out instances up now, not after the last
-    // round: an instance already stopped must not wait behind throttled ones and then meet the deadline,
-    // and one left out but still RUNNING joins the next round.
-    next.push(...(await resolveStatusLookups(ctx, lookUps)));
-    pending = dropExhausted(ctx, next);
-  }
+/**
+ * The fill time: how long a re-batch with fewer than 100 ready IDs waits for more of its group. It goes once
+ * nothing more can join it (none of its group waiting or in flight); else once its oldest ID has been ready
+ * one fill time, or, while a batch of its group is in flight (whose refused IDs would join it), four fill
+ * times. In ms; the pipeline uses the smaller of this and one request interval of the region's limiter.
+ * @default 50
+ */
+export const DEFAULT_BATCH_FILL_MS = 50;
+
+/** The longest wait of a start refused for lack of capacity (retry.capMs when that is longer). */
+export const CAPACITY_CAP_MS = 20_000;
+
+/** While a batch of its group is in flight, a small batch waits up to this many fill times for its answer. */
+const FILL_WAIT_LIMIT = 4;
+
+/** A refused instance waiting in the queue. */
+interface Queued {
+  work: StopWork;
+  readyAtMs: number;
 }
 
-/**
- * True when most instances of an answer were refused with FlowLimitExceeded. A few such refusals limit those
- * resources, not the call rate: their re-batch backs off on its own, and slowing every request for them would
- * pin the region's rate at its floor (30% refusals put one in nearly every 100-ID answer). Only when most of
- * an answer is refused is the request rate itself too high.
- */
-function mostlyFlowLimited(result: OperationResult): boolean {
-  const limitedCount = result.operationDetails.filter(
-    (d) => d.Error?.Code === ApiCode.FlowLimitExceeded,
-  ).length;
-  return limitedCount * 2 > result.operationDetails.length;
+/** Stops `works` (all in `ctx.region`); every one of them is settled when this resolves. */
+export async function stopRegion(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
+  await new RegionPipeline(ctx, works).run();
+}
+
+/** One region's queue, its batches in flight and the loop that forms and sends them. */
+class RegionPipeline {
+  readonly #ctx: RegionContext;
+  /** The plan's batches not sent yet, in order. */
+  readonly #fresh: StopBatch[];
+  /** Refused instances by batch group, in the order they came back. */
+  readonly #queue = new Map<string, Queued[]>();
+  /** Instances in flight (in a batch or a status look-up) per batch group. */
+  readonly #outstanding = new Map<string, number>();
+  readonly #tasks = new Set<Promise<void>>();
+  /** Groups whose next batch waits for its slot. */
+  readonly #claimed = new Set<string>();
+  #inFlight = 0;
+  /** Re-batches sent so far in this region: the sequence number in their tokens. */
+  #sequence = 0;
+  readonly #fillMs: number;
+  /** The ceiling of a refused instance's short wait: one request interval at the configured rate. */
+  readonly #shortWaitMs: number;
+  /** Instances the region's answers named (or refused as a whole) so far, and how many were refused. */
+  readonly #answered = { instances: 0, refused: 0 };
+  #signal: (() => void) | undefined;
+  #alarmAtMs = Number.POSITIVE_INFINITY;
+
+  constructor(ctx: RegionContext, works: readonly StopWork[]) {
+    this.#ctx = ctx;
+    this.#fresh = makeBatches(works, 0, ctx.run.runId);
+    this.#fillMs = Math.min(ctx.batchFillMs ?? DEFAULT_BATCH_FILL_MS, ctx.limiter.intervalMs);
+    this.#shortWaitMs = ctx.limiter.intervalMs;
+  }
+
+  async run(): Promise<void> {
+    const { retry } = this.#ctx;
+    for (;;) {
+      const nowMs = retry.nowMs();
+      // No slot before the deadline: nothing queued will be sent (waiting for the slot would only pass it).
+      const lastChance = Math.max(nowMs, this.#ctx.limiter.nextSlotAtMs) >= retry.deadlineAtMs;
+      if (lastChance) this.#failQueuedAtDeadline();
+      if (this.#fresh.length === 0 && this.#queue.size === 0 && this.#tasks.size === 0) return;
+      let untilMs = Number.POSITIVE_INFINITY;
+      if (this.#inFlight < this.#ctx.concurrency && !lastChance) {
+        const next = this.#pick(nowMs);
+        if ('untilMs' in next) untilMs = next.untilMs;
+        else {
+          this.#start(next);
+          continue;
+        }
+      }
+      await this.#wait(nowMs, untilMs);
+    }
+  }
+
+  /**
+   * What to send next, or when to look again. In order: a group with 100 ready IDs; the plan's next batch; a
+   * group whose ready IDs cannot expect company (nothing of the group in flight or waiting) or whose oldest
+   * ready ID has waited the fill time. A group's batch is formed only when its slot comes (see #start), so it
+   * takes every ID ready by then; a group already waiting for a slot is not picked again.
+   */
+  #pick(nowMs: number): { batch: StopBatch } | { key: string } | { untilMs: number } {
+    let untilMs = Number.POSITIVE_INFINITY;
+    const candidates: { key: string; waiting: number; oldestMs: number }[] = [];
+    for (const [key, queued] of this.#queue) {
+      if (this.#claimed.has(key)) continue;
+      const ready: Queued[] = [];
+      let oldestMs = Number.POSITIVE_INFINITY;
+      for (const entry of queued) {
+        if (entry.readyAtMs <= nowMs) {
+          ready.push(entry);
+          oldestMs = Math.min(oldestMs, entry.readyAtMs);
+        } else untilMs = Math.min(untilMs, entry.readyAtMs);
+      }
+      if (ready.length >= MAX_IDS_PER_CALL) return { key };
+      if (ready.length > 0) candidates.push({ key, waiting: queued.length - ready.length, oldestMs });
+    }
+    const fresh = this.#fresh.shift();
+    if (fresh !== undefined) return { batch: fresh };
+    for (const { key, waiting, oldestMs } of candidates) {
+      // In flight, more of the group will likely come back soon (refused ones are ready again within one
+      // interval): a small batch waits for them, up to FILL_WAIT_LIMIT fill times, rather than splitting the
+      // group's last instances over many small calls.
+      const inFlight = (this.#outstanding.get(key) ?? 0) > 0;
+      const sendAtMs = inFlight ? oldestMs + FILL_WAIT_LIMIT * this.#fillMs : oldestMs + this.#fillMs;
+      if ((waiting === 0 && !inFlight) || sendAtMs <= nowMs) return { key };
+      untilMs = Math.min(untilMs, sendAtMs);
+    }
+    return { untilMs };
+  }
+
+  /** Takes the ready IDs of group `key` (at most 100) out of its queue into a new re-batch, if any are. */
+  #take(key: string): StopBatch | undefined {
+    const nowMs = this.#ctx.retry.nowMs();
+    const ready = (this.#queue.get(key) ?? []).filter((entry) => entry.readyAtMs <= nowMs);
+    if (ready.length === 0) return undefined;
+    const taken = new Set(ready.slice(0, MAX_IDS_PER_CALL));
+    const left = this.#queue.get(key)!.filter((entry) => !taken.has(entry));
+    if (left.length === 0) this.#queue.delete(key);
+    else this.#queue.set(key, left);
+    this.#sequence += 1;
+    // A re-batch is a retry too, with a new token because it is a new request (see token.ts).
+    this.#ctx.run.stats.retries += 1;
+    return rebatch(
+      [...taken].map((entry) => entry.work),
+      this.#sequence,
+      this.#ctx.run.runId,
+    );
+  }
+
+  /**
+   * Waits for a slot of the region's limiter, then forms the batch (a group's: from the IDs ready by then)
+   * and sends it; up to `concurrency` of these at once.
+   */
+  #start(next: { batch: StopBatch } | { key: string }): void {
+    this.#inFlight += 1;
+    if ('key' in next) this.#claimed.add(next.key);
+    let sent: { key: string; size: number } | undefined;
+    const task = (async () => {
+      await this.#ctx.limiter.acquire();
+      if ('key' in next) this.#claimed.delete(next.key);
+      if (this.#ctx.retry.nowMs() >= this.#ctx.retry.deadlineAtMs) {
+        // Too late to send: a plan batch fails here, queued IDs where the loop fails the queue.
+        if ('batch' in next) for (const work of next.batch.works) this.#failLate(work);
+        return;
+      }
+      const batch = 'batch' in next ? next.batch : this.#take(next.key);
+      if (batch === undefined) return;
+      const key = groupKey(batch.works[0]!);
+      sent = { key, size: batch.works.length };
+      this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) + batch.works.length);
+      await this.#send(batch);
+    })().finally(() => {
+      this.#inFlight -= 1;
+      if (sent !== undefined) {
+        this.#outstanding.set(sent.key, (this.#outstanding.get(sent.key) ?? 0) - sent.size);
+      }
+      this.#tasks.delete(task);
+      this.#notify();
+    });
+    this.#tasks.add(task);
+  }
+
+  #failLate(work: StopWork): void {
+    failAtDeadline(this.#ctx.ledger, work, this.#ctx.run.tagKey);
+  }
+
+  async #send(batch: StopBatch): Promise<void> {
+    const ctx = this.#ctx;
+    const answer = await sendBatch(ctx, batch, true);
+    if ('throttled' in answer) {
+      // The whole request was refused before anything was done: its instances are simply not sent yet.
+      const { code, message } = answer.throttled;
+      this.#answered.instances += batch.works.length;
+      this.#answered.refused += batch.works.length;
+      for (const work of batch.works) {
+        work.lastError = { code, message };
+        this.#requeue(work, true);
+      }
+      return;
+    }
+    if ('error' in answer) {
+      failBatch(ctx, batch, answer.error);
+      return;
+    }
+    const again: StopWork[] = [];
+    const lookUps: StopWork[] = [];
+    routeAnswer(ctx, batch, answer.result, { rebatch: again, lookUp: lookUps });
+    this.#answered.instances += batch.works.length;
+    this.#answered.refused += again.length;
+    // Throttling and (for a start) lack of capacity say "later", not "no": stock comes back as machines stop.
+    for (const work of again) {
+      this.#requeue(work, work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work));
+    }
+    if (lookUps.length > 0) this.#lookUp(lookUps);
+  }
+
+  /**
+   * Looks InvalidInstanceStatus answers and left-out instances up at once, beside the batches: an instance
+   * already stopped must not wait behind throttled ones, and one left out but still RUNNING is re-queued.
+   */
+  #lookUp(works: StopWork[]): void {
+    const key = groupKey(works[0]!);
+    this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) + works.length);
+    const task = resolveStatusLookups(this.#ctx, works)
+      .then((again) => {
+        for (const work of again) this.#requeue(work, false);
+      })
+      .finally(() => {
+        this.#outstanding.set(key, (this.#outstanding.get(key) ?? 0) - works.length);
+        this.#tasks.delete(task);
+        this.#notify();
+      });
+    this.#tasks.add(task);
+  }
+
+  /**
+   * Puts a refused instance back in the queue with its own short wait (see requeueDelayMs), or settles it:
+   * failed once it was refused in `maxAttempts` requests (throttling and capacity refusals excepted: they say
+   * "later", not "no", and only the deadline ends them), failed at the deadline when its wait would pass it.
+   */
+  #requeue(work: StopWork, throttled: boolean): void {
+    const { retry, ledger } = this.#ctx;
+    if (!throttled && work.requests >= retry.policy.maxAttempts) {
+      failExhausted(ledger, work);
+      return;
+    }
+    const { instances, refused } = this.#answered;
+    const patience = requeuePatience(instances === 0 ? 0 : refused / instances);
+    // Stock comes back as other machines stop, on the scale of seconds to minutes, not of request slots: a
+    // start refused for capacity backs off as before the pipeline, up to CAPACITY_CAP_MS.
+    const delayMs = isCapacityRefusal(work)
+      ? backoffDelayMs(
+          { ...retry.policy, capMs: Math.max(retry.policy.capMs, CAPACITY_CAP_MS) },
+          work.requests - 1,
+          retry.random,
+        )
+      : requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs, patience);
+    const readyAtMs = retry.nowMs() + delayMs;
+    if (readyAtMs >= retry.deadlineAtMs) {
+      failAtDeadline(ledger, work, this.#ctx.run.tagKey);
+      return;
+    }
+    const key = groupKey(work);
+    const queued = this.#queue.get(key);
+    if (queued) queued.push({ work, readyAtMs });
+    else this.#queue.set(key, [{ work, readyAtMs }]);
+  }
+
+  /** The deadline came: nothing queued or not yet sent will be. */
+  #failQueuedAtDeadline(): void {
+    for (const batch of this.#fresh.splice(0)) {
+      for (const work of batch.works) failAtDeadline(this.#ctx.ledger, work, this.#ctx.run.tagKey);
+    }
+    for (const queued of this.#queue.values()) {
+      for (const { work } of queued) failAtDeadline(this.#ctx.ledger, work, this.#ctx.run.tagKey);
+    }
+    this.#queue.clear();
+  }
+
+  /** Waits for an answer, a look-up's end, or `untilMs`, whichever comes first. */
+  async #wait(nowMs: number, untilMs: number): Promise<void> {
+    const woken = new Promise<void>((resolve) => {
+      this.#signal = resolve;
+    });
+    const { retry } = this.#ctx;
+    // Only a wait for a time is a timer: answers wake the loop themselves (a timer at the deadline would let a
+    // virtual clock jump there while requests are in flight). Past the deadline nothing new is sent.
+    const atMs =
+      nowMs < retry.deadlineAtMs && Number.isFinite(untilMs)
+        ? Math.min(untilMs, retry.deadlineAtMs)
+        : Number.POSITIVE_INFINITY;
+    if (atMs < this.#alarmAtMs && Number.isFinite(atMs)) {
+      this.#alarmAtMs = atMs;
+      void retry.sleep(Math.max(0, atMs - nowMs)).then(() => {
+        if (this.#alarmAtMs === atMs) this.#alarmAtMs = Number.POSITIVE_INFINITY;
+        this.#notify();
+      });
+    }
+    await woken;
+  }
+
+  #notify(): void {
+    const signal = this.#signal;
+    this.#signal = undefined;
+    signal?.();
+  }
 }
 
 /** The one API call of a batch: StartInstances for a start, StopInstances (with mode and force) for a stop. */
@@ -76,10 +333,14 @@ function callFor(ctx: RegionContext, batch: StopBatch): () => Promise<OperationR
   return () => ctx.api.stopInstances(params);
 }
 
+/** Sends `batch`; `slotHeld` when its first attempt already has a slot of the region's limiter. */
 async function sendBatch(
   ctx: RegionContext,
   batch: StopBatch,
-): Promise<{ result: OperationResult } | { error: unknown }> {
+  slotHeld = false,
+): Promise<
+  { result: OperationResult } | { error: unknown } | { throttled: { code: string; message: string } }
+> {
   const call = callFor(ctx, batch);
   const send = async () => {
     for (const work of batch.works) work.attempts += 1;
@@ -94,26 +355,49 @@ async function sendBatch(
     }
   };
   // `maxAttempts` bounds the attempts of this one request (same token), and separately the requests that
-  // carry one instance (see dropExhausted): a re-batch starts with a full budget, so one 429 on a re-batch
-  // cannot fail instances that were only ever refused one by one.
+  // carry one instance (see RegionPipeline.requeue): a re-batch starts with a full budget, so one 429 on a
+  // re-batch cannot fail instances that were only ever refused one by one.
   for (const work of batch.works) work.requests += 1;
+  let first: { error: unknown } | undefined;
+  try {
+    return { result: await (slotHeld ? sendInSlot(ctx, send) : limited(ctx, send)) };
+  } catch (error) {
+    // Throttled at its first attempt, the request was refused before anything was done: its instances go
+    // back to the queue and join the next batch ready. After an answer that may have done the work (a 500,
+    // a lost answer), only the same request under the same token is safe, so the retries below keep it.
+    if (isThrottleError(error)) {
+      const code = error instanceof VolcApiError ? error.code : ApiCode.FlowLimitExceeded;
+      return { throttled: { code, message: error instanceof Error ? error.message : String(error) } };
+    }
+    first = { error };
+  }
   try {
     // Every attempt sends the same `params`, ClientToken included: that is what makes the retry safe.
-    const result = await retrying(() => limited(ctx, send, mostlyFlowLimited), {
-      ...ctx.retry,
-      onRetry: ({ error, attempts, delayMs }) =>
-        ctx.logger.debug(
-          {
-            event: 'stop.retry',
-            action: batch.action,
-            clientToken: batch.clientToken,
-            attempts,
-            delayMs,
-            errorCode: errorCodeOf(error),
-          },
-          `${apiAction(batch.action)} retry`,
-        ),
-    });
+    const result = await retrying(
+      async () => {
+        if (first !== undefined) {
+          const { error } = first;
+          first = undefined;
+          throw error;
+        }
+        return limited(ctx, send);
+      },
+      {
+        ...ctx.retry,
+        onRetry: ({ error, attempts, delayMs }) =>
+          ctx.logger.debug(
+            {
+              event: 'stop.retry',
+              action: batch.action,
+              clientToken: batch.clientToken,
+              attempts,
+              delayMs,
+              errorCode: errorCodeOf(error),
+            },
+            `${apiAction(batch.action)} retry`,
+          ),
+      },
+    );
     return { result };
   } catch (error) {
     return { error };
@@ -202,31 +486,19 @@ function warnDetailOnce(
 }
 
 /**
- * Instances refused in `maxAttempts` requests fail with their last error; the rest go to the next round.
- * Rounds are counted per instance in requests (ClientTokens), not HTTP attempts: the attempts of one request
- * have their own budget in `retrying`. An instance whose last refusal was FlowLimitExceeded is kept whatever
- * its count: throttling says "later", not "no", and giving up on it would leave a machine running that the
- * next round would likely stop. The backoff (capped at `capMs`) and the run's deadline bound those rounds.
+ * Settles an instance refused in `maxAttempts` requests with its last error. Requests are counted per
+ * instance (ClientTokens), not HTTP attempts: the attempts of one request have their own budget in
+ * `retrying`. Throttling never exhausts an instance (see RegionPipeline.requeue).
  */
-function dropExhausted(ctx: RegionContext, works: StopWork[]): StopWork[] {
-  const keep: StopWork[] = [];
-  for (const work of works) {
-    // Lack of capacity says "later" too: stock comes back as other machines stop.
-    const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work);
-    if (throttled || work.requests < ctx.retry.policy.maxAttempts) {
-      keep.push(work);
-      continue;
-    }
-    ctx.ledger.settle(work.index, {
-      outcome: Outcome.Failed,
-      reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
-      stoppedMode: work.stoppedMode ?? null,
-      errorCode: work.lastError?.code ?? ErrorCode.Unexpected,
-      attempts: work.attempts,
-      requestId: work.requestId,
-    });
-  }
-  return keep;
+function failExhausted(ledger: OutcomeLedger, work: StopWork): void {
+  ledger.settle(work.index, {
+    outcome: Outcome.Failed,
+    reason: `gave up after ${work.requests} requests (${work.attempts} attempts): ${work.lastError?.message ?? 'no answer'}`,
+    stoppedMode: work.stoppedMode ?? null,
+    errorCode: work.lastError?.code ?? ErrorCode.Unexpected,
+    attempts: work.attempts,
+    requestId: work.requestId,
+  });
 }
 
 /** True for a start last refused for lack of capacity. */

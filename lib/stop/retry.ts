@@ -15,7 +15,29 @@ import { DeadlineError, VolcApiError } from '../errors.js';
 import { ApiCode } from './codes.js';
 
 /** The defaults of {@link RetrySettings}, the same as the configuration's. */
-export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 20_000, maxAttempts: 8 };
+export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 2_000, maxAttempts: 8 };
+
+/**
+ * Refusals in a row an instance takes with only the short wait (see {@link requeueDelayMs}) before its
+ * waits start to grow, at least. Where most instances are refused, a streak this long is what chance gives
+ * many of them: see {@link requeuePatience}.
+ */
+export const REQUEUE_PATIENCE = 10;
+
+/**
+ * The refusals in a row after which an instance's waits grow, given the share of instances the region's
+ * recent answers refused: a streak only one instance in a thousand would have by chance, and at least
+ * {@link REQUEUE_PATIENCE}. Growing the waits of instances refused no more often than the others would only
+ * leave them behind: the limiter already slows the region when the rate is what is refused.
+ *
+ * @example
+ * requeuePatience(0.3); // 10
+ * requeuePatience(0.9); // 66
+ */
+export function requeuePatience(refusedShare: number): number {
+  if (!(refusedShare > 0) || refusedShare >= 1) return REQUEUE_PATIENCE;
+  return Math.max(REQUEUE_PATIENCE, Math.ceil(Math.log(0.001) / Math.log(refusedShare)));
+}
 
 /** Codes never retried, whatever the client's `retryable` says. */
 export const NEVER_RETRY_CODES: ReadonlySet<string> = new Set(['IdempotentParameterMismatch']);
@@ -56,6 +78,28 @@ export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random
 }
 
 /**
+ * How long an instance (or a request) refused `streak` times in a row (1 after its first refusal) waits
+ * before it is sent again. The pipeline re-queues refused instances at once; the region's limiter is what
+ * slows the requests when the quota is scarce, so the wait is short: uniformly random below `shortMs` (one
+ * request interval of the region's rate, say) and never above `baseMs`, so that the instances refused
+ * together are ready together and fill the next batch. Only one refused more than `patience` times in a row
+ * (see {@link requeuePatience}) waits longer, doubling from `baseMs` up to `capMs`.
+ *
+ * @example
+ * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random, 50); // 0..49
+ */
+export function requeueDelayMs(
+  policy: RetrySettings,
+  streak: number,
+  random: () => number,
+  shortMs: number = policy.baseMs,
+  patience: number = REQUEUE_PATIENCE,
+): number {
+  if (streak <= patience) return Math.floor(random() * Math.min(policy.baseMs, shortMs));
+  return backoffDelayMs(policy, streak - patience, random);
+}
+
+/**
  * True for a request-level throttling answer (FlowLimitExceeded, or HTTP 429 whatever its code). Throttling
  * says "later", not "no": it is retried until the deadline, and slows the region's limiter down.
  */
@@ -87,6 +131,11 @@ export interface RetryState {
    * request throttled again and again waits longer and longer. @default attempts - 1
    */
   retryIndex?: number;
+  /**
+   * Throttled answers in a row, the failed one included, when it was throttled: such a request waits the
+   * short wait of {@link requeueDelayMs} (the limiter paces the region), not the growing backoff.
+   */
+  throttledInARow?: number;
   nowMs: number;
   /** Absolute time (on the `nowMs` clock) after which no attempt may start. */
   deadlineAtMs: number;
@@ -109,7 +158,10 @@ export function decideRetry(
   if (!isThrottleError(error) && state.attempts >= policy.maxAttempts) {
     return { retry: false, reason: 'attempts-exhausted' };
   }
-  const delayMs = backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
+  const delayMs =
+    isThrottleError(error) && state.throttledInARow !== undefined
+      ? requeueDelayMs(policy, state.throttledInARow, random)
+      : backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
   if (state.nowMs + delayMs >= state.deadlineAtMs) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs };
 }
@@ -158,6 +210,7 @@ export async function retrying<T>(
   // (throttling says "later", not "no"), but they do lengthen the backoff. The deadline bounds both.
   let counted = 0;
   let waits = 0;
+  let throttledInARow = 0;
   for (let attempts = 1; ; attempts++) {
     if (ctx.nowMs() >= ctx.deadlineAtMs) {
       throw deadlineExceeded(`deadline reached before attempt ${attempts}`);
@@ -169,11 +222,13 @@ export async function retrying<T>(
         waits += 1;
         if (!isThrottleError(error)) counted += 1;
       }
+      throttledInARow = isThrottleError(error) ? throttledInARow + 1 : 0;
       const decision = decideRetry(
         error,
         {
           attempts: Math.max(1, counted),
           retryIndex: Math.max(0, waits - 1),
+          throttledInARow,
           nowMs: ctx.nowMs(),
           deadlineAtMs: ctx.deadlineAtMs,
         },

@@ -3,6 +3,7 @@
  * executor, so the run summary counts every request the run sent.
  */
 import type { EcsApi } from '../volc/index.js';
+import type { LimiterStats } from './rate-limit.js';
 
 /** API actions of {@link EcsApi}, as the summary's `apiCalls` names them. */
 export const EcsAction = {
@@ -19,6 +20,8 @@ export interface RunStats {
   apiCalls: Record<string, number>;
   /** Requests sent again after a retryable failure, plus per-instance re-batches. */
   retries: number;
+  /** Limiter figures per region and lane (`listing`, `stop`), the source of `run.summary`'s `regionStats`. */
+  lanes: Record<string, Record<string, LimiterStats>>;
 }
 
 /** New counters, with every {@link EcsAction} present at 0 so the summary always has the same keys. */
@@ -26,6 +29,7 @@ export function createRunStats(): RunStats {
   return {
     apiCalls: { DescribeInstances: 0, StopInstances: 0, StartInstances: 0, DescribeRegions: 0 },
     retries: 0,
+    lanes: {},
   };
 }
 

@@ -7,7 +7,7 @@
 import type { Logger } from '../logger.js';
 import { Decision, type Plan, SkipReason } from '../plan/index.js';
 import type { RunStats } from './stats.js';
-import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
+import { type InstanceOutcome, Outcome, type RegionStats, type RunSummary } from './types.js';
 
 /** What a summary is built from. */
 export interface SummaryInput {
@@ -56,10 +56,34 @@ export function buildSummary(input: SummaryInput): RunSummary {
     fallbacks: input.fallbacks,
     capacityRefusals: input.capacityRefusals ?? 0,
     guardRefused: input.guardRefused,
+    regionStats: regionStats(input.stats),
     durationMs: input.durationMs,
   };
   if (input.notVerified !== undefined) summary.notVerified = [...input.notVerified];
   return summary;
+}
+
+/** `regionStats` from the run's lane counters, regions and lanes in name order, times rounded to ms. */
+export function regionStats(stats: RunStats): Record<string, RegionStats> {
+  const out: Record<string, RegionStats> = {};
+  for (const region of Object.keys(stats.lanes).sort()) {
+    const entry: RegionStats = { limiterWaitMs: 0, throttled: 0, requests: 0, lanes: {} };
+    const lanes = stats.lanes[region]!;
+    for (const name of Object.keys(lanes).sort()) {
+      const lane = lanes[name]!;
+      const figures = {
+        limiterWaitMs: Math.round(lane.limiterWaitMs),
+        throttled: lane.throttled,
+        requests: lane.requests,
+      };
+      entry.lanes[name] = figures;
+      entry.limiterWaitMs += figures.limiterWaitMs;
+      entry.throttled += figures.throttled;
+      entry.requests += figures.requests;
+    }
+    out[region] = entry;
+  }
+  return out;
 }
 
 /** Logs the summary: `info`, or `warn` when an instance failed, one was not verified, or the guard refused. */

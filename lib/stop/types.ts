@@ -89,9 +89,30 @@ export interface RunSummary {
   capacityRefusals: number;
   /** True when the guard refused the run. */
   guardRefused: boolean;
+  /**
+   * Per region: the time requests waited for the region's client-side rate limiter, the answers that said
+   * the rate was too high (HTTP 429 / FlowLimitExceeded on the request, not per instance), and the
+   * requests answered, in all and per lane (`listing`, `stop`). See README, "Reading regionStats".
+   */
+  regionStats: Record<string, RegionStats>;
   /** Instances still not STOPPED when verification gave up (only when verification is on). */
   notVerified?: string[];
   /** Set by runOnce once the outcomes are known. */
   savings?: RunSavings;
   durationMs: number;
+}
+
+/** Figures of one request lane of a region. */
+export interface LaneFigures {
+  /** Time requests waited for a slot of the limiter, summed over requests, in ms. */
+  limiterWaitMs: number;
+  /** Answers that said the request rate was too high. */
+  throttled: number;
+  /** Requests answered (throttled or not). */
+  requests: number;
+}
+
+/** `run.summary`'s `regionStats` entry of one region: its lanes' figures summed, and each lane's. */
+export interface RegionStats extends LaneFigures {
+  lanes: Record<string, LaneFigures>;
 }

@@ -29,7 +29,7 @@ describe('parseConfig: valid files', () => {
         stopChargingIneligible: ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*'],
       },
       guard: { maxInstancesPerRun: 1000 },
-      retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+      retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
       listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
       calendars: [],
@@ -87,7 +87,7 @@ describe('parseConfig: valid files', () => {
       'partial sections merged with defaults',
       ['retry: { maxAttempts: 3 }', 'verify: { enabled: true }'],
       {
-        retry: { baseMs: 200, capMs: 20_000, maxAttempts: 3 },
+        retry: { baseMs: 200, capMs: 2_000, maxAttempts: 3 },
         verify: { enabled: true, timeoutMs: 120_000, intervalMs: 5_000 },
       },
     ],

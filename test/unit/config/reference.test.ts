@@ -30,7 +30,7 @@ describe('the shipped reference configuration', () => {
         stopChargingIneligible: ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*'],
       },
       guard: { maxInstancesPerRun: 1000 },
-      retry: { baseMs: 200, capMs: 20_000, maxAttempts: 8 },
+      retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
       listing: { maxInstancesPerRegion: 200_000 },
       verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
       calendars: [{ name: 'cn-office', base: 'cn', holidays: ['2026-12-31'], workdays: [] }],

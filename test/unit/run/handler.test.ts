@@ -56,6 +56,7 @@ function summary(outcomes: Partial<RunSummary['outcomes']>, guardRefused = false
     fallbacks: 0,
     capacityRefusals: 0,
     guardRefused,
+    regionStats: {},
     durationMs: 12,
   };
 }

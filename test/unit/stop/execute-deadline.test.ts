@@ -31,7 +31,7 @@ describe('executePlan: deadline', () => {
   it('stops re-batching when the next backoff would pass the deadline, naming the last error', async () => {
     const w = world({ random: () => 0.5 });
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
-    w.ecs.instanceCodes('i-2', ...Array(50).fill('FlowLimitExceeded'));
+    w.ecs.instanceCodes('i-2', ...Array(500).fill('FlowLimitExceeded'));
     const deadlineAtMs = w.clock.nowMs() + 10_000;
     const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]), {
       deadlineAtMs,

@@ -13,45 +13,71 @@ describe('RateLimiter', () => {
     expect(times).toEqual([0, 250, 500, 750, 1000]);
   });
 
-  it('halves on throttling, down to the floor, once per interval', () => {
-    let nowMs = 0;
-    const limiter = new RateLimiter({ qps: 8, floorQps: 0.5 }, { nowMs: () => nowMs, sleep: async () => {} });
+  it('does not slow down for a few throttled answers among many', () => {
+    const clock = virtualClock({ startMs: 0 });
+    const limiter = new RateLimiter({ qps: 10 }, clock);
+    for (let i = 0; i < 100; i++) {
+      if (i % 10 === 0) limiter.onThrottle();
+      else limiter.onSuccess();
+      expect(limiter.currentQps).toBe(10);
+    }
+    expect(limiter.stats).toMatchObject({ requests: 100, throttled: 10 });
+  });
+
+  it('slows down when a real share of the recent answers is throttled, and recovers promptly once it is not', () => {
+    const clock = virtualClock({ startMs: 0 });
+    const limiter = new RateLimiter({ qps: 8, recoverQpsPerSuccess: 1 }, clock);
+    for (let i = 0; i < 9; i++) limiter.onThrottle();
+    expect(limiter.currentQps).toBe(8); // not enough answers yet to judge
     limiter.onThrottle();
-    expect(limiter.currentQps).toBe(4);
-    limiter.onThrottle(); // same instant: the same congestion event
-    nowMs += 249; // still within the new 250 ms interval
-    limiter.onThrottle();
-    expect(limiter.currentQps).toBe(4);
+    // Nothing got through: straight to the floor, not one halving at a time.
+    expect(limiter.currentQps).toBe(0.5);
+    // The halving helped: the next answers go through, and each adds a step while the share falls.
+    for (let i = 0; i < 30; i++) limiter.onSuccess();
+    expect(limiter.currentQps).toBe(8);
+  });
+
+  it('halves again while halving helps, down to the floor', () => {
+    const clock = virtualClock({ startMs: 0 });
+    const limiter = new RateLimiter(
+      { qps: 8, floorQps: 1, minSamples: 4, windowSize: 4, recoverQpsPerSuccess: 0.001 },
+      clock,
+    );
     const rates: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      nowMs += 10_000;
-      limiter.onThrottle();
+    for (let step = 0; step < 4; step++) {
+      // After each halving the answers go through for a while (it helped), then throttling returns.
+      for (let i = 0; i < 6; i++) limiter.onSuccess();
+      for (let i = 0; i < 4; i++) limiter.onThrottle();
+      rates.push(Math.round(limiter.currentQps));
+    }
+    expect(rates).toEqual([4, 2, 1, 1]);
+  });
+
+  it('undoes a cut that got fewer requests through: the refusals are not about the rate', () => {
+    const clock = virtualClock({ startMs: 0 });
+    const limiter = new RateLimiter({ qps: 10 }, clock);
+    const rates: number[] = [];
+    // 80% of the answers are refused whatever the rate.
+    for (let i = 0; i < 200; i++) {
+      if (i % 5 === 4) limiter.onSuccess();
+      else limiter.onThrottle();
       rates.push(limiter.currentQps);
     }
-    expect(rates).toEqual([2, 1, 0.5, 0.5, 0.5]);
+    // One cut (to 1.25 × the rate that got through), undone when it got fewer requests through.
+    expect(Math.min(...rates)).toBeGreaterThan(2);
+    expect(Math.min(...rates)).toBeLessThan(5);
+    expect(rates.filter((r) => r === 10).length).toBeGreaterThan(170);
   });
 
-  it('recovers additively towards qps and never above it', () => {
-    const clock = virtualClock({ startMs: 0 });
-    const limiter = new RateLimiter({ qps: 10, recoverQpsPerSuccess: 1 }, clock);
-    limiter.onThrottle();
-    expect(limiter.currentQps).toBe(5);
-    limiter.onSuccess();
-    limiter.onSuccess();
-    expect(limiter.currentQps).toBe(7);
-    for (let i = 0; i < 10; i++) limiter.onSuccess();
-    expect(limiter.currentQps).toBe(10);
-  });
-
-  it('slows the next requests after a throttle, on the fake clock', async () => {
+  it('holds the next slot back for a Retry-After, without changing the rate', async () => {
     const clock = virtualClock({ startMs: 0 });
     const limiter = new RateLimiter({ qps: 10 }, clock);
     await limiter.acquire(); // t=0
-    limiter.onThrottle(); // 5 qps: next slot at t=200
+    limiter.onThrottle(1_500);
     await limiter.acquire();
-    expect(clock.nowMs()).toBe(200);
-    await limiter.acquire();
-    expect(clock.nowMs()).toBe(400);
+    expect(clock.nowMs()).toBe(1_500);
+    expect(limiter.currentQps).toBe(10);
+    expect(limiter.stats.limiterWaitMs).toBe(1_500);
   });
 
   it('refuses a rate that is not positive', () => {

@@ -33,7 +33,7 @@ describe('backoff', () => {
   });
 
   it('resolves defaults once', () => {
-    expect(retryPolicy()).toMatchObject({ baseMs: 200, capMs: 20_000, maxAttempts: 8 });
+    expect(retryPolicy()).toMatchObject({ baseMs: 200, capMs: 2_000, maxAttempts: 8 });
   });
 });
 
@@ -119,8 +119,9 @@ describe('retrying', () => {
     }, ctx);
     expect(result).toBe('ok');
     expect(seen).toEqual([1, 2, 3, 4]);
-    expect(clock.sleeps).toEqual([25, 100, 300]);
-    expect(clock.nowMs()).toBe(425);
+    // Throttled answers wait the short wait, below baseMs (100): the limiter paces the region.
+    expect(clock.sleeps).toEqual([25, 50, 75]);
+    expect(clock.nowMs()).toBe(150);
     expect(stats.retries).toBe(3);
   });
 
@@ -136,7 +137,7 @@ describe('retrying', () => {
     expect(calls).toBe(policy.maxAttempts + 4);
   });
 
-  it('retries request-level throttling past maxAttempts, backing off further each time, without using the budget', async () => {
+  it('retries request-level throttling past maxAttempts with short waits, without using the budget', async () => {
     const { clock, ctx } = context(() => 0.5, 15 * 60_000);
     let calls = 0;
     const result = await retrying(async () => {
@@ -147,8 +148,9 @@ describe('retrying', () => {
     }, ctx);
     expect(result).toBe('ok');
     expect(calls).toBe(12 + policy.maxAttempts);
-    // Ceilings 100, 200, 400, 800, then the cap: half of each with random 0.5.
-    expect(clock.sleeps.slice(0, 6)).toEqual([50, 100, 200, 400, 500, 500]);
+    // Ten throttled answers wait half of baseMs each (random 0.5), the 11th and 12th in a row longer; the
+    // 500s then back off from where the waits stand, at the cap (1000): half of it.
+    expect(clock.sleeps.slice(0, 13)).toEqual([...Array(10).fill(50), 100, 200, 500]);
   });
 
   it('gives throttling up at the deadline, with DeadlineExceeded', async () => {
