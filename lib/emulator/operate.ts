@@ -1,6 +1,6 @@
 /**
  * StopInstances and StartInstances: request-level checks, then one per-instance decision each, in the order
- * the lead's design fixes (NotFound, other service, creating image, locked, status, StopCharging rules,
+ * the emulator checks them (NotFound, other service, creating image, locked, status, StopCharging rules,
  * injected flow limit, capacity), then the state change.
  */
 import { InstanceStatus, type OperationDetail, StoppedMode } from '../volc/index.js';
