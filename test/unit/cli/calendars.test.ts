@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
+import { fakeCliIo } from '../../support/cli-io.js';
 
 const FIXTURE = 'test/fixtures/schedule/calendars.yaml';
 
-function fakeIo(options: { isTTY?: boolean; now?: string } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (chunk: string) => out.push(chunk) },
-    stderr: { write: (chunk: string) => err.push(chunk) },
-    env: {},
-    isTTY: options.isTTY ?? false,
-    signal: new AbortController().signal,
-    now: () => new Date(options.now ?? '2026-03-06T12:00:00Z'),
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const fakeIo = fakeCliIo;
 
 const lines = (text: string) =>
   text

@@ -2,22 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
+import { fakeCliIo } from '../../support/cli-io.js';
 
-function fakeIo(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (chunk: string) => out.push(chunk) },
-    stderr: { write: (chunk: string) => err.push(chunk) },
-    env,
-    isTTY: true,
-    signal: new AbortController().signal,
-    now: () => new Date('2026-03-09T12:00:00Z'),
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const fakeIo = (env: NodeJS.ProcessEnv = {}) => fakeCliIo({ env, isTTY: true, now: '2026-03-09T12:00:00Z' });
 
 let dir = '';
 let configFile = '';

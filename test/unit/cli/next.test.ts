@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
 import { parseDays } from '../../../lib/cli/next.js';
 import { parseWhen, resolveWhen } from '../../../lib/cli/when.js';
 import { UsageError } from '../../../lib/errors.js';
+import { type FakeCliIoOptions, fakeCliIo } from '../../support/cli-io.js';
 
 const FIXTURE = 'test/fixtures/schedule/next.yaml';
 
-function fakeIo(options: { isTTY?: boolean; env?: NodeJS.ProcessEnv; now?: string } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (chunk: string) => out.push(chunk) },
-    stderr: { write: (chunk: string) => err.push(chunk) },
-    env: options.env ?? {},
-    isTTY: options.isTTY ?? true,
-    signal: new AbortController().signal,
-    now: () => new Date(options.now ?? '2026-03-06T12:00:00Z'),
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+const fakeIo = (options: FakeCliIoOptions = {}) => fakeCliIo({ isTTY: true, ...options });
 
 interface JsonFire {
   schedule: string;

@@ -2,22 +2,11 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
+import { fakeCliIo } from '../../support/cli-io.js';
 
-function fakeIo(env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (chunk: string) => out.push(chunk) },
-    stderr: { write: (chunk: string) => err.push(chunk) },
-    env,
-    isTTY: false,
-    signal: new AbortController().signal,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
+/** validate's clock: 2026-01-01, so 2027 is within the year it looks ahead. */
+const fakeIo = (env: NodeJS.ProcessEnv = {}) => fakeCliIo({ env, now: '2026-01-01T00:00:00Z' });
 
 const INVALID = 'test/fixtures/config/invalid';
 
