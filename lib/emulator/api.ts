@@ -9,6 +9,7 @@ import type { CallRecord } from './calls.js';
 import {
   API_VERSION,
   type ApiFailure,
+  ECS_ACTIONS,
   errorBody,
   httpStatusOf,
   type ResponseMetadata,
@@ -17,16 +18,18 @@ import {
 import type { EmulatorCore } from './core.js';
 import { describeInstances, endlessPage } from './describe.js';
 import { fingerprintOf, type StoredResult, tokenKey } from './idempotency.js';
-import { BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
+import { type BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
 import { ApiRejection, collectParams, decodePairs } from './params.js';
 import { describeRegions } from './regions.js';
+import { changeDetails, type ScriptedFault } from './script.js';
 import { VEFAAS_ACTIONS, VEFAAS_API_VERSION, VEFAAS_SERVICE } from './vefaas.js';
 
-/** How the server must answer. */
+/** How the server must answer: JSON (maybe cut short), a proxy's HTML page, a dropped connection, or nothing. */
 export type Answer =
   | { kind: 'json'; status: number; body: unknown; truncate?: boolean }
   | { kind: 'html'; status: number }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'hang' };
 
 /** A request as the HTTP server read it. */
 export interface RawRequest {
@@ -36,12 +39,22 @@ export interface RawRequest {
   body: Buffer;
 }
 
-const ACTIONS: ReadonlySet<string> = new Set([
-  'DescribeInstances',
-  'DescribeRegions',
-  BatchAction.Stop,
-  BatchAction.Start,
-]);
+const ACTIONS: ReadonlySet<string> = new Set(ECS_ACTIONS);
+
+const BAD_GATEWAY_HTML =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+/** The bytes of an answer that has some: a status, a content type and a body (JSON cut short if asked). */
+export function encodeAnswer(answer: Exclude<Answer, { kind: 'drop' } | { kind: 'hang' }>): {
+  status: number;
+  contentType: string;
+  body: string;
+} {
+  if (answer.kind === 'html')
+    return { status: answer.status, contentType: 'text/html', body: BAD_GATEWAY_HTML };
+  let text = JSON.stringify(answer.body);
+  if (answer.truncate) text = text.slice(0, Math.floor(text.length / 2));
+  return { status: answer.status, contentType: 'application/json; charset=utf-8', body: text };
+}
 
 function requestId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
@@ -54,6 +67,8 @@ interface Exchange {
   meta: ResponseMetadata;
   record: CallRecord;
   params: Map<string, string>;
+  /** The scripted fault that hits this request, if any. */
+  scripted?: ScriptedFault;
 }
 
 function fail(exchange: Exchange, failure: ApiFailure, fault?: string): Answer {
@@ -95,7 +110,7 @@ export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<An
   const exchange: Exchange = { core, meta, record, params: new Map() };
   core.calls.push(record);
   const answer = await answerApi(exchange, { ...raw, path, query, pairs });
-  record.httpStatus = answer.kind === 'drop' ? 0 : answer.status;
+  record.httpStatus = answer.kind === 'drop' || answer.kind === 'hang' ? 0 : answer.status;
   return answer;
 }
 
@@ -130,7 +145,15 @@ async function answerApi(
     return fail(exchange, { code: 'FlowLimitExceeded' });
   const latencyMs = core.faults.latencyMs();
   if (latencyMs > 0) await core.deps.sleep(latencyMs);
-  const before = core.faults.faultBefore();
+  const scripted = core.faults.scripted(meta.Action, record.region);
+  if (scripted) {
+    exchange.scripted = scripted;
+    if (scripted.answer !== 'ok' || scripted.details || scripted.nextToken !== undefined)
+      record.fault = 'script';
+    const early = scripted.applied ? undefined : scriptedAnswer(exchange, scripted);
+    if (early) return early;
+  }
+  const before = scripted ? undefined : core.faults.faultBefore();
   if (before) return faultAnswer(exchange, before);
   try {
     exchange.params = collectParams(raw.pairs);
@@ -178,6 +201,17 @@ function answerFaas(exchange: Exchange, raw: RawRequest): Answer {
   }
 }
 
+/**
+ * The answer a scripted `error` or broken `answer` calls for, before acting or (`applied`) after; undefined
+ * when the answer is a normal one (`ok`, `truncatedJson`, or only a change of details or NextToken).
+ */
+function scriptedAnswer(exchange: Exchange, scripted: ScriptedFault): Answer | undefined {
+  if (scripted.error) return fail(exchange, { code: scripted.error }, 'script');
+  if (scripted.answer === 'drop' || scripted.answer === 'hang') return { kind: scripted.answer };
+  if (scripted.answer === 'nonJson') return { kind: 'html', status: 502 };
+  return undefined;
+}
+
 function faultAnswer(exchange: Exchange, fault: string): Answer {
   exchange.record.fault = fault;
   if (fault === 'dropConnection') return { kind: 'drop' };
@@ -188,17 +222,30 @@ function faultAnswer(exchange: Exchange, fault: string): Answer {
 }
 
 async function runAction(exchange: Exchange): Promise<Answer> {
-  const { core, meta, params } = exchange;
+  const { core, meta, params, scripted } = exchange;
   let result: unknown;
   const reads = meta.Action === 'DescribeInstances' || meta.Action === 'DescribeRegions';
   if (meta.Action === 'DescribeInstances') {
     result = core.faults.endlessListing
       ? endlessPage(meta.Region, params)
-      : describeInstances(core.state, meta.Region, params, core.deps.now());
+      : describeInstances(core.state, meta.Region, params, core.deps.now(), core.faults.maxPageSize);
+    if (scripted?.nextToken !== undefined) result = { ...(result as object), NextToken: scripted.nextToken };
   } else if (meta.Action === 'DescribeRegions') {
     result = describeRegions(core.state, params);
   } else {
     result = await runBatchAction(exchange, meta.Action as BatchAction);
+  }
+  if (scripted) {
+    // The action is committed; a scripted answer after it is a lost answer, or a changed or cut-short one.
+    const lost = scripted.applied ? scriptedAnswer(exchange, scripted) : undefined;
+    if (lost) return lost;
+    if (scripted.details) result = changed(exchange, result as BatchResult, scripted);
+    return {
+      kind: 'json',
+      status: 200,
+      body: { ResponseMetadata: meta, Result: result },
+      truncate: scripted.answer === 'truncatedJson',
+    };
   }
   const after = core.faults.faultAfter();
   if (after === 'lostResponse') {
@@ -218,7 +265,16 @@ async function runAction(exchange: Exchange): Promise<Answer> {
 
 /** The answer's details after the answer-shape faults; the call log names the instances left out. */
 function distorted(exchange: Exchange, result: BatchResult): BatchResult {
-  const answer = distortDetails(exchange.core.faults, result);
+  return withOmitted(exchange, result, distortDetails(exchange.core.faults, result));
+}
+
+/** The answer's details after a script's changes; the call log names the instances left out. */
+function changed(exchange: Exchange, result: BatchResult, scripted: ScriptedFault): BatchResult {
+  const details = changeDetails(result.OperationDetails, scripted.details ?? {});
+  return withOmitted(exchange, result, { OperationDetails: details });
+}
+
+function withOmitted(exchange: Exchange, result: BatchResult, answer: BatchResult): BatchResult {
   const kept = new Set(answer.OperationDetails.map((d) => d.InstanceId));
   const omitted = result.OperationDetails.map((d) => d.InstanceId).filter((id) => !kept.has(id));
   if (omitted.length > 0) exchange.record.omitted = omitted;

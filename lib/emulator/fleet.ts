@@ -233,10 +233,15 @@ function checkTags(value: unknown, path: DocPath, issues: Issues): Tag[] {
   return tags;
 }
 
+/** A per-instance error code as the API spells them: `FlowLimitExceeded`, `OperationDenied.ResourceLocked`. */
+const CODE_SHAPE = /^[A-Z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/;
+
+const FLAG_NAMES = 'locked, creatingImage, createdByService, errors, transitionMs';
+
 function checkFlags(value: unknown, path: DocPath, issues: Issues): EmulatorFlags | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) {
-    issues.add(path, 'must be a mapping of locked, creatingImage, createdByService');
+    issues.add(path, `must be a mapping of ${FLAG_NAMES}`);
     return undefined;
   }
   const flags: EmulatorFlags = {};
@@ -248,8 +253,15 @@ function checkFlags(value: unknown, path: DocPath, issues: Issues): EmulatorFlag
     } else if (key === 'createdByService') {
       if (typeof flag === 'boolean' || typeof flag === 'string') flags.createdByService = flag;
       else issues.add([...path, key], 'must be true, false or the name of the service');
+    } else if (key === 'errors') {
+      if (Array.isArray(flag) && flag.every((code) => typeof code === 'string' && CODE_SHAPE.test(code)))
+        flags.errors = [...flag];
+      else issues.add([...path, key], 'must be a list of error codes such as FlowLimitExceeded');
+    } else if (key === 'transitionMs') {
+      if (typeof flag === 'number' && Number.isFinite(flag) && flag >= 0) flags.transitionMs = flag;
+      else issues.add([...path, key], 'must be a number of milliseconds, 0 or more');
     } else {
-      issues.add([...path, key], 'unknown flag (expected locked, creatingImage or createdByService)');
+      issues.add([...path, key], `unknown flag (expected ${FLAG_NAMES})`);
     }
   }
   return flags;
