@@ -178,8 +178,10 @@ function checkInstance(
   const tags = checkTags(item.Tags, at('Tags'), issues);
   const flags = checkFlags(item.Emulator, at('Emulator'), issues);
   if (typeof id !== 'string' || typeof region !== 'string') return undefined;
+  // Without `delete`, which would turn each instance into a slow dictionary object (a fleet is thousands).
+  const { Emulator: _flags, ...fields } = item;
   const instance: FleetInstance = {
-    ...item,
+    ...fields,
     InstanceId: id,
     InstanceName: typeof item.InstanceName === 'string' ? item.InstanceName : id,
     Status: String(status),
@@ -191,7 +193,6 @@ function checkInstance(
     Region: region,
   };
   if (flags) instance.Emulator = flags;
-  else delete instance.Emulator;
   return instance;
 }
 
