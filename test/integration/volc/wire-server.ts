@@ -74,32 +74,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** The `ResponseMetadata` of a hand-written answer. */
+function metadata(action: string, requestId: string) {
+  return {
+    RequestId: requestId,
+    Action: action,
+    Version: '2020-04-01',
+    Service: 'ecs',
+    Region: 'cn-beijing',
+  };
+}
+
 /** A success envelope in the OpenAPI's shape, for an answer the test writes by hand. */
 export function success(action: string, result: unknown, requestId = 'req-ok'): unknown {
-  return {
-    ResponseMetadata: {
-      RequestId: requestId,
-      Action: action,
-      Version: '2020-04-01',
-      Service: 'ecs',
-      Region: 'cn-beijing',
-    },
-    Result: result,
-  };
+  return { ResponseMetadata: metadata(action, requestId), Result: result };
 }
 
 /** A request-level error envelope in the OpenAPI's shape, for an answer the test writes by hand. */
 export function apiError(action: string, code: string, message: string, requestId = 'req-err'): unknown {
-  return {
-    ResponseMetadata: {
-      RequestId: requestId,
-      Action: action,
-      Version: '2020-04-01',
-      Service: 'ecs',
-      Region: 'cn-beijing',
-      Error: { Code: code, Message: message },
-    },
-  };
+  return { ResponseMetadata: { ...metadata(action, requestId), Error: { Code: code, Message: message } } };
 }
 
 /** Recomputes the signature of a received request with the shared signer; true when it matches. */
