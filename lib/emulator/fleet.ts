@@ -178,10 +178,9 @@ function checkInstance(
   const tags = checkTags(item.Tags, at('Tags'), issues);
   const flags = checkFlags(item.Emulator, at('Emulator'), issues);
   if (typeof id !== 'string' || typeof region !== 'string') return undefined;
-  // Without `delete`, which would turn each instance into a slow dictionary object (a fleet is thousands).
-  const { Emulator: _flags, ...fields } = item;
+  // The fields the emulator reads first, in one shape for every instance, then any other field as it came (a
+  // spread first and stores after it, or a `delete`, would make each of thousands of objects slow).
   const instance: FleetInstance = {
-    ...fields,
     InstanceId: id,
     InstanceName: typeof item.InstanceName === 'string' ? item.InstanceName : id,
     Status: String(status),
@@ -192,6 +191,9 @@ function checkInstance(
     Tags: tags,
     Region: region,
   };
+  for (const key of Object.keys(item)) {
+    if (!(key in instance) && key !== 'Emulator') instance[key] = item[key];
+  }
   if (flags) instance.Emulator = flags;
   return instance;
 }
