@@ -56,9 +56,15 @@ export function encodeAnswer(answer: Exclude<Answer, { kind: 'drop' } | { kind: 
   return { status: answer.status, contentType: 'application/json; charset=utf-8', body: text };
 }
 
+/** Random per process, then a counter: RequestIds unique without a random draw per request. */
+const REQUEST_ID_PREFIX = randomBytes(5).toString('hex').toUpperCase();
+let requestCount = 0;
+
+/** A RequestId as Volcengine writes them: the time to the second, then 18 hex digits. */
 function requestId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `${stamp}${randomBytes(9).toString('hex').toUpperCase()}`;
+  requestCount = (requestCount + 1) % 0x1_0000_0000;
+  return `${stamp}${REQUEST_ID_PREFIX}${requestCount.toString(16).toUpperCase().padStart(8, '0')}`;
 }
 
 /** What one request carries and what the log will say about it. */
@@ -77,17 +83,9 @@ function fail(exchange: Exchange, failure: ApiFailure, fault?: string): Answer {
   return { kind: 'json', status: httpStatusOf(failure.code), body: errorBody(exchange.meta, failure) };
 }
 
-/**
- * Answers one API request and appends it to the call log.
- * @returns the answer, for the server to send (after any delay it owes)
- */
-export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<Answer> {
+/** Opens the call log entry and the answer's metadata of one request of `pairs`. */
+function openExchange(core: EmulatorCore, pairs: ReadonlyArray<readonly [string, string]>): Exchange {
   const nowMs = core.deps.now();
-  const queryAt = raw.url.indexOf('?');
-  const path = queryAt < 0 ? raw.url : raw.url.slice(0, queryAt);
-  const query = decodePairs(queryAt < 0 ? '' : raw.url.slice(queryAt + 1));
-  const isForm = /^application\/x-www-form-urlencoded/i.test(raw.headers['content-type'] ?? '');
-  const pairs = [...query, ...(isForm ? decodePairs(raw.body.toString('utf8')) : [])];
   const first = (key: string) => pairs.find(([k]) => k === key)?.[1] ?? '';
   const id = requestId(nowMs);
   const meta: ResponseMetadata = {
@@ -107,11 +105,46 @@ export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<An
     requestId: id,
   };
   if (first('ClientToken')) record.clientToken = first('ClientToken');
-  const exchange: Exchange = { core, meta, record, params: new Map() };
   core.calls.push(record);
-  const answer = await answerApi(exchange, { ...raw, path, query, pairs });
-  record.httpStatus = answer.kind === 'drop' || answer.kind === 'hang' ? 0 : answer.status;
+  return { core, meta, record, params: new Map() };
+}
+
+/** Notes the answer's HTTP status in the call log (0: no answer). */
+function closeExchange(exchange: Exchange, answer: Answer): Answer {
+  exchange.record.httpStatus = answer.kind === 'drop' || answer.kind === 'hang' ? 0 : answer.status;
   return answer;
+}
+
+/**
+ * Answers one API request and appends it to the call log.
+ * @returns the answer, for the server to send (after any delay it owes)
+ */
+export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<Answer> {
+  const queryAt = raw.url.indexOf('?');
+  const path = queryAt < 0 ? raw.url : raw.url.slice(0, queryAt);
+  const query = decodePairs(queryAt < 0 ? '' : raw.url.slice(queryAt + 1));
+  const isForm = /^application\/x-www-form-urlencoded/i.test(raw.headers['content-type'] ?? '');
+  const pairs = [...query, ...(isForm ? decodePairs(raw.body.toString('utf8')) : [])];
+  const exchange = openExchange(core, pairs);
+  return closeExchange(exchange, await answerApi(exchange, { ...raw, path, query, pairs }));
+}
+
+/** An ECS request from inside the process: its caller, its region and its parameters (Action and Version included). */
+export interface InProcessRequest {
+  accessKeyId: string;
+  region: string;
+  pairs: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * Answers one ECS request made inside the process, past the wire: no bytes to decode and no signature to
+ * check (the caller is the fleet's key holder), then exactly what an HTTP request gets once authenticated.
+ */
+export async function handleInProcess(core: EmulatorCore, request: InProcessRequest): Promise<Answer> {
+  const exchange = openExchange(core, request.pairs);
+  exchange.meta.Region = exchange.record.region = request.region;
+  exchange.record.accessKeyId = request.accessKeyId;
+  return closeExchange(exchange, await answerEcs(exchange, request.pairs));
 }
 
 async function answerApi(
@@ -131,13 +164,22 @@ async function answerApi(
   meta.Region = record.region = auth.region ?? '';
   record.accessKeyId = auth.accessKeyId ?? '';
   if (auth.failure) return fail(exchange, auth.failure);
+  if (faas && meta.Action && meta.Version) return answerFaas(exchange, raw);
+  return answerEcs(exchange, raw.pairs);
+}
+
+/** An authenticated ECS request: Action and Version, the quota, latency, the script and faults, then the action. */
+async function answerEcs(
+  exchange: Exchange,
+  pairs: ReadonlyArray<readonly [string, string]>,
+): Promise<Answer> {
+  const { core, meta, record } = exchange;
   if (!meta.Action || !meta.Version) {
     return fail(exchange, {
       code: 'MissingParameter',
       message: `The required parameter ${meta.Action ? 'Version' : 'Action'} is not supplied.`,
     });
   }
-  if (faas) return answerFaas(exchange, raw);
   if (meta.Version !== API_VERSION || !ACTIONS.has(meta.Action))
     return fail(exchange, { code: 'InvalidActionOrVersion' });
   const bucket = `${record.accessKeyId}\n${record.region}\n${meta.Action}`;
@@ -156,7 +198,7 @@ async function answerApi(
   const before = scripted ? undefined : core.faults.faultBefore();
   if (before) return faultAnswer(exchange, before);
   try {
-    exchange.params = collectParams(raw.pairs);
+    exchange.params = collectParams(pairs);
     return await runAction(exchange);
   } catch (error) {
     if (error instanceof ApiRejection) return fail(exchange, error.failure);

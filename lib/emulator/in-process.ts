@@ -1,9 +1,12 @@
 /**
  * The emulator without a socket: the same core (fleet state, ClientToken memory, rate quota, faults, script,
- * call log) and the same request handling as the HTTP server, reached through the client's own ECS actions,
- * signer and answer parser, with only the TCP connection left out. Tests of the layers above the client (the
- * executor, the listing) run on it in-process and on an injected clock, so a run that backs off for minutes
- * takes milliseconds, and what they meet is the emulator's behaviour, not a fake's.
+ * call log) and the same handling of an authenticated request as the HTTP server, reached through the client's
+ * own ECS actions (argument checks, parameter flattening) and answer parser (the answer's JSON, errors and
+ * their retryability). Only the wire is left out: the TCP connection, the URL encoding and the signature (the
+ * caller is the fleet's first key holder; signatures are the HTTP server's to check, and its tests check them).
+ * Tests of the layers above the client (the executor, the listing) run on it in-process and on an injected
+ * clock, so a run that backs off for minutes takes milliseconds, and what they meet is the emulator's
+ * behaviour, not a fake's.
  *
  * What the socket would add is modelled as the HTTP client sees it: a dropped connection is a retryable
  * `ConnectionError`, and a request the emulator never answers (the `hang` answer) a retryable `Timeout` once
@@ -18,14 +21,11 @@ import {
   DEFAULT_MAX_RESULTS,
   DEFAULT_TIMEOUT_MS,
   ECS_API_VERSION,
-  ECS_SERVICE,
   type EcsApi,
-  encodeRfc3986,
   parseResponse,
   type QueryPairs,
-  signRequest,
 } from '../volc/index.js';
-import { encodeAnswer, handleApi } from './api.js';
+import { encodeAnswer, handleInProcess } from './api.js';
 import { EmulatorCore, type EmulatorView, viewOf } from './core.js';
 import { type FaultSettings, validateFaults } from './faults.js';
 import { validateFleet } from './fleet.js';
@@ -48,12 +48,9 @@ export interface InProcessEmulatorOptions {
 
 /** An emulator in this process: the view every emulator offers, and ECS clients that reach it without a socket. */
 export interface InProcessEmulator extends EmulatorView {
-  /** The ECS API of one region, signed with the fleet's first key pair, as the HTTP client's methods are. */
+  /** The ECS API of one region, as the fleet's first key pair's holder: the HTTP client's methods, without the wire. */
   clientFor(region: string): EcsApi;
 }
-
-/** The host the in-process clients sign for; no request ever leaves the process. */
-const HOST = 'emulator.in-process';
 
 /**
  * Makes an emulator that lives in this process.
@@ -80,23 +77,13 @@ export function createInProcessEmulator(options: InProcessEmulatorOptions = {}):
   }) as InProcessEmulator;
 }
 
-/** One ECS request of `region`: signed as the transport signs it, handled as the server handles it. */
+/** One ECS request of `region`, from the fleet's first key holder, handled as the server handles it once signed. */
 function inProcessCall(core: EmulatorCore, region: string, timeoutMs: number): CallApi {
   return async (action, params, parse) => {
     const context: CallContext = { action, region };
-    const query: QueryPairs = [['Action', action], ['Version', ECS_API_VERSION], ...params];
-    const headers = signRequest({
-      method: 'GET',
-      host: HOST,
-      path: '/',
-      query,
-      credentials: core.state.credentials.values().next().value!,
-      region,
-      service: ECS_SERVICE,
-      now: new Date(core.deps.now()),
-    });
-    const url = `/?${query.map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(v)}`).join('&')}`;
-    const answer = await handleApi(core, { method: 'GET', url, headers, body: Buffer.alloc(0) });
+    const pairs: QueryPairs = [['Action', action], ['Version', ECS_API_VERSION], ...params];
+    const { accessKeyId } = core.state.credentials.values().next().value!;
+    const answer = await handleInProcess(core, { accessKeyId, region, pairs });
     if (answer.kind === 'drop') {
       throw new VolcApiError({
         ...context,

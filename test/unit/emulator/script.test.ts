@@ -103,7 +103,7 @@ describe('the emulator in-process', () => {
     return { clock, emu, ecs: emu.clientFor('cn-beijing') };
   }
 
-  it('answers as the HTTP emulator does: signed requests, the call log, ClientToken replays, regions apart', async () => {
+  it('answers as the HTTP emulator does: the call log, ClientToken replays, regions apart', async () => {
     const { emu, ecs } = emulator();
     const first = await ecs.stopInstances({ instanceIds: ['i-1', 'i-sh'], clientToken: 't-1' });
     expect(first.operationDetails).toEqual([
