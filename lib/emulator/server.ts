@@ -125,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: { value: `http://${urlHost}:${port}`, enumerable: true },
     port: { value: port, enumerable: true },
     close: {
+      enumerable: true,
       value: () =>
         new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
