@@ -56,15 +56,9 @@ export function encodeAnswer(answer: Exclude<Answer, { kind: 'drop' } | { kind: 
   return { status: answer.status, contentType: 'application/json; charset=utf-8', body: text };
 }
 
-/** Random per process, then a counter: RequestIds unique without a random draw per request. */
-const REQUEST_ID_PREFIX = randomBytes(5).toString('hex').toUpperCase();
-let requestCount = 0;
-
-/** A RequestId as Volcengine writes them: the time to the second, then 18 hex digits. */
 function requestId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
-  requestCount = (requestCount + 1) % 0x1_0000_0000;
-  return `${stamp}${REQUEST_ID_PREFIX}${requestCount.toString(16).toUpperCase().padStart(8, '0')}`;
+  return `${stamp}${randomBytes(9).toString('hex').toUpperCase()}`;
 }
 
 /** What one request carries and what the log will say about it. */
