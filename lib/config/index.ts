@@ -4,7 +4,8 @@
  *
  * - `loadConfig(file)` / `parseConfig(text, file)`: the file (or its text) to a Config.
  * - `resolveConfigPath(flag, env)`: which file to read (`-c`, then `LIGHTS_OUT_CONFIG`, then the default).
- * - `CONFIG_DEFAULTS`: the value of every optional setting.
+ * - `CONFIG_DEFAULTS`: the value of every optional setting (the one place defaults are written).
+ * - `configSchema`: the valibot schema of the file's structure (the JSON Schema is generated from it).
  * - The Config types themselves.
  */
 export { isCredentialKey } from './credentials.js';
@@ -18,7 +19,7 @@ export {
   resolveConfigPath,
 } from './load.js';
 export { SCHEDULE_NAME_MAX_CHARS, SCHEDULE_NAME_PATTERN } from './schedules.js';
-export { CONFIG_DEFAULTS } from './schema.js';
+export { CONFIG_DEFAULTS, configSchema } from './schema.js';
 export type {
   Config,
   FallbackSetting,
