@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { formatTick } from '../schedule/index.js';
+import { STOP_CHARGING_INELIGIBLE_TYPES } from '../volc/index.js';
 import { calendars } from './calendars.js';
 import {
   about,
@@ -39,7 +40,8 @@ export const CONFIG_DEFAULTS = {
     stoppedMode: StoppedModeSetting.Auto,
     fallback: 'KeepCharging',
     forceStop: false,
-    stopChargingIneligible: ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*'],
+    // What the API refuses, as far as known (lib/volc); the emulator refuses the same by default.
+    stopChargingIneligible: [...STOP_CHARGING_INELIGIBLE_TYPES],
   },
   guard: { maxInstancesPerRun: 1000 },
   retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
