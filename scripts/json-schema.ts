@@ -27,16 +27,26 @@ function tidy(node: unknown): unknown {
   return out;
 }
 
+/**
+ * What the valibot schema checks in code and a JSON Schema can state: `schedules` holds at least one schedule
+ * (a mapping, not an empty value), and each schedule has `stop`, `start` or both.
+ */
+function stateScheduleRules(schema: Json): void {
+  const properties = schema.properties as Json;
+  const { anyOf, ...about } = properties.schedules as { anyOf: Json[] };
+  const schedules = anyOf[0]!;
+  const body = ((schedules.additionalProperties as Json).anyOf as Json[])[0]!;
+  body.anyOf = [{ required: ['stop'] }, { required: ['start'] }];
+  properties.schedules = { ...schedules, minProperties: 1, additionalProperties: body, ...about };
+}
+
 /** The JSON Schema (draft-07) of a lights-out configuration file. */
 export function configJsonSchema(): Json {
   // The root is never empty (the loader says so before the schema runs), so it is the mapping alone.
   const generated = toJsonSchema(configSchema.wrapped, { errorMode: 'ignore' }) as Json;
-  const { $schema, ...rest } = generated;
-  return {
-    $schema,
-    title: 'lights-out configuration',
-    ...(tidy(rest) as Json),
-  };
+  const { $schema, ...rest } = tidy(generated) as Json;
+  stateScheduleRules(rest);
+  return { $schema, title: 'lights-out configuration', ...rest };
 }
 
 /** The file's text: the schema with two-space indents and a final newline. */

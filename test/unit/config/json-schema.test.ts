@@ -17,8 +17,12 @@ const CONFIGS = [
   ),
 ];
 
-// A real JSON Schema validator, as an editor's would be: strict, so an unknown keyword fails too.
-const validate = new Ajv({ allErrors: true, strict: true }).compile(configJsonSchema());
+// A real JSON Schema validator, as an editor's would be: strict, so an unknown keyword fails too. Only
+// strictRequired is off: a schedule's `anyOf: [{ required: [stop] }, { required: [start] }]` names properties
+// its enclosing schema declares, which is plain JSON Schema.
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(
+  configJsonSchema(),
+);
 const parseYaml = (text: string) => parse(text, { schema: 'core', resolveKnownTags: false });
 
 describe('the shipped JSON Schema', () => {
@@ -49,6 +53,12 @@ describe('the shipped JSON Schema', () => {
       `${head}schedules:\n  nightly: { stop: "0 22 * * *", stopp: x }\n`,
       'additionalProperties',
     ],
+    [
+      'a schedule with neither stop nor start',
+      `${head}schedules:\n  nightly: { timezone: UTC }\n`,
+      'required',
+    ],
+    ['an empty schedules section', `${head}schedules:\n`, 'type'],
     ['a notify target without urlEnv', `${head}${nightly}notify:\n  - { type: slack }\n`, 'required'],
   ])('refuses %s', (_name, text, keyword) => {
     expect(validate(parseYaml(text))).toBe(false);
