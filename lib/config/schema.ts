@@ -27,7 +27,10 @@ import { describe } from './nodes.js';
 import { notify, prices } from './notify.js';
 import { schedules } from './schedules.js';
 import { mapping, section } from './sections.js';
-import { type Config, StoppedModeSetting } from './types.js';
+import { StoppedModeSetting } from './types.js';
+
+/** What the API refuses StopCharging for, as far as known (lib/volc); the emulator refuses the same by default. */
+const INELIGIBLE: string[] = [...STOP_CHARGING_INELIGIBLE_TYPES];
 
 /** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
 export const CONFIG_DEFAULTS = {
@@ -40,14 +43,13 @@ export const CONFIG_DEFAULTS = {
     stoppedMode: StoppedModeSetting.Auto,
     fallback: 'KeepCharging',
     forceStop: false,
-    // What the API refuses, as far as known (lib/volc); the emulator refuses the same by default.
-    stopChargingIneligible: [...STOP_CHARGING_INELIGIBLE_TYPES],
+    stopChargingIneligible: INELIGIBLE,
   },
   guard: { maxInstancesPerRun: 1000 },
   retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
   listing: { maxInstancesPerRegion: 200_000 },
   verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
-} as const satisfies Omit<Config, 'file' | 'version' | 'regions' | 'endpoint' | 'calendars' | 'schedules'>;
+} as const;
 
 const D = CONFIG_DEFAULTS;
 
