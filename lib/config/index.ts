@@ -9,7 +9,7 @@
  * - The Config types themselves.
  */
 export { isCredentialKey } from './credentials.js';
-export { INLINE_DEFAULTS, inlineDefaultsOf } from './inline.js';
+export { INLINE_DEFAULTS } from './inline.js';
 export {
   CONFIG_ENV,
   DEFAULT_CONFIG_PATH,
@@ -18,6 +18,7 @@ export {
   parseConfig,
   resolveConfigPath,
 } from './load.js';
+export { inlineDefaultsOf } from './resolve.js';
 export { SCHEDULE_NAME_MAX_CHARS, SCHEDULE_NAME_PATTERN } from './schedules.js';
 export { CONFIG_DEFAULTS, configSchema } from './schema.js';
 export type {
@@ -31,4 +32,4 @@ export type {
   SelectFilter,
   VerifySettings,
 } from './types.js';
-export { NotifyType, NotifyWhen, StoppedModeSetting } from './types.js';
+export { NotifyType, NotifyWhen, StoppedModeSetting } from './vocabulary.js';

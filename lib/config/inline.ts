@@ -9,7 +9,6 @@ import { about, boolean, integerIn, problem, string, tagKey, timeZone } from './
 import { quoted } from './nodes.js';
 import { stopSettings } from './schedules.js';
 import { mapping } from './sections.js';
-import type { Config, InlineConfig } from './types.js';
 
 /** The values of the settings an `inline:` section leaves out (`timezone` defaults to the config's). */
 export const INLINE_DEFAULTS = {
@@ -19,17 +18,6 @@ export const INLINE_DEFAULTS = {
   days: 'm-f',
   optOut: false,
 } as const;
-
-/**
- * The defaults an inline value leaves open: the configuration's `inline:` section, or the documented defaults
- * in the configuration's zone when it has none (for `explain-tag` and `next --tag`).
- */
-export function inlineDefaultsOf(
-  config: Pick<Config, 'inline' | 'timezone'>,
-): Pick<InlineConfig, 'timezone' | 'off' | 'on' | 'days'> &
-  Partial<Pick<InlineConfig, 'skipDates' | 'calendar'>> {
-  return config.inline ?? { ...INLINE_DEFAULTS, timezone: config.timezone };
-}
 
 const hour = integerIn(0, 23, 'an hour 0 to 23');
 

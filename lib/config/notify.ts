@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { about, expected, listOf, named, nonEmptyString, oneOf, problem, string } from './fields.js';
 import { describe, quoted, type Source } from './nodes.js';
 import { mapping } from './sections.js';
-import { NotifyType, NotifyWhen } from './types.js';
+import { NotifyType, NotifyWhen } from './vocabulary.js';
 
 /** What an environment variable's name must look like (POSIX: letters, digits, `_`, not starting with a digit). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -21,7 +21,7 @@ import {
 } from './fields.js';
 import { describe, quoted } from './nodes.js';
 import { either, mapping, section } from './sections.js';
-import { StoppedModeSetting } from './types.js';
+import { StoppedModeSetting } from './vocabulary.js';
 
 /** What a schedule name must look like: it is written as a tag value on instances. */
 export const SCHEDULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;

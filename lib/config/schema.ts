@@ -27,7 +27,7 @@ import { describe } from './nodes.js';
 import { notify, prices } from './notify.js';
 import { schedules } from './schedules.js';
 import { mapping, section } from './sections.js';
-import { StoppedModeSetting } from './types.js';
+import { StoppedModeSetting } from './vocabulary.js';
 
 /** What the API refuses StopCharging for, as far as known (lib/volc); the emulator refuses the same by default. */
 const INELIGIBLE: string[] = [...STOP_CHARGING_INELIGIBLE_TYPES];

@@ -4,17 +4,12 @@
  */
 import { CalendarBase } from '../schedule/index.js';
 import type { ConfigDraft } from './schema.js';
+import type { StoppedModeSetting } from './vocabulary.js';
+
+export { NotifyType, NotifyWhen, StoppedModeSetting } from './vocabulary.js';
 
 /** A section as the schema reads it, without the index signature that refuses unknown keys. */
 type Shape<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
-
-/** How a schedule asks instances to be stopped. `auto` picks StopCharging where the API allows it. */
-export const StoppedModeSetting = {
-  Auto: 'auto',
-  StopCharging: 'StopCharging',
-  KeepCharging: 'KeepCharging',
-} as const;
-export type StoppedModeSetting = (typeof StoppedModeSetting)[keyof typeof StoppedModeSetting];
 
 /** What to do when the API refuses StopCharging for an instance. */
 export type FallbackSetting = 'KeepCharging' | 'none';
@@ -85,28 +80,6 @@ export type ListingSettings = Shape<ConfigDraft['listing']>;
 
 /** Post-stop verification with DescribeInstances; defaults: CONFIG_DEFAULTS.verify. */
 export type VerifySettings = Shape<ConfigDraft['verify']>;
-
-/** Where a notification goes: the platform's message format and signing scheme. */
-export const NotifyType = {
-  Feishu: 'feishu',
-  Lark: 'lark',
-  DingTalk: 'dingtalk',
-  WeCom: 'wecom',
-  Slack: 'slack',
-  Webhook: 'webhook',
-} as const;
-export type NotifyType = (typeof NotifyType)[keyof typeof NotifyType];
-
-/** Which runs a target hears about. */
-export const NotifyWhen = {
-  /** Every run that had a fire (a tick with no fire sends nothing). */
-  Always: 'always',
-  /** A run in which an instance was stopped, started or failed, the guard refused, or the listing failed. */
-  Changes: 'changes',
-  /** A run in which an instance failed, the guard refused, or the listing failed. */
-  Failures: 'failures',
-} as const;
-export type NotifyWhen = (typeof NotifyWhen)[keyof typeof NotifyWhen];
 
 /** One `notify:` target (lib/config/notify.ts); the URL and the secret are read from the variables it names. */
 export type NotifyTarget = Shape<NonNullable<ConfigDraft['notify']>[number]> & {
