@@ -22,6 +22,7 @@ const SCRIPTS_RUN_ELSEWHERE: Record<string, string> = {
   package: 'test/integration/package/serverless.test.ts',
   bench: 'run by hand; its pure parts by test/unit/bench',
   build: 'test/support/global-setup.ts',
+  schema: 'test/unit/config/json-schema.test.ts (generates what it writes and compares the shipped file)',
 };
 /** Commands that need what no test has: an AWS account. */
 const NEEDS_CLOUD = [/^npx osls deploy\b/];
