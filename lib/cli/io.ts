@@ -24,6 +24,11 @@ export interface CliIo {
   signal: AbortSignal;
   /** The clock, injected for tests. */
   now: () => Date;
+  /**
+   * Waits `ms` (between a deploy's release polls), injected for tests so that they wait on their clock rather
+   * than in real time. @default a real timer
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One subcommand of `lights-out`. */

@@ -85,3 +85,30 @@ export function sequenceRandom(...values: number[]): () => number {
   let i = 0;
   return () => values[i++ % values.length] ?? 0;
 }
+
+/** Real time whose waits are skipped: see {@link skippingClock}. */
+export interface SkippingClock {
+  nowMs(): number;
+  /** Returns at once, moving the clock `ms` ahead of real time. */
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * Real time, moved ahead by every wait asked of `sleep` instead of waiting it out: for a command polling an
+ * emulator (a deploy waiting for its release) where something else, a child process say, also talks to that
+ * emulator in real time, so that the frozen {@link virtualClock} would never let its instances change state.
+ *
+ * @example
+ * const clock = skippingClock();
+ * const emulator = await startEmulator({ fleet, now: clock.nowMs });
+ * await main(['deploy'], { ...io, now: () => new Date(clock.nowMs()), sleep: clock.sleep });
+ */
+export function skippingClock(): SkippingClock {
+  let aheadMs = 0;
+  return {
+    nowMs: () => Date.now() + aheadMs,
+    sleep: async (ms) => {
+      aheadMs += Math.max(0, ms);
+    },
+  };
+}
