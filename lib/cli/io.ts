@@ -25,10 +25,11 @@ export interface CliIo {
   /** The clock, injected for tests. */
   now: () => Date;
   /**
-   * Waits `ms` (between a deploy's release polls), injected for tests so that they wait on their clock rather
-   * than in real time. @default a real timer
+   * The clock, sleep and randomness of what a command waits on (a deploy's release polls, the demo's runs and
+   * its emulator), injected for tests so that they skip the waits rather than spend them in real time.
+   * @default the system's
    */
-  sleep?: (ms: number) => Promise<void>;
+  clock?: { nowMs(): number; sleep(ms: number): Promise<void>; random(): number };
 }
 
 /** One subcommand of `lights-out`. */

@@ -86,7 +86,7 @@ async function runLightsOut(args: string[], extraEnv: Record<string, string>) {
     if (longRunning) controller.abort();
     return result;
   };
-  const code = await main(args, { ...io, signal: controller.signal, sleep: clock.sleep });
+  const code = await main(args, { ...io, signal: controller.signal, clock });
   return { code, out: io.out(), err: io.err() };
 }
 

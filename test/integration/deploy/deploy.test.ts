@@ -65,7 +65,7 @@ async function deploy(args: string[], options: { env?: NodeJS.ProcessEnv; tty?: 
     isTTY: options.tty ?? false,
     signal: new AbortController().signal,
     now: () => new Date(clock.nowMs()),
-    sleep: clock.sleep,
+    clock,
   };
   const code = await main(['deploy', ...args], io);
   const stdout = out.join('');
