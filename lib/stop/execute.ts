@@ -296,7 +296,7 @@ export class StopSession {
     }
     if (!this.#options.verify.enabled) return;
     try {
-      this.#notVerified.push(...(await verifyRegion(ctx, run.works, this.#options.verify)));
+      for (const id of await verifyRegion(ctx, run.works, this.#options.verify)) this.#notVerified.push(id);
     } catch (error) {
       this.#failure ??= error;
     }
