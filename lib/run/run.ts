@@ -220,10 +220,24 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
       { ...summary, errorCode: errorCodeOf(error), err: error },
       'run failed: a listing failed after stopping started',
     );
+    if (typeof error === 'object' && error !== null) {
+      partialRuns.set(error, { plan, outcomes: result.outcomes, summary });
+    }
     throw error;
   }
   logSummary(deps.logger, summary);
   return { plan, outcomes: result.outcomes, summary };
+}
+
+/** What runs that failed after stopping started had done, by the error they threw (see {@link partialRunOf}). */
+const partialRuns = new WeakMap<object, RunResult>();
+
+/**
+ * The plan, outcomes and summary of a run that threw `error` after stopping started (a listing that failed
+ * while stops were under way); undefined for any other error, when nothing was sent.
+ */
+export function partialRunOf(error: unknown): RunResult | undefined {
+  return typeof error === 'object' && error !== null ? partialRuns.get(error) : undefined;
 }
 
 /** A page of `region` as the planner takes it. */

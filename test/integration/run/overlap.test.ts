@@ -7,7 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../lib/emulator/index.js';
 import { VolcApiError } from '../../../lib/errors.js';
-import { type ClientPool, planRun, type RunResult } from '../../../lib/run/index.js';
+import {
+  type ClientPool,
+  type NotificationPreview,
+  planRun,
+  type RunResult,
+  runAndNotify,
+} from '../../../lib/run/index.js';
 import {
   AT,
   expectAllStoppedOnce,
@@ -197,6 +203,34 @@ describe('listing overlaps stopping', () => {
     expect(summary).toMatchObject({ level: 'error', errorCode: 'AccessDenied', overlapped: true });
     expect(summary!.outcomes).toMatchObject({ stopped: 700, failed: 0 });
     expectNothingStoppedTwice(h.emulator);
+  });
+
+  it('the notification of a listing that failed after stopping started counts what was done', async () => {
+    const h = await startHarness({
+      fleet: runningFleet(400, { regions: REGIONS }),
+      config: config(REGIONS, 1000),
+    });
+    const pool = hookPages(h.openPool(), 'cn-shanghai', (page, n) => {
+      if (n < 2) return page;
+      throw new VolcApiError({
+        code: 'AccessDenied',
+        message: 'the key may not list this region any more',
+        httpStatus: 403,
+        action: 'DescribeInstances',
+        region: 'cn-shanghai',
+        retryable: false,
+      });
+    });
+    let shown: NotificationPreview[] = [];
+    const error = await runAndNotify(
+      h.config,
+      { at: AT, notify: { preview: (previews) => void (shown = previews) } },
+      { ...h.deps(pool), env: {} },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AccessDenied' });
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.text).toMatch(/listing failed, after 300 stopped/);
+    expect(shown[0]!.text).toMatch(/what was listed before it was carried out/);
   });
 
   it('a region check that fails stops nothing anywhere (the gate waits for every region)', async () => {
