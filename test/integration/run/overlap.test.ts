@@ -224,7 +224,14 @@ describe('listing overlaps stopping', () => {
     let shown: NotificationPreview[] = [];
     const error = await runAndNotify(
       h.config,
-      { at: AT, notify: { preview: (previews) => void (shown = previews) } },
+      {
+        at: AT,
+        notify: {
+          preview: (previews) => {
+            shown = previews;
+          },
+        },
+      },
       { ...h.deps(pool), env: {} },
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'AccessDenied' });

@@ -27,9 +27,9 @@ describe('BatchFiller', () => {
     for (let page = 0; page < 4; page += 1) {
       const slice = all.slice(page * 100, page * 100 + 100);
       // Two groups per page: 70 of one, 30 (or fewer) of another.
-      slice.forEach((id, i) =>
-        filler.add(newWork(stopItem(id, i < 70 ? {} : { forceStop: true }), page * 100 + i)),
-      );
+      for (const [i, id] of slice.entries()) {
+        filler.add(newWork(stopItem(id, i < 70 ? {} : { forceStop: true }), page * 100 + i));
+      }
       sent.push(...filler.full().map((b) => b.works.length));
     }
     // The plain group (280 in all) fills a batch after the second page and another after the third; the
