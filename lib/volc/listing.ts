@@ -104,6 +104,16 @@ function checkCounts(
   limit: { maxInstances: number; name: string; firstBinds: boolean },
 ): void {
   const { seen, announced, first } = progress;
+  if (announced !== undefined && seen.size > announced) {
+    throw refuse(
+      api,
+      page,
+      ErrorCode.InvalidResponse,
+      `the pages hold ${seen.size} instances, more than the TotalCount of ${announced} they announced`,
+      progress,
+    );
+  }
+  // Checked after the rule above, so a listing that breaks both is told the ordinary way.
   if (limit.firstBinds && first !== undefined && seen.size > first) {
     throw refuse(
       api,
@@ -111,15 +121,6 @@ function checkCounts(
       ErrorCode.InvalidResponse,
       `the pages hold ${seen.size} instances, more than the TotalCount of ${first} the first page announced, ` +
         'on which stopping started while the listing went on',
-      progress,
-    );
-  }
-  if (announced !== undefined && seen.size > announced) {
-    throw refuse(
-      api,
-      page,
-      ErrorCode.InvalidResponse,
-      `the pages hold ${seen.size} instances, more than the TotalCount of ${announced} they announced`,
       progress,
     );
   }
