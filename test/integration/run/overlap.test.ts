@@ -81,6 +81,18 @@ function hookPages(
   };
 }
 
+/** What the API answers a key that may no longer list `region`. */
+function accessDenied(region: string): VolcApiError {
+  return new VolcApiError({
+    code: 'AccessDenied',
+    message: 'the key may not list this region any more',
+    httpStatus: 403,
+    action: 'DescribeInstances',
+    region,
+    retryable: false,
+  });
+}
+
 async function runFailing(h: Harness, pool: ClientPool): Promise<unknown> {
   return h.run({ pool }).then(
     () => undefined,
@@ -176,14 +188,7 @@ describe('listing overlaps stopping', () => {
     });
     const pool = hookPages(h.openPool(), 'cn-shanghai', (page, n) => {
       if (n < 3) return page;
-      throw new VolcApiError({
-        code: 'AccessDenied',
-        message: 'the key may not list this region any more',
-        httpStatus: 403,
-        action: 'DescribeInstances',
-        region: 'cn-shanghai',
-        retryable: false,
-      });
+      throw accessDenied('cn-shanghai');
     });
     const error = await runFailing(h, pool);
     expect(error).toMatchObject({ code: 'AccessDenied' });
@@ -212,14 +217,7 @@ describe('listing overlaps stopping', () => {
     });
     const pool = hookPages(h.openPool(), 'cn-shanghai', (page, n) => {
       if (n < 2) return page;
-      throw new VolcApiError({
-        code: 'AccessDenied',
-        message: 'the key may not list this region any more',
-        httpStatus: 403,
-        action: 'DescribeInstances',
-        region: 'cn-shanghai',
-        retryable: false,
-      });
+      throw accessDenied('cn-shanghai');
     });
     let shown: NotificationPreview[] = [];
     const error = await runAndNotify(
