@@ -3,8 +3,9 @@
  * without faults, and the per-instance baseline), planning throughput, peak memory and cold start. Prints a
  * markdown table and writes it with the JSON of every figure. Progress goes to stderr.
  *
- *   npm run bench                        the full run; writes bench/results.md and bench/results.json
- *   npm run bench -- --quick             1,000-instance fleets only, about a minute; writes to dist-bench/
+ *   npm run bench                        the full run (about 12 minutes on the idle 2-core machine); writes
+ *                                        bench/results.md and bench/results.json
+ *   npm run bench -- --quick             1,000-instance fleets only, about 5 minutes; writes to dist-bench/
  *   npm run bench -- --sizes 1000,10000  these fleet sizes, in 1 and 4 regions; writes to dist-bench/
  *   npm run bench -- --quotas 20         only this quota (requests/s; default 20 and 50); writes to dist-bench/
  *   npm run bench -- --no-baseline       without the per-instance baseline (a minute of its own)
