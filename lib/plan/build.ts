@@ -179,11 +179,8 @@ function planInstance(region: string, instance: Instance, context: Context): Pla
   // Without the schedule tag the instance came from the inline listing (or from neither: then nothing).
   if (value === undefined) return planInline(region, instance, inlineValue, context);
   if (!context.schedules.has(value)) {
-    const item: PlanItem = {
-      ...baseItem(region, instance, value, null, context.runAction),
-      decision: Decision.Skip,
-      reason: SkipReason.UnknownSchedule,
-    };
+    const item = baseItem(region, instance, value, null, context.runAction);
+    item.reason = SkipReason.UnknownSchedule;
     // The reason stays exactly `unknown-schedule` (scripts match on it); the suggestion goes beside it.
     const guess = closest(value, [...context.schedules.keys()]);
     if (guess !== undefined) item.hint = `did you mean '${guess}'?`;
@@ -210,12 +207,11 @@ function planConflict(
 ): PlanItem | null {
   const fire = context.firing.get(value) ?? context.inline?.get(inlineValue).fire ?? undefined;
   if (fire === undefined) return null;
-  return {
-    ...baseItem(region, instance, value, fire.fireTime, fire.action),
-    decision: Decision.Skip,
-    reason: SkipReason.InlineAndScheduleTag,
-    detail: `${context.config.inline?.tagKey}=${JSON.stringify(inlineValue)}`,
-  };
+  const item = baseItem(region, instance, value, fire.fireTime, fire.action);
+  return skipper(item)(
+    SkipReason.InlineAndScheduleTag,
+    `${context.config.inline?.tagKey}=${JSON.stringify(inlineValue)}`,
+  );
 }
 
 /**
@@ -238,12 +234,8 @@ function planInline(
   }
   const compiled = inline.get(raw ?? '');
   if (compiled.value.kind === 'invalid') {
-    return {
-      ...baseItem(region, instance, compiled.name, null, context.runAction),
-      decision: Decision.Skip,
-      reason: SkipReason.InvalidInlineSchedule,
-      detail: compiled.value.reason,
-    };
+    const item = baseItem(region, instance, compiled.name, null, context.runAction);
+    return skipper(item)(SkipReason.InvalidInlineSchedule, compiled.value.reason);
   }
   if (compiled.schedule === null || compiled.fire === null) return null;
   const { fireTime, action } = compiled.fire;
@@ -277,15 +269,13 @@ function decide(item: PlanItem, instance: Instance, schedule: ScheduleConfig, co
     return skip(SkipReason.Snoozed, `until ${snooze.parsed.until.toISOString()}`);
   }
 
-  return {
-    ...item,
-    decision: Decision.Stop,
-    reason: mode.reason,
-    stoppedMode: mode.stoppedMode,
-    modeSource: mode.modeSource,
-    forceStop: schedule.forceStop ?? config.defaults.forceStop,
-    fallbackToKeepCharging: mode.fallbackToKeepCharging,
-  };
+  item.decision = Decision.Stop;
+  item.reason = mode.reason;
+  item.stoppedMode = mode.stoppedMode;
+  item.modeSource = mode.modeSource;
+  item.forceStop = schedule.forceStop ?? config.defaults.forceStop;
+  item.fallbackToKeepCharging = mode.fallbackToKeepCharging;
+  return item;
 }
 
 /**
@@ -312,12 +302,10 @@ function decideStart(
     return skip(SkipReason.Snoozed, `until ${snooze.parsed.until.toISOString()}`);
   }
   const stoppedMode = stoppedModeOf(instance);
-  return {
-    ...item,
-    decision: Decision.Start,
-    reason: stoppedMode === undefined ? 'stopped' : `stopped with ${stoppedMode}`,
-    ...(stoppedMode === undefined ? {} : { stoppedMode }),
-  };
+  item.decision = Decision.Start;
+  item.reason = stoppedMode === undefined ? 'stopped' : `stopped with ${stoppedMode}`;
+  if (stoppedMode !== undefined) item.stoppedMode = stoppedMode;
+  return item;
 }
 
 /** The mode a STOPPED instance was stopped in, when DescribeInstances says and it is one we know. */
@@ -326,13 +314,14 @@ function stoppedModeOf(instance: Instance): StoppedMode | undefined {
   return mode === StoppedMode.StopCharging || mode === StoppedMode.KeepCharging ? mode : undefined;
 }
 
+/** Completes `item` (fresh from {@link baseItem}) as a skip; see {@link baseItem} on why it is filled in place. */
 function skipper(item: PlanItem): (reason: string, detail?: string) => PlanItem {
-  return (reason, detail) => ({
-    ...item,
-    decision: Decision.Skip,
-    reason,
-    ...(detail === undefined ? {} : { detail }),
-  });
+  return (reason, detail) => {
+    item.decision = Decision.Skip;
+    item.reason = reason;
+    if (detail !== undefined) item.detail = detail;
+    return item;
+  };
 }
 
 /** The instance's `<tagKey>:skip-until` tag, read in the schedule's zone; null when it has none. */
@@ -351,6 +340,12 @@ function malformed(tag: string, value: string): string {
   return `${tag} has the malformed value ${JSON.stringify(value)}`;
 }
 
+/**
+ * A new item, still a skip without a reason, that the decision then fills in: stop, start and skip items are
+ * completed in place, field by field in one order, rather than copied with `{ ...item, decision }`. Objects
+ * built by spreading get a hidden class of their own each in V8 (Node 20): at 50,000 items that alone held
+ * about 20 MiB of class descriptors and made every garbage collection slower.
+ */
 function baseItem(
   region: string,
   instance: Instance,
