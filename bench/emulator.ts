@@ -31,8 +31,20 @@ export interface EmulatorProcess {
   reset(fleetJson?: string): Promise<void>;
   /** The call log since the last reset, counted per action. */
   callsByAction(): Promise<Record<string, ActionCalls>>;
+  /** How many instances the emulator accepted a stop (or start) of once, more than once, and never. */
+  acceptedPerInstance(action: 'stop' | 'start'): Promise<AcceptedCounts>;
   /** Stops the process and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/**
+ * The server's word on "every instance stopped once": instances whose stop (start) it accepted exactly once,
+ * more than once (a client bug: a repeat not covered by its ClientToken), and never.
+ */
+export interface AcceptedCounts {
+  once: number;
+  more: number;
+  never: number;
 }
 
 /** Options of {@link startEmulatorProcess}. */
@@ -104,6 +116,12 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
       const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };
       return countCalls(calls);
     },
+    async acceptedPerInstance(action) {
+      const { instances } = (await inspect(url, 'instances')) as {
+        instances: { stopAccepted: number; startAccepted: number }[];
+      };
+      return countAccepted(instances.map((i) => (action === 'stop' ? i.stopAccepted : i.startAccepted)));
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -124,4 +142,15 @@ export function countCalls(
     else if (call.httpStatus !== 200) counts.failed += 1;
   }
   return byAction;
+}
+
+/** Counts instances by how many times the server accepted their stop (start). */
+export function countAccepted(acceptedPerInstance: readonly number[]): AcceptedCounts {
+  const counts: AcceptedCounts = { once: 0, more: 0, never: 0 };
+  for (const n of acceptedPerInstance) {
+    if (n === 1) counts.once += 1;
+    else if (n > 1) counts.more += 1;
+    else counts.never += 1;
+  }
+  return counts;
 }

@@ -91,9 +91,11 @@ function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): st
       `${count(acted)} (${times(acted / bound.act)})`,
       count(throttledOf(run)),
       `${count(done)} / ${count(run.fleet.instances)}`,
+      acceptedOnce(run),
       `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
       seconds(run.boundMs),
       `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
+      run.client.cpuMs === undefined ? '–' : seconds(run.client.cpuMs),
       mib(run.client.peakRssBytes),
     ];
   });
@@ -106,13 +108,122 @@ function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): st
       `${apiAction} calls (× perfect client)`,
       '429 answers',
       action === 'start' ? 'Started' : 'Stopped',
+      'Accepted once (server)',
       'Time',
       'Bound',
       'Time / bound',
+      'Client CPU',
       'Peak RSS',
     ],
     rows,
   );
+}
+
+/** The emulator's count of instances it accepted exactly once, with any it accepted more often. */
+function acceptedOnce(run: RunRecord): string {
+  if (run.accepted === undefined) return '–';
+  const { once, more } = run.accepted;
+  return `${count(once)} / ${count(run.fleet.instances)}${more > 0 ? ` (${count(more)} more than once)` : ''}`;
+}
+
+/** One "Done when" target of issue 13 and how the runs it covers did. */
+export interface TargetCheck {
+  target: string;
+  /** Runs the target covers. */
+  runs: number;
+  /** Runs that met it. */
+  met: number;
+  /** The worst figure among them, as the target reads it (e.g. `1.62×`). */
+  worst: string;
+}
+
+/** True when the server accepted every instance's stop (start) exactly once (unknown counts as not shown). */
+function everyOnce(run: RunRecord): boolean {
+  return run.accepted === undefined || (run.accepted.once === run.fleet.instances && run.accepted.more === 0);
+}
+
+function ratioTarget(target: string, runs: RunRecord[], limit: number): TargetCheck {
+  const ok = (run: RunRecord) => !cutShort(run) && run.timeOverBound <= limit && everyOnce(run);
+  const worst = Math.max(...runs.map((run) => run.timeOverBound));
+  return {
+    target,
+    runs: runs.length,
+    met: runs.filter(ok).length,
+    worst: runs.length === 0 ? '–' : times(worst),
+  };
+}
+
+/**
+ * Issue 13's "Done when", checked against the runs measured: each target, how many of the runs it covers met
+ * it, and the worst figure. Time targets also need every instance accepted once by the server and no run cut
+ * short. Targets with no run measured (say, a `--quick` run has no 10,000-instance fleet) show 0 runs.
+ */
+export function checkTargets(results: Pick<BenchResults, 'runs' | 'coldStart'>): TargetCheck[] {
+  const stops = ofAction(results.runs, 'stop');
+  const standard = stops.filter((run) => run.faultCase === 'standard');
+  const p90 = stops.filter(
+    (run) => run.faultCase === '90% per instance' && run.fleet.instances === 1_000 && run.fleet.regions === 1,
+  );
+  const none = stops.filter((run) => run.faultCase === 'none');
+  const optimum = (run: RunRecord) =>
+    callsOf(run, 'DescribeInstances') === run.optimumCalls &&
+    callsOf(run, 'StopInstances') === run.optimumCalls;
+  const largest = stops.filter((run) => run.fleet.instances >= 50_000);
+  const peakMiB = Math.max(...largest.map((run) => run.client.peakRssBytes / 2 ** 20));
+  const importMs = results.coldStart?.importMedianMs;
+  return [
+    ratioTarget(
+      '30% per instance + 10% 429, every fleet: within 1.5× the bound, each stopped once',
+      standard,
+      1.5,
+    ),
+    ratioTarget('90% per instance, 1,000 in 1 region: within 2× the bound', p90, 2),
+    {
+      target: 'no faults: the optimum number of calls',
+      runs: none.length,
+      met: none.filter(optimum).length,
+      worst: none.length === 0 ? '–' : `${none.filter((run) => !optimum(run)).length} off`,
+    },
+    ratioTarget(
+      'no faults, 10,000 and more: within 1.1× the bound',
+      none.filter((run) => run.fleet.instances >= 10_000),
+      1.1,
+    ),
+    ratioTarget(
+      'no faults, 1,000: within 1.5× the bound',
+      none.filter((run) => run.fleet.instances < 10_000),
+      1.5,
+    ),
+    {
+      target: 'peak RSS at 50,000 instances under 236 MiB',
+      runs: largest.length,
+      met: largest.filter((run) => run.client.peakRssBytes < 236 * 2 ** 20).length,
+      worst: largest.length === 0 ? '–' : `${peakMiB.toFixed(0)} MiB`,
+    },
+    {
+      target: 'importing the handler under 60 ms',
+      runs: importMs === undefined ? 0 : 1,
+      met: importMs !== undefined && importMs < 60 ? 1 : 0,
+      worst: importMs === undefined ? '–' : `${importMs.toFixed(0)} ms`,
+    },
+  ];
+}
+
+function targetsSection(results: BenchResults): string[] {
+  const rows = checkTargets(results).map((check) => [
+    check.target,
+    `${check.met} / ${check.runs}`,
+    check.worst,
+  ]);
+  return [
+    '## Targets (issue 13, "Done when")',
+    '',
+    'Each target, the runs it covers that met it, and the worst figure among them. A time target also needs ' +
+      'the emulator to have accepted every instance exactly once, and the run not to reach its time limit.',
+    '',
+    table(['Target', 'Runs that met it', 'Worst'], rows),
+    '',
+  ];
 }
 
 function baselineTable(runs: RunRecord[]): string {
@@ -163,11 +274,13 @@ function memoryTable(runs: RunRecord[]): string {
     .filter((run) => run.fleet.instances === largest)
     .map((run) => [
       fleetName(run),
-      `${run.approach} ${run.action ?? 'stop'}${run.withFaults ? ', with faults' : ''}`,
+      `${run.approach} ${run.action ?? 'stop'}, faults ${run.faultCase ?? (run.withFaults ? 'standard' : 'none')}`,
+      `${run.qps}/s`,
       mib(run.client.rssBeforeBytes),
       mib(run.client.peakRssBytes),
+      run.client.cpuMs === undefined ? '–' : seconds(run.client.cpuMs),
     ]);
-  return table(['Fleet', 'Run', 'RSS before the run', 'Peak RSS'], rows);
+  return table(['Fleet', 'Run', 'Quota', 'RSS before the run', 'Peak RSS', 'Client CPU'], rows);
 }
 
 function timeLimitNote(settings: RunSettings): string {
@@ -224,15 +337,19 @@ export function renderMarkdown(results: BenchResults): string {
       'of requests answered 429 before anything is done; the other cases name their shares (per instance p, of ' +
       `requests q), on fleets of at most ${count(settings.extraFaultsUpTo ?? 0)} instances. Calls are counted by the emulator.`,
     '',
+    ...(results.runs.length === 0 ? [] : targetsSection(results)),
     ...(results.runs.length === 0
       ? []
       : [
           '## Stop runs',
           '',
           'Perfect client: `ceil(n / 100) / ((1 − p)(1 − q))` StopInstances calls and `ceil(n / 100) / (1 − q)` ' +
-            'DescribeInstances pages per region (without faults, the optimum). Bound: those calls at the quota plus ' +
-            'one latency, for listing and then for stopping, in the slowest region. The quota lets its first ' +
-            'requests through at once, so small fleets can beat the bound.',
+            'DescribeInstances pages per region (without faults, the optimum). Bound (listing overlapped with ' +
+            "stopping, the quota per region and action): the slower action's calls at the quota plus one page " +
+            'latency, in the slowest region. The quota lets its first requests through at once, so small fleets ' +
+            'can beat the bound. "Accepted once": instances whose stop the emulator accepted exactly once, by its ' +
+            "own count. Client CPU: user + system time of the client's process over the run (the emulator has a " +
+            'process of its own), the steadier figure when other work shares the cores.',
           '',
           stopRunsTable(results.runs),
           '',
@@ -267,12 +384,13 @@ export function renderMarkdown(results: BenchResults): string {
       `median of ${planning.repetitions} runs after a warm-up.`,
     '',
     table(
-      ['Instances', 'Plan items', 'Median time', 'Instances per second'],
+      ['Instances', 'Plan items', 'Median time', 'Median CPU', 'Instances per second'],
       [
         [
           count(planning.instances),
           count(planning.items),
           `${planning.medianMs.toFixed(0)} ms`,
+          planning.cpuMedianMs === undefined ? '–' : `${planning.cpuMedianMs.toFixed(0)} ms`,
           count(planning.instancesPerSecond),
         ],
       ],

@@ -55,6 +55,11 @@ export interface ScenarioResult {
   /** Resident set size before the run and at its peak (process.resourceUsage().maxRSS), in bytes. */
   rssBeforeBytes: number;
   peakRssBytes: number;
+  /**
+   * CPU time (user + system) the client's process spent on the run, in ms: the steadier figure on a shared
+   * machine, and the one that says whether the client could be the bottleneck. Absent in older results.
+   */
+  cpuMs?: number;
 }
 
 /**
@@ -142,9 +147,16 @@ async function runLightsOut(
 /** Runs one scenario in this process. */
 export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   const rssBeforeBytes = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
   const result = spec.approach === Approach.LightsOut ? await runLightsOut(spec) : await stopOneByOne(spec);
+  const cpu = process.cpuUsage(cpuBefore);
   // maxRSS is in kibibytes.
-  return { ...result, rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return {
+    ...result,
+    rssBeforeBytes,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 /**

@@ -10,7 +10,12 @@ import type { FaultSettings } from '../lib/emulator/index.js';
 import { Action } from '../lib/schedule/index.js';
 import { MAX_IDS_PER_CALL } from '../lib/stop/index.js';
 import { type BoundFaults, lowerBoundMs, optimumCalls, spread } from './bound.js';
-import { type ActionCalls, type EmulatorProcess, startEmulatorProcess } from './emulator.js';
+import {
+  type AcceptedCounts,
+  type ActionCalls,
+  type EmulatorProcess,
+  startEmulatorProcess,
+} from './emulator.js';
 import { BENCH_REGIONS, stoppedFleetJson, writeFleetFile } from './fleet.js';
 import { Approach, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 
@@ -22,12 +27,14 @@ export interface RunSettings {
   /** The faults of the "with faults" runs: the standard case every fleet runs. */
   faults: Required<BoundFaults>;
   /** Harder fault cases (stop runs), on fleets of at most `extraFaultsUpTo` instances. */
-  extraFaults: { name: string; faults: Required<BoundFaults> }[];
+  extraFaults: { id: string; name: string; faults: Required<BoundFaults> }[];
   extraFaultsUpTo: number;
   /** Overrides the pipeline's batch fill time (ms), to measure it. @default the shipped one */
   batchFillMs?: number;
   /** Start runs with faults add these: a share of starts refused with Insufficient.InstanceCapacity. */
   startFaults: { insufficientCapacity: number };
+  /** Start runs (without and with faults) on fleets of at most this many instances. @default every fleet */
+  startsUpTo?: number;
   /** Per-instance baseline: stop calls in flight per region. */
   baselineInFlight: number;
   /**
@@ -49,6 +56,12 @@ export interface FleetPlan {
   baseline: boolean;
 }
 
+/**
+ * The cases a run of the bench measures, by id: `none`, `standard`, an extra fault case's id (`p50`, ...),
+ * `start` (both start runs) and `baseline`. Undefined: every case each fleet's size calls for.
+ */
+export type CaseFilter = ReadonlySet<string> | undefined;
+
 /** Everything measured about one run. */
 export interface RunRecord {
   fleet: { instances: number; regions: number };
@@ -69,6 +82,11 @@ export interface RunRecord {
   boundMs: number;
   /** Calls as the emulator answered them, per action. */
   server: Record<string, ActionCalls>;
+  /**
+   * Instances whose stop (start) the emulator accepted once, more than once, and never: "every instance
+   * stopped once" as the server saw it. Absent in older results.
+   */
+  accepted?: AcceptedCounts;
   client: ScenarioResult;
   timeOverBound: number;
 }
@@ -80,11 +98,30 @@ export interface SuiteContext {
   bundle: string;
   dir: string;
   progress(message: string): void;
+  /** Only these cases (see {@link CaseFilter}). @default every case */
+  cases?: CaseFilter;
+  /** When set, each scenario child writes a V8 CPU profile of its run into this folder (`--cpu-prof DIR`). */
+  cpuProfileDir?: string;
 }
 
 /** Runs one scenario in a child process of the bench bundle. */
-async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioResult> {
-  const child = fork(bundle, ['--scenario'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function runChild(
+  bundle: string,
+  spec: ScenarioSpec,
+  profile?: { dir: string; name: string },
+): Promise<ScenarioResult> {
+  const execArgv =
+    profile === undefined
+      ? process.execArgv
+      : [
+          ...process.execArgv,
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          profile.dir,
+          '--cpu-prof-name',
+          `${profile.name}.cpuprofile`,
+        ];
+  const child = fork(bundle, ['--scenario'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const exited = once(child, 'exit');
   child.send(spec);
   const [reply] = (await once(child, 'message')) as [{ result?: ScenarioResult; error?: string }];
@@ -95,7 +132,7 @@ async function runChild(bundle: string, spec: ScenarioSpec): Promise<ScenarioRes
 }
 
 /** One run of a fleet: the approach, the action and the faults injected. */
-interface RunCase {
+export interface RunCase {
   approach: Approach;
   action: Action;
   withFaults: boolean;
@@ -148,19 +185,31 @@ async function measure(
   await emulator.reset(
     run.action === Action.Start ? stoppedFleetJson(fleet.instances, fleet.regions) : undefined,
   );
-  const client = await runChild(context.bundle, {
-    approach: run.approach,
-    action: run.action,
-    url: emulator.url,
-    credentials: emulator.credentials,
-    regions: BENCH_REGIONS.slice(0, fleet.regions),
-    qps: settings.qps,
-    timeLimitMs,
-    seed: settings.seed,
-    inFlight: settings.baselineInFlight,
-    ...(settings.batchFillMs === undefined ? {} : { batchFillMs: settings.batchFillMs }),
-  });
+  const label =
+    `${fleet.instances}x${fleet.regions}-${settings.qps}qps-${run.approach}-${run.action}-${run.faultCase}`.replace(
+      /[^\w.-]+/g,
+      '_',
+    );
+  const profile =
+    context.cpuProfileDir === undefined ? undefined : { dir: context.cpuProfileDir, name: label };
+  const client = await runChild(
+    context.bundle,
+    {
+      approach: run.approach,
+      action: run.action,
+      url: emulator.url,
+      credentials: emulator.credentials,
+      regions: BENCH_REGIONS.slice(0, fleet.regions),
+      qps: settings.qps,
+      timeLimitMs,
+      seed: settings.seed,
+      inFlight: settings.baselineInFlight,
+      ...(settings.batchFillMs === undefined ? {} : { batchFillMs: settings.batchFillMs }),
+    },
+    profile,
+  );
   const server = await emulator.callsByAction();
+  const accepted = await emulator.acceptedPerInstance(run.action === Action.Start ? 'start' : 'stop');
   const record: RunRecord = {
     fleet: { instances: fleet.instances, regions: fleet.regions },
     approach: run.approach,
@@ -173,16 +222,49 @@ async function measure(
     optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
     boundMs,
     server,
+    accepted,
     client,
     timeOverBound: client.wallMs / boundMs,
   };
   context.progress(
     `  ${run.approach} ${run.action} at ${settings.qps}/s, faults ${run.faultCase}: ${(client.wallMs / 1000).toFixed(1)} s ` +
       `(bound ${(boundMs / 1000).toFixed(1)} s), ${client.stopped} stopped, ${client.started ?? 0} started, ` +
-      `${client.failed} failed, ` +
-      `calls ${JSON.stringify(client.apiCalls)}`,
+      `${client.failed} failed, accepted once ${accepted.once}, more ${accepted.more}, client CPU ${((client.cpuMs ?? 0) / 1000).toFixed(1)} s, ` +
+      `peak RSS ${Math.round(client.peakRssBytes / 2 ** 20)} MiB, calls ${JSON.stringify(client.apiCalls)}`,
   );
   return record;
+}
+
+/**
+ * The runs of one fleet, in order: stops without faults, with the standard faults, with each extra fault case
+ * (small fleets only), starts without and with faults (fleets up to `startsUpTo`), the baseline (when the
+ * fleet asks for it); narrowed to `cases` when given.
+ */
+export function casesOf(fleet: FleetPlan, settings: RunSettings, cases: CaseFilter): RunCase[] {
+  const none = { withFaults: false, faultCase: 'none', faults: {} };
+  const standard = { withFaults: true, faultCase: 'standard', faults: settings.faults };
+  const wanted = (id: string) => cases === undefined || cases.has(id);
+  const stop = { approach: Approach.LightsOut, action: Action.Stop };
+  const start = { approach: Approach.LightsOut, action: Action.Start };
+  const starts = fleet.instances <= (settings.startsUpTo ?? Number.POSITIVE_INFINITY) && wanted('start');
+  return [
+    ...(wanted('none') ? [{ ...stop, ...none }] : []),
+    ...(wanted('standard') ? [{ ...stop, ...standard }] : []),
+    ...(fleet.instances <= settings.extraFaultsUpTo
+      ? settings.extraFaults
+          .filter((c) => wanted(c.id))
+          .map((c) => ({ ...stop, withFaults: true, faultCase: c.name, faults: c.faults }))
+      : []),
+    ...(starts
+      ? [
+          { ...start, ...none },
+          { ...start, ...standard },
+        ]
+      : []),
+    ...(fleet.baseline && wanted('baseline')
+      ? [{ approach: Approach.PerInstance, action: Action.Stop, ...none }]
+      : []),
+  ];
 }
 
 /** Runs every scenario of one fleet against one emulator process. */
@@ -191,6 +273,8 @@ export async function runFleet(
   settings: RunSettings,
   context: SuiteContext,
 ): Promise<{ records: RunRecord[]; emulatorStartMs: number }> {
+  const runs = casesOf(fleet, settings, context.cases);
+  if (runs.length === 0) return { records: [], emulatorStartMs: 0 };
   const fleetFile = await writeFleetFile(context.dir, fleet.instances, fleet.regions);
   const startedMs = performance.now();
   const emulator = await startEmulatorProcess({
@@ -205,25 +289,9 @@ export async function runFleet(
   );
   const records: RunRecord[] = [];
   try {
-    const none = { withFaults: false, faultCase: 'none', faults: {} };
-    const standard = { withFaults: true, faultCase: 'standard', faults: settings.faults };
-    const runs: RunCase[] = [
-      { approach: Approach.LightsOut, action: Action.Stop, ...none },
-      { approach: Approach.LightsOut, action: Action.Stop, ...standard },
-      ...(fleet.instances <= settings.extraFaultsUpTo
-        ? settings.extraFaults.map((c) => ({
-            approach: Approach.LightsOut,
-            action: Action.Stop,
-            withFaults: true,
-            faultCase: c.name,
-            faults: c.faults,
-          }))
-        : []),
-      { approach: Approach.LightsOut, action: Action.Start, ...none },
-      { approach: Approach.LightsOut, action: Action.Start, ...standard },
-      ...(fleet.baseline ? [{ approach: Approach.PerInstance, action: Action.Stop, ...none }] : []),
-    ];
-    for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
+    for (const run of runs) {
+      records.push(await measure(emulator, fleet, run, settings, context));
+    }
   } finally {
     await emulator.stop();
   }

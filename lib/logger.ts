@@ -135,12 +135,22 @@ class LineSink {
   }
 }
 
+/** The `,"time":"..."` of the last fixed line and its millisecond: the lines of one answer share it. */
+let lastTime = { ms: Number.NaN, field: '' };
+
+/** pino's isoTime field, formatted once per millisecond rather than once per line. */
+function timeField(): string {
+  const ms = Date.now();
+  if (ms !== lastTime.ms) lastTime = { ms, field: `,"time":"${new Date(ms).toISOString()}"` };
+  return lastTime.field;
+}
+
 /** The value types of a fixed line's fields. */
 export type FixedValue = string | number | boolean | null;
 
 /**
  * Logs one line of a fixed shape: `fields` holds only the keys the caller declares (never a secret's key) and
- * flat values; `freeText` names the fields that hold free-form text from outside (an API message, user data),
+ * flat values (an `undefined` one is left out, as JSON.stringify does); `freeText` names the fields that hold free-form text from outside (an API message, user data),
  * which are masked for anything that looks like an Authorization header; every secret value is masked in the
  * written text as on any line. The line has the layout of a pino line (level, time, the child's bindings,
  * the fields, msg). A logger not made by {@link createLogger} logs it the ordinary way.
@@ -148,7 +158,7 @@ export type FixedValue = string | number | boolean | null;
  * @example
  * writeFixedLine(logger, 'info', { event: 'instance.outcome', instanceId, reason }, ['reason'], `${instanceId} stopped`);
  */
-export function writeFixedLine<T extends Record<string, FixedValue>>(
+export function writeFixedLine<T extends { [K in keyof T]: FixedValue | undefined }>(
   logger: Logger,
   level: 'info' | 'warn',
   fields: T,
@@ -161,17 +171,18 @@ export function writeFixedLine<T extends Record<string, FixedValue>>(
     return;
   }
   if (!logger.isLevelEnabled(level)) return;
-  let safe: Record<string, FixedValue> = fields;
+  // Copied only when a value must be masked: the caller's object is never changed.
+  let safe: T = fields;
   for (const key of freeText) {
     const value = fields[key];
     if (typeof value === 'string' && maskAuthorization(value) !== value) {
       if (safe === fields) safe = { ...fields };
-      safe[key as string] = maskAuthorization(value);
+      safe[key] = maskAuthorization(value) as T[keyof T];
     }
   }
   const bindings = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] ?? '';
   const body = JSON.stringify(safe);
   sink.add(
-    `{"level":"${level}"${pino.stdTimeFunctions.isoTime()}${bindings}${body.length > 2 ? `,${body.slice(1, -1)}` : ''},"msg":${JSON.stringify(maskAuthorization(msg))}}\n`,
+    `{"level":"${level}"${timeField()}${bindings}${body.length > 2 ? `,${body.slice(1, -1)}` : ''},"msg":${JSON.stringify(maskAuthorization(msg))}}\n`,
   );
 }

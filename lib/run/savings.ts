@@ -85,19 +85,30 @@ export interface SavingsInput {
  * computeSavings({ items: plan.items, outcomes, prices: config.prices, nextStartAfter: nextStartFor(config) });
  */
 export function computeSavings(input: SavingsInput): RunSavings {
-  const typeOf = new Map(input.items.map((i) => [`${i.region}/${i.instanceId}`, i.instanceTypeId]));
+  // Instance types matter only for prices; without a table the run's 50,000 outcomes need no look-up map.
+  const typeOf = input.prices
+    ? new Map(input.items.map((i) => [`${i.region}/${i.instanceId}`, i.instanceTypeId]))
+    : undefined;
+  // Every outcome of one fire has the same schedule and fire time: worked out once per fire, not per line.
+  const fires = new Map<string, { next: Date | null; until: Date; instanceHours: number }>();
   const bySchedule: Record<string, ScheduleSavings> = {};
   let hours = 0;
   let amount = 0;
   let unpriced = 0;
   for (const o of input.outcomes) {
     if (o.outcome !== Outcome.Stopped || o.fireTime === null) continue;
-    const fireTime = new Date(o.fireTime);
-    const next = input.nextStartAfter(o.schedule, fireTime);
-    const until = next ?? new Date(fireTime.getTime() + DAY_MS);
-    const instanceHours = Math.max(0, until.getTime() - fireTime.getTime()) / HOUR_MS;
+    const fireKey = `${o.schedule}\n${o.fireTime}`;
+    let fire = fires.get(fireKey);
+    if (fire === undefined) {
+      const fireTime = new Date(o.fireTime);
+      const next = input.nextStartAfter(o.schedule, fireTime);
+      const until = next ?? new Date(fireTime.getTime() + DAY_MS);
+      fire = { next, until, instanceHours: Math.max(0, until.getTime() - fireTime.getTime()) / HOUR_MS };
+      fires.set(fireKey, fire);
+    }
+    const { next, until, instanceHours } = fire;
     let cost = 0;
-    if (input.prices && o.stoppedMode === StoppedMode.StopCharging) {
+    if (input.prices && typeOf && o.stoppedMode === StoppedMode.StopCharging) {
       const price = hourlyPrice(input.prices, typeOf.get(`${o.region}/${o.instanceId}`) ?? '');
       if (price === undefined) unpriced += 1;
       else cost = price * instanceHours;

@@ -17,8 +17,13 @@ export interface Credentials {
 /** A query string as ordered key/value pairs (keys may repeat). */
 export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 
+/** Only RFC 3986 unreserved characters: the value encodes to itself (instance IDs, actions, numbers). */
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+
 /** RFC 3986 encoding: unreserved characters stay, everything else is `%XX` with upper-case hex. */
 export function encodeRfc3986(value: string): string {
+  // Most values of a request (its hundred InstanceIds.N keys and IDs) need no encoding: one test, no copy.
+  if (UNRESERVED_ONLY.test(value)) return value;
   if (!isWellFormed(value)) {
     throw new RequestError(
       'InvalidParameter',
@@ -117,11 +122,30 @@ export function computeSignature(
     credentialScope(xDate, region, service),
     sha256Hex(canonical),
   ].join('\n');
-  const kDate = hmac(secretKey, xDate.slice(0, 8));
+  const kSigning = signingKey(secretKey, xDate.slice(0, 8), region, service);
+  return createHmac('sha256', kSigning).update(stringToSign, 'utf8').digest('hex');
+}
+
+/** The most derived keys {@link signingKey} keeps; past it, it starts over (a run uses one per region). */
+const MAX_SIGNING_KEYS = 64;
+const signingKeys = new Map<string, { secretKey: string; key: Buffer }>();
+
+/**
+ * The derived signing key of a day, region and service: four HMACs, the same for every request of that scope,
+ * so derived once and kept (in memory only, beside the secret the caller already holds) for the next request.
+ * A different secret for the same scope (rotated keys, the emulator's several key pairs) derives anew.
+ */
+function signingKey(secretKey: string, date: string, region: string, service: string): Buffer {
+  const scope = `${date}/${region}/${service}`;
+  const cached = signingKeys.get(scope);
+  if (cached !== undefined && cached.secretKey === secretKey) return cached.key;
+  const kDate = hmac(secretKey, date);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);
-  const kSigning = hmac(kService, 'request');
-  return createHmac('sha256', kSigning).update(stringToSign, 'utf8').digest('hex');
+  const key = hmac(kService, 'request');
+  if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+  signingKeys.set(scope, { secretKey, key });
+  return key;
 }
 
 /** Input of {@link signRequest}. */

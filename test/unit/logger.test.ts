@@ -140,6 +140,42 @@ describe('writeFixedLine: the road of instance.outcome lines', () => {
     expect(failed.level).toBe('warn');
   });
 
+  it('has written every outcome line when an async caller that settled them returns', async () => {
+    const { lines, writes, destination } = capture();
+    const logger = createLogger({ destination, secrets: [SECRET] });
+    const plan = makePlan(Array.from({ length: 250 }, (_, n) => stopItem(`i-${String(n).padStart(4, '0')}`)));
+    // The handler's shape: an answer arrives (a later task), its outcomes are settled, the handler returns
+    // with no ordinary line after them.
+    const handler = async () => {
+      const ledger = new OutcomeLedger(plan, logger);
+      await new Promise((resolve) => setImmediate(resolve));
+      for (let n = 0; n < 250; n++) ledger.settle(n, { outcome: 'stopped', reason: 'stopped' });
+      return ledger.outcomes();
+    };
+    const outcomes = await handler();
+    expect(lines).toHaveLength(250);
+    expect(lines.map((l) => JSON.parse(l).instanceId)).toEqual(outcomes.map((o) => o.instanceId));
+    // One write per answer, split only where the gathered text passes 64 KiB.
+    expect(writes.length).toBeLessThanOrEqual(2);
+  });
+
+  it('masks an outcome line without changing the outcome the run returns', async () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination });
+    const ledger = new OutcomeLedger(makePlan([stopItem('i-1', { instanceName: AUTHORIZATION })]), logger);
+    ledger.settle(0, { outcome: 'failed', reason: `echo ${AUTHORIZATION}`, errorCode: 'X' });
+    await Promise.resolve();
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      instanceName: 'HMAC-SHA256 [Redacted]',
+      reason: 'echo HMAC-SHA256 [Redacted]',
+    });
+    // The ledger hands its own outcome object to the line writer (no copy): masking must copy, not change it.
+    expect(ledger.outcomes()[0]).toMatchObject({
+      instanceName: AUTHORIZATION,
+      reason: `echo ${AUTHORIZATION}`,
+    });
+  });
+
   it('masks an Authorization value and a bare signature in free text', () => {
     expect(maskAuthorization(`x ${AUTHORIZATION}`)).toBe('x HMAC-SHA256 [Redacted]');
     expect(maskAuthorization('Signature=00ff, ok')).toBe('[Redacted], ok');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { lowerBoundMs, median, minimumCalls, optimumCalls, spread } from '../../../bench/bound.js';
-import { countCalls } from '../../../bench/emulator.js';
+import { countAccepted, countCalls } from '../../../bench/emulator.js';
 import { BENCH_REGIONS, BENCH_SCHEDULE, BENCH_TAG_KEY, benchInstances } from '../../../bench/fleet.js';
-import { renderMarkdown } from '../../../bench/report.js';
+import { checkTargets, renderMarkdown } from '../../../bench/report.js';
 import { benchConfigYaml } from '../../../bench/scenario.js';
+import { casesOf } from '../../../bench/suite.js';
 import { CONFIG_DEFAULTS, parseConfig } from '../../../lib/config/index.js';
 import { parseFleet } from '../../../lib/emulator/index.js';
 
@@ -37,18 +38,27 @@ describe('minimumCalls', () => {
 });
 
 describe('lowerBoundMs', () => {
-  it('adds listing and stopping, calls / rate + latency each', () => {
-    expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 })).toBe(1_060);
+  it("overlaps listing and stopping: the slower action's calls / rate, plus one page latency", () => {
+    expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 })).toBe(530);
+    // 30% of instances refused: 10 / 0.7 stop calls outweigh the 10 pages.
+    expect(
+      lowerBoundMs({
+        instancesPerRegion: [1_000],
+        qps: 20,
+        latencyMs: 30,
+        faults: { flowLimitPerInstance: 0.3 },
+      }),
+    ).toBeCloseTo((10 / 0.7 / 20) * 1000 + 30, 6);
   });
 
   it('takes the slowest region, since regions have quotas of their own', () => {
-    expect(lowerBoundMs({ instancesPerRegion: [250, 250, 250, 201], qps: 20, latencyMs: 30 })).toBe(360);
+    expect(lowerBoundMs({ instancesPerRegion: [250, 250, 250, 201], qps: 20, latencyMs: 30 })).toBe(180);
   });
 
   it('counts one call per instance for the per-instance baseline', () => {
     expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30, idsPerStopCall: 1 })).toBe(
-      // 10 pages and 1,000 stop calls at 20/s, plus one latency each
-      500 + 30 + 50_000 + 30,
+      // 1,000 stop calls at 20/s (the 10 pages go alongside), plus one latency
+      50_000 + 30,
     );
   });
 
@@ -145,7 +155,9 @@ describe('renderMarkdown', () => {
       deadlineFailures: 0,
       rssBeforeBytes: 2 ** 26,
       peakRssBytes: 2 ** 27,
+      cpuMs: 1_500,
     },
+    accepted: { once: 1_000, more: 0, never: 0 },
     timeOverBound: 2,
     ...over,
   });
@@ -180,6 +192,7 @@ describe('renderMarkdown', () => {
       repetitions: 3,
       items: 95_000,
       medianMs: 2_000,
+      cpuMedianMs: 1_900,
       instancesPerSecond: 50_000,
     },
     inlinePlanning: {
@@ -221,12 +234,12 @@ describe('renderMarkdown', () => {
     const markdown = renderMarkdown(results as never);
     expect(markdown).toContain('| 50,000 | 50,000 | 800 ms | 880 ms | 1.10× |');
     expect(markdown).toContain(
-      '| 20/s | 1,000 in 1 region | none | 10 (1.00×) | 10 (1.00×) | 0 | 1,000 / 1,000 | 2.12 s | 1.06 s | 2.00× | 128 MiB |',
+      '| 20/s | 1,000 in 1 region | none | 10 (1.00×) | 10 (1.00×) | 0 | 1,000 / 1,000 | 1,000 / 1,000 | 2.12 s | 1.06 s | 2.00× | 1.50 s | 128 MiB |',
     );
     expect(markdown).toMatch(
       /one StopInstances per instance.*\| 2,000 \(10 \+ 1,990\) \| 990 \|.*\| 100\.00× \| 25\.00× \|/,
     );
-    expect(markdown).toContain('| 100,000 | 95,000 | 2000 ms | 50,000 |');
+    expect(markdown).toContain('| 100,000 | 95,000 | 2000 ms | 1900 ms | 50,000 |');
     expect(markdown).toContain(
       '| 30 KiB | 11 KiB | 800 KiB | 45 / 40 ms | 80 / 70 ms | 30 / 25 ms (4 KiB) | 260 ms | 70 ms |',
     );
@@ -243,10 +256,127 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('## Logging');
   });
 
+  it('says when the server accepted an instance more than once', () => {
+    const twice = run({ accepted: { once: 998, more: 2, never: 0 } });
+    const markdown = renderMarkdown({ ...results, runs: [twice] } as never);
+    expect(markdown).toContain('| 998 / 1,000 (2 more than once) |');
+  });
+
   it('marks a run that reached its time limit', () => {
     const cut = run({ client: { ...run({}).client, stopped: 600, failed: 400, deadlineFailures: 400 } });
     const markdown = renderMarkdown({ ...results, runs: [cut] } as never);
-    expect(markdown).toContain('| 600 / 1,000 | 2.12 s † | 1.06 s | > 2.00× |');
+    expect(markdown).toContain('| 600 / 1,000 | 1,000 / 1,000 | 2.12 s † | 1.06 s | > 2.00× |');
     expect(markdown).toContain('† The run reached its time limit');
+  });
+});
+
+describe('checkTargets', () => {
+  const record = (over: Record<string, unknown>) =>
+    ({
+      fleet: { instances: 10_000, regions: 4 },
+      approach: 'lights-out',
+      action: 'stop',
+      withFaults: true,
+      faultCase: 'standard',
+      faults: {},
+      qps: 20,
+      timeLimitMs: 30_000,
+      optimumCalls: 100,
+      boundMs: 1_000,
+      server: {
+        DescribeInstances: { calls: 100, throttled: 0, failed: 0 },
+        StopInstances: { calls: 100, throttled: 0, failed: 0 },
+      },
+      accepted: { once: 10_000, more: 0, never: 0 },
+      client: { wallMs: 1_000, stopped: 10_000, deadlineFailures: 0, peakRssBytes: 200 * 2 ** 20 },
+      timeOverBound: 1.2,
+      ...over,
+    }) as never;
+
+  it('counts the runs that met each target and names the worst figure', () => {
+    const checks = checkTargets({
+      runs: [
+        record({}),
+        record({ timeOverBound: 1.7 }),
+        record({
+          fleet: { instances: 50_000, regions: 1 },
+          faultCase: 'none',
+          timeOverBound: 1.05,
+          accepted: { once: 50_000, more: 0, never: 0 },
+        }),
+        record({
+          fleet: { instances: 50_000, regions: 4 },
+          faultCase: 'none',
+          timeOverBound: 1.3,
+          accepted: { once: 50_000, more: 0, never: 0 },
+          client: { wallMs: 1, stopped: 50_000, deadlineFailures: 0, peakRssBytes: 240 * 2 ** 20 },
+        }),
+      ],
+      coldStart: { importMedianMs: 55 } as never,
+    });
+    const byTarget = Object.fromEntries(checks.map((c) => [c.target.split(':')[0], c]));
+    expect(byTarget['30% per instance + 10% 429, every fleet']).toMatchObject({
+      runs: 2,
+      met: 1,
+      worst: '1.70×',
+    });
+    expect(byTarget['no faults, 10,000 and more']).toMatchObject({ runs: 2, met: 1, worst: '1.30×' });
+    expect(byTarget['peak RSS at 50,000 instances under 236 MiB']).toMatchObject({
+      runs: 2,
+      met: 1,
+      worst: '240 MiB',
+    });
+    expect(byTarget['importing the handler under 60 ms']).toMatchObject({ runs: 1, met: 1 });
+    expect(byTarget['90% per instance, 1,000 in 1 region']).toMatchObject({ runs: 0, worst: '–' });
+  });
+
+  it('does not count a run within its time target whose instances the server accepted twice', () => {
+    const [standard] = checkTargets({
+      runs: [record({ accepted: { once: 9_999, more: 1, never: 0 } })],
+      coldStart: undefined as never,
+    });
+    expect(standard).toMatchObject({ runs: 1, met: 0 });
+  });
+});
+
+describe('casesOf', () => {
+  const settings = {
+    faults: { flowLimitPerInstance: 0.3, flowLimitPerRequest: 0.1 },
+    extraFaults: [
+      { id: 'p90', name: '90% per instance', faults: { flowLimitPerInstance: 0.9, flowLimitPerRequest: 0 } },
+    ],
+    extraFaultsUpTo: 1_000,
+    startsUpTo: 1_000,
+  } as never;
+  const names = (runs: { approach: string; action: string; faultCase: string }[]) =>
+    runs.map((r) => `${r.approach} ${r.action} ${r.faultCase}`);
+
+  it('runs every case on small fleets and only the stop cases the targets name on large ones', () => {
+    expect(names(casesOf({ instances: 1_000, regions: 1, baseline: true }, settings, undefined))).toEqual([
+      'lights-out stop none',
+      'lights-out stop standard',
+      'lights-out stop 90% per instance',
+      'lights-out start none',
+      'lights-out start standard',
+      'per-instance stop none',
+    ]);
+    expect(names(casesOf({ instances: 50_000, regions: 4, baseline: false }, settings, undefined))).toEqual([
+      'lights-out stop none',
+      'lights-out stop standard',
+    ]);
+  });
+
+  it('narrows to the cases asked for', () => {
+    const fleet = { instances: 1_000, regions: 1, baseline: true };
+    expect(names(casesOf(fleet, settings, new Set(['p90', 'baseline'])))).toEqual([
+      'lights-out stop 90% per instance',
+      'per-instance stop none',
+    ]);
+  });
+});
+
+describe('countAccepted', () => {
+  it('counts instances accepted once, more than once and never', () => {
+    expect(countAccepted([1, 1, 2, 0, 1, 3])).toEqual({ once: 3, more: 2, never: 1 });
   });
 });

@@ -41,6 +41,17 @@ describe('signing test vectors', () => {
     );
   });
 
+  it('signs with each secret its own key when two share a day, region and service', () => {
+    // The derived key of a scope is kept between requests: a second secret must not reuse the first's.
+    const canonical = `GET\n/\nAction=DescribeRegions\nx-date:${X_DATE}\n\nx-date\n${EMPTY_HASH}`;
+    const first = computeSignature(SK, X_DATE, 'cn-beijing', 'ecs', canonical);
+    const other = computeSignature('b3RoZXI=', X_DATE, 'cn-beijing', 'ecs', canonical);
+    expect(other).not.toBe(first);
+    expect(computeSignature(SK, X_DATE, 'cn-beijing', 'ecs', canonical)).toBe(first);
+    expect(computeSignature('b3RoZXI=', X_DATE, 'cn-beijing', 'ecs', canonical)).toBe(other);
+    expect(computeSignature(SK, '20260103T030405Z', 'cn-beijing', 'ecs', canonical)).not.toBe(first);
+  });
+
   it('reproduces V3 (POST form body, SignedHeaders x-content-sha256;x-date)', () => {
     const body = 'InstanceIds.1=i-abc&InstanceIds.2=i-def';
     const payloadHash = sha256Hex(body);
@@ -78,6 +89,12 @@ describe('query encoding', () => {
   it('refuses a lone surrogate with a clear error instead of a bare URIError', () => {
     expect(() => encodeRfc3986('a\uD800b')).toThrow(/not well-formed Unicode/);
     expect(encodeRfc3986('\uD83D\uDE00')).toBe('%F0%9F%98%80');
+  });
+
+  it('leaves unreserved characters as they are and encodes every other one', () => {
+    expect(encodeRfc3986('i-abc_DEF.0~9')).toBe('i-abc_DEF.0~9');
+    expect(encodeRfc3986("a b!'()*/é")).toBe('a%20b%21%27%28%29%2A%2F%C3%A9');
+    expect(encodeRfc3986('')).toBe('');
   });
 
   it('sorts keys in byte order, so InstanceIds.10 comes before InstanceIds.2', () => {
