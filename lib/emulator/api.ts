@@ -9,6 +9,7 @@ import type { CallRecord } from './calls.js';
 import {
   API_VERSION,
   type ApiFailure,
+  ECS_ACTIONS,
   errorBody,
   httpStatusOf,
   type ResponseMetadata,
@@ -17,16 +18,18 @@ import {
 import type { EmulatorCore } from './core.js';
 import { describeInstances, endlessPage } from './describe.js';
 import { fingerprintOf, type StoredResult, tokenKey } from './idempotency.js';
-import { BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
+import { type BatchAction, type BatchResult, distortDetails, readBatchRequest, runBatch } from './operate.js';
 import { ApiRejection, collectParams, decodePairs } from './params.js';
 import { describeRegions } from './regions.js';
+import { changeDetails, type ScriptedFault } from './script.js';
 import { VEFAAS_ACTIONS, VEFAAS_API_VERSION, VEFAAS_SERVICE } from './vefaas.js';
 
-/** How the server must answer. */
+/** How the server must answer: JSON (maybe cut short), a proxy's HTML page, a dropped connection, or nothing. */
 export type Answer =
   | { kind: 'json'; status: number; body: unknown; truncate?: boolean }
   | { kind: 'html'; status: number }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  | { kind: 'hang' };
 
 /** A request as the HTTP server read it. */
 export interface RawRequest {
@@ -36,12 +39,22 @@ export interface RawRequest {
   body: Buffer;
 }
 
-const ACTIONS: ReadonlySet<string> = new Set([
-  'DescribeInstances',
-  'DescribeRegions',
-  BatchAction.Stop,
-  BatchAction.Start,
-]);
+const ACTIONS: ReadonlySet<string> = new Set(ECS_ACTIONS);
+
+const BAD_GATEWAY_HTML =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+/** The bytes of an answer that has some: a status, a content type and a body (JSON cut short if asked). */
+export function encodeAnswer(answer: Exclude<Answer, { kind: 'drop' } | { kind: 'hang' }>): {
+  status: number;
+  contentType: string;
+  body: string;
+} {
+  if (answer.kind === 'html')
+    return { status: answer.status, contentType: 'text/html', body: BAD_GATEWAY_HTML };
+  let text = JSON.stringify(answer.body);
+  if (answer.truncate) text = text.slice(0, Math.floor(text.length / 2));
+  return { status: answer.status, contentType: 'application/json; charset=utf-8', body: text };
+}
 
 function requestId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/\D/g, '').slice(0, 14);
@@ -54,6 +67,8 @@ interface Exchange {
   meta: ResponseMetadata;
   record: CallRecord;
   params: Map<string, string>;
+  /** The scripted fault that hits this request, if any. */
+  scripted?: ScriptedFault;
 }
 
 function fail(exchange: Exchange, failure: ApiFailure, fault?: string): Answer {
@@ -62,17 +77,9 @@ function fail(exchange: Exchange, failure: ApiFailure, fault?: string): Answer {
   return { kind: 'json', status: httpStatusOf(failure.code), body: errorBody(exchange.meta, failure) };
 }
 
-/**
- * Answers one API request and appends it to the call log.
- * @returns the answer, for the server to send (after any delay it owes)
- */
-export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<Answer> {
+/** Opens the call log entry and the answer's metadata of one request of `pairs`. */
+function openExchange(core: EmulatorCore, pairs: ReadonlyArray<readonly [string, string]>): Exchange {
   const nowMs = core.deps.now();
-  const queryAt = raw.url.indexOf('?');
-  const path = queryAt < 0 ? raw.url : raw.url.slice(0, queryAt);
-  const query = decodePairs(queryAt < 0 ? '' : raw.url.slice(queryAt + 1));
-  const isForm = /^application\/x-www-form-urlencoded/i.test(raw.headers['content-type'] ?? '');
-  const pairs = [...query, ...(isForm ? decodePairs(raw.body.toString('utf8')) : [])];
   const first = (key: string) => pairs.find(([k]) => k === key)?.[1] ?? '';
   const id = requestId(nowMs);
   const meta: ResponseMetadata = {
@@ -92,11 +99,46 @@ export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<An
     requestId: id,
   };
   if (first('ClientToken')) record.clientToken = first('ClientToken');
-  const exchange: Exchange = { core, meta, record, params: new Map() };
   core.calls.push(record);
-  const answer = await answerApi(exchange, { ...raw, path, query, pairs });
-  record.httpStatus = answer.kind === 'drop' ? 0 : answer.status;
+  return { core, meta, record, params: new Map() };
+}
+
+/** Notes the answer's HTTP status in the call log (0: no answer). */
+function closeExchange(exchange: Exchange, answer: Answer): Answer {
+  exchange.record.httpStatus = answer.kind === 'drop' || answer.kind === 'hang' ? 0 : answer.status;
   return answer;
+}
+
+/**
+ * Answers one API request and appends it to the call log.
+ * @returns the answer, for the server to send (after any delay it owes)
+ */
+export async function handleApi(core: EmulatorCore, raw: RawRequest): Promise<Answer> {
+  const queryAt = raw.url.indexOf('?');
+  const path = queryAt < 0 ? raw.url : raw.url.slice(0, queryAt);
+  const query = decodePairs(queryAt < 0 ? '' : raw.url.slice(queryAt + 1));
+  const isForm = /^application\/x-www-form-urlencoded/i.test(raw.headers['content-type'] ?? '');
+  const pairs = [...query, ...(isForm ? decodePairs(raw.body.toString('utf8')) : [])];
+  const exchange = openExchange(core, pairs);
+  return closeExchange(exchange, await answerApi(exchange, { ...raw, path, query, pairs }));
+}
+
+/** An ECS request from inside the process: its caller, its region and its parameters (Action and Version included). */
+export interface InProcessRequest {
+  accessKeyId: string;
+  region: string;
+  pairs: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * Answers one ECS request made inside the process, past the wire: no bytes to decode and no signature to
+ * check (the caller is the fleet's key holder), then exactly what an HTTP request gets once authenticated.
+ */
+export async function handleInProcess(core: EmulatorCore, request: InProcessRequest): Promise<Answer> {
+  const exchange = openExchange(core, request.pairs);
+  exchange.meta.Region = exchange.record.region = request.region;
+  exchange.record.accessKeyId = request.accessKeyId;
+  return closeExchange(exchange, await answerEcs(exchange, request.pairs));
 }
 
 async function answerApi(
@@ -116,13 +158,22 @@ async function answerApi(
   meta.Region = record.region = auth.region ?? '';
   record.accessKeyId = auth.accessKeyId ?? '';
   if (auth.failure) return fail(exchange, auth.failure);
+  if (faas && meta.Action && meta.Version) return answerFaas(exchange, raw);
+  return answerEcs(exchange, raw.pairs);
+}
+
+/** An authenticated ECS request: Action and Version, the quota, latency, the script and faults, then the action. */
+async function answerEcs(
+  exchange: Exchange,
+  pairs: ReadonlyArray<readonly [string, string]>,
+): Promise<Answer> {
+  const { core, meta, record } = exchange;
   if (!meta.Action || !meta.Version) {
     return fail(exchange, {
       code: 'MissingParameter',
       message: `The required parameter ${meta.Action ? 'Version' : 'Action'} is not supplied.`,
     });
   }
-  if (faas) return answerFaas(exchange, raw);
   if (meta.Version !== API_VERSION || !ACTIONS.has(meta.Action))
     return fail(exchange, { code: 'InvalidActionOrVersion' });
   const bucket = `${record.accessKeyId}\n${record.region}\n${meta.Action}`;
@@ -130,10 +181,18 @@ async function answerApi(
     return fail(exchange, { code: 'FlowLimitExceeded' });
   const latencyMs = core.faults.latencyMs();
   if (latencyMs > 0) await core.deps.sleep(latencyMs);
-  const before = core.faults.faultBefore();
+  const scripted = core.faults.scripted(meta.Action, record.region);
+  if (scripted) {
+    exchange.scripted = scripted;
+    if (scripted.answer !== 'ok' || scripted.details || scripted.nextToken !== undefined)
+      record.fault = 'script';
+    const early = scripted.applied ? undefined : scriptedAnswer(exchange, scripted);
+    if (early) return early;
+  }
+  const before = scripted ? undefined : core.faults.faultBefore();
   if (before) return faultAnswer(exchange, before);
   try {
-    exchange.params = collectParams(raw.pairs);
+    exchange.params = collectParams(pairs);
     return await runAction(exchange);
   } catch (error) {
     if (error instanceof ApiRejection) return fail(exchange, error.failure);
@@ -178,6 +237,17 @@ function answerFaas(exchange: Exchange, raw: RawRequest): Answer {
   }
 }
 
+/**
+ * The answer a scripted `error` or broken `answer` calls for, before acting or (`applied`) after; undefined
+ * when the answer is a normal one (`ok`, `truncatedJson`, or only a change of details or NextToken).
+ */
+function scriptedAnswer(exchange: Exchange, scripted: ScriptedFault): Answer | undefined {
+  if (scripted.error) return fail(exchange, { code: scripted.error }, 'script');
+  if (scripted.answer === 'drop' || scripted.answer === 'hang') return { kind: scripted.answer };
+  if (scripted.answer === 'nonJson') return { kind: 'html', status: 502 };
+  return undefined;
+}
+
 function faultAnswer(exchange: Exchange, fault: string): Answer {
   exchange.record.fault = fault;
   if (fault === 'dropConnection') return { kind: 'drop' };
@@ -188,17 +258,30 @@ function faultAnswer(exchange: Exchange, fault: string): Answer {
 }
 
 async function runAction(exchange: Exchange): Promise<Answer> {
-  const { core, meta, params } = exchange;
+  const { core, meta, params, scripted } = exchange;
   let result: unknown;
   const reads = meta.Action === 'DescribeInstances' || meta.Action === 'DescribeRegions';
   if (meta.Action === 'DescribeInstances') {
     result = core.faults.endlessListing
       ? endlessPage(meta.Region, params)
-      : describeInstances(core.state, meta.Region, params, core.deps.now());
+      : describeInstances(core.state, meta.Region, params, core.deps.now(), core.faults.maxPageSize);
+    if (scripted?.nextToken !== undefined) result = { ...(result as object), NextToken: scripted.nextToken };
   } else if (meta.Action === 'DescribeRegions') {
     result = describeRegions(core.state, params);
   } else {
     result = await runBatchAction(exchange, meta.Action as BatchAction);
+  }
+  if (scripted) {
+    // The action is committed; a scripted answer after it is a lost answer, or a changed or cut-short one.
+    const lost = scripted.applied ? scriptedAnswer(exchange, scripted) : undefined;
+    if (lost) return lost;
+    if (scripted.details) result = changed(exchange, result as BatchResult, scripted);
+    return {
+      kind: 'json',
+      status: 200,
+      body: { ResponseMetadata: meta, Result: result },
+      truncate: scripted.answer === 'truncatedJson',
+    };
   }
   const after = core.faults.faultAfter();
   if (after === 'lostResponse') {
@@ -218,7 +301,16 @@ async function runAction(exchange: Exchange): Promise<Answer> {
 
 /** The answer's details after the answer-shape faults; the call log names the instances left out. */
 function distorted(exchange: Exchange, result: BatchResult): BatchResult {
-  const answer = distortDetails(exchange.core.faults, result);
+  return withOmitted(exchange, result, distortDetails(exchange.core.faults, result));
+}
+
+/** The answer's details after a script's changes; the call log names the instances left out. */
+function changed(exchange: Exchange, result: BatchResult, scripted: ScriptedFault): BatchResult {
+  const details = changeDetails(result.OperationDetails, scripted.details ?? {});
+  return withOmitted(exchange, result, { OperationDetails: details });
+}
+
+function withOmitted(exchange: Exchange, result: BatchResult, answer: BatchResult): BatchResult {
   const kept = new Set(answer.OperationDetails.map((d) => d.InstanceId));
   const omitted = result.OperationDetails.map((d) => d.InstanceId).filter((id) => !kept.has(id));
   if (omitted.length > 0) exchange.record.omitted = omitted;

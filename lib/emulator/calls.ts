@@ -12,12 +12,12 @@ export interface CallRecord {
   /** Query and form parameters. */
   params: Record<string, string>;
   clientToken?: string;
-  /** 0 when the connection was dropped. */
+  /** 0 when the connection was dropped or never answered (`hang`). */
   httpStatus: number;
   /** The request-level error code, if any. */
   errorCode?: string;
   requestId: string;
-  /** The injected fault, if any (`lostResponse`, `dropConnection`, `FlowLimitExceeded`...). */
+  /** The injected fault, if any (`lostResponse`, `dropConnection`, `FlowLimitExceeded`..., `script` for a scripted one). */
   fault?: string;
   /** True when a ClientToken retry got the stored result without acting again. */
   replayed?: boolean;

@@ -7,6 +7,13 @@
 export const SERVICE = 'ecs';
 /** The only API version the emulator serves. */
 export const API_VERSION = '2020-04-01';
+/** The ECS actions the emulator serves. */
+export const ECS_ACTIONS: readonly string[] = [
+  'DescribeInstances',
+  'DescribeRegions',
+  'StopInstances',
+  'StartInstances',
+];
 
 interface ErrorSpec {
   httpStatus: number;
@@ -47,6 +54,11 @@ export const RequestErrors = {
   },
   AccessDenied: { httpStatus: 403, codeN: 100013, message: 'Access denied.' },
   InternalError: { httpStatus: 500, codeN: 100014, message: 'An internal error has occurred.' },
+  InternalServiceTimeout: {
+    httpStatus: 504,
+    codeN: 100016,
+    message: 'The service did not answer in time.',
+  },
   FlowLimitExceeded: { httpStatus: 429, message: 'The request rate exceeds the limit.' },
   ServiceUnavailableTemp: { httpStatus: 503, message: 'The service is temporarily unavailable.' },
   InvalidArgument: { httpStatus: 400, message: 'The specified argument is invalid.' },
@@ -77,6 +89,7 @@ export const InstanceErrors = {
   'InvalidInstance.NotFound': 'The specified instance does not exist.',
   'MissingParameter.InstanceId': 'The required parameter InstanceId is not supplied.',
   InvalidInstanceStatus: 'The status of the specified instance does not support this request.',
+  'InvalidStoppedMode.Conflict': 'The specified StoppedMode conflicts with instance status.',
   'InvalidStoppedMode.ChargeTypeMismatch': "The specified StopCharging mismatch instance's ChargeType.",
   'InvalidStoppedMode.InstanceTypeMismatch': "The specified StopCharging mismatch instance's InstanceType.",
   'OperationDenied.ResourceLocked':
@@ -87,6 +100,7 @@ export const InstanceErrors = {
     'The specified operation is denied as your instance is creating image.',
   FlowLimitExceeded: "You've reach the limit on request rate of resources.",
   'Insufficient.InstanceCapacity': 'There is not enough capacity to fulfill your request.',
+  InternalError: 'An internal error has occurred.',
 } as const;
 export type InstanceErrorCode = keyof typeof InstanceErrors;
 

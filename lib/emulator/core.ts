@@ -1,10 +1,12 @@
 /** Everything one emulator holds: the fleet state, faults, rate buckets, tokens and the call log. */
+import type { Credentials } from '../volc/index.js';
 import type { CallRecord } from './calls.js';
-import type { FaultSettings } from './faults.js';
+import { type FaultSettings, validateFaults } from './faults.js';
+import { validateFleet } from './fleet.js';
 import { IdempotencyStore } from './idempotency.js';
 import { FaultInjector } from './injector.js';
 import { RateLimiter } from './ratelimit.js';
-import { FleetState } from './state.js';
+import { FleetState, type InspectedInstance } from './state.js';
 import type { Fleet } from './types.js';
 import { DEFAULT_RELEASE_MS, FaasState } from './vefaas.js';
 
@@ -51,4 +53,50 @@ export class EmulatorCore {
     this.faas = this.#newFaas();
     this.faults.set(this.faults.settings);
   }
+}
+
+/** What every emulator offers its starter, over HTTP or in-process: inspection and control of its core. */
+export interface EmulatorView {
+  /** The first credential pair of the current fleet. */
+  readonly credentials: Credentials;
+  /** The live fleet state (replaced by reset). */
+  readonly state: FleetState;
+  /** Every instance as `GET /_emulator/instances` shows it. */
+  instances(): InspectedInstance[];
+  /** One instance as the inspection API shows it. */
+  instance(id: string): InspectedInstance | undefined;
+  /** The call log. */
+  calls(): CallRecord[];
+  /** The veFaaS functions and timers that deploy made (replaced by reset). */
+  readonly faas: FaasState;
+  /** The current fault settings. */
+  faults(): FaultSettings;
+  /** Replaces the fault settings (re-seeds the PRNG, starts the script again). @throws ConfigError */
+  setFaults(settings: FaultSettings): void;
+  /** Replaces the fleet (the start fleet when none is given) and forgets tokens, rate buckets, calls and functions. */
+  reset(fleet?: Fleet): void;
+}
+
+/** The {@link EmulatorView} of a core. */
+export function viewOf(core: EmulatorCore): EmulatorView {
+  return {
+    get credentials() {
+      return { ...core.state.credentials.values().next().value! };
+    },
+    get state() {
+      return core.state;
+    },
+    instances: () => core.state.all().map((r) => core.state.inspect(r)),
+    instance: (id) => {
+      const record = core.state.find(id);
+      return record ? core.state.inspect(record) : undefined;
+    },
+    calls: () => [...core.calls],
+    get faas() {
+      return core.faas;
+    },
+    faults: () => core.faults.settings,
+    setFaults: (settings) => core.faults.set(validateFaults(settings)),
+    reset: (next) => core.reset(next ? validateFleet(next) : undefined),
+  };
 }

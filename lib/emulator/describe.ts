@@ -132,7 +132,8 @@ function readMaxResults(params: ReadonlyMap<string, string>): number {
 }
 
 /**
- * Answers one DescribeInstances page for `region`.
+ * Answers one DescribeInstances page for `region`, of at most `maxPageSize` instances when above 0 (the
+ * `maxPageSize` fault: short pages).
  * @throws ApiRejection on malformed filters, MaxResults or NextToken
  */
 export function describeInstances(
@@ -140,9 +141,11 @@ export function describeInstances(
   region: string,
   params: ReadonlyMap<string, string>,
   nowMs: number,
+  maxPageSize = 0,
 ): DescribeInstancesResult {
   const filters = readFilters(params);
-  const maxResults = readMaxResults(params);
+  const asked = readMaxResults(params);
+  const maxResults = maxPageSize > 0 ? Math.min(asked, maxPageSize) : asked;
   const filterHash = createHash('sha256')
     .update(JSON.stringify([region, filters]))
     .digest('hex')

@@ -4,6 +4,7 @@
  * same way. Settable at start, from a file (`--faults`), and at run time (`PUT /_emulator/faults`).
  */
 import { STOP_CHARGING_INELIGIBLE_TYPES } from '../volc/index.js';
+import { checkScript, type ScriptedFault } from './script.js';
 import { Issues, isRecord, objectSource, parseSource, readSource, type SourceDoc } from './source.js';
 
 /** Added latency: a fixed number of milliseconds, or uniform in [min, max]. */
@@ -65,6 +66,13 @@ export interface FaultSettings {
    * @default ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*']
    */
   stopChargingIneligible?: string[];
+  /**
+   * The most instances a DescribeInstances page holds, whatever MaxResults asks: a server may answer short
+   * pages, and a client must follow NextToken all the same. 0 = as many as MaxResults. @default 0
+   */
+  maxPageSize?: number;
+  /** Scripted faults: what the next matching requests get, in order (see script.ts). @default [] */
+  script?: ScriptedFault[];
 }
 
 /** The StopCharging-ineligible families: local disks, bare metal, HPC (docs/volcengine-api.md, "StopCharging"). */
@@ -85,9 +93,12 @@ const SHARES = [
   'shuffleOperationDetails',
 ] as const;
 const DURATIONS = ['processingMs', 'transitionMs'] as const;
+const WHOLE_NUMBERS = ['maxPageSize'] as const;
 const KNOWN: ReadonlySet<string> = new Set([
   ...SHARES,
   ...DURATIONS,
+  ...WHOLE_NUMBERS,
+  'script',
   'seed',
   'qps',
   'latencyMs',
@@ -131,6 +142,12 @@ function checkFaults(doc: SourceDoc): FaultSettings {
     if (settings[key] !== undefined && !isCount(settings[key]))
       issues.add([key], 'must be a number of milliseconds, 0 or more');
   }
+  for (const key of WHOLE_NUMBERS) {
+    const count = settings[key];
+    if (count !== undefined && !(Number.isInteger(count) && (count as number) >= 0))
+      issues.add([key], 'must be a whole number, 0 or more');
+  }
+  checkScript(settings.script, issues);
   if (settings.seed !== undefined && !Number.isInteger(settings.seed))
     issues.add(['seed'], 'must be a whole number');
   checkQps(settings.qps, issues);

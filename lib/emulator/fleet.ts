@@ -178,8 +178,9 @@ function checkInstance(
   const tags = checkTags(item.Tags, at('Tags'), issues);
   const flags = checkFlags(item.Emulator, at('Emulator'), issues);
   if (typeof id !== 'string' || typeof region !== 'string') return undefined;
+  // The fields the emulator reads first, in one shape for every instance, then any other field as it came (a
+  // spread first and stores after it, or a `delete`, would make each of thousands of objects slow).
   const instance: FleetInstance = {
-    ...item,
     InstanceId: id,
     InstanceName: typeof item.InstanceName === 'string' ? item.InstanceName : id,
     Status: String(status),
@@ -190,8 +191,10 @@ function checkInstance(
     Tags: tags,
     Region: region,
   };
+  for (const key of Object.keys(item)) {
+    if (!(key in instance) && key !== 'Emulator') instance[key] = item[key];
+  }
   if (flags) instance.Emulator = flags;
-  else delete instance.Emulator;
   return instance;
 }
 
@@ -233,10 +236,15 @@ function checkTags(value: unknown, path: DocPath, issues: Issues): Tag[] {
   return tags;
 }
 
+/** A per-instance error code as the API spells them: `FlowLimitExceeded`, `OperationDenied.ResourceLocked`. */
+const CODE_SHAPE = /^[A-Z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/;
+
+const FLAG_NAMES = 'locked, creatingImage, createdByService, errors, transitionMs';
+
 function checkFlags(value: unknown, path: DocPath, issues: Issues): EmulatorFlags | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) {
-    issues.add(path, 'must be a mapping of locked, creatingImage, createdByService');
+    issues.add(path, `must be a mapping of ${FLAG_NAMES}`);
     return undefined;
   }
   const flags: EmulatorFlags = {};
@@ -248,8 +256,15 @@ function checkFlags(value: unknown, path: DocPath, issues: Issues): EmulatorFlag
     } else if (key === 'createdByService') {
       if (typeof flag === 'boolean' || typeof flag === 'string') flags.createdByService = flag;
       else issues.add([...path, key], 'must be true, false or the name of the service');
+    } else if (key === 'errors') {
+      if (Array.isArray(flag) && flag.every((code) => typeof code === 'string' && CODE_SHAPE.test(code)))
+        flags.errors = [...flag];
+      else issues.add([...path, key], 'must be a list of error codes such as FlowLimitExceeded');
+    } else if (key === 'transitionMs') {
+      if (typeof flag === 'number' && Number.isFinite(flag) && flag >= 0) flags.transitionMs = flag;
+      else issues.add([...path, key], 'must be a number of milliseconds, 0 or more');
     } else {
-      issues.add([...path, key], 'unknown flag (expected locked, creatingImage or createdByService)');
+      issues.add([...path, key], `unknown flag (expected ${FLAG_NAMES})`);
     }
   }
   return flags;

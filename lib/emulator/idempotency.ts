@@ -3,7 +3,6 @@
  * the same token with the same parameters gets that result again without acting twice (or 412 while the first
  * request is still in process), and with other parameters gets IdempotentParameterMismatch.
  */
-import { canonicalQuery } from '../volc/index.js';
 import { ApiRejection } from './params.js';
 
 /** A committed result, replayed to retries. */
@@ -20,9 +19,13 @@ interface Entry {
   stored?: StoredResult;
 }
 
-/** The fingerprint of a request's parameters: everything but the ClientToken, canonically ordered. */
+/**
+ * The fingerprint of a request's parameters: everything but the ClientToken, ordered by name (a name appears
+ * once: a parameter given twice is refused before this).
+ */
 export function fingerprintOf(params: ReadonlyMap<string, string>): string {
-  return canonicalQuery([...params].filter(([key]) => key !== 'ClientToken'));
+  const pairs = [...params].filter(([key]) => key !== 'ClientToken');
+  return JSON.stringify(pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Tokens per (access key, region), as each region's endpoint keeps its own. */

@@ -13,14 +13,19 @@
  * - a ClientToken belongs to one (access key, region); "the same parameters" means every parameter but the token,
  *   Action and the order of IDs included; a replay carries a new RequestId and the stored Result;
  * - `flowLimitPerRequest`, `internalError`, `unavailable`, `nonJson` and `dropConnection` strike before anything
- *   is done; `lostResponse` and `truncatedJson` after the action is committed;
+ *   is done; `lostResponse` and `truncatedJson` after the action is committed; a `script` entry strikes before,
+ *   or after with `applied: true`, and a request it hits draws no share-based fault;
  * - `StoppedMode` appears only on STOPPING and STOPPED instances.
+ *
+ * `createInProcessEmulator` is the same emulator without a socket, for tests of the layers above the client on
+ * an injected clock.
  *
  * Also here: `startWebhookReceiver`, a local receiver of run notifications that answers as Feishu, Lark,
  * DingTalk, WeCom, Slack and a generic webhook do, signatures checked.
  */
 export type { CallRecord } from './calls.js';
-export { API_VERSION, InstanceErrors, RequestErrors, SERVICE } from './catalog.js';
+export { API_VERSION, ECS_ACTIONS, InstanceErrors, RequestErrors, SERVICE } from './catalog.js';
+export type { EmulatorView } from './core.js';
 export {
   DEFAULT_STOP_CHARGING_INELIGIBLE,
   type FaultSettings,
@@ -36,8 +41,19 @@ export {
   type GenerateFleetOptions,
   generateFleet,
 } from './generate.js';
+export {
+  createInProcessEmulator,
+  type InProcessEmulator,
+  type InProcessEmulatorOptions,
+} from './in-process.js';
 export { INSPECTION_ENDPOINTS } from './inspection.js';
 export { mulberry32, type Random } from './prng.js';
+export {
+  type DetailsChange,
+  SCRIPTED_ANSWERS,
+  type ScriptedAnswer,
+  type ScriptedFault,
+} from './script.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './server.js';
 export type { FleetState, InspectedInstance, LiveFlags } from './state.js';
 export { DEFAULT_CREDENTIALS, type EmulatorFlags, type Fleet, type FleetInstance } from './types.js';

@@ -1,6 +1,7 @@
 /** Turns fault settings into decisions, drawing from one seeded PRNG so that a run is reproducible. */
 import { DEFAULT_STOP_CHARGING_INELIGIBLE, type FaultSettings } from './faults.js';
 import { mulberry32, type Random } from './prng.js';
+import { FaultScript, type ScriptedFault } from './script.js';
 
 /** A share-based fault of a whole API request. */
 export type RequestFault =
@@ -33,15 +34,17 @@ export class FaultInjector {
   #settings: FaultSettings = {};
   #random: Random = mulberry32(1);
   #ineligible: RegExp[] = [];
+  #script = new FaultScript();
 
   constructor(settings: FaultSettings = {}) {
     this.set(settings);
   }
 
-  /** Replaces the settings and re-seeds the PRNG. */
+  /** Replaces the settings, re-seeds the PRNG and starts the script from its first entry. */
   set(settings: FaultSettings): void {
     this.#settings = { ...settings };
     this.#random = mulberry32(settings.seed ?? 1);
+    this.#script = new FaultScript(settings.script);
     this.#ineligible = (settings.stopChargingIneligible ?? DEFAULT_STOP_CHARGING_INELIGIBLE).map(
       patternToRegExp,
     );
@@ -61,6 +64,11 @@ export class FaultInjector {
   /** A number in [0, 1) from the same PRNG. */
   random(): number {
     return this.#random();
+  }
+
+  /** The scripted fault (if any) that hits this request; it is used up by one. */
+  scripted(action: string, region: string): ScriptedFault | undefined {
+    return this.#script.take(action, region);
   }
 
   /** The fault (if any) that stops this request before it is carried out. */
@@ -99,6 +107,11 @@ export class FaultInjector {
 
   get processingMs(): number {
     return this.#settings.processingMs ?? 0;
+  }
+
+  /** The most instances a DescribeInstances page holds; 0 means as many as MaxResults. */
+  get maxPageSize(): number {
+    return this.#settings.maxPageSize ?? 0;
   }
 
   get endlessListing(): boolean {

@@ -1,7 +1,7 @@
 /**
  * StopInstances and StartInstances: request-level checks, then one per-instance decision each, in the order
- * the emulator checks them (NotFound, other service, creating image, locked, status, StopCharging rules,
- * injected flow limit, capacity), then the state change.
+ * the emulator checks them (NotFound, the instance's injected `errors`, other service, creating image, locked,
+ * status, StopCharging rules, injected flow limit, capacity), then the state change.
  */
 import { InstanceStatus, type OperationDetail, StoppedMode } from '../volc/index.js';
 import { type InstanceErrorCode, InstanceErrors } from './catalog.js';
@@ -60,8 +60,18 @@ export function readBatchRequest(action: BatchAction, params: ReadonlyMap<string
   return request;
 }
 
-/** The checks both actions share, before the status check. */
-function commonRefusal(record: InstanceRecord): InstanceErrorCode | undefined {
+/** A per-instance code: one of the catalogue, or any code an instance's `errors` flag injects. */
+type DetailCode = InstanceErrorCode | (string & {});
+
+/** The message of a per-instance code. */
+function messageOf(code: DetailCode): string {
+  return (InstanceErrors as Record<string, string>)[code] ?? `${code} (injected by the emulator)`;
+}
+
+/** The checks both actions share, before the status check; an injected code comes first. */
+function commonRefusal(record: InstanceRecord): DetailCode | undefined {
+  const injected = record.flags.errors.shift();
+  if (injected !== undefined) return injected;
   if (record.flags.createdByService) return 'OperationDenied.ResourceCreatedByOtherService';
   if (consumeFlag(record.flags, 'creatingImage')) return 'OperationDenied.InstanceIsCreatingImage';
   if (consumeFlag(record.flags, 'locked')) return 'OperationDenied.ResourceLocked';
@@ -72,7 +82,7 @@ function stopOne(
   ctx: BatchContext,
   record: InstanceRecord,
   mode: StoppedMode | undefined,
-): InstanceErrorCode | undefined {
+): DetailCode | undefined {
   const refused = commonRefusal(record);
   if (refused) return refused;
   if (ctx.state.statusOf(record) !== InstanceStatus.Running) return 'InvalidInstanceStatus';
@@ -86,7 +96,7 @@ function stopOne(
   return undefined;
 }
 
-function startOne(ctx: BatchContext, record: InstanceRecord): InstanceErrorCode | undefined {
+function startOne(ctx: BatchContext, record: InstanceRecord): DetailCode | undefined {
   const refused = commonRefusal(record);
   if (refused) return refused;
   if (ctx.state.statusOf(record) !== InstanceStatus.Stopped) return 'InvalidInstanceStatus';
@@ -106,7 +116,7 @@ function startOne(ctx: BatchContext, record: InstanceRecord): InstanceErrorCode 
 export function runBatch(ctx: BatchContext, region: string, request: BatchRequest): BatchResult {
   const details = request.instanceIds.map((id): OperationDetail => {
     const record = id === '' ? undefined : ctx.state.get(id, region);
-    let code: InstanceErrorCode | undefined;
+    let code: DetailCode | undefined;
     if (id === '') code = 'MissingParameter.InstanceId';
     else if (!record) code = 'InvalidInstance.NotFound';
     else
@@ -114,9 +124,7 @@ export function runBatch(ctx: BatchContext, region: string, request: BatchReques
         request.action === BatchAction.Stop
           ? stopOne(ctx, record, request.stoppedMode)
           : startOne(ctx, record);
-    return code
-      ? { InstanceId: id, Error: { Code: code, Message: InstanceErrors[code] } }
-      : { InstanceId: id };
+    return code ? { InstanceId: id, Error: { Code: code, Message: messageOf(code) } } : { InstanceId: id };
   });
   return { OperationDetails: details };
 }

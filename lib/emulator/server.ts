@@ -5,18 +5,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Credentials } from '../volc/index.js';
-import { type Answer, handleApi } from './api.js';
-import type { CallRecord } from './calls.js';
+import { type Answer, encodeAnswer, handleApi } from './api.js';
 import { errorBody, SERVICE } from './catalog.js';
-import { EmulatorCore } from './core.js';
+import { EmulatorCore, type EmulatorView, viewOf } from './core.js';
 import { type FaultSettings, validateFaults } from './faults.js';
 import { validateFleet } from './fleet.js';
 import { generateFleet } from './generate.js';
 import { handleInspection } from './inspection.js';
-import type { FleetState, InspectedInstance } from './state.js';
 import type { Fleet } from './types.js';
-import type { FaasState } from './vefaas.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -36,35 +32,15 @@ export interface EmulatorOptions {
   releaseMs?: number;
 }
 
-/** A running emulator. */
-export interface EmulatorHandle {
+/** A running emulator: its address, the view every emulator offers, and `close`. */
+export interface EmulatorHandle extends EmulatorView {
   /** `http://host:port`, the endpoint to give a client. */
   readonly url: string;
   readonly port: number;
-  /** The first credential pair of the current fleet. */
-  readonly credentials: Credentials;
-  /** The live fleet state (replaced by reset). */
-  readonly state: FleetState;
-  /** Every instance as `GET /_emulator/instances` shows it. */
-  instances(): InspectedInstance[];
-  /** One instance as the inspection API shows it. */
-  instance(id: string): InspectedInstance | undefined;
-  /** The call log. */
-  calls(): CallRecord[];
-  /** The veFaaS functions and timers that deploy made (replaced by reset). */
-  readonly faas: FaasState;
-  /** The current fault settings. */
-  faults(): FaultSettings;
-  /** Replaces the fault settings (re-seeds the PRNG). @throws ConfigError */
-  setFaults(settings: FaultSettings): void;
-  /** Replaces the fleet (the start fleet when none is given) and forgets tokens, rate buckets, calls and functions. */
-  reset(fleet?: Fleet): void;
   /** Stops listening and closes every connection. */
   close(): Promise<void>;
 }
 
-const BAD_GATEWAY_HTML =
-  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 const MAX_BODY_BYTES = 1 << 20;
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -83,13 +59,10 @@ function send(res: ServerResponse, answer: Answer): void {
     res.socket?.destroy();
     return;
   }
-  if (answer.kind === 'html') {
-    res.writeHead(answer.status, { 'content-type': 'text/html' }).end(BAD_GATEWAY_HTML);
-    return;
-  }
-  let text = JSON.stringify(answer.body);
-  if (answer.truncate) text = text.slice(0, Math.floor(text.length / 2));
-  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+  // Never answered: the client's own timeout ends the exchange (or close() does).
+  if (answer.kind === 'hang') return;
+  const { status, contentType, body } = encodeAnswer(answer);
+  res.writeHead(status, { 'content-type': contentType }).end(body);
 }
 
 async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -147,31 +120,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${urlHost}:${port}`,
-    port,
-    get credentials() {
-      return { ...core.state.credentials.values().next().value! };
+  // Spread would read the view's getters once: define the address beside them instead.
+  return Object.defineProperties(viewOf(core), {
+    url: { value: `http://${urlHost}:${port}`, enumerable: true },
+    port: { value: port, enumerable: true },
+    close: {
+      enumerable: true,
+      value: () =>
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        }),
     },
-    get state() {
-      return core.state;
-    },
-    instances: () => core.state.all().map((r) => core.state.inspect(r)),
-    instance: (id) => {
-      const record = core.state.find(id);
-      return record ? core.state.inspect(record) : undefined;
-    },
-    calls: () => [...core.calls],
-    get faas() {
-      return core.faas;
-    },
-    faults: () => core.faults.settings,
-    setFaults: (settings) => core.faults.set(validateFaults(settings)),
-    reset: (next) => core.reset(next ? validateFleet(next) : undefined),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  }) as EmulatorHandle;
 }

@@ -17,6 +17,10 @@ export interface LiveFlags {
   locked: boolean | number;
   creatingImage: boolean | number;
   createdByService: boolean | string;
+  /** Per-instance error codes still to answer, first one next. */
+  errors: string[];
+  /** This instance's transition time, when the fleet set one. */
+  transitionMs?: number;
 }
 
 /** One emulated instance. */
@@ -68,15 +72,18 @@ function toRecord(entry: FleetInstance, nowMs: number): InstanceRecord {
       locked: Emulator?.locked ?? false,
       creatingImage: Emulator?.creatingImage ?? false,
       createdByService: Emulator?.createdByService ?? false,
+      errors: [...(Emulator?.errors ?? [])],
+      ...(Emulator?.transitionMs === undefined ? {} : { transitionMs: Emulator.transitionMs }),
     },
     stopAccepted: 0,
     startAccepted: 0,
   };
-  // A fleet may be captured mid-transition; such instances settle at once.
+  // A fleet may be captured mid-transition; such instances settle at once, or after their own transitionMs.
+  const settleAtMs = nowMs + (Emulator?.transitionMs ?? 0);
   if (entry.Status === InstanceStatus.Stopping)
-    record.pending = { target: InstanceStatus.Stopped, atMs: nowMs };
+    record.pending = { target: InstanceStatus.Stopped, atMs: settleAtMs };
   if (entry.Status === InstanceStatus.Starting)
-    record.pending = { target: InstanceStatus.Running, atMs: nowMs };
+    record.pending = { target: InstanceStatus.Running, atMs: settleAtMs };
   if (entry.Status === InstanceStatus.Stopped || entry.Status === InstanceStatus.Stopping) {
     record.stoppedMode =
       mode === StoppedMode.StopCharging ? StoppedMode.StopCharging : StoppedMode.KeepCharging;
@@ -139,16 +146,18 @@ export class FleetState {
     return record.status;
   }
 
-  /** Starts a stop: STOPPING now, STOPPED after `transitionMs`. */
+  /** Starts a stop: STOPPING now, STOPPED after the instance's own transition time, else `transitionMs`. */
   beginStop(record: InstanceRecord, mode: StoppedMode, transitionMs: number): void {
-    this.#begin(record, InstanceStatus.Stopping, InstanceStatus.Stopped, transitionMs);
+    const ms = record.flags.transitionMs ?? transitionMs;
+    this.#begin(record, InstanceStatus.Stopping, InstanceStatus.Stopped, ms);
     record.stoppedMode = mode;
     record.stopAccepted += 1;
   }
 
-  /** Starts a start: STARTING now, RUNNING after `transitionMs`. */
+  /** Starts a start: STARTING now, RUNNING after the instance's own transition time, else `transitionMs`. */
   beginStart(record: InstanceRecord, transitionMs: number): void {
-    this.#begin(record, InstanceStatus.Starting, InstanceStatus.Running, transitionMs);
+    const ms = record.flags.transitionMs ?? transitionMs;
+    this.#begin(record, InstanceStatus.Starting, InstanceStatus.Running, ms);
     record.stoppedMode = undefined;
     record.startAccepted += 1;
   }
@@ -187,7 +196,7 @@ export class FleetState {
       InstanceTypeId: base.InstanceTypeId,
       ProjectName: base.ProjectName,
       Tags: base.Tags.map((tag) => ({ ...tag })),
-      Emulator: { ...record.flags },
+      Emulator: { ...record.flags, errors: [...record.flags.errors] },
       stopAccepted: record.stopAccepted,
       startAccepted: record.startAccepted,
     };

@@ -13,6 +13,20 @@ export interface EmulatorFlags {
   creatingImage?: boolean | number;
   /** OperationDenied.ResourceCreatedByOtherService; a string names the service. @default false */
   createdByService?: boolean | string;
+  /**
+   * Per-instance error codes the next Stop/Start operations on the instance answer, one code per operation,
+   * before any other check and without acting; then the instance behaves as usual. A code of the catalogue
+   * (`FlowLimitExceeded`, `InternalError`, ...) carries its documented message; any other code-shaped name is
+   * answered too (with the message `<code> (injected by the emulator)`), so that a client's handling of codes it
+   * does not know can be tested. A replay of a ClientToken does not use one up. @default []
+   */
+  errors?: string[];
+  /**
+   * How long this instance's STOPPING and STARTING last, overriding the `transitionMs` fault; an instance
+   * written STOPPING or STARTING in the fleet reaches STOPPED or RUNNING this long after the fleet is loaded.
+   * @default the `transitionMs` fault (0 for a fleet's STOPPING/STARTING instances)
+   */
+  transitionMs?: number;
 }
 
 /**

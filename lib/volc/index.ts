@@ -15,6 +15,7 @@ export {
 } from './client.js';
 export { CredentialEnv, credentialsFromEnv } from './credentials.js';
 export {
+  createEcsApi,
   MAX_CLIENT_TOKEN_LENGTH,
   MAX_INSTANCE_IDS,
   MAX_RESULTS_RANGE,
@@ -30,9 +31,19 @@ export { type DispatcherSource, loadUndici } from './http.js';
 export { STOP_CHARGING_INELIGIBLE_TYPES } from './instance-types.js';
 export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
-export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
+export {
+  type CallContext,
+  parseResponse,
+  RETRYABLE_API_CODES,
+  RETRYABLE_HTTP_STATUSES,
+} from './response.js';
 export * from './sign.js';
-export { createJsonTransport, ECS_API_VERSION, ECS_SERVICE } from './transport.js';
+export {
+  type CallApi,
+  createJsonTransport,
+  ECS_API_VERSION,
+  ECS_SERVICE,
+} from './transport.js';
 export * from './types.js';
 export {
   createVefaasClient,

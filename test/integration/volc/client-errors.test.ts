@@ -2,12 +2,19 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VolcApiError } from '../../../lib/errors.js';
 import { createEcsClient, type EcsClient, type RequestEvent } from '../../../lib/volc/index.js';
-import { apiError, type Handler, sendJson, startServer, success, type TestServer } from './server.js';
+import {
+  apiError,
+  type Handler,
+  sendJson,
+  startWireServer,
+  success,
+  type WireServer,
+} from './wire-server.js';
 
 const SK = 'sk-SECRET-value-never-shown-0123456789';
 const TOKEN = 'sts-token-value-abc';
 
-let server: TestServer | undefined;
+let server: WireServer | undefined;
 let client: EcsClient | undefined;
 let events: RequestEvent[] = [];
 
@@ -20,7 +27,7 @@ afterEach(async () => {
 });
 
 async function setup(handler: Handler, timeoutMs = 2_000): Promise<EcsClient> {
-  server = await startServer(handler);
+  server = await startWireServer(handler);
   client = createEcsClient({
     region: 'cn-beijing',
     credentials: { accessKeyId: 'AKLTtest', secretKey: SK, sessionToken: TOKEN },

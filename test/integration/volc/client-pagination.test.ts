@@ -6,12 +6,12 @@ import {
   type Handler,
   type Received,
   sendJson,
-  startServer,
+  startWireServer,
   success,
-  type TestServer,
-} from './server.js';
+  type WireServer,
+} from './wire-server.js';
 
-let server: TestServer | undefined;
+let server: WireServer | undefined;
 let client: EcsClient | undefined;
 
 afterEach(async () => {
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function setup(handler: Handler): Promise<EcsClient> {
-  server = await startServer(handler);
+  server = await startWireServer(handler);
   client = createEcsClient({
     region: 'cn-beijing',
     credentials: { accessKeyId: 'AKLTtest', secretKey: 'sk' },

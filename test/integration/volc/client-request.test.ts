@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VERSION } from '../../../lib/version.js';
 import { createEcsClient, type EcsClient, type RequestEvent } from '../../../lib/volc/index.js';
 import { parseAuthorization, sha256Hex } from '../../../lib/volc/sign.js';
-import { sendJson, signatureMatches, startServer, success, type TestServer } from './server.js';
+import { sendJson, signatureMatches, startWireServer, success, type WireServer } from './wire-server.js';
 
 const AK = 'AKLTtestaccess';
 const SK = 'sk-SECRET-value-never-shown-0123456789';
 const TOKEN = 'sts-token-value-abc';
 const NOW = new Date('2026-01-02T03:04:05Z');
 
-let server: TestServer | undefined;
+let server: WireServer | undefined;
 let client: EcsClient | undefined;
 
 afterEach(async () => {
@@ -23,8 +23,8 @@ async function setup(
   result: unknown,
   sessionToken?: string,
   events?: RequestEvent[],
-): Promise<[TestServer, EcsClient]> {
-  server = await startServer((_req, res, received) => {
+): Promise<[WireServer, EcsClient]> {
+  server = await startWireServer((_req, res, received) => {
     const action = received.query.find(([k]) => k === 'Action')?.[1] ?? '';
     sendJson(res, 200, success(action, result));
   });
@@ -128,7 +128,7 @@ describe('request shape', () => {
   });
 
   it('uses MaxResults=100 by default and honours a custom User-Agent', async () => {
-    server = await startServer((_req, res) =>
+    server = await startWireServer((_req, res) =>
       sendJson(res, 200, success('DescribeInstances', { Instances: [] })),
     );
     client = createEcsClient({

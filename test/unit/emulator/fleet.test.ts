@@ -128,7 +128,7 @@ describe('parseFleet', () => {
       'fleet.yaml:17:18: instances.4.StoppedMode: must be KeepCharging or StopCharging',
       'fleet.yaml:16:12: instances.4.Tags.0: must be {Key, Value} with a non-empty string Key',
       'fleet.yaml:19:24: instances.4.Emulator.locked: must be true, false or a whole number of operations',
-      'fleet.yaml:19:36: instances.4.Emulator.frozen: unknown flag (expected locked, creatingImage or createdByService)',
+      'fleet.yaml:19:36: instances.4.Emulator.frozen: unknown flag (expected locked, creatingImage, createdByService, errors, transitionMs)',
       'fleet.yaml:19:60: instances.4.Emulator.createdByService: must be true, false or the name of the service',
       'fleet.yaml:4:13: credentials.0.secret: unknown field',
       'fleet.yaml:2:18: credentials.0.accessKeyId: must be a non-empty string',

@@ -122,7 +122,7 @@ describe('executePlan: batching', () => {
   });
 
   it('runs regions concurrently, at most concurrencyPerRegion batches in flight, at the limiter rate', async () => {
-    const w = world({ latencyMs: 1_000 });
+    const w = world({ faults: { latencyMs: 1_000 } });
     const bj = ids(1000, 'b');
     const sh = ids(300, 's');
     w.ecs.add('cn-beijing', bj).add('cn-shanghai', sh);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SetupError } from '../../../lib/errors.js';
 import { executePlan } from '../../../lib/stop/execute.js';
-import { apiError } from './fake-ecs.js';
 import { defaultOptions, ids, makePlan, outcomeLines, skipItem, stopItem, world } from './helpers.js';
 
 function expectOneOutcomeEach(lines: Record<string, unknown>[], instanceIds: string[]) {
@@ -11,7 +10,7 @@ function expectOneOutcomeEach(lines: Record<string, unknown>[], instanceIds: str
 
 describe('executePlan: deadline', () => {
   it('sends nothing at or after the deadline and fails every unfinished instance with DeadlineExceeded', async () => {
-    const w = world({ latencyMs: 1_000 });
+    const w = world({ faults: { latencyMs: 1_000 } });
     const all = ids(1000);
     w.ecs.add('cn-beijing', all);
     const deadlineAtMs = w.clock.nowMs() + 1_500;
@@ -48,7 +47,7 @@ describe('executePlan: deadline', () => {
   it('cuts request-level retries at the deadline', async () => {
     const w = world({ random: () => 0.9 });
     w.ecs.add('cn-beijing', ['i-1']);
-    for (let i = 0; i < 20; i++) w.ecs.script('StopInstances', { throw: apiError('InternalError', 500) });
+    w.ecs.script({ action: 'StopInstances', error: 'InternalError', count: 20 });
     const t0 = w.clock.nowMs();
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]), {
       deadlineAtMs: t0 + 2_000,
@@ -80,7 +79,7 @@ describe('executePlan: deadline', () => {
 
   it('looks an already-stopped instance up after its round, not behind throttled ones that meet the deadline', async () => {
     // Slow answers: a later round's request is still in flight when the deadline passes.
-    const w = world({ random: () => 0.5, latencyMs: 3_000 });
+    const w = world({ random: () => 0.5, faults: { latencyMs: 3_000 } });
     w.ecs.add('cn-beijing', ['i-stopped'], { Status: 'STOPPED', StoppedMode: 'KeepCharging' });
     w.ecs.add('cn-beijing', ['i-throttled']);
     w.ecs.instanceCodes('i-throttled', ...Array(50).fill('FlowLimitExceeded'));
@@ -95,7 +94,7 @@ describe('executePlan: deadline', () => {
   });
 
   it('fails InvalidInstanceStatus look-ups cut by the deadline with DeadlineExceeded', async () => {
-    const w = world({ latencyMs: 1_000 });
+    const w = world({ faults: { latencyMs: 1_000 } });
     w.ecs.add('cn-beijing', ['i-1'], { Status: 'STOPPED' });
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]), { deadlineAtMs: w.clock.nowMs() + 500 });
     expect(w.ecs.calls.map((c) => c.action)).toEqual(['StopInstances']);

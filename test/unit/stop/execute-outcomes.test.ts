@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InstanceErrors } from '../../../lib/emulator/index.js';
 import { ids, makePlan, stopItem, world } from './helpers.js';
 
 describe('executePlan: per-instance outcomes', () => {
@@ -14,7 +15,7 @@ describe('executePlan: per-instance outcomes', () => {
 
   it("skips another service's instance as managed elsewhere", async () => {
     const w = world();
-    w.ecs.add('cn-beijing', ['i-1'], { otherService: true });
+    w.ecs.add('cn-beijing', ['i-1'], { Emulator: { createdByService: true } });
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
     expect(outcomes[0]).toMatchObject({
       outcome: 'skipped',
@@ -27,12 +28,9 @@ describe('executePlan: per-instance outcomes', () => {
     const w = world();
     w.ecs
       .add('cn-beijing', ['i-stopped'], { Status: 'STOPPED', StoppedMode: 'KeepCharging' })
-      .add('cn-beijing', ['i-stopping'], {
-        Status: 'STOPPING',
-        stopDelayMs: 60_000,
-        stoppedAtMs: Number.MAX_SAFE_INTEGER,
-      })
-      .add('cn-beijing', ['i-starting'], { Status: 'STARTING' })
+      // Written mid-transition, they stay STOPPING and STARTING for an hour.
+      .add('cn-beijing', ['i-stopping'], { Status: 'STOPPING', Emulator: { transitionMs: 3_600_000 } })
+      .add('cn-beijing', ['i-starting'], { Status: 'STARTING', Emulator: { transitionMs: 3_600_000 } })
       .add('cn-beijing', ['i-running']);
     const plan = makePlan(['i-stopped', 'i-stopping', 'i-starting', 'i-running'].map((id) => stopItem(id)));
     const { outcomes, summary } = await w.run(plan);
@@ -51,8 +49,10 @@ describe('executePlan: per-instance outcomes', () => {
   });
 
   it('ends a look-up once every asked ID was found, whatever NextToken the server hands out', async () => {
-    const w = world({ stuckNextToken: 'again' });
+    const w = world();
     w.ecs.add('cn-beijing', ['i-stopped'], { Status: 'STOPPED' });
+    // A broken server: every page, the last included, hands out the same NextToken.
+    w.ecs.script({ action: 'DescribeInstances', nextToken: 'again', count: 10 });
     const { outcomes } = await w.run(makePlan([stopItem('i-stopped')]));
     expect(outcomes[0]).toMatchObject({ outcome: 'already-stopped' });
     expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances')).toHaveLength(1);
@@ -117,7 +117,12 @@ describe('executePlan: per-instance outcomes', () => {
       w.ecs.instanceCodes('i-1', code);
       const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
       expect(w.ecs.stopCalls()).toHaveLength(1);
-      expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: code, reason: `${code}: i-1` });
+      // The reason is the emulator's message for the code: the documented one, or its own for an unknown code.
+      const [detail] = w.ecs.stopCalls()[0]!.record.results!;
+      expect(detail).toEqual({ instanceId: 'i-1', errorCode: code });
+      const message =
+        (InstanceErrors as Record<string, string>)[code] ?? `${code} (injected by the emulator)`;
+      expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: code, reason: message });
     },
   );
 });
@@ -126,14 +131,7 @@ describe('executePlan: malformed answers', () => {
   it('ignores details about IDs it did not send, warning once', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
-    const stranger = {
-      mangle: (d: { InstanceId: string }[]) => [
-        ...d,
-        { InstanceId: 'i-stranger' },
-        { InstanceId: 'i-other' },
-      ],
-    };
-    w.ecs.script('StopInstances', stranger);
+    w.ecs.script({ action: 'StopInstances', details: { extra: ['i-stranger', 'i-other'] } });
     const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
     expect(outcomes.map((o) => o.instanceId)).toEqual(['i-1', 'i-2']);
     expect(outcomes.every((o) => o.outcome === 'stopped')).toBe(true);
@@ -143,7 +141,7 @@ describe('executePlan: malformed answers', () => {
   it('matches details by ID, not by position', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-3']);
-    w.ecs.script('StopInstances', { mangle: (d) => [...d].reverse() });
+    w.ecs.script({ action: 'StopInstances', details: { reverse: true } });
     const { outcomes } = await w.run(makePlan(['i-1', 'i-2', 'i-3'].map((id) => stopItem(id))));
     expect(outcomes.map((o) => [o.instanceId, o.outcome])).toEqual([
       ['i-1', 'stopped'],
@@ -156,7 +154,7 @@ describe('executePlan: malformed answers', () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
     // The server stopped both but left i-2 out of its answer.
-    w.ecs.script('StopInstances', { mangle: (d) => d.filter((x) => x.InstanceId !== 'i-2') });
+    w.ecs.script({ action: 'StopInstances', details: { omit: ['i-2'] } });
     const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
     expect(w.ecs.stopCalls().map((c) => c.instanceIds)).toEqual([['i-1', 'i-2']]);
     expect(w.ecs.calls.filter((c) => c.action === 'DescribeInstances').map((c) => c.instanceIds)).toEqual([
@@ -172,7 +170,7 @@ describe('executePlan: malformed answers', () => {
     w.ecs.add('cn-beijing', ['i-1']);
     // The first request refused i-1 and left it out of the answer: the look-up finds it RUNNING.
     w.ecs.instanceCodes('i-1', 'InternalError');
-    w.ecs.script('StopInstances', { mangle: () => [] });
+    w.ecs.script({ action: 'StopInstances', details: { omit: 'all' } });
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
     const calls = w.ecs.stopCalls();
     expect(calls).toHaveLength(2);
@@ -185,7 +183,7 @@ describe('executePlan: malformed answers', () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1']);
     w.ecs.instanceCodes('i-1', 'InternalError', 'InternalError', 'InternalError');
-    for (let i = 0; i < 3; i++) w.ecs.script('StopInstances', { mangle: () => [] });
+    w.ecs.script({ action: 'StopInstances', details: { omit: 'all' }, count: 3 });
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]), {
       retry: { baseMs: 100, capMs: 1_000, maxAttempts: 3 },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiError } from './fake-ecs.js';
+import type { ScriptedFault } from '../../../lib/emulator/index.js';
 import { ids, makePlan, stopItem, world } from './helpers.js';
 
 describe('executePlan: request-level retries', () => {
@@ -8,7 +8,7 @@ describe('executePlan: request-level retries', () => {
     const all = ids(150);
     w.ecs.add('cn-beijing', all);
     // The first call is applied but its answer is lost (a 500 after the work was done).
-    w.ecs.script('StopInstances', { throw: apiError('InternalError', 500), applied: true });
+    w.ecs.script({ action: 'StopInstances', error: 'InternalError', applied: true });
     const { outcomes, summary } = await w.run(makePlan(all.map((id) => stopItem(id))));
     const calls = w.ecs.stopCalls();
     expect(calls).toHaveLength(3);
@@ -49,21 +49,26 @@ describe('executePlan: request-level retries', () => {
     expect(again.summary.outcomes.stopped).toBe(230);
   });
 
-  it.each([
-    ['IdempotentProcessing', 412],
-    ['InternalError', 500],
-    ['BadGateway', 502],
-    ['ServiceUnavailableTemp', 503],
-    ['InternalServiceTimeout', 504],
-    ['ConnectionError', 0],
-    ['Timeout', 0],
-  ])('retries %s (%i) with the same token', async (code, status) => {
+  it.each<[string, ScriptedFault, number, string]>([
+    ['IdempotentProcessing', { error: 'IdempotentProcessing' }, 412, 'IdempotentProcessing'],
+    ['InternalError', { error: 'InternalError' }, 500, 'InternalError'],
+    ["a proxy's HTML 502", { answer: 'nonJson' }, 502, 'HTTP 502'],
+    ['ServiceUnavailableTemp', { error: 'ServiceUnavailableTemp' }, 503, 'ServiceUnavailableTemp'],
+    ['InternalServiceTimeout', { error: 'InternalServiceTimeout' }, 504, 'InternalServiceTimeout'],
+    ['a dropped connection (ConnectionError)', { answer: 'drop' }, 0, 'no-answer'],
+    ['no answer at all (Timeout)', { answer: 'hang' }, 0, 'no-answer'],
+  ])('retries %s with the same token', async (_name, fault, status, result) => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
-    w.ecs.script('StopInstances', { throw: apiError(code, status, { retryable: true }) });
+    w.ecs.script({ action: 'StopInstances', ...fault });
     const { outcomes } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
     const calls = w.ecs.stopCalls();
-    expect(calls.map((c) => c.result)).toEqual([code, 'ok']);
+    expect(calls.map((c) => [c.record.httpStatus, c.result])).toEqual([
+      [status, result],
+      [200, 'ok'],
+    ]);
+    // Nothing was done by the first request: the second does it, under the same token.
+    expect(calls[1]!.replayed).toBe(false);
     expect(calls[1]!.clientToken).toBe(calls[0]!.clientToken);
     expect(outcomes.map((o) => [o.outcome, o.attempts])).toEqual([
       ['stopped', 2],
@@ -74,14 +79,15 @@ describe('executePlan: request-level retries', () => {
   it('fails the batch loudly on IdempotentParameterMismatch and does not retry it', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
-    w.ecs.script('StopInstances', {
-      throw: apiError('IdempotentParameterMismatch', 400, { retryable: true, requestId: 'req-mismatch' }),
-    });
+    w.ecs.script({ action: 'StopInstances', error: 'IdempotentParameterMismatch' });
     const { outcomes, summary } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
-    expect(w.ecs.stopCalls()).toHaveLength(1);
+    const calls = w.ecs.stopCalls();
+    expect(calls).toHaveLength(1);
+    // The outcome carries the RequestId of the answer, for a support ticket.
+    const requestId = calls[0]!.record.requestId;
     expect(outcomes.map((o) => [o.outcome, o.errorCode, o.attempts, o.requestId])).toEqual([
-      ['failed', 'IdempotentParameterMismatch', 1, 'req-mismatch'],
-      ['failed', 'IdempotentParameterMismatch', 1, 'req-mismatch'],
+      ['failed', 'IdempotentParameterMismatch', 1, requestId],
+      ['failed', 'IdempotentParameterMismatch', 1, requestId],
     ]);
     expect(summary.retries).toBe(0);
     const loud = w.lines.find((l) => l.event === 'stop.batch-failed');
@@ -91,7 +97,7 @@ describe('executePlan: request-level retries', () => {
   it('fails the batch at once on a non-retryable request error', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1']);
-    w.ecs.script('StopInstances', { throw: apiError('AccessDenied', 403) });
+    w.ecs.script({ action: 'StopInstances', error: 'AccessDenied' });
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
     expect(w.ecs.stopCalls()).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'AccessDenied', attempts: 1 });
@@ -101,8 +107,7 @@ describe('executePlan: request-level retries', () => {
   it('fails the batch with the last code when attempts run out', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1']);
-    for (let i = 0; i < 5; i++)
-      w.ecs.script('StopInstances', { throw: apiError('ServiceUnavailableTemp', 503) });
+    w.ecs.script({ action: 'StopInstances', error: 'ServiceUnavailableTemp', count: 5 });
     const { outcomes, summary } = await w.run(makePlan([stopItem('i-1')]), {
       retry: { baseMs: 100, capMs: 1_000, maxAttempts: 3 },
     });
@@ -118,7 +123,7 @@ describe('executePlan: request-level retries', () => {
   it('sends a request throttled at its first attempt again as a new batch (nothing was done), under a new token', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
-    w.ecs.script('StopInstances', { throw: apiError('FlowLimitExceeded', 429, { retryable: true }) });
+    w.ecs.script({ action: 'StopInstances', error: 'FlowLimitExceeded' });
     const { outcomes, summary } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]));
     const calls = w.ecs.stopCalls();
     expect(calls.map((c) => c.result)).toEqual(['FlowLimitExceeded', 'ok']);
@@ -134,9 +139,10 @@ describe('executePlan: request-level retries', () => {
   it('keeps the same token when the 429 follows an answer that may have done the work', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1']);
-    w.ecs
-      .script('StopInstances', { throw: apiError('InternalError', 500), applied: true })
-      .script('StopInstances', { throw: apiError('FlowLimitExceeded', 429, { retryable: true }) });
+    w.ecs.script(
+      { action: 'StopInstances', error: 'InternalError', applied: true },
+      { action: 'StopInstances', error: 'FlowLimitExceeded' },
+    );
     const { outcomes } = await w.run(makePlan([stopItem('i-1')]));
     const tokens = w.ecs.stopCalls().map((c) => c.clientToken);
     expect(tokens).toHaveLength(3);
@@ -149,7 +155,7 @@ describe('executePlan: request-level retries', () => {
     const w = world({ random: () => 0 });
     const all = ids(1000);
     w.ecs.add('cn-beijing', all);
-    w.ecs.script('StopInstances', { throw: apiError('FlowLimitExceeded', 429, { retryable: true }) });
+    w.ecs.script({ action: 'StopInstances', error: 'FlowLimitExceeded' });
     const { summary } = await w.run(makePlan(all.map((id) => stopItem(id))), {
       concurrencyPerRegion: 1,
       rateLimit: { qps: 10 },
@@ -166,8 +172,10 @@ describe('executePlan: request-level retries', () => {
     w.ecs.add('cn-beijing', all);
     // Every other request throttled for a while: half the answers say the rate is too high.
     for (let i = 0; i < 12; i++) {
-      w.ecs.script('StopInstances', { throw: apiError('FlowLimitExceeded', 429, { retryable: true }) });
-      w.ecs.script('StopInstances', { mangle: (details) => details });
+      w.ecs.script(
+        { action: 'StopInstances', error: 'FlowLimitExceeded' },
+        { action: 'StopInstances', answer: 'ok' },
+      );
     }
     const { summary } = await w.run(makePlan(all.map((id) => stopItem(id))), {
       concurrencyPerRegion: 1,

@@ -1,10 +1,16 @@
-/** Shared builders for the executor's tests: plans, a captured logger, and one call that runs the executor. */
+/**
+ * Shared builders for the executor's tests: plans, a captured logger, API errors, and a world in which the
+ * executor runs against the emulator (in-process, on a virtual clock).
+ */
 import type { DestinationStream } from 'pino';
+import type { FaultSettings } from '../../../lib/emulator/index.js';
+import { VolcApiError } from '../../../lib/errors.js';
 import { createLogger } from '../../../lib/logger.js';
 import type { Plan, PlanItem } from '../../../lib/plan/types.js';
 import { type ExecuteOptions, type ExecuteResult, executePlan } from '../../../lib/stop/execute.js';
+import { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from '../../../lib/volc/index.js';
 import { type VirtualClock, virtualClock } from '../../support/clock.js';
-import { FakeEcs } from './fake-ecs.js';
+import { EmulatedEcs } from '../../support/emulated-ecs.js';
 
 export const FIRE_TIME = '2026-01-05T18:00:00.000Z';
 
@@ -99,12 +105,37 @@ export function defaultOptions(clock: VirtualClock, overrides: Partial<ExecuteOp
   };
 }
 
-/** A fake world: clock, ECS, captured logs. */
-export function world(
-  options: { latencyMs?: number; stopDelayMs?: number; stuckNextToken?: string; random?: () => number } = {},
-) {
+/**
+ * A VolcApiError as the client builds it from an answer with this code and status; `retryable` follows the
+ * client's rules (lib/volc/response.ts; status 0 is a connection that gave no answer) unless given.
+ */
+export function apiError(
+  code: string,
+  httpStatus: number,
+  options: { retryable?: boolean; requestId?: string; action?: string; region?: string } = {},
+): VolcApiError {
+  return new VolcApiError({
+    code,
+    message: `${code} (built by the test)`,
+    httpStatus,
+    requestId: options.requestId,
+    action: options.action ?? 'StopInstances',
+    region: options.region ?? 'cn-beijing',
+    retryable:
+      options.retryable ??
+      (RETRYABLE_API_CODES.has(code) || RETRYABLE_HTTP_STATUSES.has(httpStatus) || httpStatus === 0),
+  });
+}
+
+/**
+ * A world: a virtual clock, the emulator in-process on that clock (`ecs`), captured logs, and `run`, which runs
+ * the executor against it.
+ * @param options.faults the emulator's fault settings (`latencyMs`, `transitionMs`...; a script is added with
+ *   `ecs.script`)
+ */
+export function world(options: { faults?: FaultSettings; random?: () => number } = {}) {
   const clock = virtualClock({ startMs: Date.UTC(2026, 0, 5, 18, 0, 0) });
-  const ecs = new FakeEcs(clock, options);
+  const ecs = new EmulatedEcs(clock, options.faults);
   const { lines, logger } = capturedLogger();
   const deps = {
     clientFor: (region: string) => ecs.clientFor(region),

@@ -25,7 +25,7 @@ function mixedWorld() {
   w.ecs
     .add('cn-beijing', ['i-run', 'i-prepaid', 'i-locked'])
     .add('cn-beijing', ['i-stopped'], { Status: 'STOPPED' })
-    .add('cn-beijing', ['i-other'], { otherService: true })
+    .add('cn-beijing', ['i-other'], { Emulator: { createdByService: true } })
     .add('cn-shanghai', ['i-sh']);
   w.ecs.instanceCodes('i-locked', ...Array(20).fill('OperationDenied.ResourceLocked'));
   w.ecs.instanceCodes('i-prepaid', 'InvalidStoppedMode.ChargeTypeMismatch');

@@ -10,7 +10,7 @@ import {
 } from '../../../lib/stop/retry.js';
 import { createRunStats } from '../../../lib/stop/stats.js';
 import { sequenceRandom, virtualClock } from '../../support/clock.js';
-import { apiError } from './fake-ecs.js';
+import { apiError } from './helpers.js';
 
 const policy = retryPolicy({ baseMs: 100, capMs: 1_000, maxAttempts: 5 });
 

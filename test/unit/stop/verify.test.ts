@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiError } from './fake-ecs.js';
 import { makePlan, stopItem, world } from './helpers.js';
 
 const verify = { enabled: true, timeoutMs: 120_000, intervalMs: 5_000 };
 
 describe('executePlan: verification', () => {
   it('follows stopped instances with DescribeInstances until they are STOPPED', async () => {
-    const w = world({ stopDelayMs: 12_000 });
+    const w = world({ faults: { transitionMs: 12_000 } });
     w.ecs.add('cn-beijing', ['i-1', 'i-2']);
     const { summary } = await w.run(makePlan([stopItem('i-1'), stopItem('i-2')]), { verify });
     const describes = w.ecs.calls.filter((c) => c.action === 'DescribeInstances');
@@ -19,8 +18,10 @@ describe('executePlan: verification', () => {
 
   it('reports the instances still not STOPPED when the timeout passes', async () => {
     const w = world();
-    w.ecs.add('cn-beijing', ['i-ok']).add('cn-beijing', ['i-stuck'], { stopDelayMs: 10_000_000 });
-    w.ecs.add('cn-shanghai', ['i-sh'], { stopDelayMs: 10_000_000 });
+    w.ecs
+      .add('cn-beijing', ['i-ok'])
+      .add('cn-beijing', ['i-stuck'], { Emulator: { transitionMs: 10_000_000 } });
+    w.ecs.add('cn-shanghai', ['i-sh'], { Emulator: { transitionMs: 10_000_000 } });
     const t0 = w.clock.nowMs();
     const plan = makePlan([
       stopItem('i-ok'),
@@ -48,7 +49,7 @@ describe('executePlan: verification', () => {
 
   it('gives up at the run deadline', async () => {
     const w = world();
-    w.ecs.add('cn-beijing', ['i-1'], { stopDelayMs: 10_000_000 });
+    w.ecs.add('cn-beijing', ['i-1'], { Emulator: { transitionMs: 10_000_000 } });
     const t0 = w.clock.nowMs();
     const { summary } = await w.run(makePlan([stopItem('i-1')]), { verify, deadlineAtMs: t0 + 12_000 });
     expect(summary.notVerified).toEqual(['i-1']);
@@ -58,9 +59,7 @@ describe('executePlan: verification', () => {
   it('reports everything unverified when DescribeInstances fails for good', async () => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1']);
-    w.ecs.script('DescribeInstances', {
-      throw: apiError('AccessDenied', 403, { action: 'DescribeInstances' }),
-    });
+    w.ecs.script({ action: 'DescribeInstances', error: 'AccessDenied' });
     const { summary } = await w.run(makePlan([stopItem('i-1')]), { verify });
     expect(summary.notVerified).toEqual(['i-1']);
     expect(w.lines.find((l) => l.event === 'verify.failed')).toMatchObject({
@@ -70,7 +69,7 @@ describe('executePlan: verification', () => {
   });
 
   it('makes no DescribeInstances call and reports no notVerified when off', async () => {
-    const w = world({ stopDelayMs: 12_000 });
+    const w = world({ faults: { transitionMs: 12_000 } });
     w.ecs.add('cn-beijing', ['i-1']);
     const { summary } = await w.run(makePlan([stopItem('i-1')]));
     expect(w.ecs.calls.map((c) => c.action)).toEqual(['StopInstances']);

@@ -1,6 +1,13 @@
 /**
- * A real node:http server on 127.0.0.1 port 0 for client tests: records every request and answers with
- * whatever the test's handler does (including nothing, or destroying the socket).
+ * A generic HTTP peer for the wire tests of the client itself (lib/volc): a real node:http server on
+ * 127.0.0.1 port 0 that records every request byte for byte and answers with whatever the test's handler
+ * writes, including what no ECS would send (a malformed envelope, a body that stops half-way, a proxy's page
+ * echoing the request's headers, nothing at all, a destroyed socket).
+ *
+ * It is not an ECS: it keeps no instances, no tokens and no state, checks no signature unless a test asks
+ * (`signatureMatches`), and knows no action. How ECS behaves is modelled once, by the emulator (lib/emulator),
+ * whose faults and script cover the broken answers a caller of the client has to survive; this server is for
+ * the client's own parsing, signing, timeouts and headers, where a test needs exact control of the bytes.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +24,7 @@ export interface Received {
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, received: Received, index: number) => void;
 
-export interface TestServer {
+export interface WireServer {
   endpoint: string;
   requests: Received[];
   close(): Promise<void>;
@@ -32,8 +39,8 @@ function parseQuery(search: string): Array<[string, string]> {
   });
 }
 
-/** Starts a server; `close()` also ends connections a handler left hanging. */
-export async function startServer(handler: Handler): Promise<TestServer> {
+/** Starts a wire server; `close()` also ends connections a handler left hanging. */
+export async function startWireServer(handler: Handler): Promise<WireServer> {
   const requests: Received[] = [];
   const server = createServer((req, res) => {
     const raw = req.url ?? '/';
@@ -67,32 +74,25 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** A success envelope as the OpenAPI sends it. */
-export function success(action: string, result: unknown, requestId = 'req-ok'): unknown {
+/** The `ResponseMetadata` of a hand-written answer. */
+function metadata(action: string, requestId: string) {
   return {
-    ResponseMetadata: {
-      RequestId: requestId,
-      Action: action,
-      Version: '2020-04-01',
-      Service: 'ecs',
-      Region: 'cn-beijing',
-    },
-    Result: result,
+    RequestId: requestId,
+    Action: action,
+    Version: '2020-04-01',
+    Service: 'ecs',
+    Region: 'cn-beijing',
   };
 }
 
-/** A request-level error envelope as the OpenAPI sends it. */
+/** A success envelope in the OpenAPI's shape, for an answer the test writes by hand. */
+export function success(action: string, result: unknown, requestId = 'req-ok'): unknown {
+  return { ResponseMetadata: metadata(action, requestId), Result: result };
+}
+
+/** A request-level error envelope in the OpenAPI's shape, for an answer the test writes by hand. */
 export function apiError(action: string, code: string, message: string, requestId = 'req-err'): unknown {
-  return {
-    ResponseMetadata: {
-      RequestId: requestId,
-      Action: action,
-      Version: '2020-04-01',
-      Service: 'ecs',
-      Region: 'cn-beijing',
-      Error: { Code: code, Message: message },
-    },
-  };
+  return { ResponseMetadata: { ...metadata(action, requestId), Error: { Code: code, Message: message } } };
 }
 
 /** Recomputes the signature of a received request with the shared signer; true when it matches. */
