@@ -10,6 +10,8 @@
  *   npm run bench -- --no-baseline       without the per-instance baseline (a minute of its own)
  *   npm run bench -- --fill-ms 0         the pipeline's batch fill time overridden, to measure what it is worth
  *   npm run bench -- --cold-start        cold start and logging only, under a minute; writes to dist-bench/
+ *   npm run bench -- --cases "stop standard,90%"   only the runs whose "<approach> <action> <faults>" has one
+ *   npm run bench -- --regions 4         only the fleets in this many regions (1 or 4)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
       sizes: { type: 'string' },
       quotas: { type: 'string' },
       'fill-ms': { type: 'string' },
+      cases: { type: 'string' },
+      regions: { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
       'cold-start': { type: 'boolean', default: false },
     },
@@ -97,15 +101,20 @@ async function main(): Promise<void> {
     values.sizes === undefined &&
     values.quotas === undefined &&
     fillMs === undefined &&
+    values.cases === undefined &&
+    values.regions === undefined &&
     !values['no-baseline'] &&
     !startupOnly;
-  const fleets = startupOnly
+  const regionCounts = values.regions === undefined ? undefined : parseSizes(values.regions);
+  const onlyCases = values.cases?.split(',').map((name) => name.trim());
+  const allFleets = startupOnly
     ? []
     : values.quick
       ? fleetsFor([1_000])
       : values.sizes
         ? fleetsFor(parseSizes(values.sizes))
         : FULL_FLEETS;
+  const fleets = allFleets.filter((f) => regionCounts === undefined || regionCounts.includes(f.regions));
   const dir = await mkdtemp(join(tmpdir(), 'lights-out-bench-'));
   const context = {
     bin: join(root, 'bin', 'lights-out.js'),
@@ -117,7 +126,12 @@ async function main(): Promise<void> {
   const emulatorStartMs: Record<string, number> = {};
   try {
     for (const qps of quotas) {
-      const settings = { ...SETTINGS, qps, ...(fillMs === undefined ? {} : { batchFillMs: fillMs }) };
+      const settings = {
+        ...SETTINGS,
+        qps,
+        ...(fillMs === undefined ? {} : { batchFillMs: fillMs }),
+        ...(onlyCases === undefined ? {} : { onlyCases }),
+      };
       for (const plan of fleets) {
         const fleet = values['no-baseline'] ? { ...plan, baseline: false } : plan;
         const measured = await runFleet(fleet, settings, context);

@@ -26,6 +26,11 @@ export interface RunSettings {
   extraFaultsUpTo: number;
   /** Overrides the pipeline's batch fill time (ms), to measure it. @default the shipped one */
   batchFillMs?: number;
+  /**
+   * Runs only the cases whose `<approach> <action> <fault case>` (say `lights-out stop 90% per instance`)
+   * contains one of these strings. @default every case
+   */
+  onlyCases?: string[];
   /** Start runs with faults add these: a share of starts refused with Insufficient.InstanceCapacity. */
   startFaults: { insufficientCapacity: number };
   /** Per-instance baseline: stop calls in flight per region. */
@@ -223,7 +228,13 @@ export async function runFleet(
       { approach: Approach.LightsOut, action: Action.Start, ...standard },
       ...(fleet.baseline ? [{ approach: Approach.PerInstance, action: Action.Stop, ...none }] : []),
     ];
-    for (const run of runs) records.push(await measure(emulator, fleet, run, settings, context));
+    const only = settings.onlyCases;
+    const chosen = runs.filter(
+      (run) =>
+        only === undefined ||
+        only.some((name) => `${run.approach} ${run.action} ${run.faultCase}`.includes(name)),
+    );
+    for (const run of chosen) records.push(await measure(emulator, fleet, run, settings, context));
   } finally {
     await emulator.stop();
   }
