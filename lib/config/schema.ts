@@ -95,7 +95,7 @@ const rootFields = {
   tagKey,
   timezone: timeZone,
   tick: tickMs,
-  rateLimit: section({ qps: positiveNumber }),
+  rateLimit: section({ qps: positiveNumber, burst: positiveInteger }),
   defaults: section({
     stoppedMode: oneOf(Object.values(StoppedModeSetting)),
     fallback: oneOf(FALLBACKS),

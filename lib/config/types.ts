@@ -207,8 +207,11 @@ export interface Config {
   timezone: string;
   /** How often the cloud timer fires, in milliseconds (`tick: 5m` in YAML). @default 300000 */
   tickMs: number;
-  /** Client-side request rate per region and action (listing and stopping). @default { qps: 10 } */
-  rateLimit: { qps: number };
+  /**
+   * Client-side request rate per region and action (listing and stopping); `burst` requests may go at once
+   * (default: `qps`, rounded down). @default { qps: 10 }
+   */
+  rateLimit: { qps: number; burst?: number };
   defaults: {
     /** @default 'auto' */
     stoppedMode: StoppedModeSetting;

@@ -24,7 +24,7 @@ import { VEFAAS_ACTIONS, VEFAAS_API_VERSION, VEFAAS_SERVICE } from './vefaas.js'
 
 /** How the server must answer. */
 export type Answer =
-  | { kind: 'json'; status: number; body: unknown; truncate?: boolean }
+  | { kind: 'json'; status: number; body: unknown; truncate?: boolean; headers?: Record<string, string> }
   | { kind: 'html'; status: number }
   | { kind: 'drop' };
 
@@ -59,7 +59,14 @@ interface Exchange {
 function fail(exchange: Exchange, failure: ApiFailure, fault?: string): Answer {
   exchange.record.errorCode = failure.code;
   if (fault) exchange.record.fault = fault;
-  return { kind: 'json', status: httpStatusOf(failure.code), body: errorBody(exchange.meta, failure) };
+  const status = httpStatusOf(failure.code);
+  const retryAfter = status === 429 ? exchange.core.faults.retryAfterSeconds : undefined;
+  return {
+    kind: 'json',
+    status,
+    body: errorBody(exchange.meta, failure),
+    ...(retryAfter !== undefined && { headers: { 'retry-after': String(retryAfter) } }),
+  };
 }
 
 /**

@@ -89,7 +89,9 @@ function send(res: ServerResponse, answer: Answer): void {
   }
   let text = JSON.stringify(answer.body);
   if (answer.truncate) text = text.slice(0, Math.floor(text.length / 2));
-  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(text);
+  res
+    .writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json; charset=utf-8' })
+    .end(text);
 }
 
 async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -29,7 +29,12 @@ export {
 export { type DispatcherSource, loadUndici } from './http.js';
 export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
-export { RETRYABLE_API_CODES, RETRYABLE_HTTP_STATUSES } from './response.js';
+export {
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  RETRYABLE_API_CODES,
+  RETRYABLE_HTTP_STATUSES,
+} from './response.js';
 export * from './sign.js';
 export { createJsonTransport, ECS_API_VERSION, ECS_SERVICE } from './transport.js';
 export * from './types.js';
