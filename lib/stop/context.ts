@@ -73,23 +73,25 @@ export function createLane(
     stats.lanes[region][name] ??= limiterStats;
     limiterStats = stats.lanes[region][name];
   }
+  const limiter = new RateLimiter(
+    {
+      qps: settings.rateLimit.qps,
+      ...(settings.rateLimit.burst !== undefined && { burst: settings.rateLimit.burst }),
+    },
+    clock,
+    limiterStats,
+  );
   return {
     region,
     name,
-    limiter: new RateLimiter(
-      {
-        qps: settings.rateLimit.qps,
-        ...(settings.rateLimit.burst !== undefined && { burst: settings.rateLimit.burst }),
-      },
-      clock,
-      limiterStats,
-    ),
+    limiter,
     retry: {
       ...clock,
       policy: retryPolicy(settings.retry),
       deadlineAtMs: settings.deadlineAtMs,
       random: deps.random,
       stats,
+      throttledShare: () => limiter.throttledShare,
     },
   };
 }

@@ -140,6 +140,8 @@ export interface RetryState {
    * {@link requeueDelayMs} says (not at all, at first: the limiter paces the region), not the growing backoff.
    */
   throttledInARow?: number;
+  /** Throttled answers in a row a request takes without a wait of its own. @default REQUEUE_PATIENCE */
+  patience?: number;
   nowMs: number;
   /** Absolute time (on the `nowMs` clock) after which no attempt may start. */
   deadlineAtMs: number;
@@ -164,7 +166,7 @@ export function decideRetry(
   }
   const delayMs =
     isThrottleError(error) && state.throttledInARow !== undefined
-      ? requeueDelayMs(policy, state.throttledInARow, random)
+      ? requeueDelayMs(policy, state.throttledInARow, random, state.patience)
       : backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
   if (state.nowMs + delayMs >= state.deadlineAtMs) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs };
@@ -190,6 +192,11 @@ export interface RetryContext {
   random(): number;
   /** Counts each retry in `retries`. */
   stats?: { retries: number };
+  /**
+   * The share of the lane's recent answers that were throttled (its limiter's), so that a request is given
+   * the patience that share calls for (see requeuePatience). @default none: the least patience
+   */
+  throttledShare?(): number;
   /** Called before each wait, for logs. */
   onRetry?(info: { error: unknown; attempts: number; delayMs: number }): void;
 }
@@ -233,6 +240,7 @@ export async function retrying<T>(
           attempts: Math.max(1, counted),
           retryIndex: Math.max(0, waits - 1),
           throttledInARow,
+          patience: requeuePatience(ctx.throttledShare?.() ?? 0),
           nowMs: ctx.nowMs(),
           deadlineAtMs: ctx.deadlineAtMs,
         },

@@ -153,6 +153,22 @@ describe('retrying', () => {
     expect(clock.sleeps.slice(0, 3)).toEqual([100, 200, 500]);
   });
 
+  it('waits for no backoff through the streaks a lane throttled at random gives: patience follows its share', async () => {
+    const { clock, ctx } = context(() => 0.5, 15 * 60_000);
+    let calls = 0;
+    // Four answers in five throttled: a streak of 30 is what one lane in a thousand sees (patience 31).
+    const result = await retrying(
+      async () => {
+        calls += 1;
+        if (calls <= 30) throw apiError('FlowLimitExceeded', 429);
+        return 'ok';
+      },
+      { ...ctx, throttledShare: () => 0.8 },
+    );
+    expect(result).toBe('ok');
+    expect(clock.sleeps).toEqual([]);
+  });
+
   it('gives throttling up at the deadline, with DeadlineExceeded', async () => {
     const { ctx } = context(() => 0.5, 10_000);
     const failure = retrying(async () => {
