@@ -11,11 +11,10 @@
  *
  * The rule, over the last `windowSize` answers:
  * - a throttled share of at least `throttleShare` (with at least `minSamples` answers since the last change)
- *   halves the rate (or cuts it to 1.25 × the rate that got through, when that is lower), down to `floorQps`,
- *   and empties the bucket. The default share is one half: a rate above the quota only costs requests the
+ *   halves the rate, down to `floorQps`, and empties the bucket. The default share is one half: a rate above the quota only costs requests the
  *   server refuses at once (the ones that get through still go at the quota), so the limiter slows down when
  *   most of its requests are wasted, and a few random 429s among many answers never slow a region;
- * - a halving is judged on the answers after it: above the quota, half the rate gets about as many requests
+ * - a halving is judged on the answers after it (half of `minSamples` of them): above the quota, half the rate gets about as many requests
  *   through per second as before (the server refused the rest); when it gets clearly fewer through (under
  *   three quarters), the refusals were not about the rate (they come at any rate, say a fixed share of
  *   random 429s), so the halving is undone and the limiter stops halving until the share falls below
@@ -169,9 +168,12 @@ export class RateLimiter {
     this.#record(true);
     const nowMs = this.#deps.nowMs();
     if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdUntil(nowMs + retryAfterMs);
-    if (this.#since.answers < this.minSamples || this.throttledShare < this.throttleShare) return;
-    if (this.#insensitive) return;
     const last = this.#lastHalving;
+    // A halving is judged on half a window of answers after it: at the slower rate, a whole window of them
+    // would take twice as long to gather as the one that called for it.
+    const needed = last === undefined ? this.minSamples : Math.ceil(this.minSamples / 2);
+    if (this.#since.answers < needed || this.throttledShare < this.throttleShare) return;
+    if (this.#insensitive) return;
     if (
       last !== undefined &&
       this.#goodput(this.#since.throttled / this.#since.answers) < 0.75 * last.goodput
@@ -184,11 +186,10 @@ export class RateLimiter {
       this.#since = { answers: 0, throttled: 0 };
       return;
     }
-    const goodput = this.#goodput(this.throttledShare);
-    this.#lastHalving = { fromQps: this.#qps, goodput };
-    // Half the rate, or straight down to a little above what got through when that is lower: far above the
-    // quota, halving step by step would take many throttled answers to get there.
-    this.#qps = Math.max(this.floorQps, Math.min(this.#qps / 2, goodput * 1.25));
+    this.#lastHalving = { fromQps: this.#qps, goodput: this.#goodput(this.throttledShare) };
+    // Half the rate, one step at a time: a deeper cut would take longer to judge (its answers come slower),
+    // and far above the quota the refusals come back at once, so the steps are quick where they are many.
+    this.#qps = Math.max(this.floorQps, this.#qps / 2);
     this.#since = { answers: 0, throttled: 0 };
     this.#holdUntil(nowMs + this.intervalMs);
   }

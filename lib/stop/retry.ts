@@ -240,7 +240,9 @@ export async function retrying<T>(
           attempts: Math.max(1, counted),
           retryIndex: Math.max(0, waits - 1),
           throttledInARow,
-          patience: requeuePatience(ctx.throttledShare?.() ?? 0),
+          // Twenty answers cannot tell "all throttled" from "19 in 20": read a full window as 95%. The limiter,
+          // not this backoff, slows a lane whose every request is refused.
+          patience: requeuePatience(Math.min(ctx.throttledShare?.() ?? 0, 0.95)),
           nowMs: ctx.nowMs(),
           deadlineAtMs: ctx.deadlineAtMs,
         },
