@@ -69,24 +69,22 @@ export interface BoundInput {
 }
 
 /**
- * The lower bound the rate quota sets on one run's wall time, `calls / rate + latency` for each action: listing
- * must end before stopping starts, so the two actions add up; regions run side by side, so the slowest region
- * counts. The quota's burst (its first `qps` requests pass at once) is not subtracted, as the issue's formula
- * has it, so a fleet of a few hundred instances can finish slightly under it.
+ * The lower bound the rate quota sets on one run's wall time. The quota is per region and action, and listing
+ * overlaps stopping (stops start from the first page while later pages are read), so in each region the
+ * slower action's calls at the quota set the pace, `max(pages, stop calls) / rate`, plus one page's latency
+ * (nothing can be stopped before the first page is answered); regions run side by side, so the slowest
+ * region counts. The quota's burst (its first `qps` requests pass at once) is not subtracted, as the issue's
+ * formula has it, so a fleet of a few hundred instances can finish slightly under it.
  *
  * @example
- * lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 }); // 10/20 s + 30 ms, twice: 1060
+ * lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 }); // max(10, 10) / 20 s + 30 ms: 530
  */
 export function lowerBoundMs(input: BoundInput): number {
   let slowestMs = 0;
   for (const instances of input.instancesPerRegion) {
     if (instances === 0) continue;
     const calls = minimumCalls(instances, input.faults, input.idsPerStopCall);
-    const regionMs =
-      (calls.describe / input.qps) * 1000 +
-      input.latencyMs +
-      (calls.stop / input.qps) * 1000 +
-      input.latencyMs;
+    const regionMs = (Math.max(calls.describe, calls.stop) / input.qps) * 1000 + input.latencyMs;
     slowestMs = Math.max(slowestMs, regionMs);
   }
   return slowestMs;

@@ -230,9 +230,10 @@ export function renderMarkdown(results: BenchResults): string {
           '## Stop runs',
           '',
           'Perfect client: `ceil(n / 100) / ((1 − p)(1 − q))` StopInstances calls and `ceil(n / 100) / (1 − q)` ' +
-            'DescribeInstances pages per region (without faults, the optimum). Bound: those calls at the quota plus ' +
-            'one latency, for listing and then for stopping, in the slowest region. The quota lets its first ' +
-            'requests through at once, so small fleets can beat the bound.',
+            'DescribeInstances pages per region (without faults, the optimum). Bound (listing overlapped with ' +
+            "stopping, the quota per region and action): the slower action's calls at the quota plus one page " +
+            'latency, in the slowest region. The quota lets its first requests through at once, so small fleets ' +
+            'can beat the bound.',
           '',
           stopRunsTable(results.runs),
           '',

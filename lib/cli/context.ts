@@ -16,6 +16,7 @@ import {
   firesFor,
   type ListDeps,
   NOTIFY_BUDGET_ENV,
+  partialRunOf,
   systemClock,
 } from '../run/index.js';
 import { Action, type Fire } from '../schedule/index.js';
@@ -165,8 +166,19 @@ export async function withCloud(
     });
   } catch (error) {
     if (!(error instanceof LightsOutError) || error instanceof UsageError) throw error;
-    // runOnce and planRun throw only when the listing failed: no plan, so no instance can be named.
-    stderr.write(`lights-out ${name}: could not list instances: ${error.code}: ${error.message}\n`);
+    // runOnce and planRun throw only when the listing failed: before stopping started no instance can be
+    // named; after it (listing overlaps stopping), what the run did is in its outcome lines.
+    const partial = partialRunOf(error);
+    const done = Object.entries(partial?.summary.outcomes ?? {})
+      .filter(([, n]) => n > 0)
+      .map(([outcome, n]) => `${n} ${outcome}`)
+      .join(', ');
+    stderr.write(
+      partial === undefined
+        ? `lights-out ${name}: could not list instances: ${error.code}: ${error.message}\n`
+        : `lights-out ${name}: a listing failed after stopping started: ${error.code}: ${error.message}; ` +
+            `before it: ${done || 'nothing'} (see the instance.outcome lines)\n`,
+    );
     return ExitCode.Failed;
   } finally {
     await pool.close();

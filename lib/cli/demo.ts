@@ -157,7 +157,15 @@ export const demoCommand: Command = {
     const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH);
     const fleetFile = values.fleet ?? DEFAULT_DEMO_FLEET;
     const fleet = await loadFleet(fleetFile);
-    const emulator = await startEmulator({ host: '127.0.0.1', port: 0, fleet, faults: { ...DEMO_FAULTS } });
+    // The runs and the emulator share one clock: the system's, or the one a test injects to skip the waits.
+    const clock = io.clock ?? systemClock;
+    const emulator = await startEmulator({
+      host: '127.0.0.1',
+      port: 0,
+      fleet,
+      faults: { ...DEMO_FAULTS },
+      now: clock.nowMs,
+    });
     const pool = createClientPool(config, {
       env: {},
       credentials: emulator.credentials,
@@ -196,7 +204,7 @@ export const demoCommand: Command = {
                 },
               },
             },
-            { ...pool, ...systemClock, logger },
+            { ...pool, ...clock, logger },
           );
           if (message === undefined && preview && runChanged(result.outcomes)) {
             message = { run: `${schedule.name} ${fire.action}`, preview };
@@ -214,7 +222,7 @@ export const demoCommand: Command = {
         const result = await runAndNotify(
           inlineDemo.config,
           { at: inlineFire.fireTime },
-          { ...pool, ...systemClock, logger },
+          { ...pool, ...clock, logger },
         );
         runs.push({ schedule: 'inline', outcomes: result.outcomes, summary: result.summary });
         text(`\n${inlineHeading(inlineDemo, inlineFire)}`);

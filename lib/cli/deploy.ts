@@ -186,7 +186,7 @@ async function run(args: string[], io: CliIo, out: (text: string) => void): Prom
   const deps: DeployDeps = {
     faas,
     nowMs: () => io.now().getTime(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: io.clock?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     onStep: report,
   };
   try {

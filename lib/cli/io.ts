@@ -24,6 +24,12 @@ export interface CliIo {
   signal: AbortSignal;
   /** The clock, injected for tests. */
   now: () => Date;
+  /**
+   * The clock, sleep and randomness of what a command waits on (a deploy's release polls, the demo's runs and
+   * its emulator), injected for tests so that they skip the waits rather than spend them in real time.
+   * @default the system's
+   */
+  clock?: { nowMs(): number; sleep(ms: number): Promise<void>; random(): number };
 }
 
 /** One subcommand of `lights-out`. */

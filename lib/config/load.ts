@@ -6,8 +6,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { type Document, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { ConfigError, type ConfigIssue, formatConfigIssue } from '../errors.js';
 import { credentialKeyMessage, isCredentialKey } from './credentials.js';
-import { AliasLimitExceeded, MAX_ALIAS_COUNT, NodeReader } from './nodes.js';
-import { readConfig } from './schema.js';
+import { AliasLimitExceeded, MAX_ALIAS_COUNT, Source } from './nodes.js';
+import { readConfig } from './read.js';
 import type { Config } from './types.js';
 
 /** The environment variable naming the configuration file when `-c` is not given. */
@@ -51,7 +51,7 @@ function tooLarge(file: string, bytes: number): ConfigError {
  * without its value), and every alias without an anchor before it. Returns true when an alias is dangling,
  * which makes the tree unfit for reading.
  */
-function scanDocument(doc: Document, reader: NodeReader): boolean {
+function scanDocument(doc: Document, reader: Source): boolean {
   let dangling = false;
   visit(doc, {
     Pair(_, pair, path) {
@@ -91,7 +91,7 @@ function distinctIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
 }
 
 /** The parser's own errors and warnings, in words for someone editing a configuration. */
-function reportYamlProblems(doc: Document, reader: NodeReader): void {
+function reportYamlProblems(doc: Document, reader: Source): void {
   for (const error of doc.errors) {
     const message =
       error.code === 'MULTIPLE_DOCS'
@@ -128,18 +128,18 @@ export function parseConfig(text: string, file: string): Config {
     uniqueKeys: false,
     prettyErrors: false,
   });
-  const reader = new NodeReader(file, doc, lines);
+  const reader = new Source(file, doc, lines);
   reportYamlProblems(doc, reader);
   const dangling = scanDocument(doc, reader);
   // After a syntax error the tree is a guess: checking it would bury the real problem under follow-on errors.
-  const config = doc.errors.length === 0 && !dangling ? readWithAliasGuard(doc.contents, reader) : undefined;
+  const config = doc.errors.length === 0 && !dangling ? readWithAliasGuard(reader) : undefined;
   if (!config || reader.issues.length > 0) throw new ConfigError(distinctIssues(reader.issues));
   return config;
 }
 
-function readWithAliasGuard(root: unknown, reader: NodeReader): Config | undefined {
+function readWithAliasGuard(reader: Source): Config | undefined {
   try {
-    return readConfig(root, reader);
+    return readConfig(reader);
   } catch (error) {
     if (!(error instanceof AliasLimitExceeded)) throw error;
     reader.report(

@@ -1,13 +1,12 @@
 /**
- * Reads a parsed YAML document node by node, checking types and collecting every problem as an issue at the
- * offending node's `line:column`. Readers return `undefined` for a value they reported, so callers go on
- * checking the rest of the file instead of stopping at the first error.
+ * The position-tracking side of the YAML reader: turns a parsed document into plain values for the schema,
+ * and maps an issue's path (`['schedules', 'nightly', 'stop', 0]`) back to the node it came from, so every
+ * message is located as `FILE:LINE:COLUMN`.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
 import { closest } from '../suggest.js';
 import { printable } from '../table.js';
-import { isCredentialKey } from './credentials.js';
 
 /** A 1-based position in the file. */
 export interface Position {
@@ -15,21 +14,12 @@ export interface Position {
   column: number;
 }
 
-/** Reads one value node; returns undefined after reporting why the value is unusable. */
-export type Field<T> = (node: unknown, reader: NodeReader) => T | undefined;
-
-/** One entry of a YAML mapping whose key is a string. */
-export interface Entry {
-  key: string;
-  keyNode: unknown;
-  /** The value node, aliases already followed. */
-  value: unknown;
-}
+/** Where a value sits in the document: mapping keys and list indexes from the root. */
+export type Path = readonly (string | number)[];
 
 /**
- * Most aliases followed while reading one file: the default of yaml's `maxAliasCount`. The reader walks
- * nodes itself (it never calls `toJS`, where yaml enforces that limit), so it enforces the same bound: a
- * "billion laughs" file or an alias that contains itself stops here instead of exhausting memory or the stack.
+ * Most aliases followed while reading one file: the default of yaml's `maxAliasCount`. The reader converts
+ * nodes itself (it never calls `toJS`, where yaml enforces that limit), so it enforces the same bound.
  */
 export const MAX_ALIAS_COUNT = 100;
 
@@ -52,25 +42,31 @@ export function quoted(text: string): string {
   return `'${printable(cut.replace(/\n/g, '\\n'), Number.POSITIVE_INFINITY)}'`;
 }
 
-/** Describes a node for "expected X, got Y" messages: `string 'yes'`, `number 0`, `a list`, `null`. */
-export function describe(node: unknown): string {
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (!isScalar(node) || node.value === null || node.value === undefined) return 'null';
-  const value = node.value;
+/** Describes a value for "expected X, got Y" messages: `string 'yes'`, `number 0`, `a list`, `null`. */
+export function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'a mapping';
   if (typeof value === 'string') return `string ${quoted(value)}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
-  return typeof value;
+  return 'null';
 }
 
-/** Collects issues against one parsed document and reads its nodes with type checks. */
-export class NodeReader {
+/** "unknown key 'x'" with a did-you-mean, or with the list of known keys when nothing is close. */
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const guess = closest(key, known);
+  return guess
+    ? `unknown key ${quoted(key)} (did you mean '${guess}'?)`
+    : `unknown key ${quoted(key)} (expected one of: ${known.join(', ')})`;
+}
+
+/** One parsed file: collects issues, and locates nodes by position or by path. */
+export class Source {
   readonly issues: ConfigIssue[] = [];
   private aliasesFollowed = 0;
 
   constructor(
     readonly file: string,
-    private readonly doc: Document,
+    readonly doc: Document,
     private readonly lines: LineCounter,
   ) {}
 
@@ -97,56 +93,71 @@ export class NodeReader {
     if (!isAlias(node)) return node;
     this.aliasesFollowed += 1;
     if (this.aliasesFollowed > MAX_ALIAS_COUNT) throw new AliasLimitExceeded(node);
-    // The loader refuses a file with an alias to a missing anchor before reading it; should one get here
-    // anyway, the alias node itself keeps a position for whatever issue follows.
     return node.resolve(this.doc) ?? node;
   }
 
-  /** A string scalar, or undefined after an "expected a string, got ..." issue. */
-  string(node: unknown, expected = 'a string'): string | undefined {
-    return this.typed(node, 'string', expected) as string | undefined;
+  /**
+   * The node at `path` (aliases followed, without counting: the path was walked once already), or the
+   * deepest node on the way when the path leaves the document (a missing key).
+   */
+  nodeAt(path: Path): unknown {
+    let node: unknown = this.doc.contents;
+    for (const key of path) {
+      const next = childOf(node, key, this.doc);
+      if (next === undefined) return node;
+      node = next.value;
+    }
+    return node;
   }
 
-  /** A number scalar (`.inf` and `.nan` included: callers check the range). */
-  number(node: unknown, expected = 'a number'): number | undefined {
-    return this.typed(node, 'number', expected) as number | undefined;
-  }
-
-  /** `true` or `false`; YAML 1.2 reads `yes`, `on` and `off` as strings, which are issues here. */
-  boolean(node: unknown): boolean | undefined {
-    return this.typed(node, 'boolean', 'a boolean') as boolean | undefined;
-  }
-
-  private typed(node: unknown, type: 'string' | 'number' | 'boolean', expected: string): unknown {
-    if (isScalar(node) && typeof node.value === type) return node.value;
-    this.report(node, `expected ${expected}, got ${describe(node)}`);
-    return undefined;
-  }
-
-  /** The items of a list (aliases followed), or undefined after an issue. */
-  list(node: unknown, expected = 'a list'): unknown[] | undefined {
-    if (isSeq(node)) return node.items.map((item) => this.resolve(item));
-    this.report(node, `expected ${expected}, got ${describe(node)}`);
-    return undefined;
+  /** The key node of the mapping entry at `path` (for unknown keys and names), else the value's node. */
+  keyNodeAt(path: Path): unknown {
+    const parent = this.nodeAt(path.slice(0, -1));
+    const key = path[path.length - 1];
+    return (key !== undefined && childOf(parent, key, this.doc)?.key) || this.nodeAt(path);
   }
 
   /**
-   * The string-keyed entries of a mapping, in order. An empty value (`key:` with nothing after it) reads as
-   * an empty mapping, so a section whose every line is commented out stays valid. Non-string and duplicate
-   * keys are issues; `noun` names the keys in the duplicate message (`schedule name`).
+   * The document as plain values for the schema. Mappings become objects (keys set with defineProperty, so
+   * `__proto__` stays a key), with non-string and duplicate keys reported and left out. An alias yields the
+   * same value as its anchor, converted once: a "billion laughs" file costs no more than its text.
    */
-  entries(node: unknown, noun = 'key'): Entry[] | undefined {
-    if (isScalar(node) && node.value === null) return [];
-    if (!isMap(node)) {
-      this.report(node, `expected a mapping, got ${describe(node)}`);
-      return undefined;
-    }
+  toPlain(): unknown {
+    const done = new Map<unknown, unknown>();
+    const convert = (raw: unknown, path: Path): unknown => {
+      const node = this.resolve(raw);
+      if (done.has(node)) {
+        // An alias inside its own anchor: the value would contain itself.
+        if (done.get(node) === IN_PROGRESS) throw new AliasLimitExceeded(raw);
+        return done.get(node);
+      }
+      if (isScalar(node)) return node.value ?? null;
+      done.set(node, IN_PROGRESS);
+      const value = isSeq(node)
+        ? node.items.map((item, index) => convert(item, [...path, index]))
+        : isMap(node)
+          ? this.mapping(node, path, convert)
+          : null;
+      done.set(node, value);
+      return value;
+    };
+    return convert(this.doc.contents, []);
+  }
+
+  private mapping(
+    node: { items: { key: unknown; value: unknown }[] },
+    path: Path,
+    convert: (node: unknown, path: Path) => unknown,
+  ): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
     const seen = new Map<string, unknown>();
-    const entries: Entry[] = [];
     for (const pair of node.items) {
       const keyNode = this.resolve(pair.key);
       if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        this.report(keyNode, `expected a string key, got ${describe(keyNode)}`);
+        this.report(
+          keyNode,
+          `expected a string key, got ${describe(isScalar(keyNode) ? keyNode.value : [])}`,
+        );
         continue;
       }
       const key = keyNode.value;
@@ -154,57 +165,53 @@ export class NodeReader {
       if (first !== undefined) {
         this.report(
           keyNode,
-          `duplicate ${noun} ${quoted(key)} (first defined at line ${this.position(first).line})`,
+          `duplicate ${keyNoun(path)} ${quoted(key)} (first defined at line ${this.position(first).line})`,
         );
         continue;
       }
       seen.set(key, keyNode);
-      entries.push({ key, keyNode, value: this.resolve(pair.value ?? null) });
+      defineEntry(out, key, convert(pair.value ?? null, [...path, key]));
     }
-    return entries;
+    return out;
   }
+}
 
-  /**
-   * Reads a mapping against a table of known keys: each known key's value goes through its field reader;
-   * an unknown key is an issue with the closest known key as a suggestion; a missing required key is an issue
-   * at `owner` (the key that holds this mapping, or a position). Credential-looking keys are left to the
-   * file-wide credential check, which reports them once without their value.
-   */
-  struct<S extends Record<string, Field<unknown>>>(
-    node: unknown,
-    fields: S,
-    options: { required?: readonly (keyof S & string)[]; owner?: unknown } = {},
-  ): { [K in keyof S]?: Exclude<ReturnType<S[K]>, undefined> } | undefined {
-    const entries = this.entries(node);
-    if (!entries) return undefined;
-    const known = Object.keys(fields);
-    const out: Record<string, unknown> = {};
-    for (const { key, keyNode, value } of entries) {
-      const field = Object.hasOwn(fields, key) ? fields[key] : undefined;
-      if (field) {
-        const read = field(value, this);
-        if (read !== undefined) out[key] = read;
-      } else if (!isCredentialKey(key)) {
-        this.report(keyNode, unknownKeyMessage(key, known));
-      }
-    }
-    for (const key of options.required ?? []) {
-      if (!entries.some((entry) => entry.key === key)) {
-        this.report(options.owner ?? node, `missing required key '${key}'`);
-      }
-    }
-    return out as { [K in keyof S]?: Exclude<ReturnType<S[K]>, undefined> };
+const IN_PROGRESS = Symbol('in progress');
+
+/** Sets `key` as an own enumerable property, even `__proto__` (which `=` would turn into the prototype). */
+export function defineEntry<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** What the keys of the mapping at `path` are, for the duplicate-key message. */
+function keyNoun(path: Path): string {
+  const owner = path.length === 1 ? path[0] : path[path.length - 1];
+  if (path.length === 1 && owner === 'schedules') return 'schedule name';
+  if (path.length === 1 && owner === 'calendars') return 'calendar name';
+  if (owner === 'tags') return 'tag';
+  if (path.length === 2 && path[0] === 'prices' && owner === 'hourly') return 'instance type';
+  return 'key';
+}
+
+/** The pair (map) or item (list) of `node` at `key`, aliases followed. */
+function childOf(
+  node: unknown,
+  key: string | number,
+  doc: Document,
+): { key?: unknown; value: unknown } | undefined {
+  const unalias = (n: unknown) => (isAlias(n) ? (n.resolve(doc) ?? n) : n);
+  if (isSeq(node) && typeof key === 'number') {
+    const item = node.items[key];
+    return item === undefined ? undefined : { value: unalias(item) };
   }
+  if (!isMap(node)) return undefined;
+  const pair = node.items.find((p) => {
+    const k = unalias(p.key);
+    return isScalar(k) && k.value === key;
+  });
+  return pair && { key: unalias(pair.key), value: unalias(pair.value ?? null) };
 }
 
 function isPosition(at: unknown): at is Position {
   return typeof at === 'object' && at !== null && 'line' in at && 'column' in at && !('range' in at);
-}
-
-/** "unknown key 'x'" with a did-you-mean, or with the list of known keys when nothing is close. */
-export function unknownKeyMessage(key: string, known: readonly string[]): string {
-  const guess = closest(key, known);
-  return guess
-    ? `unknown key ${quoted(key)} (did you mean '${guess}'?)`
-    : `unknown key ${quoted(key)} (expected one of: ${known.join(', ')})`;
 }

@@ -1,23 +1,27 @@
 /**
- * Reads the `schedules:` mapping: each entry's name is the tag value that selects instances, and its body
- * says when (stop and start crons, time zone, skip dates) and how (stopped mode, force) they stop and start.
+ * The `schedules:` mapping: each entry's name is the tag value that selects instances, and its body says
+ * when (stop and start crons, time zone, skip dates) and how (stopped mode, force) they stop and start.
  */
-import { isMap, isScalar, isSeq } from 'yaml';
+import * as v from 'valibot';
 import { parseCron } from '../schedule/index.js';
 import { printable } from '../table.js';
-import { type CalendarRefs, checkGovernedCrons, governed, scheduleCalendar } from './calendars.js';
+import { calendarChoice } from './calendars.js';
 import {
+  about,
   boolean,
   calendarDate,
   listOf,
+  named,
   nonEmptyString,
   oneOf,
-  section,
+  problem,
+  string,
   stringMap,
   timeZone,
-} from './checks.js';
-import { describe, type Field, type NodeReader, quoted } from './nodes.js';
-import { type ScheduleConfig, StoppedModeSetting } from './types.js';
+} from './fields.js';
+import { describe, quoted } from './nodes.js';
+import { either, mapping, section } from './sections.js';
+import { StoppedModeSetting } from './vocabulary.js';
 
 /** What a schedule name must look like: it is written as a tag value on instances. */
 export const SCHEDULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
@@ -26,134 +30,116 @@ export const SCHEDULE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 export const SCHEDULE_NAME_MAX_CHARS = 63;
 
 /** A 5-field cron expression, checked by the same parser the scheduler uses. */
-const cronExpression: Field<string> = (node, r) => {
-  const value = r.string(node, 'a cron expression');
-  if (value === undefined) return undefined;
-  try {
-    parseCron(value);
-    return value;
-  } catch (error) {
-    // The parser's message may quote the bad part of the expression: escape it like any echoed value.
-    const reason = printable((error as Error).message, Number.POSITIVE_INFINITY);
-    r.report(node, `invalid cron expression ${quoted(value)}: ${reason}`);
-    return undefined;
-  }
-};
+const cronExpression = v.pipe(
+  string('a cron expression'),
+  problem((value: string) => {
+    try {
+      parseCron(value);
+      return undefined;
+    } catch (error) {
+      // The parser's message may quote the bad part of the expression: escape it like any echoed value.
+      const reason = printable((error as Error).message, Number.POSITIVE_INFINITY);
+      return `invalid cron expression ${quoted(value)}: ${reason}`;
+    }
+  }),
+  about('A 5-field cron expression: minute hour day-of-month month day-of-week.'),
+);
 
 /** `stop:` or `start:` is one cron expression or a list of them; either way it becomes a list. */
-function crons(key: 'stop' | 'start'): Field<string[]> {
-  const cronList = listOf(cronExpression, { emptyMessage: `${key} must list at least one cron expression` });
-  return (node, r) => {
-    if (isSeq(node)) return cronList(node, r);
-    if (isScalar(node) && typeof node.value === 'string') {
-      const expression = cronExpression(node, r);
-      return expression === undefined ? undefined : [expression];
-    }
-    r.report(node, `expected a cron expression or a list of them, got ${describe(node)}`);
-    return undefined;
-  };
+function crons(key: 'stop' | 'start', text: string) {
+  return v.optional(
+    v.pipe(
+      either(
+        v.pipe(
+          cronExpression,
+          v.transform((expression) => [expression]),
+        ),
+        listOf(cronExpression, { empty: `${key} must list at least one cron expression` }),
+        Array.isArray,
+        (issue) => `expected a cron expression or a list of them, got ${describe(issue.input)}`,
+      ),
+      about(text),
+    ),
+  );
 }
 
-/** The keys of a `select:` filter (schedules and `inline:`). */
-export const selectFields = {
-  tags: stringMap,
-  projects: listOf(nonEmptyString, {
-    emptyMessage: 'projects must not be empty (leave it out to match every project)',
-    noun: 'project',
-  }),
-  zones: listOf(nonEmptyString, {
-    emptyMessage: 'zones must not be empty (leave it out to match every zone)',
-    noun: 'zone',
-  }),
+/** The `select:` filter of schedules and of `inline:`, ANDed with the tag. */
+export const select = section('Narrows the instances, ANDed with the tag.', {
+  tags: v.optional(v.pipe(stringMap, about('Every listed tag must be present with this exact value.')), {}),
+  projects: v.optional(
+    v.pipe(
+      listOf(nonEmptyString, {
+        empty: 'projects must not be empty (leave it out to match every project)',
+        noun: 'project',
+      }),
+      about('The instance’s ProjectName must be one of these.'),
+    ),
+  ),
+  zones: v.optional(
+    v.pipe(
+      listOf(nonEmptyString, {
+        empty: 'zones must not be empty (leave it out to match every zone)',
+        noun: 'zone',
+      }),
+      about('The instance’s ZoneId must be one of these.'),
+    ),
+  ),
+});
+
+/** The settings a schedule and `inline:` share. */
+export const stopSettings = {
+  stoppedMode: v.optional(
+    v.pipe(oneOf(Object.values(StoppedModeSetting)), about('Default: the config’s defaults.stoppedMode.')),
+  ),
+  forceStop: v.optional(v.pipe(boolean, about('Default: the config’s defaults.forceStop.'))),
+  skipDates: v.optional(
+    v.pipe(
+      listOf(calendarDate, { noun: 'skip date' }),
+      about('Local dates YYYY-MM-DD on which nothing fires.'),
+    ),
+    [],
+  ),
+  select,
 };
 
-const scheduleFields = {
-  description: (node: unknown, r: NodeReader) => r.string(node),
-  stop: crons('stop'),
-  start: crons('start'),
-  timezone: timeZone,
-  stoppedMode: oneOf(Object.values(StoppedModeSetting)),
-  forceStop: boolean,
-  skipDates: listOf(calendarDate, { noun: 'skip date' }),
-  select: section(selectFields),
-  calendar: scheduleCalendar,
-};
+const schedule = mapping(
+  {
+    description: v.optional(string()),
+    stop: crons('stop', 'When instances are stopped: cron expressions in the schedule’s time zone.'),
+    start: crons('start', 'When STOPPED instances are started again: cron expressions.'),
+    timezone: v.optional(v.pipe(timeZone, about('IANA time zone. Default: the config’s timezone.'))),
+    ...stopSettings,
+    calendar: v.optional(calendarChoice),
+  },
+  'One schedule: at least one of stop and start.',
+);
 
-/**
- * A schedule as written; a missing `timezone` is filled from the configuration's default by the caller, and
- * the calendars it names are looked up by the caller once every calendar has been read.
- */
-export type ScheduleDraft = Omit<ScheduleConfig, 'timezone' | 'calendar'> & {
-  timezone?: string;
-  calendarRefs?: CalendarRefs;
-};
+const NAME_HINT = "lowercase letters, digits and '-', starting with a letter or digit: it is the tag value";
 
-/** Checks a schedule's name (the mapping key) and reports what is wrong with it. */
-function checkName(name: string, keyNode: unknown, r: NodeReader): boolean {
-  const problem = !SCHEDULE_NAME_PATTERN.test(name)
-    ? `invalid schedule name ${quoted(name)} (lowercase letters, digits and '-', starting with a letter or digit: it is the tag value)`
-    : name.length > SCHEDULE_NAME_MAX_CHARS
-      ? `schedule name ${quoted(name)} is longer than ${SCHEDULE_NAME_MAX_CHARS} characters`
-      : undefined;
-  if (problem) r.report(keyNode, problem);
-  return problem === undefined;
-}
+/** The `schedules:` mapping: at least one schedule, each named by a valid tag value. */
+export const schedules = v.pipe(
+  v.nullable(
+    named(
+      v.pipe(
+        v.string(),
+        v.regex(
+          SCHEDULE_NAME_PATTERN,
+          (issue) => `invalid schedule name ${quoted(issue.input)} (${NAME_HINT})`,
+        ),
+        v.maxLength(
+          SCHEDULE_NAME_MAX_CHARS,
+          (issue) =>
+            `schedule name ${quoted(issue.input)} is longer than ${SCHEDULE_NAME_MAX_CHARS} characters`,
+        ),
+      ),
+      schedule,
+    ),
+    {},
+  ),
+  v.check((read) => Object.keys(read).length > 0, 'schedules must define at least one schedule'),
+  about('The schedules, by name; an instance follows the one its tag value names.'),
+);
 
 /** The message for a schedule that neither stops nor starts. */
 export const NO_ACTION_MESSAGE =
   "missing required key 'stop' or 'start' (a schedule needs at least one of them)";
-
-/** The `schedules:` mapping: at least one schedule, unique valid names, each with a `stop`, a `start` or both. */
-export const schedules: Field<ScheduleDraft[]> = (node, r) => {
-  const entries = r.entries(node, 'schedule name');
-  if (!entries) return undefined;
-  if (entries.length === 0) {
-    r.report(node, 'schedules must define at least one schedule');
-    return undefined;
-  }
-  const drafts: ScheduleDraft[] = [];
-  for (const { key: name, keyNode, value } of entries) {
-    const nameOk = checkName(name, keyNode, r);
-    const body = r.struct(value, scheduleFields, { owner: keyNode });
-    if (body !== undefined && !written(value, 'stop') && !written(value, 'start')) {
-      r.report(keyNode, NO_ACTION_MESSAGE);
-      continue;
-    }
-    if (
-      !nameOk ||
-      !body ||
-      (written(value, 'stop') && !body.stop) ||
-      (written(value, 'start') && !body.start)
-    )
-      continue;
-    // The crons of each action, by which `calendar:` is checked.
-    const crons = { stop: body.stop, start: body.start };
-    const calendarRefs = body.calendar && governed(body.calendar, crons, r);
-    for (const [action, ref] of Object.entries(calendarRefs ?? {})) {
-      const cronNode = isMap(value) ? r.resolve(value.get(action, true)) : undefined;
-      checkGovernedCrons(cronNode, action as keyof CalendarRefs, ref.name, r);
-    }
-    const { line, column } = r.position(keyNode);
-    const startNode = isMap(value) ? value.get('start', true) : undefined;
-    drafts.push({
-      name,
-      ...(body.description !== undefined && { description: body.description }),
-      stop: body.stop ?? [],
-      ...(body.start !== undefined && { start: body.start }),
-      ...(body.timezone !== undefined && { timezone: body.timezone }),
-      ...(body.stoppedMode !== undefined && { stoppedMode: body.stoppedMode }),
-      ...(body.forceStop !== undefined && { forceStop: body.forceStop }),
-      skipDates: body.skipDates ?? [],
-      select: { tags: {}, ...body.select },
-      ...(calendarRefs && Object.keys(calendarRefs).length > 0 && { calendarRefs }),
-      location: { file: r.file, line, column },
-      ...(startNode !== undefined && { startLocation: { file: r.file, ...r.position(startNode) } }),
-    });
-  }
-  return drafts;
-};
-
-/** True when the schedule's mapping has `key` (whatever its value). */
-function written(node: unknown, key: string): boolean {
-  return isMap(node) && node.has(key);
-}

@@ -3,27 +3,22 @@
  * downstream (schedule, plan, stop) reads only this shape, never raw YAML.
  */
 import { CalendarBase } from '../schedule/index.js';
+import type { ConfigDraft } from './schema.js';
+import type { StoppedModeSetting } from './vocabulary.js';
 
-/** How a schedule asks instances to be stopped. `auto` picks StopCharging where the API allows it. */
-export const StoppedModeSetting = {
-  Auto: 'auto',
-  StopCharging: 'StopCharging',
-  KeepCharging: 'KeepCharging',
-} as const;
-export type StoppedModeSetting = (typeof StoppedModeSetting)[keyof typeof StoppedModeSetting];
+export { NotifyType, NotifyWhen, StoppedModeSetting } from './vocabulary.js';
+
+/** A section as the schema reads it, without the index signature that refuses unknown keys. */
+type Shape<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
 
 /** What to do when the API refuses StopCharging for an instance. */
 export type FallbackSetting = 'KeepCharging' | 'none';
 
-/** Narrowing filters of a schedule, ANDed with the schedule tag. */
-export interface SelectFilter {
-  /** Every listed tag must be present with this exact value. @default {} */
-  tags: Record<string, string>;
-  /** The instance's ProjectName must be one of these. Absent: any project. */
-  projects?: string[];
-  /** The instance's ZoneId must be one of these. Absent: any zone. */
-  zones?: string[];
-}
+/**
+ * Narrowing filters of a schedule or of `inline:`, ANDed with the tag: `tags` (each present with this value),
+ * `projects` and `zones` (absent: any). Defined by the schema's `select` (lib/config/schedules.ts).
+ */
+export type SelectFilter = Shape<ConfigDraft['schedules'][string]['select']>;
 
 /** A named working-day calendar (`calendars:`). The team's lists win over the base; no date is in both. */
 export interface CalendarConfig {
@@ -77,83 +72,23 @@ export interface ScheduleConfig {
   startLocation?: { file: string; line: number; column: number };
 }
 
-/** Retry policy settings (see lib/stop/retry.ts for how they are used). */
-export interface RetrySettings {
-  /** First backoff ceiling. @default 200 */
-  baseMs: number;
-  /** Largest backoff ceiling. @default 2000 */
-  capMs: number;
-  /** Most attempts of one request, the first included. @default 8 */
-  maxAttempts: number;
-}
+/** Retry policy settings (see lib/stop/retry.ts for how they are used); defaults: CONFIG_DEFAULTS.retry. */
+export type RetrySettings = Shape<ConfigDraft['retry']>;
 
-/** Bounds of one region's DescribeInstances listing. */
-export interface ListingSettings {
-  /**
-   * A region whose pages hold (or whose TotalCount announces) more instances fails its listing, and with it
-   * the run, before anything is stopped: a bound on memory and time whatever the server answers.
-   * @default 200000
-   */
-  maxInstancesPerRegion: number;
-}
+/** Bounds of one region's DescribeInstances listing; defaults: CONFIG_DEFAULTS.listing. */
+export type ListingSettings = Shape<ConfigDraft['listing']>;
 
-/** Post-stop verification with DescribeInstances. */
-export interface VerifySettings {
-  /** @default false */
-  enabled: boolean;
-  /** @default 120000 */
-  timeoutMs: number;
-  /** @default 5000 */
-  intervalMs: number;
-}
+/** Post-stop verification with DescribeInstances; defaults: CONFIG_DEFAULTS.verify. */
+export type VerifySettings = Shape<ConfigDraft['verify']>;
 
-/** Where a notification goes: the platform's message format and signing scheme. */
-export const NotifyType = {
-  Feishu: 'feishu',
-  Lark: 'lark',
-  DingTalk: 'dingtalk',
-  WeCom: 'wecom',
-  Slack: 'slack',
-  Webhook: 'webhook',
-} as const;
-export type NotifyType = (typeof NotifyType)[keyof typeof NotifyType];
-
-/** Which runs a target hears about. */
-export const NotifyWhen = {
-  /** Every run that had a fire (a tick with no fire sends nothing). */
-  Always: 'always',
-  /** A run in which an instance was stopped, started or failed, the guard refused, or the listing failed. */
-  Changes: 'changes',
-  /** A run in which an instance failed, the guard refused, or the listing failed. */
-  Failures: 'failures',
-} as const;
-export type NotifyWhen = (typeof NotifyWhen)[keyof typeof NotifyWhen];
-
-/** One `notify:` target. The URL and the secret are read from the environment variables named here. */
-export interface NotifyTarget {
-  type: NotifyType;
-  /** The variable that holds the webhook URL (which carries the bot's token). */
-  urlEnv: string;
-  /** The variable that holds the signing secret (feishu, lark, dingtalk, webhook). Absent: unsigned. */
-  secretEnv?: string;
-  /** @default 'changes' */
-  when: NotifyWhen;
-  /** Only fires of these schedules count for this target. Absent: every schedule. */
-  schedules?: string[];
+/** One `notify:` target (lib/config/notify.ts); the URL and the secret are read from the variables it names. */
+export type NotifyTarget = Shape<NonNullable<ConfigDraft['notify']>[number]> & {
   /** Where the target was written (`notify[0]` at file:line:col), for messages. */
   location?: { file: string; line: number; column: number };
-}
+};
 
-/** The `prices:` table: hourly compute prices, in one currency, per instance type or family. */
-export interface PricesConfig {
-  /** An ISO 4217 code such as `CNY` or `USD`. */
-  currency: string;
-  /**
-   * Price per hour, keyed by instance type (`ecs.g3i.large`) or family (`ecs.g3i`); a type's own price wins
-   * over its family's.
-   */
-  hourly: Record<string, number>;
-}
+/** The `prices:` table: hourly compute prices in one currency, by instance type or family (a type wins). */
+export type PricesConfig = Shape<NonNullable<ConfigDraft['prices']>>;
 
 /**
  * Inline schedules: instances that carry their own schedule in a tag, in Cloud Custodian's offhours grammar
@@ -207,31 +142,10 @@ export interface Config {
   timezone: string;
   /** How often the cloud timer fires, in milliseconds (`tick: 5m` in YAML). @default 300000 */
   tickMs: number;
-  /**
-   * Client-side request rate per region and action (listing and stopping); `burst` requests may go at once
-   * (default: `qps`, rounded down). @default { qps: 10 }
-   */
-  rateLimit: { qps: number; burst?: number };
-  defaults: {
-    /** @default 'auto' */
-    stoppedMode: StoppedModeSetting;
-    /** @default 'KeepCharging' */
-    fallback: FallbackSetting;
-    /** @default false */
-    forceStop: boolean;
-    /**
-     * Instance type patterns (`*` wildcard) that cannot use StopCharging: local disk, bare metal, HPC.
-     * @default ['ecs.i*', 'ecs.d*', 'ecs.ebm*', 'ecs.hpc*']
-     */
-    stopChargingIneligible: string[];
-  };
-  guard: {
-    /**
-     * A run that would stop and start more instances (counted together) refuses to do either, unless forced.
-     * @default 1000
-     */
-    maxInstancesPerRun: number;
-  };
+  /** The sections of settings, as the schema reads them (lib/config/schema.ts; defaults: CONFIG_DEFAULTS). */
+  rateLimit: Shape<ConfigDraft['rateLimit']>;
+  defaults: Shape<ConfigDraft['defaults']>;
+  guard: Shape<ConfigDraft['guard']>;
   retry: RetrySettings;
   listing: ListingSettings;
   verify: VerifySettings;

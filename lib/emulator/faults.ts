@@ -3,6 +3,7 @@
  * in 0..1 drawn from a PRNG seeded by `seed`, so a run with the same settings and the same requests fails the
  * same way. Settable at start, from a file (`--faults`), and at run time (`PUT /_emulator/faults`).
  */
+import { STOP_CHARGING_INELIGIBLE_TYPES } from '../volc/index.js';
 import { Issues, isRecord, objectSource, parseSource, readSource, type SourceDoc } from './source.js';
 
 /** Added latency: a fixed number of milliseconds, or uniform in [min, max]. */
@@ -73,12 +74,7 @@ export interface FaultSettings {
 }
 
 /** The StopCharging-ineligible families: local disks, bare metal, HPC (docs/volcengine-api.md, "StopCharging"). */
-export const DEFAULT_STOP_CHARGING_INELIGIBLE: readonly string[] = [
-  'ecs.i*',
-  'ecs.d*',
-  'ecs.ebm*',
-  'ecs.hpc*',
-];
+export const DEFAULT_STOP_CHARGING_INELIGIBLE: readonly string[] = STOP_CHARGING_INELIGIBLE_TYPES;
 
 const SHARES = [
   'flowLimitPerInstance',

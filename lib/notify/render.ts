@@ -43,7 +43,11 @@ const iso = (instant: string) => new Date(instant).toISOString().replace(/\.000Z
 /** The one-line headline: what happened, most important first. */
 export function messageTitle(message: RunMessage): string {
   const dry = message.dryRun ? ' (dry run)' : '';
-  if (message.listingError) return `lights-out${dry}: listing failed, nothing was stopped`;
+  if (message.listingError) {
+    // Listing overlaps stopping: a listing can fail after the run stopped what it had listed.
+    const counts = message.counts.map((c) => `${c.count} ${c.outcome}`).join(', ');
+    return `lights-out${dry}: listing failed, ${counts ? `after ${counts}` : 'nothing was stopped'}`;
+  }
   if (message.guard) return `lights-out${dry}: the guard refused the run`;
   const counts = message.counts.map((c) => `${c.count} ${c.outcome}`).join(', ');
   return `lights-out${dry}: ${counts || 'nothing to do'}`;
@@ -90,7 +94,10 @@ function bodyLines(message: RunMessage, m: Markup): string[] {
   if (message.listingError) {
     lines.push(
       `${m.bold('Listing failed')}: ${m.code(inert(message.listingError.code, 60))} ` +
-        `${inert(message.listingError.message, 200)}; nothing was stopped`,
+        `${inert(message.listingError.message, 200)}; ` +
+        (message.counts.length > 0
+          ? 'what was listed before it was carried out (the outcomes above); nothing else was'
+          : 'nothing was stopped'),
     );
   }
   const failedCount = message.failures.length + message.moreFailures;

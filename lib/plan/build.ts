@@ -63,42 +63,85 @@ interface Context {
  * plan.items.filter((item) => item.decision === 'stop');
  */
 export function buildPlan(input: PlanInput): Plan {
-  const { config, now } = input;
-  assertValidDate(now, 'now');
-  const schedules = new Map(config.schedules.map((schedule) => [schedule.name, schedule]));
-  const firing = latestFires(schedules, input.fires);
-  const actions = new Set([...firing.values()].map((f) => f.action));
-  const runAction = actions.size === 1 && actions.has(Action.Start) ? Action.Start : Action.Stop;
-  const inline =
-    config.inline !== undefined && input.window !== undefined
-      ? new InlineCache(config, config.inline, input.window)
-      : null;
-  const context: Context = { config, schedules, firing, runAction, now, inline, inlineFired: new Map() };
-  const seen = new Set<string>();
-  const items: PlanItem[] = [];
-  for (const { region, instance } of input.instances) {
-    // The same instance listed twice (a page boundary shifting under a concurrent change) is planned once.
-    if (seen.has(instance.InstanceId)) continue;
-    seen.add(instance.InstanceId);
-    const item = planInstance(region, instance, context);
-    if (item !== null) items.push(item);
+  const planner = new Planner(input);
+  planner.add(input.instances);
+  return planner.plan();
+}
+
+/**
+ * The planner of one run, fed page by page: an instance's item depends only on that instance, the
+ * configuration, the fires and `now`, so planning each page as it is listed gives the items planning the
+ * whole listing at once gives ({@link buildPlan} is this, fed once). An instance seen before is not planned
+ * again (the first sighting counts, as in one pass over the listing in order).
+ *
+ * @throws UsageError from the constructor, as {@link buildPlan}.
+ * @example
+ * const planner = new Planner({ config, fires, now });
+ * for await (const page of pages) session.add(planner.add(page.map((instance) => ({ region, instance }))));
+ * const plan = planner.plan();
+ */
+export class Planner {
+  readonly #context: Context;
+  readonly #seen = new Set<string>();
+  readonly #items: PlanItem[] = [];
+
+  constructor(input: Omit<PlanInput, 'instances'>) {
+    const { config, now } = input;
+    assertValidDate(now, 'now');
+    const schedules = new Map(config.schedules.map((schedule) => [schedule.name, schedule]));
+    const firing = latestFires(schedules, input.fires);
+    const actions = new Set([...firing.values()].map((f) => f.action));
+    const runAction = actions.size === 1 && actions.has(Action.Start) ? Action.Start : Action.Stop;
+    const inline =
+      config.inline !== undefined && input.window !== undefined
+        ? new InlineCache(config, config.inline, input.window)
+        : null;
+    this.#context = { config, schedules, firing, runAction, now, inline, inlineFired: new Map() };
   }
-  items.sort(compareItems);
-  const stops = items.filter((item) => item.decision === Decision.Stop).length;
-  const starts = items.filter((item) => item.decision === Decision.Start).length;
-  const { maxInstancesPerRun } = config.guard;
-  return {
-    fires: [
-      ...[...context.firing.values()].map(({ schedule, fireTime, action }) => ({
-        schedule: schedule.name,
-        fireTime,
-        action,
-      })),
-      ...[...context.inlineFired].map(([schedule, { fireTime, action }]) => ({ schedule, fireTime, action })),
-    ],
-    items,
-    guard: { maxInstancesPerRun, stops, starts, exceeded: stops + starts > maxInstancesPerRun },
-  };
+
+  /** The items of `instances` (in their order), skipping instances planned before. */
+  add(instances: ReadonlyArray<{ region: string; instance: Instance }>): PlanItem[] {
+    const items: PlanItem[] = [];
+    for (const { region, instance } of instances) {
+      // The same instance listed twice (a page boundary shifting under a concurrent change) is planned once.
+      if (this.#seen.has(instance.InstanceId)) continue;
+      this.#seen.add(instance.InstanceId);
+      const item = planInstance(region, instance, this.#context);
+      if (item === null) continue;
+      items.push(item);
+      this.#items.push(item);
+    }
+    return items;
+  }
+
+  /** The plan of every instance added so far: its items (the objects {@link Planner.add} returned) sorted. */
+  plan(): Plan {
+    const context = this.#context;
+    const items = [...this.#items].sort(compareItems);
+    let stops = 0;
+    let starts = 0;
+    for (const item of items) {
+      if (item.decision === Decision.Stop) stops += 1;
+      else if (item.decision === Decision.Start) starts += 1;
+    }
+    const { maxInstancesPerRun } = context.config.guard;
+    return {
+      fires: [
+        ...[...context.firing.values()].map(({ schedule, fireTime, action }) => ({
+          schedule: schedule.name,
+          fireTime,
+          action,
+        })),
+        ...[...context.inlineFired].map(([schedule, { fireTime, action }]) => ({
+          schedule,
+          fireTime,
+          action,
+        })),
+      ],
+      items,
+      guard: { maxInstancesPerRun, stops, starts, exceeded: stops + starts > maxInstancesPerRun },
+    };
+  }
 }
 
 /** One entry per firing schedule, with its latest fire time, in order of first appearance. */

@@ -2,7 +2,7 @@
  * lib/plan: which tagged instance gets which action and why. Pure functions of (config, fires, instances, now);
  * the listing (DescribeInstances with {@link selectionFilters}) and the stopping happen elsewhere.
  */
-export { buildPlan, type PlanInput } from './build.js';
+export { buildPlan, type PlanInput, Planner } from './build.js';
 export { isStopChargingEligible, matchesPattern } from './eligibility.js';
 export { formatPlanTable, MAX_CELL_LENGTH, MAX_REASON_LENGTH } from './format.js';
 export { type InvalidOverride, type ModeResolution, type ResolvedMode, resolveStoppedMode } from './mode.js';

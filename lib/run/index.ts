@@ -47,6 +47,7 @@ export {
 } from './notify.js';
 export {
   DEFAULT_RUN_DEADLINE_MS,
+  partialRunOf,
   planRun,
   type RunDeps,
   type RunOptions,

@@ -40,6 +40,7 @@ export interface ListingRequest {
  * exceed `listing.maxInstancesPerRegion`. With inline schedules, each region gets one more listing (filtered
  * on the inline tag key, or the `optOut` scope's) in the same lane; `listing.maxInstancesPerRegion` bounds
  * each listing on its own. An instance found by both listings appears twice, and the planner plans it once.
+ * Every region's reading ends before this settles; the first failure, in configuration order, is thrown.
  */
 export async function listTaggedInstances(
   config: Config,
@@ -47,32 +48,113 @@ export async function listTaggedInstances(
   context: { stats: RunStats; deadlineAtMs: number },
   request: ListingRequest = {},
 ): Promise<{ region: string; instance: Instance }[]> {
+  const opened = firstFailure(await openListings(config, deps, context, request, { firstPages: false }));
+  const read = firstFailure(
+    await Promise.allSettled(
+      opened.map(async (listing) => {
+        const found: { region: string; instance: Instance }[] = [];
+        await listing.read((instances) => {
+          for (const instance of instances) found.push({ region: listing.region, instance });
+        });
+        return found;
+      }),
+    ),
+  );
+  return read.flat();
+}
+
+/** The values of `results`, or the first failure's reason thrown. */
+export function firstFailure<T>(results: readonly PromiseSettledResult<T>[]): T[] {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** One region's listings, opened: the region check passed and the first page of each listing was read. */
+export interface OpenedListing {
+  region: string;
+  /**
+   * The sum of the `TotalCount` the first page of each of the region's listings announced; undefined when a
+   * first page gave none, or the first pages were not read when opening.
+   */
+  announced: number | undefined;
+  /**
+   * Reads the rest, handing each page's instances (not seen before in that listing) to `onPage` in listing
+   * order, the first pages' included: the schedule tag's listing first, then the inline one. Call once.
+   */
+  read(onPage: (instances: Instance[]) => void): Promise<void>;
+}
+
+/** Options of {@link openListings}. */
+export interface OpenListingsOptions {
+  /**
+   * Read the first page of each listing when opening (for their `TotalCount`); false leaves every page to
+   * `read`, which then reads the listings strictly one after another. @default true
+   */
+  firstPages?: boolean;
+  /**
+   * Consulted at every page: once true, the first page's `TotalCount` binds each listing (see
+   * readInstancePages), as it must once stopping started on those counts. @default never
+   */
+  firstCountBinds?: () => boolean;
+}
+
+/**
+ * Opens the listings of every configured region, concurrently: each region's DescribeRegions check, then the
+ * first page of each of its listings (in its `listing` lane). The results are in configuration order, one
+ * per region, settled: the caller decides from every region's first pages whether stopping may start before
+ * the rest is read (lib/run/run.ts).
+ */
+export function openListings(
+  config: Config,
+  deps: ListDeps,
+  context: { stats: RunStats; deadlineAtMs: number },
+  request: ListingRequest = {},
+  options: OpenListingsOptions = {},
+): Promise<PromiseSettledResult<OpenedListing>[]> {
   const filterSets = [
     ...((request.named ?? true) ? [selectionFilters(config)] : []),
     ...(request.inline && config.inline ? inlineSelectionFilters(config.inline) : []),
   ];
   const settings = { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs: context.deadlineAtMs };
-  const perRegion = await Promise.all(
-    config.regions.map(async (region) => {
-      const found: { region: string; instance: Instance }[] = [];
+  return Promise.allSettled(
+    config.regions.map(async (region): Promise<OpenedListing> => {
       const api = countingEcsApi(deps.clientFor(region), context.stats);
       // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
       await checkRegionExists(api, createLane(region, settings, deps, context.stats, 'regions'));
       const lane = createLane(region, settings, deps, context.stats, 'listing');
-      for (const filters of filterSets) {
-        const pages = readInstancePages(api, filters, {
+      const counts: (number | undefined)[] = filterSets.map(() => undefined);
+      const readings = filterSets.map((filters, index) =>
+        readInstancePages(api, filters, {
           callPage: (attempt) => limitedRetrying(lane, attempt),
           maxInstances: config.listing.maxInstancesPerRegion,
           maxInstancesName: 'listing.maxInstancesPerRegion',
-        });
-        for await (const instances of pages) {
-          for (const instance of instances) found.push({ region, instance });
-        }
-      }
-      return found;
+          onTotalCount: (totalCount, page) => {
+            if (page === 1) counts[index] = totalCount;
+          },
+          ...(options.firstCountBinds === undefined ? {} : { firstCountBinds: options.firstCountBinds }),
+        }),
+      );
+      const firsts =
+        options.firstPages === false ? [] : await Promise.all(readings.map((reading) => reading.next()));
+      const announced =
+        firsts.length > 0 && counts.every((count) => count !== undefined)
+          ? counts.reduce<number>((sum, count) => sum + count!, 0)
+          : undefined;
+      return {
+        region,
+        announced,
+        async read(onPage) {
+          for (const [index, reading] of readings.entries()) {
+            const first = firsts[index];
+            if (first?.done) continue;
+            if (first !== undefined) onPage(first.value);
+            for await (const instances of reading) onPage(instances);
+          }
+        },
+      };
     }),
   );
-  return perRegion.flat();
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 } from '../notify/index.js';
 import { loadUndici } from '../volc/index.js';
 import { firesFor, runTick } from './fires.js';
-import { type RunDeps, type RunOptions, type RunResult, runOnce } from './run.js';
+import { partialRunOf, type RunDeps, type RunOptions, type RunResult, runOnce } from './run.js';
 
 /** The environment variable that overrides {@link DEFAULT_NOTIFY_BUDGET_MS}. */
 export const NOTIFY_BUDGET_ENV = 'LIGHTS_OUT_NOTIFY_BUDGET_MS';
@@ -231,7 +231,10 @@ export async function runAndNotify(
       }));
       const message = error instanceof LightsOutError ? error.message : 'see the run.summary log line';
       const listingError = { code: errorCodeOf(error), message };
-      await notifyRun(config, { tick, dryRun, fires, outcomes: [], listingError }, deps, settings);
+      // A listing that failed after stopping started: the message counts what the run did before it.
+      const partial = partialRunOf(error);
+      const done = partial === undefined ? { outcomes: [] } : { ...partial, fires: partial.plan.fires };
+      await notifyRun(config, { tick, dryRun, fires, ...done, listingError }, deps, settings);
     }
     throw error;
   }

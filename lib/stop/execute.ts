@@ -1,20 +1,23 @@
 /**
  * The executor: turns a Plan into one outcome per item. Skips and dry runs need no call; the guard (which
  * counts stops and starts together) can refuse the whole run; otherwise each region's stops and starts run
- * concurrently through the same rounds (see region.ts), then the optional verification. Every plan item ends with exactly one outcome and one `instance.outcome` log line, whatever
- * happens: deadline, API failures, even a bug in a region's code.
+ * through the region's own pipeline (see region.ts), then the region's optional verification, each region at
+ * its own pace. A {@link StopSession} also takes the plan page by page while the listing goes on. Every plan
+ * item ends with exactly one outcome and one `instance.outcome` log line, whatever happens: deadline, API
+ * failures, even a bug in a region's code.
  */
 import { randomUUID } from 'node:crypto';
 import type { RetrySettings, VerifySettings } from '../config/index.js';
 import { DeadlineError, ErrorCode, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { Decision, type Plan } from '../plan/index.js';
+import { Decision, type Plan, type PlanItem } from '../plan/index.js';
 import { Action } from '../schedule/index.js';
 import { type EcsApi, InstanceStatus } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
 import { createLane, type RegionContext, type RunState } from './context.js';
+import { BatchFiller } from './feed.js';
 import { OutcomeLedger } from './ledger.js';
-import { failAtDeadline, failWork, stopRegion } from './region.js';
+import { failAtDeadline, failWork, openRegion, type RegionFeed } from './region.js';
 import { countingEcsApi, createRunStats, type RunStats } from './stats.js';
 import { buildSummary } from './summary.js';
 import { type InstanceOutcome, Outcome, type RunSummary } from './types.js';
@@ -84,55 +87,220 @@ export async function executePlan(
   deps: ExecuteDeps,
   options: ExecuteOptions,
 ): Promise<ExecuteResult> {
-  const startedAtMs = deps.nowMs();
   const dryRun = options.dryRun ?? false;
-  const run: RunState = {
-    stats: options.stats ?? createRunStats(),
-    fallbacks: 0,
-    capacityRefusals: 0,
-    warnedUnexpectedDetail: false,
-    warnedMissingDetail: false,
-    runId: options.runId ?? randomUUID(),
-    tagKey: options.tagKey ?? 'lights-out',
-  };
-  const ledger = new OutcomeLedger(plan, deps.logger);
-  const stops: StopWork[] = [];
-  plan.items.forEach((item, index) => {
-    if (item.decision === Decision.Stop || item.decision === Decision.Start) stops.push(newWork(item, index));
-    else ledger.settle(index, { outcome: Outcome.Skipped, reason: item.reason });
-  });
-  const guardRefused = !dryRun && stops.length > 0 && plan.guard.exceeded && options.force !== true;
-  let notVerified: string[] | undefined;
-  let failure: unknown;
-  if (dryRun) {
-    for (const work of stops) {
-      ledger.settle(work.index, { outcome: Outcome.DryRun, reason: work.item.reason });
+  const session = new StopSession(deps, options);
+  const acts = plan.items.some(isAction);
+  const guardRefused = !dryRun && acts && plan.guard.exceeded && options.force !== true;
+  if (dryRun || guardRefused) {
+    const stops = plan.items.flatMap((item) => {
+      const index = session.admit(item);
+      return index === undefined ? [] : [newWork(item, index)];
+    });
+    if (dryRun) {
+      for (const work of stops) {
+        session.ledger.settle(work.index, { outcome: Outcome.DryRun, reason: work.item.reason });
+      }
+    } else refuse(plan, session.ledger, stops);
+  } else {
+    session.add(plan.items);
+    session.endAll();
+  }
+  return session.finish(plan, { guardRefused });
+}
+
+function isAction(item: PlanItem): boolean {
+  return item.decision === Decision.Stop || item.decision === Decision.Start;
+}
+
+/** One region's part of a session. */
+interface RegionRun {
+  ctx: RegionContext;
+  feed: RegionFeed;
+  filler: BatchFiller;
+  /** Every stop and start of the region so far. */
+  works: StopWork[];
+  /** Ends once the region's work (and its verification) is done; never rejects. */
+  done: Promise<void>;
+  ended: boolean;
+}
+
+/**
+ * One run's stopping and starting, fed plan items as they are planned: all at once ({@link executePlan}), or
+ * page by page while the listing goes on (lib/run's runOnce, when listing overlaps stopping). Skips are
+ * settled at once; each region's stops and starts go into the region's own pipeline, which starts with its
+ * first full batch and proceeds at its own pace: no region waits for another, and each verifies its own
+ * instances as soon as its work is done. Every item ends with exactly one outcome, whatever happens.
+ */
+export class StopSession {
+  readonly ledger: OutcomeLedger;
+  readonly #deps: ExecuteDeps;
+  readonly #options: ExecuteOptions;
+  readonly #run: RunState;
+  readonly #regions = new Map<string, RegionRun>();
+  /** Regions whose client could not be built, with the error their instances fail with. */
+  readonly #broken = new Map<string, unknown>();
+  /** Each admitted item's index in the ledger. */
+  readonly #indexOf = new Map<PlanItem, number>();
+  readonly #startedAtMs: number;
+  readonly #notVerified: string[] = [];
+  #failure: unknown;
+
+  constructor(deps: ExecuteDeps, options: ExecuteOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#startedAtMs = deps.nowMs();
+    this.#run = {
+      stats: options.stats ?? createRunStats(),
+      fallbacks: 0,
+      capacityRefusals: 0,
+      warnedUnexpectedDetail: false,
+      warnedMissingDetail: false,
+      runId: options.runId ?? randomUUID(),
+      tagKey: options.tagKey ?? 'lights-out',
+    };
+    this.ledger = new OutcomeLedger({ items: [] }, deps.logger);
+  }
+
+  /**
+   * Books `item` in the ledger: a skip is settled at once (and `undefined` returned), a stop or start gets
+   * its index.
+   */
+  admit(item: PlanItem): number | undefined {
+    const index = this.ledger.add(item);
+    this.#indexOf.set(item, index);
+    if (isAction(item)) return index;
+    this.ledger.settle(index, { outcome: Outcome.Skipped, reason: item.reason });
+    return undefined;
+  }
+
+  /** Admits `items` and hands their stops and starts to their regions: every full batch goes out at once. */
+  add(items: readonly PlanItem[]): void {
+    const touched = new Set<RegionRun>();
+    const stranded = new Map<string, StopWork[]>();
+    for (const item of items) {
+      const index = this.admit(item);
+      if (index === undefined) continue;
+      const work = newWork(item, index);
+      const region = this.#region(item.region);
+      if (region === undefined) {
+        const works = stranded.get(item.region);
+        if (works) works.push(work);
+        else stranded.set(item.region, [work]);
+        continue;
+      }
+      region.works.push(work);
+      region.filler.add(work);
+      touched.add(region);
     }
-  } else if (guardRefused) {
-    refuse(plan, ledger, stops);
-  } else if (stops.length > 0) {
-    try {
-      const contexts = regionContexts(stops, deps, options, ledger, run);
-      await Promise.all([...contexts].map(([ctx, works]) => stopRegionSafely(ctx, works)));
-      if (options.verify.enabled) notVerified = await verifyAll(ledger, [...contexts.keys()], options.verify);
-    } catch (error) {
-      failure = error;
+    for (const region of touched) region.feed.push(region.filler.full());
+    // A region whose client cannot be built fails its own instances (with the error's code); the others run.
+    for (const [region, works] of stranded) {
+      if (this.#broken.get(region) === undefined) continue;
+      failRegion(this.ledger, this.#deps.logger, region, works, this.#broken.get(region));
     }
   }
-  settleLeftovers(ledger, deps.logger, failure);
-  const outcomes = ledger.outcomes();
-  const summary = buildSummary({
-    plan,
-    outcomes,
-    stats: run.stats,
-    dryRun,
-    fallbacks: run.fallbacks,
-    capacityRefusals: run.capacityRefusals,
-    guardRefused,
-    durationMs: deps.nowMs() - startedAtMs,
-    notVerified,
-  });
-  return { outcomes, summary };
+
+  /** Nothing more will come for `region`: its last batches go out, and its pipeline ends with its work. */
+  endRegion(region: string): void {
+    const run = this.#regions.get(region);
+    if (run === undefined || run.ended) return;
+    run.ended = true;
+    run.feed.push(run.filler.rest());
+    run.feed.close();
+  }
+
+  /** Ends every region (see {@link StopSession.endRegion}). */
+  endAll(): void {
+    for (const region of this.#regions.keys()) this.endRegion(region);
+  }
+
+  /**
+   * Waits for every region (each must have been ended), settles whatever is left, and returns one outcome
+   * per item of `plan` (the plan of every admitted item), in plan order, with the run's summary.
+   */
+  async finish(plan: Plan, result: { guardRefused: boolean }): Promise<ExecuteResult> {
+    await Promise.all([...this.#regions.values()].map((run) => run.done));
+    settleLeftovers(this.ledger, this.#deps.logger, this.#failure);
+    const outcomes = plan.items.flatMap((item) => {
+      const index = this.#indexOf.get(item);
+      const outcome = index === undefined ? undefined : this.ledger.outcomeOf(index);
+      return outcome === undefined ? [] : [outcome];
+    });
+    const summary = buildSummary({
+      plan,
+      outcomes,
+      stats: this.#run.stats,
+      dryRun: this.#options.dryRun ?? false,
+      fallbacks: this.#run.fallbacks,
+      capacityRefusals: this.#run.capacityRefusals,
+      guardRefused: result.guardRefused,
+      durationMs: this.#deps.nowMs() - this.#startedAtMs,
+      notVerified:
+        this.#options.verify.enabled && this.#regions.size > 0 ? this.#notVerified.sort() : undefined,
+    });
+    return { outcomes, summary };
+  }
+
+  /** The region's run, opened on its first stop or start; undefined when its client cannot be built. */
+  #region(region: string): RegionRun | undefined {
+    const known = this.#regions.get(region);
+    if (known !== undefined || this.#broken.has(region)) return known;
+    let client: EcsApi;
+    try {
+      client = this.#deps.clientFor(region);
+    } catch (error) {
+      this.#broken.set(region, error);
+      return undefined;
+    }
+    const options = this.#options;
+    let lane: ReturnType<typeof createLane>;
+    try {
+      lane = createLane(region, options, this.#deps, this.#run.stats, 'stop');
+    } catch (error) {
+      // A setting the run cannot start with (a bad rate): its instances are left to settleLeftovers.
+      this.#failure ??= error;
+      this.#broken.set(region, undefined);
+      return undefined;
+    }
+    const ctx: RegionContext = {
+      ...lane,
+      api: countingEcsApi(client, this.#run.stats),
+      ledger: this.ledger,
+      logger: this.#deps.logger,
+      concurrency: options.concurrencyPerRegion ?? 4,
+      ...(options.batchFillMs === undefined ? {} : { batchFillMs: options.batchFillMs }),
+      run: this.#run,
+    };
+    const feed = openRegion(ctx);
+    const run: RegionRun = {
+      ctx,
+      feed,
+      filler: new BatchFiller(this.#run.runId),
+      works: [],
+      done: Promise.resolve(),
+      ended: false,
+    };
+    run.done = this.#follow(run);
+    this.#regions.set(region, run);
+    return run;
+  }
+
+  /** Waits for the region's pipeline, then verifies its accepted instances; records what goes wrong. */
+  async #follow(run: RegionRun): Promise<void> {
+    const { ctx } = run;
+    try {
+      await run.feed.done;
+    } catch (error) {
+      // Should the region's code ever throw, its unsettled instances fail with the error's code.
+      failRegion(ctx.ledger, ctx.logger, ctx.region, run.works, error, ctx.run.tagKey);
+    }
+    if (!this.#options.verify.enabled) return;
+    try {
+      for (const id of await verifyRegion(ctx, run.works, this.#options.verify)) this.#notVerified.push(id);
+    } catch (error) {
+      this.#failure ??= error;
+    }
+  }
 }
 
 function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): void {
@@ -146,55 +314,6 @@ function refuse(plan: Plan, ledger: OutcomeLedger, stops: readonly StopWork[]): 
         'nothing was stopped or started (use --force to go ahead anyway)';
   for (const work of stops) {
     ledger.settle(work.index, { outcome: Outcome.Failed, reason, errorCode: ErrorCode.GuardRefused });
-  }
-}
-
-/**
- * One context per region, in name order. A region whose client cannot be built fails its own instances
- * (with the error's code) and gets no context; the other regions still run.
- */
-function regionContexts(
-  stops: readonly StopWork[],
-  deps: ExecuteDeps,
-  options: ExecuteOptions,
-  ledger: OutcomeLedger,
-  run: RunState,
-): Map<RegionContext, StopWork[]> {
-  const byRegion = new Map<string, StopWork[]>();
-  for (const work of stops) {
-    const works = byRegion.get(work.item.region);
-    if (works) works.push(work);
-    else byRegion.set(work.item.region, [work]);
-  }
-  const contexts = new Map<RegionContext, StopWork[]>();
-  for (const [region, works] of [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let client: EcsApi;
-    try {
-      client = deps.clientFor(region);
-    } catch (error) {
-      failRegion(ledger, deps.logger, region, works, error);
-      continue;
-    }
-    const ctx: RegionContext = {
-      ...createLane(region, options, deps, run.stats, 'stop'),
-      api: countingEcsApi(client, run.stats),
-      ledger,
-      logger: deps.logger,
-      concurrency: options.concurrencyPerRegion ?? 4,
-      ...(options.batchFillMs === undefined ? {} : { batchFillMs: options.batchFillMs }),
-      run,
-    };
-    contexts.set(ctx, works);
-  }
-  return contexts;
-}
-
-/** Runs one region; should its code ever throw, its unsettled instances fail with the error's code. */
-async function stopRegionSafely(ctx: RegionContext, works: readonly StopWork[]): Promise<void> {
-  try {
-    await stopRegion(ctx, works);
-  } catch (error) {
-    failRegion(ctx.ledger, ctx.logger, ctx.region, works, error, ctx.run.tagKey);
   }
 }
 
@@ -220,29 +339,26 @@ function failRegion(
   }
 }
 
-/** Verifies every accepted instance of every region: stopped ones until STOPPED, started ones until RUNNING. */
-async function verifyAll(
-  ledger: OutcomeLedger,
-  contexts: readonly RegionContext[],
+/** Verifies the region's accepted instances: stopped ones until STOPPED, started ones until RUNNING. */
+async function verifyRegion(
+  ctx: RegionContext,
+  works: readonly StopWork[],
   settings: VerifySettings,
 ): Promise<string[]> {
-  const accepted = ledger
-    .outcomes()
-    .filter((o) => o.outcome === Outcome.Stopped || o.outcome === Outcome.Started);
-  const perRegion = await Promise.all(
-    contexts.flatMap((ctx) =>
-      [
-        { action: Action.Stop, status: InstanceStatus.Stopped },
-        { action: Action.Start, status: InstanceStatus.Running },
-      ].map(({ action, status }) => {
-        const ids = accepted
-          .filter((o) => o.region === ctx.region && o.action === action)
-          .map((o) => o.instanceId);
-        return ids.length === 0 ? Promise.resolve([]) : verifyStatus(ctx, ids, settings, status);
-      }),
-    ),
+  const accepted = works.flatMap((work) => {
+    const outcome = ctx.ledger.outcomeOf(work.index)?.outcome;
+    return outcome === Outcome.Stopped || outcome === Outcome.Started ? [work.item] : [];
+  });
+  const perAction = await Promise.all(
+    [
+      { action: Action.Stop, status: InstanceStatus.Stopped },
+      { action: Action.Start, status: InstanceStatus.Running },
+    ].map(({ action, status }) => {
+      const ids = accepted.filter((item) => item.action === action).map((item) => item.instanceId);
+      return ids.length === 0 ? Promise.resolve([]) : verifyStatus(ctx, ids, settings, status);
+    }),
   );
-  return perRegion.flat().sort();
+  return perAction.flat();
 }
 
 /**

@@ -13,7 +13,13 @@ export {
   limitedRetrying,
   type RequestLane,
 } from './context.js';
-export { type ExecuteDeps, type ExecuteOptions, type ExecuteResult, executePlan } from './execute.js';
+export {
+  type ExecuteDeps,
+  type ExecuteOptions,
+  type ExecuteResult,
+  executePlan,
+  StopSession,
+} from './execute.js';
 export { RateLimiter, type RateLimiterDeps, type RateLimiterOptions } from './rate-limit.js';
 export {
   backoffCeilingMs,

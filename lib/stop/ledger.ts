@@ -7,7 +7,7 @@
  * API answer go out in one write at the end of that answer's synchronous handling, before any other line.
  */
 import { type Logger, writeFixedLine } from '../logger.js';
-import type { Plan } from '../plan/index.js';
+import type { Plan, PlanItem } from '../plan/index.js';
 import { type InstanceOutcome, Outcome } from './types.js';
 
 /** What the executor says about one item; the rest of the line comes from the plan. */
@@ -24,16 +24,31 @@ export interface Settlement {
 /** The outcome line's fields that carry text from outside: the API's message, the user's instance name. */
 const OUTCOME_FREE_TEXT = ['reason', 'instanceName'] as const;
 
-/** Collects one outcome per plan item and logs each once. */
+/**
+ * Collects one outcome per plan item and logs each once. Items come with the plan, or one by one as a
+ * listing that overlaps stopping plans them ({@link OutcomeLedger.add}); an item's index is its place here.
+ */
 export class OutcomeLedger {
-  readonly #plan: Plan;
+  readonly #items: PlanItem[];
   readonly #logger: Logger;
   readonly #outcomes: (InstanceOutcome | undefined)[];
 
-  constructor(plan: Plan, logger: Logger) {
-    this.#plan = plan;
+  constructor(plan: Pick<Plan, 'items'>, logger: Logger) {
+    this.#items = [...plan.items];
     this.#logger = logger;
     this.#outcomes = new Array(plan.items.length).fill(undefined);
+  }
+
+  /** Adds an item still without outcome; returns its index. */
+  add(item: PlanItem): number {
+    this.#items.push(item);
+    this.#outcomes.push(undefined);
+    return this.#items.length - 1;
+  }
+
+  /** The outcome of item `index`, once settled. */
+  outcomeOf(index: number): InstanceOutcome | undefined {
+    return this.#outcomes[index];
   }
 
   /** True when item `index` already has its outcome. */
@@ -46,7 +61,7 @@ export class OutcomeLedger {
    * already settled.
    */
   settle(index: number, settlement: Settlement): boolean {
-    const item = this.#plan.items[index];
+    const item = this.#items[index];
     if (item === undefined || this.isSettled(index)) return false;
     const line: InstanceOutcome = {
       event: 'instance.outcome',

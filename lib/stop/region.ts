@@ -53,6 +53,25 @@ export async function stopRegion(ctx: RegionContext, works: readonly StopWork[])
   await new RegionPipeline(ctx, works).run();
 }
 
+/** A region's pipeline whose plan batches arrive while it runs (see {@link openRegion}). */
+export interface RegionFeed {
+  /** More plan batches, sent in the order given, after any given before. */
+  push(batches: readonly StopBatch[]): void;
+  /** No more plan batches will come: `done` resolves once the region's work is settled. */
+  close(): void;
+  /** Settles when the pipeline has ended; rejects only on a bug. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Opens `ctx.region`'s pipeline with no plan batches yet: the listing feeds it page by page while later pages
+ * are read (lib/stop/execute.ts). Until {@link RegionFeed.close} the pipeline waits for more rather than ending.
+ */
+export function openRegion(ctx: RegionContext): RegionFeed {
+  const pipeline = new RegionPipeline(ctx, [], true);
+  return { push: (batches) => pipeline.push(batches), close: () => pipeline.close(), done: pipeline.run() };
+}
+
 /** One region's queue, its batches in flight and the loop that forms and sends them. */
 class RegionPipeline {
   readonly #ctx: RegionContext;
@@ -77,9 +96,12 @@ class RegionPipeline {
   readonly #answered = { instances: 0, refused: 0 };
   #signal: (() => void) | undefined;
   #alarmAtMs = Number.POSITIVE_INFINITY;
+  /** True while more plan batches may be pushed (see openRegion): the loop does not end before. */
+  #open: boolean;
 
-  constructor(ctx: RegionContext, works: readonly StopWork[]) {
+  constructor(ctx: RegionContext, works: readonly StopWork[], open = false) {
     this.#ctx = ctx;
+    this.#open = open;
     this.#fresh = makeBatches(works, 0, ctx.run.runId);
     this.#fillMs = Math.min(ctx.batchFillMs ?? DEFAULT_BATCH_FILL_MS, ctx.limiter.intervalMs);
     this.#instances = works.length;
@@ -92,7 +114,7 @@ class RegionPipeline {
       // No slot before the deadline: nothing queued will be sent (waiting for the slot would only pass it).
       const lastChance = Math.max(nowMs, this.#ctx.limiter.nextSlotAtMs) >= retry.deadlineAtMs;
       if (lastChance) this.#failQueuedAtDeadline();
-      if (this.#fresh.length === 0 && this.#queue.size === 0 && this.#tasks.size === 0) return;
+      if (!this.#open && this.#fresh.length === 0 && this.#queue.size === 0 && this.#tasks.size === 0) return;
       let untilMs = Number.POSITIVE_INFINITY;
       if (this.#inFlight < this.#ctx.concurrency && !lastChance) {
         const next = this.#pick(nowMs);
@@ -104,6 +126,16 @@ class RegionPipeline {
       }
       await this.#wait(nowMs, untilMs);
     }
+  }
+
+  push(batches: readonly StopBatch[]): void {
+    this.#fresh.push(...batches);
+    this.#notify();
+  }
+
+  close(): void {
+    this.#open = false;
+    this.#notify();
   }
 
   /**

@@ -10,12 +10,12 @@
  * that says the token was seen with other parameters (IdempotentParameterMismatch) is never retried: the
  * token would be wrong, and resending it could not help.
  */
-import type { RetrySettings } from '../config/index.js';
+import { CONFIG_DEFAULTS, type RetrySettings } from '../config/index.js';
 import { DeadlineError, VolcApiError } from '../errors.js';
 import { ApiCode } from './codes.js';
 
-/** The defaults of {@link RetrySettings}, the same as the configuration's. */
-export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = { baseMs: 200, capMs: 2_000, maxAttempts: 8 };
+/** The defaults of {@link RetrySettings}: the configuration's (lib/config's CONFIG_DEFAULTS, written once). */
+export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = CONFIG_DEFAULTS.retry;
 
 /**
  * Refusals in a row an instance takes at once (see {@link requeueDelayMs}) before its waits start to grow,

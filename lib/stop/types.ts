@@ -99,6 +99,8 @@ export interface RunSummary {
   notVerified?: string[];
   /** Set by runOnce once the outcomes are known. */
   savings?: RunSavings;
+  /** Set by runOnce: true when stopping started while the listing was still read (README, "Listing overlaps stopping"). */
+  overlapped?: boolean;
   durationMs: number;
 }
 

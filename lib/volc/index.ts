@@ -27,6 +27,7 @@ export {
   validateEndpoint,
 } from './endpoint.js';
 export { type DispatcherSource, loadUndici } from './http.js';
+export { STOP_CHARGING_INELIGIBLE_TYPES } from './instance-types.js';
 export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } from './listing.js';
 export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
 export {

@@ -7,7 +7,8 @@
  * - the pages hold more distinct instances than the largest `TotalCount` they announced;
  * - a page adds no instance not seen before, yet hands out another NextToken;
  * - a NextToken repeats one followed before (the loop would never end);
- * - the pages hold more instances than `maxInstances`, or a `TotalCount` announces more (`ListingTooLarge`).
+ * - the pages hold more instances than `maxInstances`, or a `TotalCount` announces more (`ListingTooLarge`);
+ * - once the caller says so (`firstCountBinds`), the pages hold more than the first page's `TotalCount`.
  * A reading by instance IDs ends as soon as every named ID was seen: no later page could add one.
  */
 import { createHash } from 'node:crypto';
@@ -41,6 +42,18 @@ export interface ReadInstancesOptions {
    * @default 'maxInstances'
    */
   maxInstancesName?: string;
+  /**
+   * Called with each page's `TotalCount` (undefined when the page gives none) once the page passed the
+   * rules, before its instances are handed out.
+   */
+  onTotalCount?: (totalCount: number | undefined, page: number) => void;
+  /**
+   * Consulted at every page: once it returns true, the first page's `TotalCount` binds, so pages holding more
+   * distinct instances fail the reading with `InvalidResponse` even when a later page announces more. For a
+   * listing that overlaps stopping, whose guard was checked against the first pages' counts (a first page
+   * without `TotalCount` binds nothing). @default never
+   */
+  firstCountBinds?: () => boolean;
 }
 
 /** What the reader knows about the pages read so far. */
@@ -50,6 +63,8 @@ interface Progress {
   seen: Set<string>;
   /** The largest TotalCount a page announced, if any did. */
   announced: number | undefined;
+  /** The first page's TotalCount, if it gave one. */
+  first: number | undefined;
 }
 
 function refuse(
@@ -86,15 +101,26 @@ function checkCounts(
   api: EcsApi,
   page: DescribeInstancesPage,
   progress: Progress,
-  limit: { maxInstances: number; name: string },
+  limit: { maxInstances: number; name: string; firstBinds: boolean },
 ): void {
-  const { seen, announced } = progress;
+  const { seen, announced, first } = progress;
   if (announced !== undefined && seen.size > announced) {
     throw refuse(
       api,
       page,
       ErrorCode.InvalidResponse,
       `the pages hold ${seen.size} instances, more than the TotalCount of ${announced} they announced`,
+      progress,
+    );
+  }
+  // Checked after the rule above, so a listing that breaks both is told the ordinary way.
+  if (limit.firstBinds && first !== undefined && seen.size > first) {
+    throw refuse(
+      api,
+      page,
+      ErrorCode.InvalidResponse,
+      `the pages hold ${seen.size} instances, more than the TotalCount of ${first} the first page announced, ` +
+        'on which stopping started while the listing went on',
       progress,
     );
   }
@@ -128,7 +154,7 @@ async function* pages(
     name: options.maxInstancesName ?? 'maxInstances',
   };
   const named = filters.instanceIds === undefined ? undefined : new Set(filters.instanceIds);
-  const progress: Progress = { pages: 0, seen: new Set(), announced: undefined };
+  const progress: Progress = { pages: 0, seen: new Set(), announced: undefined, first: undefined };
   const followed = new Set<string>();
   let nextToken: string | undefined;
   for (;;) {
@@ -138,8 +164,10 @@ async function* pages(
     if (page.totalCount !== undefined) {
       progress.announced = Math.max(progress.announced ?? 0, page.totalCount);
     }
+    if (progress.pages === 1) progress.first = page.totalCount;
     const fresh = freshInstances(page, progress.seen);
-    checkCounts(api, page, progress, limit);
+    checkCounts(api, page, progress, { ...limit, firstBinds: options.firstCountBinds?.() ?? false });
+    options.onTotalCount?.(page.totalCount, progress.pages);
     yield fresh;
     nextToken = page.nextToken || undefined;
     if (nextToken === undefined) return;

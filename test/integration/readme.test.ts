@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main.js';
 import { type EmulatorHandle, loadFleet, startEmulator } from '../../lib/emulator/index.js';
+import { skippingClock } from '../support/clock.js';
 import { emulatorEnv } from '../support/emulator-env.js';
 import { captureIo } from '../support/test-log.js';
 
@@ -22,6 +23,7 @@ const SCRIPTS_RUN_ELSEWHERE: Record<string, string> = {
   package: 'test/integration/package/serverless.test.ts',
   bench: 'run by hand; its pure parts by test/unit/bench',
   build: 'test/support/global-setup.ts',
+  schema: 'test/unit/config/json-schema.test.ts (generates what it writes and compares the shipped file)',
 };
 /** Commands that need what no test has: an AWS account. */
 const NEEDS_CLOUD = [/^npx osls deploy\b/];
@@ -49,6 +51,8 @@ function parseCommand(line: string): { env: Record<string, string>; words: strin
 
 let emulator: EmulatorHandle;
 let commands: string[];
+/** The emulator's clock, which a deploy's release polls move instead of waiting a real second each. */
+const clock = skippingClock();
 /** The function's own key pair for the README's `deploy` commands (the emulator knows it as a second pair). */
 const FUNCTION_KEY = { accessKeyId: 'AKLTreadmefunction0000', secretKey: 'readme-function-secret-not-real' };
 
@@ -58,6 +62,7 @@ beforeAll(async () => {
   emulator = await startEmulator({
     fleet: { ...fleet, credentials: [...fleet.credentials, FUNCTION_KEY] },
     faults: { transitionMs: 0 },
+    now: clock.nowMs,
   });
 });
 afterAll(async () => emulator?.close());
@@ -82,7 +87,7 @@ async function runLightsOut(args: string[], extraEnv: Record<string, string>) {
     if (longRunning) controller.abort();
     return result;
   };
-  const code = await main(args, { ...io, signal: controller.signal });
+  const code = await main(args, { ...io, signal: controller.signal, clock });
   return { code, out: io.out(), err: io.err() };
 }
 

@@ -2,8 +2,10 @@
  * A server that never stops paging (the `endlessListing` fault: every page 100 new instances, TotalCount
  * 300, a new NextToken forever). Before, lights-out kept paging for minutes while its memory grew. Now the
  * listing stops at the first page that takes the instances past the TotalCount the pages announced, the
- * run fails with a clear error before stopping anything, and, measured in a child process running the
- * real command, its peak memory stays far under 200 MB.
+ * run fails with a clear error, and, measured in a child process running the real command, its peak memory
+ * stays far under 200 MB. The first page's count (300) is within the guard, so listing overlaps stopping:
+ * the 300 instances listed before the fourth page are planned and get their outcome lines (their tag names no
+ * schedule: `unknown-schedule`, so nothing is stopped), none after.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,22 +23,25 @@ const MESSAGE =
   /DescribeInstances in cn-beijing: InvalidResponse: the pages hold 400 instances, more than the TotalCount of 300 they announced; listing stopped after 4 page\(s\)/;
 
 describe('an endless token stream', () => {
-  it('fails the listing after the fourth page, and the run before stopping anything', async () => {
+  it('fails the listing after the fourth page, and the run with it, having planned only what was listed before', async () => {
     const h = await startHarness({ fleet: runningFleet(50), faults: { endlessListing: true } });
     const error = await h.run().catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'VolcApiError', code: 'InvalidResponse', retryable: false });
     expect((error as Error).message).toMatch(MESSAGE);
     const calls = h.emulator.calls();
-    // The region check first, then the four pages of the listing.
+    // The region check first, then the four pages of the listing; nothing to stop on the first three.
     expect(calls.map((c) => c.action)).toEqual(['DescribeRegions', ...Array(4).fill('DescribeInstances')]);
     const [summary, ...more] = linesOf(h.log.lines, 'run.summary');
     expect(more).toEqual([]);
     expect(summary).toMatchObject({
       level: 'error',
       errorCode: 'InvalidResponse',
+      overlapped: true,
       apiCalls: { DescribeInstances: 4 },
     });
-    expect(linesOf(h.log.lines, 'instance.outcome')).toEqual([]);
+    const outcomes = linesOf(h.log.lines, 'instance.outcome');
+    expect(outcomes).toHaveLength(300);
+    expect(outcomes.every((l) => l.outcome === 'skipped' && l.reason === 'unknown-schedule')).toBe(true);
     expectNoSecret(h.emulator.credentials.secretKey, h.log.raw, h.errors);
   });
 

@@ -8,7 +8,7 @@
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../lib/emulator/index.js';
-import type { RunResult } from '../../lib/run/index.js';
+import { partialRunOf, type RunResult } from '../../lib/run/index.js';
 import {
   expectAllStoppedOnce,
   expectNoParameterMismatch,
@@ -36,21 +36,38 @@ async function rerunCompletes(harness: Harness): Promise<void> {
   const lines = expectOneOutcomePerItem(second.plan, harness.log.lines, 'second');
   const stops = second.plan.items.filter((i) => i.decision === 'stop').map((i) => i.instanceId);
   expect(stops.sort()).toEqual(running);
-  for (const id of stops) expect(lines.get(id)?.outcome).toBe('stopped');
+  // (Collected and asserted once, here and below: an expect() per instance cost more than the check.)
+  const notStopped = stops.filter((id) => lines.get(id)?.outcome !== 'stopped');
+  expect(notStopped.map((id) => lines.get(id))).toEqual([]);
   expectAllStoppedOnce(harness.emulator);
   expectNothingStoppedTwice(harness.emulator);
   expectNoParameterMismatch(harness.emulator);
   expectNoSecret(harness.emulator.credentials.secretKey, harness.log.raw, harness.errors);
 }
 
+/**
+ * The first run's result. Listing overlaps stopping, so a kill after the first stops may also cut the listing:
+ * the run then throws the listing's error, and what it did before is its partial result.
+ */
+async function firstRun(run: Promise<RunResult>): Promise<RunResult> {
+  try {
+    return await run;
+  } catch (error) {
+    const partial = partialRunOf(error);
+    if (partial === undefined) throw error;
+    return partial;
+  }
+}
+
 /** What the first run reported `stopped` is stopped; its other outcomes are failures with a code. */
 function checkFirstRun(harness: Harness, first: RunResult): void {
   const lines = expectOneOutcomePerItem(first.plan, harness.log.lines, 'first');
-  for (const line of lines.values()) {
-    if (line.outcome === 'stopped')
-      expect(harness.emulator.instance(String(line.instanceId))?.Status).toBe('STOPPED');
-    else expect(line).toMatchObject({ outcome: 'failed', errorCode: expect.any(String) });
-  }
+  const wrong = [...lines.values()].filter((line) =>
+    line.outcome === 'stopped'
+      ? harness.emulator.instance(String(line.instanceId))?.Status !== 'STOPPED'
+      : line.outcome !== 'failed' || typeof line.errorCode !== 'string',
+  );
+  expect(wrong).toEqual([]);
 }
 
 describe('a run killed at a random point, then run again', () => {
@@ -69,9 +86,14 @@ describe('a run killed at a random point, then run again', () => {
         .run({ runId: 'first', deadlineAtMs: h.clock.nowMs() + cutAfterMs })
         .catch((error: unknown) => error);
       if (first instanceof Error) {
-        // Killed while listing: nothing was planned or stopped, and the error says why.
+        // Killed while listing, and the error says why. Before the first pages of every region were read
+        // nothing was planned or stopped; after them, listing overlapped stopping, and what was listed before
+        // the cut has its outcome lines.
         expect(first).toMatchObject({ code: 'DeadlineExceeded' });
-        expect(h.emulator.instances().every((i) => i.Status === 'RUNNING')).toBe(true);
+        const partial = partialRunOf(first);
+        if (partial === undefined) {
+          expect(h.emulator.instances().every((i) => i.Status === 'RUNNING')).toBe(true);
+        } else checkFirstRun(h, partial);
       } else {
         checkFirstRun(h, first as RunResult);
       }
@@ -95,7 +117,7 @@ describe('a run killed at a random point, then run again', () => {
           if (n === killAt) closing = pool.close();
         },
       });
-      const first = await h.run({ runId: 'first', pool });
+      const first = await firstRun(h.run({ runId: 'first', pool }));
       await closing;
       checkFirstRun(h, first);
       const failed = first.outcomes.filter((o) => o.outcome === 'failed');
@@ -124,10 +146,20 @@ describe('a run killed at a random point, then run again', () => {
           if (n === killAt) destroying = agent.destroy();
         },
       });
-      const first = await h.run({ runId: 'first', pool });
+      let listingError: unknown;
+      const first = await firstRun(
+        h.run({ runId: 'first', pool }).catch((error: unknown) => {
+          listingError = error;
+          throw error;
+        }),
+      );
       await destroying;
       checkFirstRun(h, first);
-      expect(first.outcomes.some((o) => o.errorCode === 'ConnectionError')).toBe(true);
+      // The cut reached a stop in flight, or the listing still going on beside the stops.
+      expect(
+        first.outcomes.some((o) => o.errorCode === 'ConnectionError') ||
+          (listingError as { code?: string } | undefined)?.code === 'ConnectionError',
+      ).toBe(true);
       await rerunCompletes(h);
     },
   );

@@ -85,3 +85,34 @@ export function sequenceRandom(...values: number[]): () => number {
   let i = 0;
   return () => values[i++ % values.length] ?? 0;
 }
+
+/** Real time whose waits are skipped: see {@link skippingClock}. */
+export interface SkippingClock {
+  nowMs(): number;
+  /** Returns at once, moving the clock `ms` ahead of real time. */
+  sleep(ms: number): Promise<void>;
+  /** Seeded, in [0, 1). */
+  random(): number;
+}
+
+/**
+ * Real time, moved ahead by every wait asked of `sleep` instead of waiting it out: for a command given it as
+ * `io.clock` (a deploy waiting for its release, the demo's runs and emulator) where something else, a child
+ * process say, also talks to the emulator in real time, so that the frozen {@link virtualClock} would never
+ * let its instances change state.
+ *
+ * @example
+ * const clock = skippingClock();
+ * const emulator = await startEmulator({ fleet, now: clock.nowMs });
+ * await main(['deploy'], { ...io, now: () => new Date(clock.nowMs()), clock });
+ */
+export function skippingClock(seed = 1): SkippingClock {
+  let aheadMs = 0;
+  return {
+    random: mulberry32(seed),
+    nowMs: () => Date.now() + aheadMs,
+    sleep: async (ms) => {
+      aheadMs += Math.max(0, ms);
+    },
+  };
+}

@@ -4,6 +4,7 @@ import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
 import { loadConfig } from '../../../lib/config/index.js';
 import { DEFAULT_CREDENTIALS, loadFleet } from '../../../lib/emulator/index.js';
+import { skippingClock } from '../../support/clock.js';
 
 /**
  * Real-looking credentials and an endpoint that cannot resolve: if the demo read any of them, its requests
@@ -30,6 +31,8 @@ async function demo(args: string[] = []) {
     isTTY: false,
     signal: new AbortController().signal,
     now: () => NOW,
+    // The demo's rate-limit and retry waits move this clock (its emulator's too) instead of passing in real time.
+    clock: skippingClock(),
   };
   const code = await main(['demo', ...args], io);
   const stdout = out.join('');

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { main } from '../../../lib/cli/main.js';
 import { type EmulatorHandle, generateFleet, startEmulator } from '../../../lib/emulator/index.js';
+import { skippingClock } from '../../support/clock.js';
 
 const DEPLOYER = { accessKeyId: 'AKLTdeployer000000000', secretKey: 'deployer-secret-0000-not-real' };
 const FUNCTION = { accessKeyId: 'AKLTfunction000000000', secretKey: 'function-secret-0000-not-real' };
@@ -20,6 +21,8 @@ const SECRETS = [DEPLOYER.secretKey, FUNCTION.secretKey];
 
 let emulator: EmulatorHandle;
 let dir: string;
+/** The deploys' release polls move this clock, the emulator's, instead of waiting a real second each. */
+const clock = skippingClock();
 /** Everything any deploy in this file wrote, for the secret check at the end. */
 const written: string[] = [];
 
@@ -30,6 +33,7 @@ beforeAll(async () => {
       credentials: [DEPLOYER, FUNCTION],
     },
     releaseMs: 30,
+    now: clock.nowMs,
   });
   dir = await mkdtemp(join(tmpdir(), 'lights-out-deploy-'));
 });
@@ -60,7 +64,8 @@ async function deploy(args: string[], options: { env?: NodeJS.ProcessEnv; tty?: 
     env: options.env ?? env(),
     isTTY: options.tty ?? false,
     signal: new AbortController().signal,
-    now: () => new Date(),
+    now: () => new Date(clock.nowMs()),
+    clock,
   };
   const code = await main(['deploy', ...args], io);
   const stdout = out.join('');

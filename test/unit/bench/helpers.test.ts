@@ -37,18 +37,27 @@ describe('minimumCalls', () => {
 });
 
 describe('lowerBoundMs', () => {
-  it('adds listing and stopping, calls / rate + latency each', () => {
-    expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 })).toBe(1_060);
+  it("overlaps listing and stopping: the slower action's calls / rate, plus one page latency", () => {
+    expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30 })).toBe(530);
+    // 30% of instances refused: 10 / 0.7 stop calls outweigh the 10 pages.
+    expect(
+      lowerBoundMs({
+        instancesPerRegion: [1_000],
+        qps: 20,
+        latencyMs: 30,
+        faults: { flowLimitPerInstance: 0.3 },
+      }),
+    ).toBeCloseTo((10 / 0.7 / 20) * 1000 + 30, 6);
   });
 
   it('takes the slowest region, since regions have quotas of their own', () => {
-    expect(lowerBoundMs({ instancesPerRegion: [250, 250, 250, 201], qps: 20, latencyMs: 30 })).toBe(360);
+    expect(lowerBoundMs({ instancesPerRegion: [250, 250, 250, 201], qps: 20, latencyMs: 30 })).toBe(180);
   });
 
   it('counts one call per instance for the per-instance baseline', () => {
     expect(lowerBoundMs({ instancesPerRegion: [1_000], qps: 20, latencyMs: 30, idsPerStopCall: 1 })).toBe(
-      // 10 pages and 1,000 stop calls at 20/s, plus one latency each
-      500 + 30 + 50_000 + 30,
+      // 1,000 stop calls at 20/s (the 10 pages go alongside), plus one latency
+      50_000 + 30,
     );
   });
 

@@ -17,6 +17,22 @@ function issues(text: string): string[] {
 }
 
 describe('configuration edge cases', () => {
+  it('keeps schedules, calendars and tags named constructor or prototype (names a plain record would drop)', () => {
+    const config = parseConfig(
+      `${HEAD}calendars:\n  constructor: { base: weekdays }\nschedules:\n  constructor:\n    stop: "0 22 * * *"\n` +
+        '    calendar: constructor\n    select:\n      tags: { prototype: dev, constructor: web }\n',
+      'c.yaml',
+    );
+    expect(config.calendars.map((c) => c.name)).toEqual(['constructor']);
+    expect(config.schedules.map((s) => [s.name, s.calendar?.stop?.name])).toEqual([
+      ['constructor', 'constructor'],
+    ]);
+    expect(Object.entries(config.schedules[0]!.select.tags)).toEqual([
+      ['prototype', 'dev'],
+      ['constructor', 'web'],
+    ]);
+  });
+
   it('keeps a select tag named __proto__, so the filter still excludes instances without it', () => {
     const config = parseConfig(
       `${HEAD}schedules:\n  a:\n    stop: "0 22 * * *"\n    select:\n      tags: { __proto__: dev }\n`,

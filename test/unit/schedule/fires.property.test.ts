@@ -110,16 +110,20 @@ describe('a year of tick windows', () => {
     const jitter = random(2026);
     const seen: string[] = [];
     let covered = YEAR_START;
+    // (Windows that do not start where the last ended are collected and asserted once: an expect() per tick
+    // cost more than the check.)
+    const gaps: string[] = [];
     // The timer runs 0-4m59s late on every tick, differently each time; each window starts where the last ended.
     for (let k = 1; k <= (YEAR_END - YEAR_START) / TICK_MS; k++) {
       const at = YEAR_START + k * TICK_MS + Math.floor(jitter() * TICK_MS);
       const window = tickWindow(new Date(at), TICK_MS);
-      expect(window.start.getTime()).toBe(covered);
+      if (window.start.getTime() !== covered) gaps.push(`${window.start.toISOString()} after ${covered}`);
       covered = window.end.getTime();
       for (const fire of dueFires(config, window.start, window.end)) {
         seen.push(`${fire.schedule} ${fire.fireTime.toISOString()}`);
       }
     }
+    expect(gaps).toEqual([]);
     expect(covered).toBe(YEAR_END);
 
     const expected = new Set(SCHEDULES.flatMap((schedule) => [...oracle(schedule)]));

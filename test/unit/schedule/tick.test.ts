@@ -28,17 +28,19 @@ describe('the ticks a timer can express', () => {
 
   it('fires each valid crontab exactly on the tick grid over a day (UTC)', () => {
     // Every minute of one day: the crontab matches it exactly when the minute is a multiple of the tick.
+    // (The 27,000 comparisons are collected and asserted once: an expect() each cost more than the check.)
     const dayMs = Date.UTC(2026, 2, 9);
+    const wrong: string[] = [];
     for (const tickMs of VALID_TICKS_MS) {
       const cron = parseCron(tickCrontab(tickMs));
       for (let atMs = dayMs; atMs < dayMs + 24 * HOUR; atMs += MINUTE) {
         const at = new Date(atMs);
         const fires = cron.minutes.includes(at.getUTCMinutes()) && cron.hours.includes(at.getUTCHours());
-        expect(fires, `${formatTick(tickMs)} at ${at.toISOString()}`).toBe(
-          tickWindow(at, tickMs).end.getTime() === atMs,
-        );
+        const onGrid = tickWindow(at, tickMs).end.getTime() === atMs;
+        if (fires !== onGrid) wrong.push(`${formatTick(tickMs)} at ${at.toISOString()}: fires ${fires}`);
       }
     }
+    expect(wrong).toEqual([]);
   });
 
   it.each([
@@ -76,9 +78,12 @@ describe('the ticks a timer can express', () => {
       '12h',
       '24h',
     ]);
+    const wrong: string[] = [];
     for (let minutes = 1; minutes <= 24 * 60; minutes++) {
       const divides = minutes < 60 ? 60 % minutes === 0 : minutes % 60 === 0 && (24 * 60) % minutes === 0;
-      expect(tickProblem(minutes * MINUTE) === undefined, `${minutes} minutes`).toBe(divides);
+      const accepted = tickProblem(minutes * MINUTE) === undefined;
+      if (accepted !== divides) wrong.push(`${minutes} minutes: accepted ${accepted}`);
     }
+    expect(wrong).toEqual([]);
   });
 });
