@@ -14,6 +14,7 @@
  *   npm run bench -- --cases none,p90    only these cases: none, standard, p50, p90, q80 (stop runs), start
  *                                        (both start runs), baseline; writes to dist-bench/
  *   npm run bench -- --cpu-prof DIR      each run's client writes a V8 CPU profile into DIR
+ *   npm run bench -- --regions 4         only the fleets in this many regions (1 or 4)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string' },
       quotas: { type: 'string' },
       'fill-ms': { type: 'string' },
+      regions: { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
       'cold-start': { type: 'boolean', default: false },
       cases: { type: 'string' },
@@ -118,17 +120,20 @@ async function main(): Promise<void> {
     values.sizes === undefined &&
     values.quotas === undefined &&
     fillMs === undefined &&
+    values.regions === undefined &&
     !values['no-baseline'] &&
     values.cases === undefined &&
     values['cpu-prof'] === undefined &&
     !startupOnly;
-  const fleets = startupOnly
+  const regionCounts = values.regions === undefined ? undefined : parseSizes(values.regions);
+  const allFleets = startupOnly
     ? []
     : values.quick
       ? fleetsFor([1_000])
       : values.sizes
         ? fleetsFor(parseSizes(values.sizes))
         : FULL_FLEETS;
+  const fleets = allFleets.filter((f) => regionCounts === undefined || regionCounts.includes(f.regions));
   const dir = await mkdtemp(join(tmpdir(), 'lights-out-bench-'));
   const context = {
     bin: join(root, 'bin', 'lights-out.js'),

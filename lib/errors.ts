@@ -178,6 +178,8 @@ export interface VolcApiErrorDetails {
   region: string;
   /** True when sending the same request again may succeed (throttling, server errors, timeouts). */
   retryable: boolean;
+  /** How long the server asked to wait before the next request (its Retry-After header), in ms. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -188,6 +190,8 @@ export class VolcApiError extends LightsOutError {
   readonly action: string;
   readonly region: string;
   readonly retryable: boolean;
+  /** How long the server asked to wait before the next request (its Retry-After header), in ms; absent when it did not say. */
+  readonly retryAfterMs?: number;
 
   constructor(details: VolcApiErrorDetails) {
     super(details.code, `${details.action} in ${details.region}: ${details.code}: ${details.message}`, {
@@ -199,5 +203,6 @@ export class VolcApiError extends LightsOutError {
     this.action = details.action;
     this.region = details.region;
     this.retryable = details.retryable;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
   }
 }

@@ -90,6 +90,12 @@ export const configSchema = mapping(
     ),
     rateLimit: section('Client-side request rate per region and action.', {
       qps: setting(positiveNumber, D.rateLimit.qps, 'Requests per second per region and action.'),
+      burst: v.optional(
+        v.pipe(
+          positiveInteger,
+          about('Requests that may go at once before qps paces them; qps (rounded down) when left out.'),
+        ),
+      ),
     }),
     defaults: section('How schedules stop instances unless they say otherwise.', {
       stoppedMode: setting(

@@ -26,7 +26,7 @@ import { VEFAAS_ACTIONS, VEFAAS_API_VERSION, VEFAAS_SERVICE } from './vefaas.js'
 
 /** How the server must answer: JSON (maybe cut short), a proxy's HTML page, a dropped connection, or nothing. */
 export type Answer =
-  | { kind: 'json'; status: number; body: unknown; truncate?: boolean }
+  | { kind: 'json'; status: number; body: unknown; truncate?: boolean; headers?: Record<string, string> }
   | { kind: 'html'; status: number }
   | { kind: 'drop' }
   | { kind: 'hang' };
@@ -46,14 +46,19 @@ const BAD_GATEWAY_HTML =
 /** The bytes of an answer that has some: a status, a content type and a body (JSON cut short if asked). */
 export function encodeAnswer(answer: Exclude<Answer, { kind: 'drop' } | { kind: 'hang' }>): {
   status: number;
-  contentType: string;
+  /** The answer's headers, content-type included (and retry-after when the faults ask for one). */
+  headers: Record<string, string>;
   body: string;
 } {
   if (answer.kind === 'html')
-    return { status: answer.status, contentType: 'text/html', body: BAD_GATEWAY_HTML };
+    return { status: answer.status, headers: { 'content-type': 'text/html' }, body: BAD_GATEWAY_HTML };
   let text = JSON.stringify(answer.body);
   if (answer.truncate) text = text.slice(0, Math.floor(text.length / 2));
-  return { status: answer.status, contentType: 'application/json; charset=utf-8', body: text };
+  return {
+    status: answer.status,
+    headers: { ...answer.headers, 'content-type': 'application/json; charset=utf-8' },
+    body: text,
+  };
 }
 
 function requestId(nowMs: number): string {
@@ -74,7 +79,14 @@ interface Exchange {
 function fail(exchange: Exchange, failure: ApiFailure, fault?: string): Answer {
   exchange.record.errorCode = failure.code;
   if (fault) exchange.record.fault = fault;
-  return { kind: 'json', status: httpStatusOf(failure.code), body: errorBody(exchange.meta, failure) };
+  const status = httpStatusOf(failure.code);
+  const retryAfter = status === 429 ? exchange.core.faults.retryAfterSeconds : undefined;
+  return {
+    kind: 'json',
+    status,
+    body: errorBody(exchange.meta, failure),
+    ...(retryAfter !== undefined && { headers: { 'retry-after': String(retryAfter) } }),
+  };
 }
 
 /** Opens the call log entry and the answer's metadata of one request of `pairs`. */

@@ -37,6 +37,12 @@ export interface FaultSettings {
   truncatedJson?: number;
   /** Latency added to every API request. @default 0 */
   latencyMs?: LatencyMs;
+  /**
+   * Seconds every HTTP 429 answer (the quota's or an injected one) asks the client to wait, in a
+   * `Retry-After` header; none is sent when unset, which is what Volcengine's documentation describes
+   * (docs/volcengine-api.md, "Request quota"). @default unset
+   */
+  retryAfterSeconds?: number;
   /** How long a Stop/Start with a ClientToken stays "in process" (same-token requests get 412). @default 0 */
   processingMs?: number;
   /** The first request of every new ClientToken is answered 412 IdempotentProcessing without acting. @default false */
@@ -102,6 +108,7 @@ const KNOWN: ReadonlySet<string> = new Set([
   'seed',
   'qps',
   'latencyMs',
+  'retryAfterSeconds',
   'idempotentProcessingFirstAttempt',
   'endlessListing',
   'stopChargingIneligible',
@@ -151,6 +158,9 @@ function checkFaults(doc: SourceDoc): FaultSettings {
   if (settings.seed !== undefined && !Number.isInteger(settings.seed))
     issues.add(['seed'], 'must be a whole number');
   checkQps(settings.qps, issues);
+  const retryAfter = settings.retryAfterSeconds;
+  if (retryAfter !== undefined && !(Number.isSafeInteger(retryAfter) && (retryAfter as number) >= 0))
+    issues.add(['retryAfterSeconds'], 'must be a whole number of seconds, 0 or more');
   checkLatency(settings.latencyMs, issues);
   for (const key of ['idempotentProcessingFirstAttempt', 'endlessListing'] as const) {
     if (settings[key] !== undefined && typeof settings[key] !== 'boolean')

@@ -23,6 +23,7 @@ import {
   ECS_API_VERSION,
   type EcsApi,
   parseResponse,
+  parseRetryAfter,
   type QueryPairs,
 } from '../volc/index.js';
 import { encodeAnswer, handleInProcess } from './api.js';
@@ -103,7 +104,10 @@ function inProcessCall(core: EmulatorCore, region: string, timeoutMs: number): C
         retryable: true,
       });
     }
-    const { status, body } = encodeAnswer(answer);
-    return parse(context, parseResponse(context, status, Buffer.from(body)));
+    const { status, headers, body } = encodeAnswer(answer);
+    // As over the wire: a Retry-After the faults ask for reaches the limiter on the error.
+    const retryAfterMs = parseRetryAfter(headers['retry-after'], core.deps.now());
+    const answered = retryAfterMs === undefined ? context : { ...context, retryAfterMs };
+    return parse(context, parseResponse(answered, status, Buffer.from(body)));
   };
 }

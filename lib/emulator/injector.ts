@@ -114,6 +114,11 @@ export class FaultInjector {
     return this.#settings.maxPageSize ?? 0;
   }
 
+  /** The Retry-After of a 429 answer, in whole seconds, when the settings ask for one. */
+  get retryAfterSeconds(): number | undefined {
+    return this.#settings.retryAfterSeconds;
+  }
+
   get endlessListing(): boolean {
     return this.#settings.endlessListing ?? false;
   }

@@ -61,8 +61,8 @@ function send(res: ServerResponse, answer: Answer): void {
   }
   // Never answered: the client's own timeout ends the exchange (or close() does).
   if (answer.kind === 'hang') return;
-  const { status, contentType, body } = encodeAnswer(answer);
-  res.writeHead(status, { 'content-type': contentType }).end(body);
+  const { status, headers, body } = encodeAnswer(answer);
+  res.writeHead(status, headers).end(body);
 }
 
 async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerResponse): Promise<void> {

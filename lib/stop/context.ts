@@ -5,6 +5,7 @@
  * under the retry policy), and {@link describeByIds} (look-ups through the one DescribeInstances reader).
  */
 import type { RetrySettings } from '../config/index.js';
+import { VolcApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { type EcsApi, type Instance, readInstancePages } from '../volc/index.js';
 import { chunk, MAX_IDS_PER_CALL } from './batches.js';
@@ -30,7 +31,7 @@ export interface RequestLane {
 /** What {@link createLane} reads. */
 export interface LaneSettings {
   retry: RetrySettings;
-  rateLimit: { qps: number };
+  rateLimit: { qps: number; burst?: number };
   /** Absolute time on the `nowMs` clock after which no request starts. */
   deadlineAtMs: number;
 }
@@ -72,16 +73,25 @@ export function createLane(
     stats.lanes[region][name] ??= limiterStats;
     limiterStats = stats.lanes[region][name];
   }
+  const limiter = new RateLimiter(
+    {
+      qps: settings.rateLimit.qps,
+      ...(settings.rateLimit.burst !== undefined && { burst: settings.rateLimit.burst }),
+    },
+    clock,
+    limiterStats,
+  );
   return {
     region,
     name,
-    limiter: new RateLimiter({ qps: settings.rateLimit.qps }, clock, limiterStats),
+    limiter,
     retry: {
       ...clock,
       policy: retryPolicy(settings.retry),
       deadlineAtMs: settings.deadlineAtMs,
       random: deps.random,
       stats,
+      throttledShare: () => limiter.throttledShare,
     },
   };
 }
@@ -149,7 +159,10 @@ export async function sendInSlot<T>(
     else ctx.limiter.onSuccess();
     return result;
   } catch (error) {
-    if (isThrottleError(error)) ctx.limiter.onThrottle();
+    // A Retry-After (on a throttled answer or any other) holds the lane's next slots back that long.
+    const retryAfterMs = error instanceof VolcApiError ? error.retryAfterMs : undefined;
+    if (isThrottleError(error)) ctx.limiter.onThrottle(retryAfterMs);
+    else if (retryAfterMs !== undefined) ctx.limiter.holdFor(retryAfterMs);
     throw error;
   }
 }

@@ -50,7 +50,7 @@ export interface ExecuteOptions {
   deadlineAtMs: number;
   retry: RetrySettings;
   /** Client-side request rate per region. */
-  rateLimit: { qps: number };
+  rateLimit: { qps: number; burst?: number };
   verify: VerifySettings;
   /** StopInstances batches (or DescribeInstances calls) in flight at once per region. @default 4 */
   concurrencyPerRegion?: number;

@@ -3,22 +3,28 @@
  * configured `qps` and slows down only when a real share of the recent answers was throttled, not on one
  * 429. Volcengine publishes no ECS request quota, so the limiter learns it instead of trusting a constant.
  *
+ * Slots follow a token bucket, the shape of the emulator's quota (docs/volcengine-api.md, "Request quota"):
+ * `burst` requests may go at once, then one every `1000 / rate` ms; a caller waits only when the bucket is
+ * empty. Each `acquire()` reserves its slot synchronously (the generic cell rate algorithm: a theoretical
+ * arrival time, `burst - 1` intervals of tolerance), so concurrent callers get distinct slots and a fake
+ * clock gives exact times.
+ *
  * The rule, over the last `windowSize` answers:
  * - a throttled share of at least `throttleShare` (with at least `minSamples` answers since the last change)
- *   halves the rate (or cuts it to 1.25 × the rate that got through, when that is lower), down to `floorQps`;
- * - a halving is judged on the answers after it: above the quota, half the rate gets about as many requests
+ *   halves the rate, down to `floorQps`, and empties the bucket. The default share is one half: a rate above the quota only costs requests the
+ *   server refuses at once (the ones that get through still go at the quota), so the limiter slows down when
+ *   most of its requests are wasted, and a few random 429s among many answers never slow a region;
+ * - a halving is judged on the answers after it (half of `minSamples` of them): above the quota, half the rate gets about as many requests
  *   through per second as before (the server refused the rest); when it gets clearly fewer through (under
  *   three quarters), the refusals were not about the rate (they come at any rate, say a fixed share of
  *   random 429s), so the halving is undone and the limiter stops halving until the share falls below
  *   `throttleShare` again: random refusals cannot pin a region at its floor;
  * - each unthrottled answer while the share is below `throttleShare` adds `recoverQpsPerSuccess`, back up to
  *   `qps` (from half the rate in five answers at the default step): recovery is prompt;
- * - a Retry-After the server sends holds the next slot back that long, without changing the rate.
+ * - a Retry-After the server sends holds every slot back that long (then one request per interval, no burst),
+ *   without changing the rate.
  * The limiter never probes above the configured `qps`: it is the user's statement of the quota, and going
  * above it would spend the quota of anything else the account runs.
- *
- * Requests are spaced, not bursted: each `acquire()` reserves the next free slot, `1000 / rate` ms after the
- * previous one, synchronously, so concurrent callers get distinct slots and a fake clock gives exact times.
  */
 import { UsageError } from '../errors.js';
 
@@ -26,15 +32,20 @@ import { UsageError } from '../errors.js';
 export interface RateLimiterOptions {
   /** Target and highest rate, requests per second. */
   qps: number;
+  /**
+   * Requests that may go at once before the rate paces them (the bucket's size); at least 1.
+   * @default qps, rounded down (one second of requests)
+   */
+  burst?: number;
   /** Lowest rate throttling can push it to (never above `qps`). @default 0.5 */
   floorQps?: number;
   /** Rate added after each unthrottled answer until `qps` is reached again. @default qps / 10 */
   recoverQpsPerSuccess?: number;
   /** How many recent answers the throttled share is read over. @default 20 */
   windowSize?: number;
-  /** The throttled share of the window that slows the rate. @default 0.25 */
+  /** The throttled share of the window that slows the rate. @default 0.5 */
   throttleShare?: number;
-  /** Answers needed since the last change of rate before the next one. @default 10 */
+  /** Answers needed since the last change of rate before the next one. @default windowSize */
   minSamples?: number;
 }
 
@@ -69,6 +80,7 @@ export function newLimiterStats(): LimiterStats {
  */
 export class RateLimiter {
   readonly maxQps: number;
+  readonly burst: number;
   readonly floorQps: number;
   readonly recoverQpsPerSuccess: number;
   readonly windowSize: number;
@@ -77,7 +89,8 @@ export class RateLimiter {
   /** Counters, for `run.summary`'s `regionStats`. */
   readonly stats: LimiterStats;
   #qps: number;
-  #nextSlotMs = Number.NEGATIVE_INFINITY;
+  /** The theoretical arrival time: where the next request would go if no burst were allowed. */
+  #tatMs = Number.NEGATIVE_INFINITY;
   /** The last `windowSize` answers, true when throttled (a ring). */
   readonly #window: boolean[] = [];
   #windowNext = 0;
@@ -95,11 +108,12 @@ export class RateLimiter {
       throw new UsageError(`rateLimit.qps must be a positive number, got ${options.qps}`);
     }
     this.maxQps = options.qps;
+    this.burst = Math.max(1, Math.floor(options.burst ?? options.qps));
     this.floorQps = Math.min(options.floorQps ?? 0.5, options.qps);
     this.recoverQpsPerSuccess = options.recoverQpsPerSuccess ?? options.qps / 10;
     this.windowSize = Math.max(1, options.windowSize ?? 20);
-    this.throttleShare = options.throttleShare ?? 0.25;
-    this.minSamples = Math.max(1, options.minSamples ?? 10);
+    this.throttleShare = options.throttleShare ?? 0.5;
+    this.minSamples = Math.max(1, options.minSamples ?? this.windowSize);
     this.stats = stats;
     this.#qps = options.qps;
     this.#deps = deps;
@@ -117,7 +131,17 @@ export class RateLimiter {
 
   /** When the next free slot is (on the limiter's clock); in the past when one is free now. */
   get nextSlotAtMs(): number {
-    return this.#nextSlotMs;
+    return this.#tatMs - this.#toleranceMs;
+  }
+
+  /** Slots free right now (the tokens in the bucket), at most `burst`. */
+  freeSlots(nowMs: number = this.#deps.nowMs()): number {
+    return Math.max(0, Math.min(this.burst, Math.floor((nowMs - this.nextSlotAtMs) / this.intervalMs) + 1));
+  }
+
+  /** How far ahead of the rate a request may go: `burst - 1` intervals. */
+  get #toleranceMs(): number {
+    return (this.burst - 1) * this.intervalMs;
   }
 
   /** The throttled share of the recent answers (0 before any). */
@@ -128,8 +152,8 @@ export class RateLimiter {
   /** Waits for this caller's slot. Slots are handed out in call order. */
   async acquire(): Promise<void> {
     const nowMs = this.#deps.nowMs();
-    const slotMs = Math.max(nowMs, this.#nextSlotMs);
-    this.#nextSlotMs = slotMs + this.intervalMs;
+    const slotMs = Math.max(nowMs, this.nextSlotAtMs);
+    this.#tatMs = Math.max(this.#tatMs, slotMs) + this.intervalMs;
     if (slotMs > nowMs) {
       this.stats.limiterWaitMs += slotMs - nowMs;
       await this.#deps.sleep(slotMs - nowMs);
@@ -143,12 +167,13 @@ export class RateLimiter {
   onThrottle(retryAfterMs?: number): void {
     this.#record(true);
     const nowMs = this.#deps.nowMs();
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      this.#nextSlotMs = Math.max(this.#nextSlotMs, nowMs + retryAfterMs);
-    }
-    if (this.#since.answers < this.minSamples || this.throttledShare < this.throttleShare) return;
-    if (this.#insensitive) return;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#holdUntil(nowMs + retryAfterMs);
     const last = this.#lastHalving;
+    // A halving is judged on half a window of answers after it: at the slower rate, a whole window of them
+    // would take twice as long to gather as the one that called for it.
+    const needed = last === undefined ? this.minSamples : Math.ceil(this.minSamples / 2);
+    if (this.#since.answers < needed || this.throttledShare < this.throttleShare) return;
+    if (this.#insensitive) return;
     if (
       last !== undefined &&
       this.#goodput(this.#since.throttled / this.#since.answers) < 0.75 * last.goodput
@@ -161,13 +186,22 @@ export class RateLimiter {
       this.#since = { answers: 0, throttled: 0 };
       return;
     }
-    const goodput = this.#goodput(this.throttledShare);
-    this.#lastHalving = { fromQps: this.#qps, goodput };
-    // Half the rate, or straight down to a little above what got through when that is lower: far above the
-    // quota, halving step by step would take many throttled answers to get there.
-    this.#qps = Math.max(this.floorQps, Math.min(this.#qps / 2, goodput * 1.25));
+    this.#lastHalving = { fromQps: this.#qps, goodput: this.#goodput(this.throttledShare) };
+    // Half the rate, one step at a time: a deeper cut would take longer to judge (its answers come slower),
+    // and far above the quota the refusals come back at once, so the steps are quick where they are many.
+    this.#qps = Math.max(this.floorQps, this.#qps / 2);
     this.#since = { answers: 0, throttled: 0 };
-    this.#nextSlotMs = Math.max(this.#nextSlotMs, nowMs + this.intervalMs);
+    this.#holdUntil(nowMs + this.intervalMs);
+  }
+
+  /** The server asked for a pause (a Retry-After on an answer that was not throttled): no slot for `ms`. */
+  holdFor(ms: number): void {
+    if (ms > 0) this.#holdUntil(this.#deps.nowMs() + ms);
+  }
+
+  /** No slot before `atMs`, and none of the burst right after it: the bucket is empty then. */
+  #holdUntil(atMs: number): void {
+    this.#tatMs = Math.max(this.#tatMs, atMs + this.#toleranceMs);
   }
 
   /** A request went through without throttling: recover a step towards `qps` while the share is low. */

@@ -88,8 +88,10 @@ class RegionPipeline {
   /** Re-batches sent so far in this region: the sequence number in their tokens. */
   #sequence = 0;
   readonly #fillMs: number;
-  /** The ceiling of a refused instance's short wait: one request interval at the configured rate. */
-  readonly #shortWaitMs: number;
+  /** Instances the region has to stop (start): how many long refusal streaks chance may give (see requeuePatience). */
+  readonly #instances: number;
+  /** Starts refused for lack of capacity so far, per instance: the step of its capacity backoff. */
+  readonly #capacityRefusals = new Map<StopWork, number>();
   /** Instances the region's answers named (or refused as a whole) so far, and how many were refused. */
   readonly #answered = { instances: 0, refused: 0 };
   #signal: (() => void) | undefined;
@@ -102,7 +104,7 @@ class RegionPipeline {
     this.#open = open;
     this.#fresh = makeBatches(works, 0, ctx.run.runId);
     this.#fillMs = Math.min(ctx.batchFillMs ?? DEFAULT_BATCH_FILL_MS, ctx.limiter.intervalMs);
-    this.#shortWaitMs = ctx.limiter.intervalMs;
+    this.#instances = works.length;
   }
 
   async run(): Promise<void> {
@@ -251,9 +253,12 @@ class RegionPipeline {
     routeAnswer(ctx, batch, answer.result, { rebatch: again, lookUp: lookUps });
     this.#answered.instances += batch.works.length;
     this.#answered.refused += again.length;
+    // One jitter per answer: the instances it refused alike wait alike, and come back as one batch.
+    const jitter = this.#ctx.retry.random();
     // Throttling and (for a start) lack of capacity say "later", not "no": stock comes back as machines stop.
     for (const work of again) {
-      this.#requeue(work, work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work));
+      const throttled = work.lastError?.code === ApiCode.FlowLimitExceeded || isCapacityRefusal(work);
+      this.#requeue(work, throttled, () => jitter);
     }
     if (lookUps.length > 0) this.#lookUp(lookUps);
   }
@@ -278,27 +283,17 @@ class RegionPipeline {
   }
 
   /**
-   * Puts a refused instance back in the queue with its own short wait (see requeueDelayMs), or settles it:
-   * failed once it was refused in `maxAttempts` requests (throttling and capacity refusals excepted: they say
-   * "later", not "no", and only the deadline ends them), failed at the deadline when its wait would pass it.
+   * Puts a refused instance back in the queue, ready at once or after its own wait (see #delayMs), or settles
+   * it: failed once it was refused in `maxAttempts` requests (throttling and capacity refusals excepted: they
+   * say "later", not "no", and only the deadline ends them), failed at the deadline when its wait would pass it.
    */
-  #requeue(work: StopWork, throttled: boolean): void {
+  #requeue(work: StopWork, throttled: boolean, random: () => number = this.#ctx.retry.random): void {
     const { retry, ledger } = this.#ctx;
     if (!throttled && work.requests >= retry.policy.maxAttempts) {
       failExhausted(ledger, work);
       return;
     }
-    const { instances, refused } = this.#answered;
-    const patience = requeuePatience(instances === 0 ? 0 : refused / instances);
-    // Stock comes back as other machines stop, on the scale of seconds to minutes, not of request slots: a
-    // start refused for capacity backs off as before the pipeline, up to CAPACITY_CAP_MS.
-    const delayMs = isCapacityRefusal(work)
-      ? backoffDelayMs(
-          { ...retry.policy, capMs: Math.max(retry.policy.capMs, CAPACITY_CAP_MS) },
-          work.requests - 1,
-          retry.random,
-        )
-      : requeueDelayMs(retry.policy, work.requests, retry.random, this.#shortWaitMs, patience);
+    const delayMs = this.#delayMs(work, throttled, random);
     const readyAtMs = retry.nowMs() + delayMs;
     if (readyAtMs >= retry.deadlineAtMs) {
       failAtDeadline(ledger, work, this.#ctx.run.tagKey);
@@ -308,6 +303,34 @@ class RegionPipeline {
     const queued = this.#queue.get(key);
     if (queued) queued.push({ work, readyAtMs });
     else this.#queue.set(key, [{ work, readyAtMs }]);
+  }
+
+  /**
+   * How long a refused instance waits before it may join a batch again:
+   * - throttled (the request, or the instance in its answer) or sent again with KeepCharging: not at all, at
+   *   first (see requeueDelayMs); the limiter paces the region, and the instances refused together are ready
+   *   together, to fill the next batch;
+   * - refused for lack of capacity (a start): stock comes back as other machines stop, on the scale of seconds
+   *   to minutes, not of request slots, so it backs off from its first such refusal, doubling from
+   *   `retry.baseMs` with each one up to CAPACITY_CAP_MS;
+   * - anything else (a lock, an image being made, an internal error): the ordinary backoff, doubling from
+   *   `retry.baseMs` up to `retry.capMs`: re-sending at once would spend its `maxAttempts` within a second.
+   */
+  #delayMs(work: StopWork, throttled: boolean, random: () => number): number {
+    const { policy } = this.#ctx.retry;
+    if (isCapacityRefusal(work)) {
+      // Counted apart from its other refusals: a start throttled a few times first still waits short.
+      const refusals = (this.#capacityRefusals.get(work) ?? 0) + 1;
+      this.#capacityRefusals.set(work, refusals);
+      const capMs = Math.max(policy.capMs, CAPACITY_CAP_MS);
+      return backoffDelayMs({ ...policy, capMs }, refusals - 1, random);
+    }
+    if (throttled || work.lastError?.code === work.fallbackFrom) {
+      const { instances, refused } = this.#answered;
+      const patience = requeuePatience(instances === 0 ? 0 : refused / instances, this.#instances);
+      return requeueDelayMs(policy, work.requests, random, patience);
+    }
+    return backoffDelayMs(policy, work.requests - 1, random);
   }
 
   /** The deadline came: nothing queued or not yet sent will be. */

@@ -18,25 +18,29 @@ import { ApiCode } from './codes.js';
 export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = CONFIG_DEFAULTS.retry;
 
 /**
- * Refusals in a row an instance takes with only the short wait (see {@link requeueDelayMs}) before its
- * waits start to grow, at least. Where most instances are refused, a streak this long is what chance gives
- * many of them: see {@link requeuePatience}.
+ * Refusals in a row an instance takes at once (see {@link requeueDelayMs}) before its waits start to grow,
+ * at least. Where most instances are refused, a streak this long is what chance gives many of them: see
+ * {@link requeuePatience}.
  */
 export const REQUEUE_PATIENCE = 10;
 
 /**
  * The refusals in a row after which an instance's waits grow, given the share of instances the region's
- * recent answers refused: a streak only one instance in a thousand would have by chance, and at least
- * {@link REQUEUE_PATIENCE}. Growing the waits of instances refused no more often than the others would only
- * leave them behind: the limiter already slows the region when the rate is what is refused.
+ * recent answers refused and how many instances the region has: a streak chance would give none of them
+ * (one region in a thousand would see one), and at least {@link REQUEUE_PATIENCE}. Growing the waits of
+ * instances refused no more often than the others would only leave them behind, and the last instances of a
+ * region are the ones chance refuses longest: the limiter already slows the region when the rate is what is
+ * refused. What the growth is for is an instance refused for a reason of its own, again and again.
  *
  * @example
- * requeuePatience(0.3); // 10
- * requeuePatience(0.9); // 66
+ * requeuePatience(0.3, 1); // 10
+ * requeuePatience(0.9, 1); // 66
+ * requeuePatience(0.9, 1_000); // 132
  */
-export function requeuePatience(refusedShare: number): number {
+export function requeuePatience(refusedShare: number, instances = 1): number {
   if (!(refusedShare > 0) || refusedShare >= 1) return REQUEUE_PATIENCE;
-  return Math.max(REQUEUE_PATIENCE, Math.ceil(Math.log(0.001) / Math.log(refusedShare)));
+  const chance = 0.001 / Math.max(1, instances);
+  return Math.max(REQUEUE_PATIENCE, Math.ceil(Math.log(chance) / Math.log(refusedShare)));
 }
 
 /** Codes never retried, whatever the client's `retryable` says. */
@@ -78,24 +82,24 @@ export function backoffDelayMs(policy: RetrySettings, retryIndex: number, random
 }
 
 /**
- * How long an instance (or a request) refused `streak` times in a row (1 after its first refusal) waits
- * before it is sent again. The pipeline re-queues refused instances at once; the region's limiter is what
- * slows the requests when the quota is scarce, so the wait is short: uniformly random below `shortMs` (one
- * request interval of the region's rate, say) and never above `baseMs`, so that the instances refused
- * together are ready together and fill the next batch. Only one refused more than `patience` times in a row
- * (see {@link requeuePatience}) waits longer, doubling from `baseMs` up to `capMs`.
+ * How long an instance (or a request) throttled `streak` times in a row (1 after its first refusal) waits
+ * before it is sent again: not at all while `streak` is at most `patience` (see {@link requeuePatience}).
+ * The region's limiter spaces the requests and slows them when the quota is scarce, so a wait of the
+ * instance's own would only hold it back from a slot the quota allows, or split the instances refused
+ * together over more calls than they fill. Only one refused more than `patience` times in a row waits, a
+ * full-jitter backoff doubling from `baseMs` up to `capMs`.
  *
  * @example
- * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random, 50); // 0..49
+ * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 1, Math.random); // 0
+ * requeueDelayMs({ baseMs: 200, capMs: 2000, maxAttempts: 8 }, 12, Math.random); // 0..799
  */
 export function requeueDelayMs(
   policy: RetrySettings,
   streak: number,
   random: () => number,
-  shortMs: number = policy.baseMs,
   patience: number = REQUEUE_PATIENCE,
 ): number {
-  if (streak <= patience) return Math.floor(random() * Math.min(policy.baseMs, shortMs));
+  if (streak <= patience) return 0;
   return backoffDelayMs(policy, streak - patience, random);
 }
 
@@ -132,10 +136,12 @@ export interface RetryState {
    */
   retryIndex?: number;
   /**
-   * Throttled answers in a row, the failed one included, when it was throttled: such a request waits the
-   * short wait of {@link requeueDelayMs} (the limiter paces the region), not the growing backoff.
+   * Throttled answers in a row, the failed one included, when it was throttled: such a request waits as
+   * {@link requeueDelayMs} says (not at all, at first: the limiter paces the region), not the growing backoff.
    */
   throttledInARow?: number;
+  /** Throttled answers in a row a request takes without a wait of its own. @default REQUEUE_PATIENCE */
+  patience?: number;
   nowMs: number;
   /** Absolute time (on the `nowMs` clock) after which no attempt may start. */
   deadlineAtMs: number;
@@ -160,7 +166,7 @@ export function decideRetry(
   }
   const delayMs =
     isThrottleError(error) && state.throttledInARow !== undefined
-      ? requeueDelayMs(policy, state.throttledInARow, random)
+      ? requeueDelayMs(policy, state.throttledInARow, random, state.patience)
       : backoffDelayMs(policy, state.retryIndex ?? state.attempts - 1, random);
   if (state.nowMs + delayMs >= state.deadlineAtMs) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs };
@@ -186,6 +192,11 @@ export interface RetryContext {
   random(): number;
   /** Counts each retry in `retries`. */
   stats?: { retries: number };
+  /**
+   * The share of the lane's recent answers that were throttled (its limiter's), so that a request is given
+   * the patience that share calls for (see requeuePatience). @default none: the least patience
+   */
+  throttledShare?(): number;
   /** Called before each wait, for logs. */
   onRetry?(info: { error: unknown; attempts: number; delayMs: number }): void;
 }
@@ -229,6 +240,9 @@ export async function retrying<T>(
           attempts: Math.max(1, counted),
           retryIndex: Math.max(0, waits - 1),
           throttledInARow,
+          // Twenty answers cannot tell "all throttled" from "19 in 20": read a full window as 95%. The limiter,
+          // not this backoff, slows a lane whose every request is refused.
+          patience: requeuePatience(Math.min(ctx.throttledShare?.() ?? 0, 0.95)),
           nowMs: ctx.nowMs(),
           deadlineAtMs: ctx.deadlineAtMs,
         },
@@ -244,7 +258,7 @@ export async function retrying<T>(
       }
       ctx.onRetry?.({ error, attempts, delayMs: decision.delayMs });
       if (ctx.stats) ctx.stats.retries += 1;
-      await ctx.sleep(decision.delayMs);
+      if (decision.delayMs > 0) await ctx.sleep(decision.delayMs);
     }
   }
 }

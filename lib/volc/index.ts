@@ -33,7 +33,9 @@ export { DEFAULT_MAX_RESULTS, type ReadInstancesOptions, readInstancePages } fro
 export { DESCRIBE_REGIONS_MAX_RESULTS, KNOWN_REGIONS, MAX_REGION_IDS } from './regions.js';
 export {
   type CallContext,
+  MAX_RETRY_AFTER_MS,
   parseResponse,
+  parseRetryAfter,
   RETRYABLE_API_CODES,
   RETRYABLE_HTTP_STATUSES,
 } from './response.js';

@@ -26,6 +26,34 @@ export const BODY_EXCERPT_BYTES = 200;
 export interface CallContext {
   action: string;
   region: string;
+  /** The answer's Retry-After, in ms (see {@link parseRetryAfter}), carried by the error it becomes. */
+  retryAfterMs?: number;
+}
+
+/** The longest Retry-After taken at its word (an hour); a longer one is read as this. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/**
+ * Reads a Retry-After header (RFC 9110, section 10.2.3): a number of seconds, or an HTTP date, which counts
+ * from `nowMs` (a date already past is 0). Returns ms, at most {@link MAX_RETRY_AFTER_MS}; undefined when the
+ * header is absent or neither form.
+ *
+ * @example
+ * parseRetryAfter('2', Date.now()); // 2000
+ * parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('2026-10-21T07:27:30Z')); // 30000
+ */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  const text = value?.trim();
+  if (text === undefined || text === '') return undefined;
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else {
+    // Only the IMF-fixdate shape (and the obsolete ones Date.parse reads) counts as a date, not a bare number.
+    const atMs = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(atMs)) return undefined;
+    ms = atMs - nowMs;
+  }
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Math.round(ms)));
 }
 
 /** A successful answer: the request ID and the `Result` object, not yet checked against the action's shape. */
@@ -60,6 +88,7 @@ export function invalidResponse(
     action: context.action,
     region: context.region,
     retryable: transient || httpStatus === 429 || httpStatus >= 500,
+    retryAfterMs: context.retryAfterMs,
   });
 }
 
@@ -120,6 +149,7 @@ export function parseResponse(context: CallContext, httpStatus: number, body: Ui
       action: context.action,
       region: context.region,
       retryable: RETRYABLE_API_CODES.has(error.Code) || RETRYABLE_HTTP_STATUSES.has(httpStatus),
+      retryAfterMs: context.retryAfterMs,
     });
   }
   if (httpStatus < 200 || httpStatus > 299) {

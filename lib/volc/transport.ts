@@ -6,7 +6,13 @@
 import type { Dispatcher } from 'undici';
 import { ErrorCode, VolcApiError } from '../errors.js';
 import { loadUndici } from './http.js';
-import { type ApiSuccess, type CallContext, invalidResponse, parseResponse } from './response.js';
+import {
+  type ApiSuccess,
+  type CallContext,
+  invalidResponse,
+  parseResponse,
+  parseRetryAfter,
+} from './response.js';
 import { type Credentials, encodeRfc3986, type QueryPairs, signRequest } from './sign.js';
 import type { RequestEvent } from './types.js';
 
@@ -43,6 +49,8 @@ export type CallApi = <T>(action: string, params: QueryPairs, parse: ParseResult
 interface RawAnswer {
   status: number;
   body: Uint8Array;
+  /** The Retry-After header of an answer that is not a success, as sent. */
+  retryAfter?: string;
 }
 
 class BodyTooLargeError extends Error {}
@@ -149,7 +157,12 @@ async function exchange(
       bodyTimeout: timeoutMs,
     });
     status = response.statusCode;
-    return { status, body: await readBody(response.body) };
+    const retryAfter = status >= 300 ? response.headers['retry-after'] : undefined;
+    return {
+      status,
+      body: await readBody(response.body),
+      ...(typeof retryAfter === 'string' && { retryAfter }),
+    };
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       throw invalidResponse(context, status, `the body is larger than ${MAX_BODY_BYTES} bytes`);
@@ -240,7 +253,13 @@ async function send<T>(
   });
   try {
     const answer = await exchange(options, context, outgoing);
-    const success = parseResponse(context, answer.status, answer.body);
+    // A throttled (or unavailable) answer may say when to come back; the error carries it to the limiter.
+    const retryAfterMs = parseRetryAfter(answer.retryAfter, options.now().getTime());
+    const success = parseResponse(
+      retryAfterMs === undefined ? context : { ...context, retryAfterMs },
+      answer.status,
+      answer.body,
+    );
     const parsed = parse(context, success);
     report(options, event(answer.status, undefined, success.requestId));
     return parsed;

@@ -7,7 +7,7 @@ import { EmulatedEcs } from '../../support/emulated-ecs.js';
 
 const config = (extra = '') =>
   parseConfig(
-    `version: 1\nregions: [cn-beijing]\nrateLimit: { qps: 4 }\nretry: { baseMs: 1, capMs: 1, maxAttempts: 3 }\n${extra}schedules:\n  a: { stop: "0 22 * * *" }\n`,
+    `version: 1\nregions: [cn-beijing]\nrateLimit: { qps: 4, burst: 1 }\nretry: { baseMs: 1, capMs: 1, maxAttempts: 3 }\n${extra}schedules:\n  a: { stop: "0 22 * * *" }\n`,
     'list.yaml',
   );
 

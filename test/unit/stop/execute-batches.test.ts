@@ -129,7 +129,7 @@ describe('executePlan: batching', () => {
     const t0 = w.clock.nowMs();
     await w.run(
       makePlan([...bj.map((id) => stopItem(id)), ...sh.map((id) => stopItem(id, { region: 'cn-shanghai' }))]),
-      { concurrencyPerRegion: 3, rateLimit: { qps: 5 } },
+      { concurrencyPerRegion: 3, rateLimit: { qps: 5, burst: 1 } },
     );
     expect(w.ecs.maxInFlight.get('cn-beijing')).toBe(3);
     expect(w.ecs.maxInFlight.get('cn-shanghai')).toBe(3);

@@ -158,7 +158,7 @@ describe('executePlan: request-level retries', () => {
     w.ecs.script({ action: 'StopInstances', error: 'FlowLimitExceeded' });
     const { summary } = await w.run(makePlan(all.map((id) => stopItem(id))), {
       concurrencyPerRegion: 1,
-      rateLimit: { qps: 10 },
+      rateLimit: { qps: 10, burst: 1 },
     });
     const times = w.ecs.stopCalls().map((c) => c.atMs);
     // 10 qps = 100 ms apart, the throttled call's re-send included: one 429 is not the quota speaking.
@@ -190,26 +190,40 @@ describe('executePlan: request-level retries', () => {
     expect(stats.limiterWaitMs).toBeGreaterThan(0);
   });
 
-  it('keeps its rate when only a few instances of an answer are refused (their re-batch backs off instead)', async () => {
+  it('keeps its rate when only a few instances of an answer are refused (they join one re-batch at once)', async () => {
     const w = world();
     const all = ids(300);
     w.ecs.add('cn-beijing', all);
     for (const id of all.slice(0, 30)) w.ecs.instanceCodes(id, 'FlowLimitExceeded');
-    await w.run(makePlan(all.map((id) => stopItem(id))), { concurrencyPerRegion: 1, rateLimit: { qps: 10 } });
+    await w.run(makePlan(all.map((id) => stopItem(id))), {
+      concurrencyPerRegion: 1,
+      rateLimit: { qps: 10, burst: 1 },
+    });
     const times = w.ecs.stopCalls().map((c) => c.atMs);
-    expect(times[1]! - times[0]!).toBe(100);
-    expect(times[2]! - times[1]!).toBe(100);
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([100, 100, 100]);
     expect(w.ecs.stopCalls()).toHaveLength(4);
+  });
+
+  it('uses the burst at the start of a run: the first calls go at once, the rest at the rate', async () => {
+    const w = world();
+    const all = ids(1000);
+    w.ecs.add('cn-beijing', all);
+    await w.run(makePlan(all.map((id) => stopItem(id))), {
+      concurrencyPerRegion: 10,
+      rateLimit: { qps: 10, burst: 4 },
+    });
+    const t0 = w.ecs.stopCalls()[0]!.atMs;
+    expect(w.ecs.stopCalls().map((c) => c.atMs - t0)).toEqual([0, 0, 0, 0, 100, 200, 300, 400, 500, 600]);
   });
 });
 
 describe('executePlan: per-instance re-batches', () => {
   it.each([
-    'FlowLimitExceeded',
-    'InternalError',
-    'OperationDenied.ResourceLocked',
-    'OperationDenied.InstanceIsCreatingImage',
-  ])('re-batches %s with a new token after a backoff', async (code) => {
+    ['FlowLimitExceeded', 'at once'],
+    ['InternalError', 'after a backoff'],
+    ['OperationDenied.ResourceLocked', 'after a backoff'],
+    ['OperationDenied.InstanceIsCreatingImage', 'after a backoff'],
+  ])('re-batches %s with a new token %s', async (code, when) => {
     const w = world();
     w.ecs.add('cn-beijing', ['i-1', 'i-2', 'i-3']);
     w.ecs.instanceCodes('i-2', code);
@@ -218,7 +232,9 @@ describe('executePlan: per-instance re-batches', () => {
     expect(first!.instanceIds).toEqual(['i-1', 'i-2', 'i-3']);
     expect(second!.instanceIds).toEqual(['i-2']);
     expect(second!.clientToken).not.toBe(first!.clientToken);
-    expect(second!.atMs).toBeGreaterThan(first!.atMs);
+    // Throttling: the limiter (with a slot free) is the only pacing. A lock or an error: the backoff (random 0.5
+    // of baseMs 200).
+    expect(second!.atMs - first!.atMs).toBe(when === 'at once' ? 0 : 100);
     expect(outcomes.map((o) => [o.instanceId, o.outcome, o.attempts])).toEqual([
       ['i-1', 'stopped', 1],
       ['i-2', 'stopped', 2],
@@ -255,20 +271,48 @@ describe('executePlan: per-instance re-batches', () => {
     });
   });
 
-  it('re-queues a refused instance after a short jittered wait, longer only after many refusals in a row', async () => {
+  it('sends a throttled instance again at once, and backs it off only after a streak chance would not give', async () => {
     const w = world({ random: () => 0.5 });
     const all = ids(100);
     w.ecs.add('cn-beijing', all);
-    // Locked, not throttled: the limiter keeps its rate, so the gaps are the instance's own waits. The others
-    // go through at once: one instance refused 13 times in a row is not what chance gives the region.
-    w.ecs.instanceCodes(all[0]!, ...Array(13).fill('OperationDenied.ResourceLocked'));
+    // The others go through at once: one instance refused 13 times in a row is not what chance gives the
+    // region (at most 1 refused in 100, then 1 in 1: patience 10). Per-instance refusals do not slow the limiter.
+    w.ecs.instanceCodes(all[0]!, ...Array(13).fill('FlowLimitExceeded'));
     await w.run(makePlan(all.map((id) => stopItem(id))), {
       retry: { baseMs: 100, capMs: 10_000, maxAttempts: 30 },
-      rateLimit: { qps: 10 },
+      rateLimit: { qps: 10, burst: 1 },
     });
     const times = w.ecs.stopCalls().map((c) => c.atMs);
-    // Ten refusals wait 0.5 × 100 ms (under one 100 ms request interval, so the limiter's slot sets the gap);
-    // then the waits double: 0.5 × 200, 0.5 × 400, 0.5 × 800.
+    // Ten refusals go again at the next slot (100 ms at 10 qps); then the waits double: 0.5 × 200, 0.5 × 400,
+    // 0.5 × 800.
     expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([...Array(10).fill(100), 100, 200, 400]);
+  });
+
+  it('backs a locked instance off from its first refusal, doubling from baseMs up to capMs', async () => {
+    const w = world({ random: () => 0.5 });
+    w.ecs.add('cn-beijing', ['i-1']);
+    w.ecs.instanceCodes('i-1', ...Array(7).fill('OperationDenied.ResourceLocked'));
+    const { outcomes } = await w.run(makePlan([stopItem('i-1')]), {
+      retry: { baseMs: 100, capMs: 1_000, maxAttempts: 30 },
+    });
+    const times = w.ecs.stopCalls().map((c) => c.atMs);
+    // Random 0.5 of 100, 200, 400, 800, then of the cap.
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual([50, 100, 200, 400, 500, 500, 500]);
+    expect(outcomes[0]).toMatchObject({ outcome: 'stopped', attempts: 8 });
+  });
+
+  it('holds refused instances for company only until the answer in flight with them, within four fill times', async () => {
+    const w = world({ faults: { latencyMs: 1_000 } });
+    const all = ids(200);
+    w.ecs.add('cn-beijing', all);
+    // The first batch's 10 refused instances are back at 1,000 ms; the second batch (sent at 100 ms) is still
+    // in flight, and its refused instances would join them in one call. It answers at 1,100 ms, within four
+    // fill times (4 × 50 ms), refusing none: the 10 go then, not at 1,200.
+    for (const id of all.slice(0, 10)) w.ecs.instanceCodes(id, 'FlowLimitExceeded');
+    await w.run(makePlan(all.map((id) => stopItem(id))), { rateLimit: { qps: 10, burst: 1 } });
+    const [first, second, third] = w.ecs.stopCalls();
+    expect(second!.atMs - first!.atMs).toBe(100);
+    expect(third!.instanceIds).toEqual(all.slice(0, 10));
+    expect(third!.atMs - first!.atMs).toBe(1_100);
   });
 });

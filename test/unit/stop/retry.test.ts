@@ -119,9 +119,9 @@ describe('retrying', () => {
     }, ctx);
     expect(result).toBe('ok');
     expect(seen).toEqual([1, 2, 3, 4]);
-    // Throttled answers wait the short wait, below baseMs (100): the limiter paces the region.
-    expect(clock.sleeps).toEqual([25, 50, 75]);
-    expect(clock.nowMs()).toBe(150);
+    // Throttled answers do not wait of their own: the limiter (not here) paces the region.
+    expect(clock.sleeps).toEqual([]);
+    expect(clock.nowMs()).toBe(0);
     expect(stats.retries).toBe(3);
   });
 
@@ -137,7 +137,7 @@ describe('retrying', () => {
     expect(calls).toBe(policy.maxAttempts + 4);
   });
 
-  it('retries request-level throttling past maxAttempts with short waits, without using the budget', async () => {
+  it('retries request-level throttling past maxAttempts at once, without using the budget', async () => {
     const { clock, ctx } = context(() => 0.5, 15 * 60_000);
     let calls = 0;
     const result = await retrying(async () => {
@@ -148,9 +148,25 @@ describe('retrying', () => {
     }, ctx);
     expect(result).toBe('ok');
     expect(calls).toBe(12 + policy.maxAttempts);
-    // Ten throttled answers wait half of baseMs each (random 0.5), the 11th and 12th in a row longer; the
-    // 500s then back off from where the waits stand, at the cap (1000): half of it.
-    expect(clock.sleeps.slice(0, 13)).toEqual([...Array(10).fill(50), 100, 200, 500]);
+    // Ten throttled answers in a row are retried at once; the 11th and 12th wait (random 0.5 of 200 and
+    // 400 ms); the 500s then back off from where the waits stand, at the cap (1000): half of it.
+    expect(clock.sleeps.slice(0, 3)).toEqual([100, 200, 500]);
+  });
+
+  it('waits for no backoff through the streaks a lane throttled at random gives: patience follows its share', async () => {
+    const { clock, ctx } = context(() => 0.5, 15 * 60_000);
+    let calls = 0;
+    // Four answers in five throttled: a streak of 30 is what one lane in a thousand sees (patience 31).
+    const result = await retrying(
+      async () => {
+        calls += 1;
+        if (calls <= 30) throw apiError('FlowLimitExceeded', 429);
+        return 'ok';
+      },
+      { ...ctx, throttledShare: () => 0.8 },
+    );
+    expect(result).toBe('ok');
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('gives throttling up at the deadline, with DeadlineExceeded', async () => {
