@@ -176,8 +176,12 @@ export function formatOffset(offsetMs: number): string {
   return `${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
-/** The offset straight from the formatter, at second precision (no cache). */
-function rawOffsetMs(instantMs: number, timeZone: string): number {
+/**
+ * The offset straight from the formatter, at second precision: one formatter call and no cache. For instants
+ * sampled once each (overlap.ts), where {@link zoneOffsetMs} would spend two calls caching a day nobody asks
+ * about again.
+ */
+export function rawOffsetMs(instantMs: number, timeZone: string): number {
   const secondMs = Math.floor(instantMs / 1000) * 1000;
   return exactLocalMs(secondMs, timeZone) - secondMs;
 }
