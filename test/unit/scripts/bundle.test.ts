@@ -92,6 +92,17 @@ describe('the handler bundle (dist/stop.js)', () => {
     expect(lazy).toContain('lib/notify/index.ts');
     for (const output of loaded.lazyOutputs) expect(output).toMatch(/^dist\/stop-lib\/[\w-]+\.js$/);
   });
+
+  it("holds only the parts of undici the client calls (its Agent and request), not undici's index", () => {
+    const everything = inputsOf(metafile, Object.keys(metafile.outputs));
+    expect(everything).toContain('node_modules/undici/lib/dispatcher/agent.js');
+    expect(everything).not.toContain('node_modules/undici/index.js');
+    // fetch, WebSocket, EventSource, the caches and the mocks: what undici's index evaluates besides.
+    expect(everything).not.toContain('node_modules/undici/lib/web/fetch/index.js');
+    for (const part of ['lib/web/websocket/', 'lib/web/eventsource/', 'lib/cache/', 'lib/mock/']) {
+      expect(under(everything, `node_modules/undici/${part}`), part).toEqual([]);
+    }
+  });
 });
 
 describe('importing the built dist/stop.js', () => {
