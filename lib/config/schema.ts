@@ -35,10 +35,12 @@ const INELIGIBLE: string[] = [...STOP_CHARGING_INELIGIBLE_TYPES];
 
 /** The value of every optional setting left out of the file (documented with `@default` in types.ts): lib/defaults.ts
  * writes the plain ones, this adds the ones made of vocabulary and API facts. */
+const { inline: _inlineDefaults, ...SECTION_DEFAULTS } = SETTING_DEFAULTS;
+
 export const CONFIG_DEFAULTS = {
-  ...SETTING_DEFAULTS,
+  ...SECTION_DEFAULTS,
   defaults: {
-    ...SETTING_DEFAULTS.defaults,
+    ...SECTION_DEFAULTS.defaults,
     stoppedMode: StoppedModeSetting.Auto,
     stopChargingIneligible: INELIGIBLE,
   },
