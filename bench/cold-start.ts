@@ -1,13 +1,14 @@
 /**
  * Cold start of the bundled handler and of the CLI, each in fresh processes: how long importing the handler
- * takes, how long until its configuration is loaded as well, how long `lights-out --help` takes, and how big the
- * code is. Each figure is timed inside the process (wall and CPU time: on a shared machine wall time is noisy
+ * takes, how long until its configuration is loaded as well, what the first request adds by loading undici,
+ * how long `lights-out --help` takes, and how big the code is, chunk by chunk (what importing the handler
+ * reads, and what it leaves to a dynamic import). Each figure is timed inside the process (wall and CPU time: on a shared machine wall time is noisy
  * and CPU time is the steadier yardstick), median over the repetitions, after one warm-up that fills the file
  * cache.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { median } from './bound.js';
@@ -16,6 +17,15 @@ import { median } from './bound.js';
 export interface Timing {
   wallMs: number;
   cpuMs: number;
+}
+
+/** One file of the handler's code: the entry or a chunk under dist/stop-lib/. */
+export interface ChunkSize {
+  /** Relative to dist/. */
+  file: string;
+  bytes: number;
+  /** Read and evaluated by importing the handler (the entry and what it imports statically), or left lazy. */
+  atImport: boolean;
 }
 
 /** The result of {@link measureColdStart}. */
@@ -34,6 +44,11 @@ export interface ColdStartResult {
   /** From the import's start until the handler has loaded its configuration (the bundled one). */
   importConfigMedianMs: number;
   importConfigCpuMedianMs: number;
+  /** Importing undici's chunk after the configuration: what the first request adds (it is loaded once). */
+  undiciMedianMs: number;
+  undiciCpuMedianMs: number;
+  /** The entry and every chunk, in the order: what importing reads, then the lazy chunks, largest first. */
+  chunks: ChunkSize[];
   /** `lights-out --help` (bin/lights-out.js) timed inside a fresh process. */
   helpMedianMs: number;
   helpCpuMedianMs: number;
@@ -52,12 +67,19 @@ function report(name) {
   process.stderr.write('COLD ' + JSON.stringify({ name, wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }) + '\\n');
 }`;
 
-/** Imports the handler, then invokes it without credentials: it loads its configuration, then fails at once. */
+/**
+ * Imports the handler, then invokes it without credentials: it loads its configuration, then fails before any
+ * request. Then imports undici's chunk, as the first request would.
+ */
 const HANDLER_SCRIPT = `${TIMER}
 const { handler } = await import(process.argv[1]);
 report('import');
 await handler({ dryRun: true }).catch(() => {});
-report('config');`;
+report('config');
+const undiciStart = { wall: performance.now(), cpu: process.cpuUsage() };
+await import(process.argv[2]);
+const used = process.cpuUsage(undiciStart.cpu);
+process.stderr.write('COLD ' + JSON.stringify({ name: 'undici', wallMs: performance.now() - undiciStart.wall, cpuMs: (used.user + used.system) / 1000 }) + '\\n');`;
 
 const HELP_SCRIPT = `${TIMER}
 const bin = process.argv[1];
@@ -89,16 +111,35 @@ function timing(reports: Map<string, Timing>, name: string): Timing {
   return found;
 }
 
-function chunkBytes(bundle: string): number {
-  const dir = join(dirname(bundle), `${basename(bundle, '.js')}-lib`);
-  let bytes = 0;
-  try {
-    for (const name of readdirSync(dir))
-      if (name.endsWith('.js')) bytes += readFileSync(join(dir, name)).length;
-  } catch {
-    // No chunks: the bundle is one file.
+/** The relative ES module specifiers a minified chunk imports statically (`import(...)` is not matched). */
+function staticImportsOf(code: string): string[] {
+  return [...code.matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1] as string);
+}
+
+/** The entry and every chunk next to it (dist/<entry>-lib/), marked by whether importing the entry reads it. */
+export function bundleChunks(bundle: string): ChunkSize[] {
+  const root = dirname(bundle);
+  const atImport = new Set<string>();
+  const queue = [bundle];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    if (atImport.has(file)) continue;
+    atImport.add(file);
+    for (const specifier of staticImportsOf(readFileSync(file, 'utf8'))) {
+      queue.push(join(dirname(file), specifier));
+    }
   }
-  return bytes;
+  const dir = join(root, `${basename(bundle, '.js')}-lib`);
+  const chunks = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.endsWith('.js'))
+        .map((n) => join(dir, n))
+    : [];
+  const sizes = [bundle, ...chunks].map((file) => ({
+    file: relative(root, file).split('\\').join('/'),
+    bytes: readFileSync(file).length,
+    atImport: atImport.has(file),
+  }));
+  return sizes.sort((a, b) => Number(b.atImport) - Number(a.atImport) || b.bytes - a.bytes);
 }
 
 /**
@@ -110,17 +151,23 @@ function chunkBytes(bundle: string): number {
 export function measureColdStart(bundle: string, bin: string, repetitions: number): ColdStartResult {
   const bundleUrl = pathToFileURL(bundle).href;
   const binUrl = pathToFileURL(bin).href;
-  timedProcess(HANDLER_SCRIPT, [bundleUrl]);
+  const chunks = bundleChunks(bundle);
+  const undiciChunk = chunks.find((c) => /(^|\/)undici-[\w-]+\.js$/.test(c.file));
+  if (undiciChunk === undefined) throw new Error(`no undici chunk next to ${bundle}`);
+  const handlerArgs = [bundleUrl, pathToFileURL(join(dirname(bundle), undiciChunk.file)).href];
+  timedProcess(HANDLER_SCRIPT, handlerArgs);
   timedProcess(HELP_SCRIPT, [binUrl]);
   const imports: Timing[] = [];
   const configs: Timing[] = [];
+  const undicis: Timing[] = [];
   const helps: Timing[] = [];
   const processMs: number[] = [];
   const emptyMs: number[] = [];
   for (let n = 0; n < repetitions; n++) {
-    const handler = timedProcess(HANDLER_SCRIPT, [bundleUrl]);
+    const handler = timedProcess(HANDLER_SCRIPT, handlerArgs);
     imports.push(timing(handler.reports, 'import'));
     configs.push(timing(handler.reports, 'config'));
+    undicis.push(timing(handler.reports, 'undici'));
     processMs.push(handler.wallMs);
     helps.push(timing(timedProcess(HELP_SCRIPT, [binUrl]).reports, 'help'));
     emptyMs.push(timedProcess('', []).wallMs);
@@ -132,16 +179,33 @@ export function measureColdStart(bundle: string, bin: string, repetitions: numbe
     bundle,
     bundleBytes: code.length,
     gzipBytes: gzipSync(code).length,
-    packageBytes: code.length + chunkBytes(bundle),
+    packageBytes: chunks.reduce((sum, c) => sum + c.bytes, 0),
     repetitions,
     importMedianMs: wall(imports),
     importCpuMedianMs: cpu(imports),
     importConfigMedianMs: wall(configs),
     importConfigCpuMedianMs: cpu(configs),
+    undiciMedianMs: wall(undicis),
+    undiciCpuMedianMs: cpu(undicis),
+    chunks,
     helpMedianMs: wall(helps),
     helpCpuMedianMs: cpu(helps),
     cliEntryBytes: readFileSync(join(dirname(bundle), 'cli.js')).length,
     processMedianMs: median(processMs),
     emptyProcessMedianMs: median(emptyMs),
   };
+}
+
+/**
+ * The chunk table of the report: each file of the handler's code, its size, and whether importing reads it.
+ *
+ * @example
+ * chunkRows(result); // [['stop.js', '47 KiB', 'at import'], ..., ['stop-lib/undici-….js', '539 KiB', 'lazily']]
+ */
+export function chunkRows(result: ColdStartResult): string[][] {
+  return result.chunks.map((c) => [
+    `\`${c.file}\``,
+    `${(c.bytes / 1024).toFixed(1)} KiB`,
+    c.atImport ? 'at import' : 'lazily',
+  ]);
 }

@@ -1,7 +1,7 @@
 /** The benchmark's results as data (results.json) and as the markdown tables people read (results.md). */
 
 import { minimumCalls, spread } from './bound.js';
-import type { ColdStartResult } from './cold-start.js';
+import { type ColdStartResult, chunkRows } from './cold-start.js';
 import type { LoggingResult } from './logging.js';
 import type { InlinePlanningResult, PlanningResult } from './planning.js';
 import { Approach } from './scenario.js';
@@ -412,8 +412,9 @@ export function renderMarkdown(results: BenchResults): string {
     `\`${coldStart.bundle.split('/').slice(-2).join('/')}\` and \`lights-out --help\`, each in fresh \`node\` ` +
       `processes, median of ${coldStart.repetitions} after a warm-up, timed inside the process as wall / CPU ` +
       'time (CPU time is the steadier figure on a shared machine). "Import + config" runs until the handler ' +
-      'has loaded its bundled configuration; undici is loaded later, by the first request. The entry is what ' +
-      'importing reads; the package adds the chunks imported lazily (dist/stop-lib/).',
+      'has loaded its bundled configuration; undici is loaded later, by the first request ("+ undici" is what ' +
+      'that adds). The entry is what importing reads; the package adds the chunks imported lazily ' +
+      '(dist/stop-lib/), listed below the table.',
     '',
     table(
       [
@@ -422,6 +423,7 @@ export function renderMarkdown(results: BenchResults): string {
         'Package code',
         'Import',
         'Import + config',
+        '+ undici',
         '`--help` (CLI entry)',
         'Process with import',
         'Empty process',
@@ -433,12 +435,15 @@ export function renderMarkdown(results: BenchResults): string {
           `${(coldStart.packageBytes / 1024).toFixed(0)} KiB`,
           `${coldStart.importMedianMs.toFixed(0)} / ${coldStart.importCpuMedianMs.toFixed(0)} ms`,
           `${coldStart.importConfigMedianMs.toFixed(0)} / ${coldStart.importConfigCpuMedianMs.toFixed(0)} ms`,
+          `${coldStart.undiciMedianMs.toFixed(0)} / ${coldStart.undiciCpuMedianMs.toFixed(0)} ms`,
           `${coldStart.helpMedianMs.toFixed(0)} / ${coldStart.helpCpuMedianMs.toFixed(0)} ms (${(coldStart.cliEntryBytes / 1024).toFixed(0)} KiB)`,
           `${coldStart.processMedianMs.toFixed(0)} ms`,
           `${coldStart.emptyProcessMedianMs.toFixed(0)} ms`,
         ],
       ],
     ),
+    '',
+    table(['Handler code', 'Size', 'Read'], chunkRows(coldStart)),
     '',
     '## Logging',
     '',

@@ -8,8 +8,10 @@
  * environment only. The work is lib/run's createStopHandler.
  *
  * Cold start: the configuration code (with the YAML parser) is imported by the configuration's loading, which
- * starts at once but does not hold up the import, and undici by the first request (lib/volc/http.ts); the
- * build puts both in chunks of their own next to the bundle, so importing it reads neither.
+ * starts at once but does not hold up the import, undici by the first request (lib/volc/http.ts) and the
+ * notification code by the first run with targets; the build puts each in chunks of its own next to the
+ * bundle (dist/stop-lib/), so importing it reads none of them. Keep this file's value imports to lib/ doors
+ * that do not lead to lib/config: test/unit/scripts/bundle.test.ts checks it.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

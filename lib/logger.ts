@@ -73,7 +73,9 @@ export function maskSecrets(line: string, secrets: readonly string[]): string {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 4);
-  const sink = new LineSink(options.destination ?? pino.destination({ fd: 1, sync: true }), secrets);
+  // `dest: 1` rather than `fd: 1`: given no `dest`, pino reads process.stdout.fd, and touching process.stdout
+  // builds Node's stdout stream (its stream modules, and net's for a pipe), a few ms of every cold start.
+  const sink = new LineSink(options.destination ?? pino.destination({ dest: 1, sync: true }), secrets);
   const logger = pino(
     {
       level: options.level ?? 'info',

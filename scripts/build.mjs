@@ -2,7 +2,7 @@
 // The bundles need no node_modules at run time, which is what the function package ships.
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { NODE_BUNDLE } from './bundle-options.mjs';
+import { HANDLER_BUNDLE, NODE_BUNDLE } from './bundle-options.mjs';
 
 const common = { ...NODE_BUNDLE, outdir: 'dist' };
 
@@ -23,19 +23,8 @@ await build({
   chunkNames: 'cli-lib/[name]-[hash]',
 });
 if (Object.keys(handlers).length > 0) {
-  // A handler is minified to stay under 1 MB (undici alone is 1 MB unminified), which keeps cold starts and
-  // the upload small; its stack traces stay readable through the source map (NODE_OPTIONS=--enable-source-maps),
-  // and keepNames keeps class names such as ConfigError in logs.
-  // What a handler imports lazily (undici, the configuration code) goes into chunks of its own under
-  // dist/stop-lib/, so that importing the handler neither evaluates nor even parses it.
-  await build({
-    ...common,
-    entryPoints: handlers,
-    minify: true,
-    keepNames: true,
-    splitting: true,
-    chunkNames: 'stop-lib/[name]-[hash]',
-  });
+  // See HANDLER_BUNDLE: minified, and what a handler imports lazily in chunks of its own under dist/stop-lib/.
+  await build({ ...HANDLER_BUNDLE, outdir: 'dist', entryPoints: handlers });
 }
 
 // The bundles are ES modules with a .js name. Lambda (and Node without syntax detection) reads a .js file as

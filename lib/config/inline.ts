@@ -3,6 +3,7 @@
  * value leaves open, how inline instances stop, and whether instances without the tag take part.
  */
 import * as v from 'valibot';
+import { SETTING_DEFAULTS } from '../defaults.js';
 import { parseDays } from '../schedule/index.js';
 import { calendarName } from './calendars.js';
 import { about, boolean, integerIn, problem, string, tagKey, timeZone } from './fields.js';
@@ -11,13 +12,7 @@ import { stopSettings } from './schedules.js';
 import { mapping } from './sections.js';
 
 /** The values of the settings an `inline:` section leaves out (`timezone` defaults to the config's). */
-export const INLINE_DEFAULTS = {
-  tagKey: 'maid_offhours',
-  off: 19,
-  on: 7,
-  days: 'm-f',
-  optOut: false,
-} as const;
+export const INLINE_DEFAULTS = SETTING_DEFAULTS.inline;
 
 const hour = integerIn(0, 23, 'an hour 0 to 23');
 

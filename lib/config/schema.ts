@@ -5,6 +5,7 @@
  * listing bound and the guard read theirs from here.
  */
 import * as v from 'valibot';
+import { SETTING_DEFAULTS } from '../defaults.js';
 import { formatTick } from '../schedule/index.js';
 import { STOP_CHARGING_INELIGIBLE_TYPES } from '../volc/index.js';
 import { calendars } from './calendars.js';
@@ -32,23 +33,17 @@ import { StoppedModeSetting } from './vocabulary.js';
 /** What the API refuses StopCharging for, as far as known (lib/volc); the emulator refuses the same by default. */
 const INELIGIBLE: string[] = [...STOP_CHARGING_INELIGIBLE_TYPES];
 
-/** The value of every optional setting left out of the file (documented with `@default` in types.ts). */
+/** The value of every optional setting left out of the file (documented with `@default` in types.ts): lib/defaults.ts
+ * writes the plain ones, this adds the ones made of vocabulary and API facts. */
+const { inline: _inlineDefaults, ...SECTION_DEFAULTS } = SETTING_DEFAULTS;
+
 export const CONFIG_DEFAULTS = {
-  allowUnknownRegions: false,
-  tagKey: 'lights-out',
-  timezone: 'UTC',
-  tickMs: 300_000,
-  rateLimit: { qps: 10 },
+  ...SECTION_DEFAULTS,
   defaults: {
+    ...SECTION_DEFAULTS.defaults,
     stoppedMode: StoppedModeSetting.Auto,
-    fallback: 'KeepCharging',
-    forceStop: false,
     stopChargingIneligible: INELIGIBLE,
   },
-  guard: { maxInstancesPerRun: 1000 },
-  retry: { baseMs: 200, capMs: 2_000, maxAttempts: 8 },
-  listing: { maxInstancesPerRegion: 200_000 },
-  verify: { enabled: false, timeoutMs: 120_000, intervalMs: 5_000 },
 } as const;
 
 const D = CONFIG_DEFAULTS;

@@ -3,6 +3,8 @@
  * spread over regions, zones, charge types and instance families (some refusing StopCharging), with the tags a
  * lights-out schedule reads, including the mistakes real fleets have (typos, untagged instances, bad values).
  */
+
+import { SETTING_DEFAULTS } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import type { Tag } from '../volc/index.js';
 import { mulberry32, pick, type Random } from './prng.js';
@@ -156,9 +158,9 @@ export function generateFleet(options: GenerateFleetOptions): Fleet {
     count: options.count,
     seed: options.seed ?? 1,
     regions: options.regions?.length ? options.regions : [...DEFAULT_REGIONS],
-    tagKey: options.tagKey ?? 'lights-out',
+    tagKey: options.tagKey ?? SETTING_DEFAULTS.tagKey,
     schedules: options.schedules?.length ? options.schedules : ['office-hours', 'nightly', 'weekend'],
-    inlineTagKey: options.inlineTagKey ?? 'maid_offhours',
+    inlineTagKey: options.inlineTagKey ?? SETTING_DEFAULTS.inline.tagKey,
   };
   const random = mulberry32(resolved.seed);
   const taken = new Set<string>();

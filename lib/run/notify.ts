@@ -7,17 +7,7 @@
 import type { Dispatcher } from 'undici';
 import type { Config, NotifyTarget } from '../config/index.js';
 import { errorCodeOf, LightsOutError, UsageError } from '../errors.js';
-import {
-  buildMessage,
-  type DeliveryResult,
-  deliver,
-  messageText,
-  type Payload,
-  type RunReport,
-  renderPayload,
-  resolveTarget,
-  shouldSend,
-} from '../notify/index.js';
+import type { DeliveryResult, Payload, RunReport } from '../notify/index.js';
 import { loadUndici } from '../volc/index.js';
 import { firesFor, runTick } from './fires.js';
 import { partialRunOf, type RunDeps, type RunOptions, type RunResult, runOnce } from './run.js';
@@ -98,7 +88,22 @@ export interface NotifyDeps {
   dispatcher?: Dispatcher;
 }
 
-function previews(config: Config, report: RunReport): NotificationPreview[] {
+/**
+ * lib/notify, imported by the first run that has something to notify. The handler's bundle then neither reads
+ * nor evaluates it (nor the configuration vocabulary it uses) at import: most configurations have no targets.
+ */
+type Notify = typeof import('../notify/index.js');
+let notifyModule: Promise<Notify> | undefined;
+function loadNotify(): Promise<Notify> {
+  notifyModule ??= import('../notify/index.js');
+  return notifyModule;
+}
+
+function previews(
+  { buildMessage, messageText, renderPayload, shouldSend }: Notify,
+  config: Config,
+  report: RunReport,
+): NotificationPreview[] {
   const targets = config.notify ?? [];
   if (targets.length === 0) {
     const message = buildMessage(config, report, {});
@@ -130,8 +135,10 @@ export async function notifyRun(
   settings: NotifySettings = {},
 ): Promise<DeliveryResult[]> {
   try {
+    const notify = await loadNotify();
+    const { buildMessage, deliver, renderPayload, resolveTarget, shouldSend } = notify;
     if (settings.preview) {
-      settings.preview(previews(config, report));
+      settings.preview(previews(notify, config, report));
       return [];
     }
     const deadlineAtMs = Math.min(

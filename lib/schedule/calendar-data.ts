@@ -41,5 +41,22 @@ const WEEKDAYS: BaseDays = {
   workdays: new Map(),
 };
 
-/** The data of every base, built once when the module loads. */
-export const BASE_DAYS: Readonly<Record<CalendarBase, BaseDays>> = { cn: cnDays(), weekdays: WEEKDAYS };
+const BUILD: Readonly<Record<CalendarBase, () => BaseDays>> = { cn: cnDays, weekdays: () => WEEKDAYS };
+const built = new Map<CalendarBase, BaseDays>();
+
+/**
+ * The data of a base, built on its first use and kept. Turning the package's ~770 dated entries into maps
+ * costs a few milliseconds; a cold start whose configuration names no `cn` calendar, or that has not yet
+ * evaluated one, does not pay it.
+ *
+ * @example
+ * baseDays('cn').holidays.get('2026-10-01'); // 'National Day'
+ */
+export function baseDays(base: CalendarBase): BaseDays {
+  let days = built.get(base);
+  if (days === undefined) {
+    days = BUILD[base]();
+    built.set(base, days);
+  }
+  return days;
+}

@@ -1,11 +1,11 @@
 /**
  * Working days: whether a local date is a working day on a calendar, and why. Pure: the bases' data is
- * imported as data (calendar-data.ts), dates are `YYYY-MM-DD` strings already local to the schedule.
+ * imported as data (calendar-data.ts, built on first use), dates are `YYYY-MM-DD` strings already local to the schedule.
  *
  * The order of precedence: the team's own `workdays` and `holidays` first, then the base's dated exceptions
  * (public holidays, make-up working days) in a year its data covers, then Monday to Friday.
  */
-import { BASE_DAYS } from './calendar-data.js';
+import { baseDays } from './calendar-data.js';
 import { wallTime } from './timezone.js';
 import type { Action, CalendarRules, ScheduleCalendars, ScheduleRules } from './types.js';
 
@@ -57,7 +57,7 @@ export function weekdayOf(localDate: string): number {
  */
 export function dayVerdict(calendar: CalendarRules, localDate: string): DayVerdict {
   const name = calendar.name;
-  const base = BASE_DAYS[calendar.base];
+  const base = baseDays(calendar.base);
   const year = Number(localDate.slice(0, 4));
   const covered = base.years === undefined || base.years.has(year);
   // Even a day the team's lists decide lies in a year without data: the warning applies to it too.
@@ -138,7 +138,7 @@ export interface CalendarGap {
  */
 export function calendarGapText(gap: CalendarGap): string {
   return (
-    `calendar ${gap.calendar}: base ${gap.base} has no data for ${gap.year} in ${BASE_DAYS[gap.base].source}; ` +
+    `calendar ${gap.calendar}: base ${gap.base} has no data for ${gap.year} in ${baseDays(gap.base).source}; ` +
     `its fires in ${gap.year} fall back to Monday to Friday plus the calendar's own holidays and workdays ` +
     `(update chinese-days once the State Council publishes ${gap.year}'s holidays)`
   );
@@ -146,7 +146,7 @@ export function calendarGapText(gap: CalendarGap): string {
 
 /** True when the calendar's base has data for the year (always, for a base that needs none). */
 export function baseCovers(calendar: CalendarRules, year: number): boolean {
-  const { years } = BASE_DAYS[calendar.base];
+  const { years } = baseDays(calendar.base);
   return years === undefined || years.has(year);
 }
 

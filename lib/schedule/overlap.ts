@@ -4,7 +4,7 @@
  * Pure: the answer depends on the crons, the zone and the tick only, not on any date.
  */
 import { parseCron } from './cron.js';
-import { zoneOffsetMs } from './timezone.js';
+import { rawOffsetMs } from './timezone.js';
 import type { ScheduleRules } from './types.js';
 
 const DAY_MINUTES = 1440;
@@ -80,7 +80,8 @@ function zoneOffsets(timeZone: string): number[] {
   if (offsets === undefined) {
     const seen = new Set<number>();
     for (let i = 0; i < OFFSET_SAMPLES.count; i++) {
-      seen.add(zoneOffsetMs(OFFSET_SAMPLES.fromMs + i * OFFSET_SAMPLES.stepMs, timeZone) / 60_000);
+      // One formatter call per sample: validating a configuration pays for these at every cold start.
+      seen.add(rawOffsetMs(OFFSET_SAMPLES.fromMs + i * OFFSET_SAMPLES.stepMs, timeZone) / 60_000);
     }
     offsets = [...seen];
     offsetsByZone.set(timeZone, offsets);

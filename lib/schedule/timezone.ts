@@ -35,20 +35,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let format = formatters.get(timeZone);
   if (format === undefined) {
     // Building a formatter costs far more than using one, so each zone gets one for the process's life.
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    // It formats the offset alone (`1/1/2026, GMT+08:00`): format() is several times cheaper than
+    // formatToParts(), which builds an object per field, and the offset is all the rest is derived from.
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
     formatters.set(timeZone, format);
   }
   return format;
 }
+
+/** `GMT+08:00`, `GMT-00:44:30` (seconds when the offset has them), or `GMT` alone for zero. */
+const GMT_OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**
  * The local wall-clock time of an instant in a time zone.
@@ -176,22 +172,22 @@ export function formatOffset(offsetMs: number): string {
   return `${sign}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 }
 
-/** The offset straight from the formatter, at second precision (no cache). */
-function rawOffsetMs(instantMs: number, timeZone: string): number {
-  const secondMs = Math.floor(instantMs / 1000) * 1000;
-  return exactLocalMs(secondMs, timeZone) - secondMs;
+/**
+ * The offset straight from the formatter, at second precision: one formatter call and no cache. For instants
+ * sampled once each (overlap.ts), where {@link zoneOffsetMs} would spend two calls caching a day nobody asks
+ * about again.
+ */
+export function rawOffsetMs(instantMs: number, timeZone: string): number {
+  const text = formatter(timeZone).format(instantMs);
+  const match = GMT_OFFSET.exec(text);
+  if (match === null) throw new Error(`unexpected offset format from Intl for ${timeZone}: ${text}`);
+  const [, sign, hours = '0', minutes = '0', seconds = '0'] = match;
+  const ms = ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
+  return sign === '-' ? -ms : ms;
 }
 
 function exactLocalMs(instantMs: number, timeZone: string): number {
-  const fields: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(instantMs)) {
-    if (part.type !== 'literal') fields[part.type] = Number.parseInt(part.value, 10);
-  }
-  const date = new Date(
-    Date.UTC(2000, (fields.month ?? 1) - 1, fields.day, fields.hour, fields.minute, fields.second ?? 0),
-  );
-  date.setUTCFullYear(fields.year ?? 2000);
-  return date.getTime() + (instantMs - Math.floor(instantMs / 1000) * 1000);
+  return instantMs + rawOffsetMs(instantMs, timeZone);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { RetrySettings, VerifySettings } from '../config/index.js';
+import { SETTING_DEFAULTS } from '../defaults.js';
 import { DeadlineError, ErrorCode, errorCodeOf } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Decision, type Plan, type PlanItem } from '../plan/index.js';
@@ -170,7 +171,7 @@ export class StopSession {
       warnedUnexpectedDetail: false,
       warnedMissingDetail: false,
       runId: options.runId ?? randomUUID(),
-      tagKey: options.tagKey ?? 'lights-out',
+      tagKey: options.tagKey ?? SETTING_DEFAULTS.tagKey,
     };
     this.#lanes = options.lanes ?? laneSource(options, deps, this.#run.stats);
     this.ledger = new OutcomeLedger({ items: [] }, deps.logger);

@@ -6,6 +6,7 @@
  * another. Stops and starts go through the same pipeline; each batch carries one action (`batch.action`),
  * which picks the API call. The same request retried keeps its token; each new batch gets a new one (see token.ts).
  */
+import { SETTING_DEFAULTS } from '../defaults.js';
 import { ErrorCode, errorCodeOf, VolcApiError } from '../errors.js';
 import { STOPPED_MODE_TAG_SUFFIX } from '../plan/index.js';
 import { Action } from '../schedule/index.js';
@@ -573,7 +574,11 @@ function isCapacityRefusal(work: StopWork): boolean {
  * Settles `work` as failed with `DeadlineExceeded`, naming its last error when it had one. A start still
  * refused for lack of capacity fails with that code instead, and says what to do about it.
  */
-export function failAtDeadline(ledger: OutcomeLedger, work: StopWork, tagKey = 'lights-out'): void {
+export function failAtDeadline(
+  ledger: OutcomeLedger,
+  work: StopWork,
+  tagKey: string = SETTING_DEFAULTS.tagKey,
+): void {
   if (isCapacityRefusal(work)) {
     const { code, message } = work.lastError!;
     failWork(

@@ -10,12 +10,13 @@
  * that says the token was seen with other parameters (IdempotentParameterMismatch) is never retried: the
  * token would be wrong, and resending it could not help.
  */
-import { CONFIG_DEFAULTS, type RetrySettings } from '../config/index.js';
+import type { RetrySettings } from '../config/index.js';
+import { SETTING_DEFAULTS } from '../defaults.js';
 import { DeadlineError, VolcApiError } from '../errors.js';
 import { ApiCode } from './codes.js';
 
-/** The defaults of {@link RetrySettings}: the configuration's (lib/config's CONFIG_DEFAULTS, written once). */
-export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = CONFIG_DEFAULTS.retry;
+/** The defaults of {@link RetrySettings}: the configuration's (lib/defaults.ts, written once). */
+export const DEFAULT_RETRY_SETTINGS: Readonly<RetrySettings> = SETTING_DEFAULTS.retry;
 
 /**
  * Refusals in a row an instance takes at once (see {@link requeueDelayMs}) before its waits start to grow,

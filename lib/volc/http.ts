@@ -1,21 +1,45 @@
 /**
- * undici, loaded on first use. Evaluating undici sets up Node's http, net and tls modules and costs most of a
- * cold start's import time; a process that never sends a request (a dry run without listing, `--help`, a
- * configuration error) never pays it, and one that does pays it once, with its first request.
+ * undici, loaded on first use, and only the two parts lights-out calls: its Agent and its `request`. Evaluating
+ * undici sets up Node's http, net and tls modules; its index also evaluates fetch, WebSocket, EventSource,
+ * caches, mocks and a dozen dispatchers nobody here uses, which cost as much again. A process that never sends
+ * a request (a dry run without listing, `--help`, a configuration error) pays none of it, and one that does
+ * pays it once, with its first request.
  */
 import type { Dispatcher } from 'undici';
 
 type Undici = typeof import('undici');
 
-let undici: Promise<Undici> | undefined;
+/** What lights-out uses of undici. */
+export interface UndiciParts {
+  Agent: Undici['Agent'];
+  /** undici's `request(url, options)`; `options.dispatcher` is required (there is no global one here). */
+  request: (url: string | URL, options: RequestOptions) => Promise<Dispatcher.ResponseData>;
+}
 
-/** undici's module, imported once per process on the first call. */
-export function loadUndici(): Promise<Undici> {
-  // undici is CommonJS: Node's import names its exports, a bundle's chunk may offer only `default` (its
-  // module.exports), so take whichever holds them.
-  undici ??= import('undici').then((module) =>
-    'Agent' in module ? module : (module as unknown as { default: Undici }).default,
-  );
+/** undici's request options, the dispatcher included. */
+export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
+  dispatcher: Dispatcher;
+  method?: Dispatcher.HttpMethod;
+};
+
+let undici: Promise<UndiciParts> | undefined;
+
+/** undici's Agent and request, imported once per process on the first call. */
+export function loadUndici(): Promise<UndiciParts> {
+  undici ??= import('./undici.js').then(({ Agent, requestOn }) => {
+    // What undici's index does for `request(url, options)`: split the URL into origin and path, default the
+    // method, and call the dispatcher's request.
+    const request: UndiciParts['request'] = (url, { dispatcher, ...options }) => {
+      const parsed = new URL(url);
+      return requestOn.call(dispatcher, {
+        ...options,
+        origin: parsed.origin,
+        path: parsed.search ? `${parsed.pathname}${parsed.search}` : parsed.pathname,
+        method: options.method ?? (options.body ? 'PUT' : 'GET'),
+      });
+    };
+    return { Agent, request };
+  });
   return undici;
 }
 

@@ -139,9 +139,10 @@ describe('npm run package: the zip', () => {
       expect(name).toMatch(
         /^(dist\/stop\.js(\.map)?|dist\/stop-lib\/[\w-]+\.js(\.map)?|dist\/package\.json|schedules\/[^/]+\.yaml)$/,
       );
-    // The chunks the handler imports lazily travel with it: undici's and the configuration's.
+    // The chunks the handler imports lazily travel with it: undici's, the configuration's, notifications'.
     expect(names.some((n) => /^dist\/stop-lib\/undici-[\w-]+\.js$/.test(n))).toBe(true);
     expect(names.some((n) => /^dist\/stop-lib\/config-[\w-]+\.js$/.test(n))).toBe(true);
+    expect(names.some((n) => /^dist\/stop-lib\/notify-[\w-]+\.js$/.test(n))).toBe(true);
     expect(names.some((n) => n.includes('node_modules'))).toBe(false);
   });
 

@@ -214,6 +214,12 @@ describe('renderMarkdown', () => {
       importCpuMedianMs: 40,
       importConfigMedianMs: 80,
       importConfigCpuMedianMs: 70,
+      undiciMedianMs: 60,
+      undiciCpuMedianMs: 55,
+      chunks: [
+        { file: 'stop.js', bytes: 30 * 1024, atImport: true },
+        { file: 'stop-lib/undici-X.js', bytes: 540 * 1024, atImport: false },
+      ],
       helpMedianMs: 30,
       helpCpuMedianMs: 25,
       cliEntryBytes: 4 * 1024,
@@ -241,8 +247,10 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).toContain('| 100,000 | 95,000 | 2000 ms | 1900 ms | 50,000 |');
     expect(markdown).toContain(
-      '| 30 KiB | 11 KiB | 800 KiB | 45 / 40 ms | 80 / 70 ms | 30 / 25 ms (4 KiB) | 260 ms | 70 ms |',
+      '| 30 KiB | 11 KiB | 800 KiB | 45 / 40 ms | 80 / 70 ms | 60 / 55 ms | 30 / 25 ms (4 KiB) | 260 ms | 70 ms |',
     );
+    expect(markdown).toContain('| `stop.js` | 30.0 KiB | at import |');
+    expect(markdown).toContain('| `stop-lib/undici-X.js` | 540.0 KiB | lazily |');
     expect(markdown).toContain('| outcome lines (batched) | 300 ms | 250 ms | 5.0 µs |');
     expect(markdown).toContain('| ordinary pino lines | 3000 ms | 2500 ms | 50.0 µs |');
     expect(markdown).not.toContain('†');

@@ -3,6 +3,7 @@ import {
   formatOffset,
   instantToLocalMs,
   localMsToWall,
+  rawOffsetMs,
   resolveLocalMs,
   wallTime,
   wallToLocalMs,
@@ -95,6 +96,60 @@ describe('zoneOffsetMs', () => {
     }
     expect(wrong).toEqual([]);
   });
+});
+
+/** The offset an independent Intl path gives: the wall-clock fields formatToParts prints, minus the instant. */
+const fieldFormats = new Map<string, Intl.DateTimeFormat>();
+function offsetFromFields(instantMs: number, timeZone: string): number {
+  const format =
+    fieldFormats.get(timeZone) ??
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  fieldFormats.set(timeZone, format);
+  const parts = format.formatToParts(instantMs);
+  const field = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const local = new Date(
+    Date.UTC(2000, field('month') - 1, field('day'), field('hour'), field('minute'), field('second')),
+  );
+  local.setUTCFullYear(field('year'));
+  return local.getTime() - Math.floor(instantMs / 1000) * 1000;
+}
+
+describe('rawOffsetMs (the offset Intl prints as GMT±hh:mm[:ss])', () => {
+  it.each([
+    ['1970-01-01T00:00:00Z', 'Africa/Monrovia', -(44 * MINUTE_MS + 30_000)],
+    ['1900-01-01T00:00:00Z', 'Asia/Shanghai', 8 * HOUR_MS + 5 * MINUTE_MS + 43_000],
+    ['2026-07-01T00:00:00Z', 'America/St_Johns', -2.5 * HOUR_MS],
+    ['2026-01-01T00:00:00Z', 'UTC', 0],
+    ['2026-01-01T00:00:00Z', 'Europe/London', 0],
+    ['2026-01-01T00:00:00Z', 'Pacific/Kiritimati', 14 * HOUR_MS],
+  ])('%s in %s is %s ms', (instant, zone, offsetMs) => {
+    expect(rawOffsetMs(Date.parse(instant), zone)).toBe(offsetMs);
+  });
+
+  it.each([
+    'America/New_York',
+    'Europe/London',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'Africa/Casablanca',
+  ])(
+    '%s: agrees with the wall-clock fields Intl formats, every 2 days, 7 hours and 17 minutes from 1995 to 2040',
+    (zone) => {
+      const stepMs = 55 * HOUR_MS + 17 * MINUTE_MS;
+      for (let t = Date.parse('1995-01-01T00:00:00Z'); t < Date.parse('2040-01-01T00:00:00Z'); t += stepMs) {
+        expect(rawOffsetMs(t, zone), `${zone} ${new Date(t).toISOString()}`).toBe(offsetFromFields(t, zone));
+      }
+    },
+  );
 });
 
 describe('resolveLocalMs', () => {
