@@ -9,7 +9,9 @@ import { RegionError } from '../errors.js';
 import { inlineSelectionFilters, selectionFilters } from '../plan/index.js';
 import {
   countingEcsApi,
-  createLane,
+  LaneName,
+  type LaneSource,
+  laneSource,
   limitedRetrying,
   type RequestLane,
   type RunStats,
@@ -103,12 +105,13 @@ export interface OpenListingsOptions {
  * Opens the listings of every configured region, concurrently: each region's DescribeRegions check, then the
  * first page of each of its listings (in its `listing` lane). The results are in configuration order, one
  * per region, settled: the caller decides from every region's first pages whether stopping may start before
- * the rest is read (lib/run/run.ts).
+ * the rest is read (lib/run/run.ts). `context.lanes`, when given, is where the lanes come from: the run
+ * shares them with its executor, whose status look-ups spend the same DescribeInstances quota.
  */
 export function openListings(
   config: Config,
   deps: ListDeps,
-  context: { stats: RunStats; deadlineAtMs: number },
+  context: { stats: RunStats; deadlineAtMs: number; lanes?: LaneSource },
   request: ListingRequest = {},
   options: OpenListingsOptions = {},
 ): Promise<PromiseSettledResult<OpenedListing>[]> {
@@ -117,12 +120,13 @@ export function openListings(
     ...(request.inline && config.inline ? inlineSelectionFilters(config.inline) : []),
   ];
   const settings = { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs: context.deadlineAtMs };
+  const lanes = context.lanes ?? laneSource(settings, deps, context.stats);
   return Promise.allSettled(
     config.regions.map(async (region): Promise<OpenedListing> => {
       const api = countingEcsApi(deps.clientFor(region), context.stats);
       // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
-      await checkRegionExists(api, createLane(region, settings, deps, context.stats, 'regions'));
-      const lane = createLane(region, settings, deps, context.stats, 'listing');
+      await checkRegionExists(api, lanes(region, LaneName.Regions));
+      const lane = lanes(region, LaneName.Listing);
       const counts: (number | undefined)[] = filterSets.map(() => undefined);
       const readings = filterSets.map((filters, index) =>
         readInstancePages(api, filters, {

@@ -14,6 +14,7 @@ import {
   buildSummary,
   createRunStats,
   executePlan,
+  laneSource,
   logSummary,
   type RunStats,
   StopSession,
@@ -138,6 +139,13 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
     random: deps.random,
     logger: deps.logger,
   };
+  // One set of lanes for the listing and the executor: the executor's status look-ups and verification spend
+  // the DescribeInstances quota the listing spends (while it still reads, when they overlap), through its limiter.
+  const lanes = laneSource(
+    { retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs },
+    { nowMs: deps.nowMs, sleep: deps.sleep, random: deps.random },
+    stats,
+  );
   const executeOptions: ExecuteOptions = {
     dryRun,
     force,
@@ -147,6 +155,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
     rateLimit: config.rateLimit,
     verify: config.verify,
     stats,
+    lanes,
     ...(options.batchFillMs === undefined ? {} : { batchFillMs: options.batchFillMs }),
   };
   let overlapped = false;
@@ -154,7 +163,7 @@ export async function runOnce(config: Config, options: RunOptions, deps: RunDeps
   let opened: OpenedListing[] = [];
   try {
     if (listing.named || listing.inline) {
-      const context = { stats, deadlineAtMs };
+      const context = { stats, deadlineAtMs, lanes };
       const binds = { value: false };
       opened = firstFailure(
         await openListings(config, deps, context, listing, { firstCountBinds: () => binds.value }),

@@ -1,8 +1,9 @@
 /**
- * What every piece of the executor shares within one region: the counted client, the region's request lane
- * (its limiter and retry context), and the outcome book. Also the request helpers every caller uses, the
- * listing included: {@link limited} (one request through the limiter), {@link limitedRetrying} (the same,
- * under the retry policy), and {@link describeByIds} (look-ups through the one DescribeInstances reader).
+ * What every piece of the executor shares within one region: the counted client, the region's request lanes
+ * (a limiter and retry context per action), and the outcome book. Also the request helpers every caller uses,
+ * the listing included: {@link limited} (one request through the limiter), {@link limitedRetrying} (the same,
+ * under the retry policy), and {@link describeByIds} (look-ups through the one DescribeInstances reader, in
+ * the region's DescribeInstances lane).
  */
 import type { RetrySettings } from '../config/index.js';
 import { VolcApiError } from '../errors.js';
@@ -17,12 +18,12 @@ import type { RunStats } from './stats.js';
 
 /**
  * Where one region's requests of one kind go through: the adaptive limiter (one per region and action, as
- * the API's quotas are) and the retry context (policy, deadline, clock). Listing and stopping each build
- * theirs with {@link createLane}.
+ * the API's quotas are) and the retry context (policy, deadline, clock). A run takes its lanes from one
+ * {@link laneSource}, which makes each with {@link createLane}.
  */
 export interface RequestLane {
   region: string;
-  /** Which of the region's lanes this is (`listing`, `stop`): its key in `regionStats`. */
+  /** Which of the region's lanes this is (see {@link LaneName}): its key in `regionStats`. */
   name: string;
   limiter: RateLimiter;
   retry: RetryContext;
@@ -96,6 +97,43 @@ export function createLane(
   };
 }
 
+/** The names of a region's lanes, one per API action quota: their keys in `regionStats.lanes`. */
+export const LaneName = {
+  /** DescribeRegions: the region check. */
+  Regions: 'regions',
+  /** DescribeInstances: the listing, and the executor's status look-ups and verification. */
+  Listing: 'listing',
+  /** StopInstances and StartInstances. */
+  Stop: 'stop',
+} as const;
+export type LaneName = (typeof LaneName)[keyof typeof LaneName];
+
+/** Where a run's lanes come from: the same lane (one limiter) for the same region and name, whoever asks. */
+export type LaneSource = (region: string, name: LaneName) => RequestLane;
+
+/**
+ * The lanes of one run, each made on first use and shared after. The quota is per region and action, so
+ * everything that spends one region's DescribeInstances quota (the listing's pages, and the executor's status
+ * look-ups and verification, which may run while the listing still goes on) must go through one limiter:
+ * with two, each would think it had the whole quota, and together they would be refused.
+ *
+ * @example
+ * const lanes = laneSource({ retry: config.retry, rateLimit: config.rateLimit, deadlineAtMs }, clock, stats);
+ * lanes('cn-beijing', LaneName.Listing) === lanes('cn-beijing', LaneName.Listing); // true
+ */
+export function laneSource(settings: LaneSettings, deps: LaneDeps, stats: LaneStats): LaneSource {
+  const lanes = new Map<string, RequestLane>();
+  return (region, name) => {
+    const key = JSON.stringify([region, name]);
+    let lane = lanes.get(key);
+    if (lane === undefined) {
+      lane = createLane(region, settings, deps, stats, name);
+      lanes.set(key, lane);
+    }
+    return lane;
+  };
+}
+
 /** State shared by every region of one run. */
 export interface RunState {
   stats: RunStats;
@@ -113,8 +151,13 @@ export interface RunState {
   tagKey: string;
 }
 
-/** Everything the executor needs within one region. */
+/** Everything the executor needs within one region; as a lane, its StopInstances (StartInstances) lane. */
 export interface RegionContext extends RequestLane {
+  /**
+   * The region's DescribeInstances lane, the listing's: status look-ups and verification spend the quota the
+   * listing spends, so they go through its limiter (see {@link laneSource}).
+   */
+  describe: RequestLane;
   /** Counts its calls into `run.stats`. */
   api: EcsApi;
   ledger: OutcomeLedger;
@@ -177,7 +220,8 @@ export function limitedRetrying<T>(lane: RequestLane, send: () => Promise<T>): P
 
 /**
  * Looks instances up by ID through the one DescribeInstances reader: at most 100 IDs per reading, each page
- * through the lane. Returns the instances found; an ID absent from the map does not exist (any more).
+ * through the region's DescribeInstances lane (`ctx.describe`). Returns the instances found; an ID absent from
+ * the map does not exist (any more).
  */
 export async function describeByIds(
   ctx: RegionContext,
@@ -189,7 +233,7 @@ export async function describeByIds(
     const pages = readInstancePages(
       ctx.api,
       { instanceIds: ids },
-      { maxResults: MAX_IDS_PER_CALL, callPage: (attempt) => limitedRetrying(ctx, attempt) },
+      { maxResults: MAX_IDS_PER_CALL, callPage: (attempt) => limitedRetrying(ctx.describe, attempt) },
     );
     for await (const instances of pages) {
       for (const instance of instances) found.set(instance.InstanceId, instance);

@@ -15,7 +15,14 @@ import { Decision, type Plan, type PlanItem } from '../plan/index.js';
 import { Action } from '../schedule/index.js';
 import { type EcsApi, InstanceStatus } from '../volc/index.js';
 import { newWork, type StopWork } from './batches.js';
-import { createLane, type RegionContext, type RunState } from './context.js';
+import {
+  LaneName,
+  type LaneSource,
+  laneSource,
+  type RegionContext,
+  type RequestLane,
+  type RunState,
+} from './context.js';
 import { BatchFiller } from './feed.js';
 import { OutcomeLedger } from './ledger.js';
 import { failAtDeadline, failWork, openRegion, type RegionFeed } from './region.js';
@@ -62,6 +69,12 @@ export interface ExecuteOptions {
   batchFillMs?: number;
   /** Counters to add to, e.g. the ones the listing already used. @default new counters */
   stats?: RunStats;
+  /**
+   * The run's request lanes, shared with its listing (lib/run passes the listing's), so that one limiter per
+   * region governs everything that spends its DescribeInstances quota: the listing's pages, the status
+   * look-ups and verification. @default lanes of this execution's own, over `stats`
+   */
+  lanes?: LaneSource;
   /**
    * Names this run in re-batch ClientTokens, so that another invocation of the same tick does not replay this
    * run's re-batches (see token.ts). @default a random UUID
@@ -137,6 +150,7 @@ export class StopSession {
   readonly #deps: ExecuteDeps;
   readonly #options: ExecuteOptions;
   readonly #run: RunState;
+  readonly #lanes: LaneSource;
   readonly #regions = new Map<string, RegionRun>();
   /** Regions whose client could not be built, with the error their instances fail with. */
   readonly #broken = new Map<string, unknown>();
@@ -159,6 +173,7 @@ export class StopSession {
       runId: options.runId ?? randomUUID(),
       tagKey: options.tagKey ?? SETTING_DEFAULTS.tagKey,
     };
+    this.#lanes = options.lanes ?? laneSource(options, deps, this.#run.stats);
     this.ledger = new OutcomeLedger({ items: [] }, deps.logger);
   }
 
@@ -254,9 +269,11 @@ export class StopSession {
       return undefined;
     }
     const options = this.#options;
-    let lane: ReturnType<typeof createLane>;
+    let lane: RequestLane;
+    let describe: RequestLane;
     try {
-      lane = createLane(region, options, this.#deps, this.#run.stats, 'stop');
+      lane = this.#lanes(region, LaneName.Stop);
+      describe = this.#lanes(region, LaneName.Listing);
     } catch (error) {
       // A setting the run cannot start with (a bad rate): its instances are left to settleLeftovers.
       this.#failure ??= error;
@@ -265,6 +282,7 @@ export class StopSession {
     }
     const ctx: RegionContext = {
       ...lane,
+      describe,
       api: countingEcsApi(client, this.#run.stats),
       ledger: this.ledger,
       logger: this.#deps.logger,

@@ -8,7 +8,10 @@ export { ApiCode, InstanceAction, instanceAction } from './codes.js';
 export {
   createLane,
   type LaneDeps,
+  LaneName,
   type LaneSettings,
+  type LaneSource,
+  laneSource,
   limited,
   limitedRetrying,
   type RequestLane,

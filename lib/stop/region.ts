@@ -30,9 +30,11 @@ import { Outcome } from './types.js';
 
 /**
  * The fill time: how long a re-batch with fewer than 100 ready IDs waits for more of its group. It goes once
- * nothing more can join it (none of its group waiting or in flight); else once its oldest ID has been ready
- * one fill time, or, while a batch of its group is in flight (whose refused IDs would join it), four fill
- * times. In ms; the pipeline uses the smaller of this and one request interval of the region's limiter.
+ * nothing more can join it (none of its group waiting or in flight, and the region's listing over); else once
+ * its oldest ID has been ready one fill time, or four fill times while company is expected: a batch of its
+ * group in flight (whose refused IDs would join it), or the region's listing still open (the next pages' plan
+ * batches will bring refused IDs of their own). In ms; the pipeline uses the smaller of this and one request
+ * interval of the region's limiter.
  * @default 50
  */
 export const DEFAULT_BATCH_FILL_MS = 50;
@@ -40,7 +42,7 @@ export const DEFAULT_BATCH_FILL_MS = 50;
 /** The longest wait of a start refused for lack of capacity (retry.capMs when that is longer). */
 export const CAPACITY_CAP_MS = 20_000;
 
-/** While a batch of its group is in flight, a small batch waits up to this many fill times for its answer. */
+/** While company is expected (see DEFAULT_BATCH_FILL_MS), a small batch waits up to this many fill times for it. */
 const FILL_WAIT_LIMIT = 4;
 
 /** A refused instance waiting in the queue. */
@@ -89,8 +91,11 @@ class RegionPipeline {
   /** Re-batches sent so far in this region: the sequence number in their tokens. */
   #sequence = 0;
   readonly #fillMs: number;
-  /** Instances the region has to stop (start): how many long refusal streaks chance may give (see requeuePatience). */
-  readonly #instances: number;
+  /**
+   * Instances the region has to stop (start), plan batches pushed later included: how long the refusal streaks
+   * chance gives may be (see requeuePatience).
+   */
+  #instances: number;
   /** Starts refused for lack of capacity so far, per instance: the step of its capacity backoff. */
   readonly #capacityRefusals = new Map<StopWork, number>();
   /** Instances the region's answers named (or refused as a whole) so far, and how many were refused. */
@@ -131,6 +136,7 @@ class RegionPipeline {
 
   push(batches: readonly StopBatch[]): void {
     this.#fresh.push(...batches);
+    for (const batch of batches) this.#instances += batch.works.length;
     this.#notify();
   }
 
@@ -141,9 +147,9 @@ class RegionPipeline {
 
   /**
    * What to send next, or when to look again. In order: a group with 100 ready IDs; the plan's next batch; a
-   * group whose ready IDs cannot expect company (nothing of the group in flight or waiting) or whose oldest
-   * ready ID has waited the fill time. A group's batch is formed only when its slot comes (see #start), so it
-   * takes every ID ready by then; a group already waiting for a slot is not picked again.
+   * group whose ready IDs cannot expect company (nothing of the group in flight or waiting, the listing over)
+   * or whose oldest ready ID has waited the fill time. A group's batch is formed only when its slot comes (see
+   * #start), so it takes every ID ready by then; a group already waiting for a slot is not picked again.
    */
   #pick(nowMs: number): { batch: StopBatch } | { key: string } | { untilMs: number } {
     let untilMs = Number.POSITIVE_INFINITY;
@@ -165,11 +171,13 @@ class RegionPipeline {
     if (fresh !== undefined) return { batch: fresh };
     for (const { key, waiting, oldestMs } of candidates) {
       // In flight, more of the group will likely come back soon (refused ones are ready again within one
-      // interval): a small batch waits for them, up to FILL_WAIT_LIMIT fill times, rather than splitting the
-      // group's last instances over many small calls.
-      const inFlight = (this.#outstanding.get(key) ?? 0) > 0;
-      const sendAtMs = inFlight ? oldestMs + FILL_WAIT_LIMIT * this.#fillMs : oldestMs + this.#fillMs;
-      if ((waiting === 0 && !inFlight) || sendAtMs <= nowMs) return { key };
+      // interval), and while the listing is open the next pages' plan batches will bring refused ones of their
+      // own (pages come at the listing's pace, and an answer often comes back before the next page): a small
+      // batch waits for them, up to FILL_WAIT_LIMIT fill times, rather than splitting the refused instances
+      // over one small call per page.
+      const expecting = (this.#outstanding.get(key) ?? 0) > 0 || this.#open;
+      const sendAtMs = expecting ? oldestMs + FILL_WAIT_LIMIT * this.#fillMs : oldestMs + this.#fillMs;
+      if ((waiting === 0 && !expecting) || sendAtMs <= nowMs) return { key };
       untilMs = Math.min(untilMs, sendAtMs);
     }
     return { untilMs };

@@ -19,8 +19,10 @@ export async function verifyStatus(
   status: string = InstanceStatus.Stopped,
 ): Promise<string[]> {
   const giveUpAtMs = Math.min(ctx.retry.nowMs() + settings.timeoutMs, ctx.retry.deadlineAtMs);
-  // The look-ups must not outlive verification either: their retries stop at the same moment.
-  const verifyCtx: RegionContext = { ...ctx, retry: { ...ctx.retry, deadlineAtMs: giveUpAtMs } };
+  // The look-ups must not outlive verification either: their retries stop at the same moment. They keep the
+  // lane's limiter, which the listing and the status look-ups share.
+  const describe = { ...ctx.describe, retry: { ...ctx.describe.retry, deadlineAtMs: giveUpAtMs } };
+  const verifyCtx: RegionContext = { ...ctx, describe };
   let remaining = [...new Set(instanceIds)].sort();
   while (remaining.length > 0) {
     let found: Awaited<ReturnType<typeof describeByIds>>;
