@@ -1,16 +1,9 @@
-/**
- * Issue 12 through the handler: one tick holds the start of one schedule and the stop of another, and both run
- * in one invocation; a repeated delivery starts nothing twice; a manual event can force an action.
- */
-import { Writable } from 'node:stream';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lib/config/index.js';
-import { type EmulatorHandle, type Fleet, startEmulator } from '../../../lib/emulator/index.js';
-import { createLogger } from '../../../lib/logger.js';
-import { type ClientPool, createClientPool, createStopHandler } from '../../../lib/run/index.js';
-import { emulatorEnv } from '../../support/emulator-env.js';
+import type { Fleet } from '../../../lib/emulator/index.js';
 import { mergeFleets, runningFleet } from '../../support/fleet.js';
+import { closeHandlerHarnesses, startHandlerHarness } from '../../support/handler-harness.js';
 
 const config = parseConfig(
   [
@@ -40,40 +33,16 @@ function scheduledEvent(time: string): ScheduledEvent {
   };
 }
 
-let emulator: EmulatorHandle | undefined;
-const pools: ClientPool[] = [];
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()));
-  await emulator?.close();
-  emulator = undefined;
-});
+afterEach(closeHandlerHarnesses);
 
-async function harness(fleet: Fleet) {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const clock = { ms: Date.parse('2026-03-09T08:31:00Z') };
-  emulator = await startEmulator({ fleet, faults: { transitionMs: 0, insufficientCapacity: 0.3, seed: 3 } });
-  const env = emulatorEnv(emulator);
-  const handler = createStopHandler({
+/** The handler against `fleet` with 30% of starts refused for capacity, on a clock at 2026-03-09 08:31 UTC. */
+function harness(fleet: Fleet) {
+  return startHandlerHarness({
+    fleet,
     config: async () => config,
-    clients: (c) => {
-      const pool = createClientPool(c, { env });
-      pools.push(pool);
-      return pool;
-    },
-    logger: createLogger({ destination: destination as never, secrets: [env.VOLC_SECRETKEY] }),
-    nowMs: () => clock.ms,
-    sleep: async (ms) => {
-      clock.ms += ms;
-    },
-    random: () => 0.5,
+    clock: { ms: Date.parse('2026-03-09T08:31:00Z') },
+    emulator: { faults: { transitionMs: 0, insufficientCapacity: 0.3, seed: 3 } },
   });
-  return { emulator, handler, lines };
 }
 
 function fleet(): Fleet {

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Config, loadConfig, parseConfig } from '../../../lib/config/index.js';
@@ -10,22 +9,22 @@ import {
   type EmulatorOptions,
   type Fleet,
   generateFleet,
-  startEmulator,
 } from '../../../lib/emulator/index.js';
 import { ConfigError, UsageError } from '../../../lib/errors.js';
-import { createLogger } from '../../../lib/logger.js';
 import {
   type ClientPool,
   createClientPool,
-  createStopHandler,
   type FaasTimerEvent,
   loadOnce,
   planRun,
   RunFailedError,
   type StopContext,
-  type StopHandler,
 } from '../../../lib/run/index.js';
-import { emulatorEnv } from '../../support/emulator-env.js';
+import {
+  closeHandlerHarnesses,
+  type HandlerHarness,
+  startHandlerHarness,
+} from '../../support/handler-harness.js';
 
 const REGIONS = ['cn-beijing', 'cn-shanghai'];
 const CONFIG = `
@@ -71,32 +70,18 @@ function lambdaContext(remainingMs: number): StopContext {
   return { awsRequestId: 'req-1', getRemainingTimeInMillis: () => remainingMs };
 }
 
-let emulator: EmulatorHandle | undefined;
 const pools: ClientPool[] = [];
 const tempDirs: string[] = [];
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
-  await emulator?.close();
-  emulator = undefined;
+  await closeHandlerHarnesses();
   await Promise.all(tempDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-interface Harness {
-  emulator: EmulatorHandle;
-  handler: StopHandler;
-  lines: Record<string, unknown>[];
-  /** How many writes the logger's destination received. */
-  writes: () => number;
-  clock: { ms: number };
-  /** How many times the handler built its clients. */
-  poolsBuilt: () => number;
-}
+type Harness = HandlerHarness;
 
-/**
- * A handler wired as functions/stop.ts wires it, against a real emulator: credentials and the endpoint come
- * from an environment, the logger writes to a captured stream, the clock is fake (its sleep advances it).
- */
-async function harness(
+/** The handler against an emulator of 200 instances in two regions, on a clock at 2026-03-09 22:01 UTC. */
+function harness(
   options: {
     fleet?: Fleet;
     emulator?: EmulatorOptions;
@@ -106,41 +91,12 @@ async function harness(
     clock?: { ms: number };
   } = {},
 ): Promise<Harness> {
-  const clock = options.clock ?? { ms: Date.parse('2026-03-09T22:01:00Z') };
-  emulator = await startEmulator({
+  return startHandlerHarness({
+    ...options,
     fleet: options.fleet ?? generateFleet({ count: 200, seed: 11, regions: REGIONS }),
-    faults: { transitionMs: 0 },
-    ...options.emulator,
-  });
-  const started = emulator;
-  const lines: Record<string, unknown>[] = [];
-  let writes = 0;
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      writes += 1;
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const env = options.env?.(started) ?? emulatorEnv(started);
-  let built = 0;
-  const handler = createStopHandler({
     config: options.config ?? (async () => config),
-    clients: (c) => {
-      built += 1;
-      const pool = createClientPool(c, { env });
-      pools.push(pool);
-      return pool;
-    },
-    logger: createLogger({ destination: destination as never, secrets: [env.VOLC_SECRETKEY] }),
-    nowMs: () => clock.ms,
-    sleep: async (ms) => {
-      clock.ms += ms;
-    },
-    random: () => 0.5,
-    ...(options.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: options.deadlineMarginMs }),
+    clock: options.clock ?? { ms: Date.parse('2026-03-09T22:01:00Z') },
   });
-  return { emulator: started, handler, lines, writes: () => writes, clock, poolsBuilt: () => built };
 }
 
 /** The ids the plan stops for a request, listed from the emulator as it is now. */
@@ -334,7 +290,7 @@ describe('the stop handler against the emulator', () => {
     const fleet = generateFleet({ count: 200, seed: 11, regions: REGIONS });
     const h0 = await harness({ fleet });
     const [lockedId, ...others] = await plannedStops(h0, { at: new Date('2026-03-09T22:00:00Z') });
-    await emulator?.close();
+    await h0.close();
     const locked = fleet.instances.find((i) => i.InstanceId === lockedId)!;
     locked.Emulator = { locked: true };
     const h = await harness({ fleet });
