@@ -156,10 +156,15 @@ async function* pages(
   const named = filters.instanceIds === undefined ? undefined : new Set(filters.instanceIds);
   const progress: Progress = { pages: 0, seen: new Set(), announced: undefined, first: undefined };
   const followed = new Set<string>();
-  let nextToken: string | undefined;
+  const request = (token: string | undefined) =>
+    callPage(() => api.describeInstancesPage(filters, { nextToken: token, maxResults }));
+  // The next page's request, sent before this page is handed out: what the caller does with a page (plan
+  // it, send its stops) then costs no round trip of the chain. Only a page the rules let the reading go on
+  // from is requested; a caller that stops early wastes at most this one request.
+  let pending: Promise<DescribeInstancesPage> | undefined;
   for (;;) {
-    const token = nextToken;
-    const page = await callPage(() => api.describeInstancesPage(filters, { nextToken: token, maxResults }));
+    const page = await (pending ?? request(undefined));
+    pending = undefined;
     progress.pages += 1;
     if (page.totalCount !== undefined) {
       progress.announced = Math.max(progress.announced ?? 0, page.totalCount);
@@ -168,31 +173,52 @@ async function* pages(
     const fresh = freshInstances(page, progress.seen);
     checkCounts(api, page, progress, { ...limit, firstBinds: options.firstCountBinds?.() ?? false });
     options.onTotalCount?.(page.totalCount, progress.pages);
+    const nextToken = page.nextToken || undefined;
+    const ends =
+      nextToken === undefined || (named !== undefined && [...named].every((id) => progress.seen.has(id)));
+    const refusal = ends ? undefined : refusalToFollow(api, page, fresh, nextToken!, followed, progress);
+    if (!ends && refusal === undefined) {
+      pending = request(nextToken);
+      // Awaited on the next turn; until then (or if the caller never asks) its failure is not unhandled.
+      pending.catch(() => {});
+    }
+    // The caller gets this page's instances even when the next step is refused, as before the look-ahead.
     yield fresh;
-    nextToken = page.nextToken || undefined;
-    if (nextToken === undefined) return;
-    if (named && [...named].every((id) => progress.seen.has(id))) return;
-    if (fresh.length === 0) {
-      throw refuse(
-        api,
-        page,
-        ErrorCode.InvalidResponse,
-        `page ${progress.pages} adds no instance not seen before, yet hands out another NextToken`,
-        progress,
-      );
-    }
-    const hash = tokenHash(nextToken);
-    if (followed.has(hash)) {
-      throw refuse(
-        api,
-        page,
-        ErrorCode.InvalidResponse,
-        `the NextToken of page ${progress.pages} repeats an earlier page's`,
-        progress,
-      );
-    }
-    followed.add(hash);
+    if (ends) return;
+    if (refusal !== undefined) throw refusal;
   }
+}
+
+/** Why the reading must not follow `nextToken` after `page`, if it must not; remembers the token otherwise. */
+function refusalToFollow(
+  api: EcsApi,
+  page: DescribeInstancesPage,
+  fresh: readonly Instance[],
+  nextToken: string,
+  followed: Set<string>,
+  progress: Progress,
+): VolcApiError | undefined {
+  if (fresh.length === 0) {
+    return refuse(
+      api,
+      page,
+      ErrorCode.InvalidResponse,
+      `page ${progress.pages} adds no instance not seen before, yet hands out another NextToken`,
+      progress,
+    );
+  }
+  const hash = tokenHash(nextToken);
+  if (followed.has(hash)) {
+    return refuse(
+      api,
+      page,
+      ErrorCode.InvalidResponse,
+      `the NextToken of page ${progress.pages} repeats an earlier page's`,
+      progress,
+    );
+  }
+  followed.add(hash);
+  return undefined;
 }
 
 /**

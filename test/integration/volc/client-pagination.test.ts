@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LightsOutError, VolcApiError } from '../../../lib/errors.js';
 import { createEcsClient, type EcsClient, type Instance } from '../../../lib/volc/index.js';
 import {
@@ -69,6 +69,19 @@ describe('describeInstances', () => {
       ['100', 'page-200'],
     ]);
     expect(server?.requests.every((r) => param(r, 'TagFilters.1.Key') === 'lights-out')).toBe(true);
+  });
+
+  it('asks for the next page while the caller still holds this one, and for no page past the last', async () => {
+    const ecs = await setup(fleetHandler(250));
+    const iterator = ecs.describeInstances({})[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ InstanceId: 'i-0' });
+    // The caller has not asked for more, yet page 2 is on its way: planning a page costs the chain no time.
+    await vi.waitFor(() => expect(server?.requests).toHaveLength(2));
+    const rest: string[] = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      rest.push(next.value.InstanceId);
+    expect(rest).toHaveLength(249);
+    expect(server?.requests).toHaveLength(3);
   });
 
   it('wraps every page request in callPage, so a retry policy can repeat one page', async () => {
