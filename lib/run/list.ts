@@ -1,6 +1,7 @@
 /**
  * Lists the instances that carry the schedule tag, once per region however many schedules fire: one
- * DescribeRegions call per region that checks the region exists, then one reading per region through the one
+ * DescribeRegions call per region that checks the region exists (alongside the first pages, whose instances
+ * are handed out only once it passed), and one reading per region through the one
  * DescribeInstances reader (volc), filtered server-side on the tag key. Every request goes through a request
  * lane of its region and action (rate limit and retry policy, as the executor's requests).
  */
@@ -102,8 +103,9 @@ export interface OpenListingsOptions {
 }
 
 /**
- * Opens the listings of every configured region, concurrently: each region's DescribeRegions check, then the
- * first page of each of its listings (in its `listing` lane). The results are in configuration order, one
+ * Opens the listings of every configured region, concurrently: each region's DescribeRegions check and,
+ * alongside it, the first page of each of its listings (in its `listing` lane); a region fails with the
+ * check's error when the check fails, whatever the pages did. The results are in configuration order, one
  * per region, settled: the caller decides from every region's first pages whether stopping may start before
  * the rest is read (lib/run/run.ts). `context.lanes`, when given, is where the lanes come from: the run
  * shares them with its executor, whose status look-ups spend the same DescribeInstances quota.
@@ -125,7 +127,9 @@ export function openListings(
     config.regions.map(async (region): Promise<OpenedListing> => {
       const api = countingEcsApi(deps.clientFor(region), context.stats);
       // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
-      await checkRegionExists(api, lanes(region, LaneName.Regions));
+      // It runs alongside the first pages (a round trip saved); nothing is handed out before it passed.
+      const checked = checkRegionExists(api, lanes(region, LaneName.Regions));
+      if (options.firstPages === false) await checked;
       const lane = lanes(region, LaneName.Listing);
       const counts: (number | undefined)[] = filterSets.map(() => undefined);
       const readings = filterSets.map((filters, index) =>
@@ -139,8 +143,13 @@ export function openListings(
           ...(options.firstCountBinds === undefined ? {} : { firstCountBinds: options.firstCountBinds }),
         }),
       );
-      const firsts =
-        options.firstPages === false ? [] : await Promise.all(readings.map((reading) => reading.next()));
+      const reading =
+        options.firstPages === false ? Promise.resolve([]) : Promise.all(readings.map((r) => r.next()));
+      // A region the API does not know is the error to report, at once and whatever its first pages do
+      // (read-only requests; their outcome is then dropped).
+      reading.catch(() => {});
+      await checked;
+      const firsts = await reading;
       const announced =
         firsts.length > 0 && counts.every((count) => count !== undefined)
           ? counts.reduce<number>((sum, count) => sum + count!, 0)
