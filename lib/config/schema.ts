@@ -88,7 +88,9 @@ export const configSchema = mapping(
       burst: v.optional(
         v.pipe(
           positiveInteger,
-          about('Requests that may go at once before qps paces them; qps (rounded down) when left out.'),
+          about(
+            'Requests that may go at once before qps paces them; nine tenths of qps (rounded down, at least 1) when left out.',
+          ),
         ),
       ),
     }),

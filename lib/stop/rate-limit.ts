@@ -4,7 +4,7 @@
  * 429. Volcengine publishes no ECS request quota, so the limiter learns it instead of trusting a constant.
  *
  * Slots follow a token bucket, the shape of the emulator's quota (docs/volcengine-api.md, "Request quota"):
- * `burst` requests may go at once, then one every `1000 / rate` ms; a caller waits only when the bucket is
+ * `burst` requests (by default a little less than the quota's one second) may go at once, then one every `1000 / rate` ms; a caller waits only when the bucket is
  * empty. Each `acquire()` reserves its slot synchronously (the generic cell rate algorithm: a theoretical
  * arrival time, `burst - 1` intervals of tolerance), so concurrent callers get distinct slots and a fake
  * clock gives exact times.
@@ -34,7 +34,7 @@ export interface RateLimiterOptions {
   qps: number;
   /**
    * Requests that may go at once before the rate paces them (the bucket's size); at least 1.
-   * @default qps, rounded down (one second of requests)
+   * @default nine tenths of a second of requests, rounded down (see {@link defaultBurst})
    */
   burst?: number;
   /** Lowest rate throttling can push it to (never above `qps`). @default 0.5 */
@@ -47,6 +47,18 @@ export interface RateLimiterOptions {
   throttleShare?: number;
   /** Answers needed since the last change of rate before the next one. @default windowSize */
   minSamples?: number;
+}
+
+/**
+ * The burst a limiter takes when none is configured: the quota's bucket holds one second of requests, and
+ * the client leaves a tenth of a second of it unspent. Its slots are timed when requests leave, the server's
+ * bucket when they arrive, and arrivals do not keep their spacing (a new connection's first request is
+ * slower than the next ones): with the whole bucket spent, the first request that arrives a little early is
+ * refused. The reserve absorbs 100 ms of such jitter, at the cost of a tenth of a second at the start of a run
+ * that needs more than the burst at once.
+ */
+export function defaultBurst(qps: number): number {
+  return Math.max(1, Math.floor(qps * 0.9));
 }
 
 /** The clock the limiter waits on. */
@@ -108,7 +120,7 @@ export class RateLimiter {
       throw new UsageError(`rateLimit.qps must be a positive number, got ${options.qps}`);
     }
     this.maxQps = options.qps;
-    this.burst = Math.max(1, Math.floor(options.burst ?? options.qps));
+    this.burst = Math.max(1, Math.floor(options.burst ?? defaultBurst(options.qps)));
     this.floorQps = Math.min(options.floorQps ?? 0.5, options.qps);
     this.recoverQpsPerSuccess = options.recoverQpsPerSuccess ?? options.qps / 10;
     this.windowSize = Math.max(1, options.windowSize ?? 20);

@@ -13,20 +13,28 @@ describe('RateLimiter', () => {
     expect(times).toEqual([0, 250, 500, 750, 1000]);
   });
 
-  it('lets a burst of qps requests go at once by default, then paces them, like the quota it mirrors', async () => {
+  it('lets a burst of nine tenths of qps go at once by default, then paces them, like the quota it mirrors', async () => {
     const clock = virtualClock({ startMs: 0 });
-    const limiter = new RateLimiter({ qps: 4 }, clock);
+    const limiter = new RateLimiter({ qps: 10 }, clock);
+    expect(limiter.burst).toBe(9);
     const times: number[] = [];
     const take = (n: number) =>
       Promise.all(Array.from({ length: n }, () => limiter.acquire().then(() => times.push(clock.nowMs()))));
-    await take(6);
-    expect(times).toEqual([0, 0, 0, 0, 250, 500]);
-    expect(limiter.stats.limiterWaitMs).toBe(750);
+    await take(11);
+    expect(times).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+    expect(limiter.stats.limiterWaitMs).toBe(300);
     // Idle for a second: the bucket fills up again, to the burst and no further.
     await clock.sleep(1_500);
     times.length = 0;
-    await take(5);
-    expect(times).toEqual([2_000, 2_000, 2_000, 2_000, 2_250]);
+    await take(10);
+    expect(times).toEqual([1_700, 1_700, 1_700, 1_700, 1_700, 1_700, 1_700, 1_700, 1_700, 1_800]);
+  });
+
+  it('leaves a tenth of a second of the quota unspent by default, at least one request at any rate', () => {
+    const clock = virtualClock({ startMs: 0 });
+    expect([1, 4, 20, 50, 0.5].map((qps) => new RateLimiter({ qps }, clock).burst)).toEqual([
+      1, 3, 18, 45, 1,
+    ]);
   });
 
   it('takes a configured burst', async () => {
