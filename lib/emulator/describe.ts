@@ -1,7 +1,8 @@
 /**
  * DescribeInstances: the filters of docs/volcengine-api.md ("DescribeInstances"), MaxResults 1..100 (default 10) and an opaque NextToken.
  * Built for fleets of tens of thousands: the matching instances of one (region, filters) are computed once and
- * cached until the fleet changes, so paging through N instances costs O(N), not O(N²).
+ * cached (until the fleet's statuses change, for a Status filter), so paging through N instances costs O(N), not
+ * O(N²), even while stops change the fleet between pages.
  */
 import { createHash } from 'node:crypto';
 import type { DescribeInstancesFilters, Instance } from '../volc/index.js';
@@ -88,7 +89,10 @@ function matches(
     caches.set(state, cache);
   }
   const cached = cache.get(key);
-  if (cached && cached.version === state.version && nowMs < cached.validUntilMs) return cached.records;
+  // Only a Status filter's matches follow the fleet's changes (stops and starts): membership and tags do not
+  // change within a fleet, so a listing that overlaps stopping is not recomputed at every page.
+  const current = cached && (filters.status === undefined || cached.version === state.version);
+  if (current && nowMs < cached.validUntilMs) return cached.records;
   const match = matcher(filters, state);
   const records: InstanceRecord[] = [];
   let validUntilMs = Number.POSITIVE_INFINITY;

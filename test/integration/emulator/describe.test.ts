@@ -215,4 +215,25 @@ describe('DescribeInstances and the clock', () => {
       UpdatedAt: expect.any(String),
     });
   });
+
+  it("keeps a listing's pages while stops change the fleet between them, each page showing the status now", async () => {
+    const filters = { tagFilters: [{ key: 'lights-out' }] };
+    const first = await world.client.describeInstancesPage(filters, { maxResults: 2 });
+    expect(first.instances.map((i) => [i.InstanceId, i.Status])).toEqual([
+      ['i-1', 'RUNNING'],
+      ['i-2', 'RUNNING'],
+    ]);
+    await world.client.stopInstances({ instanceIds: ['i-1', 'i-5'] });
+    const second = await world.client.describeInstancesPage(filters, {
+      maxResults: 2,
+      nextToken: first.nextToken,
+    });
+    expect(second.instances.map((i) => [i.InstanceId, i.Status])).toEqual([
+      ['i-3', 'STOPPED'],
+      ['i-5', 'STOPPED'],
+    ]);
+    expect(second.nextToken).toBeUndefined();
+    // A Status filter follows the change at once.
+    expect(await ids({ ...filters, status: 'RUNNING' })).toEqual(['i-2']);
+  });
 });
