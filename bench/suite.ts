@@ -16,7 +16,7 @@ import {
   type EmulatorProcess,
   startEmulatorProcess,
 } from './emulator.js';
-import { BENCH_REGIONS, stoppedFleetJson, writeFleetFile } from './fleet.js';
+import { BENCH_REGIONS, benchInstances, stoppedFleetJson, writeFleetFile } from './fleet.js';
 import { Approach, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 
 /** The conditions every run shares. */
@@ -267,6 +267,37 @@ export function casesOf(fleet: FleetPlan, settings: RunSettings, cases: CaseFilt
   ];
 }
 
+/** The most instances the unrecorded warm-up run stops (see {@link warmUp}). */
+const WARM_UP_INSTANCES = 1_000;
+
+/**
+ * One unrecorded stop run, without faults, of at most 1,000 instances in the fleet's regions, before the
+ * fleet's first measured run: it compiles the emulator's code paths (a fresh process answers its first
+ * requests several times slower), which would otherwise be charged to whichever run came first, as a cloud
+ * API is not cold. The measured runs each reset the emulator to their own fleet and quota buckets.
+ */
+async function warmUp(
+  emulator: EmulatorProcess,
+  fleet: FleetPlan,
+  settings: RunSettings,
+  context: SuiteContext,
+): Promise<void> {
+  const instances = Math.min(fleet.instances, WARM_UP_INSTANCES);
+  await emulator.setFaults(faultSettings(settings));
+  await emulator.reset(JSON.stringify({ instances: benchInstances(instances, fleet.regions) }));
+  await runChild(context.bundle, {
+    approach: Approach.LightsOut,
+    action: Action.Stop,
+    url: emulator.url,
+    credentials: emulator.credentials,
+    regions: BENCH_REGIONS.slice(0, fleet.regions),
+    qps: settings.qps,
+    timeLimitMs: settings.maxTimeLimitMs,
+    seed: settings.seed,
+    inFlight: settings.baselineInFlight,
+  });
+}
+
 /** Runs every scenario of one fleet against one emulator process. */
 export async function runFleet(
   fleet: FleetPlan,
@@ -289,6 +320,7 @@ export async function runFleet(
   );
   const records: RunRecord[] = [];
   try {
+    await warmUp(emulator, fleet, settings, context);
     for (const run of runs) {
       records.push(await measure(emulator, fleet, run, settings, context));
     }
