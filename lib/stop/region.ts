@@ -176,7 +176,9 @@ class RegionPipeline {
       // batch waits for them, up to FILL_WAIT_LIMIT fill times, rather than splitting the refused instances
       // over one small call per page.
       const expecting = (this.#outstanding.get(key) ?? 0) > 0 || this.#open;
-      const sendAtMs = expecting ? oldestMs + FILL_WAIT_LIMIT * this.#fillMs : oldestMs + this.#fillMs;
+      const fillUntilMs = expecting ? oldestMs + FILL_WAIT_LIMIT * this.#fillMs : oldestMs + this.#fillMs;
+      // Company is not worth missing the last slot before the deadline for.
+      const sendAtMs = Math.min(fillUntilMs, Math.max(oldestMs, this.#lastTryAtMs));
       if ((waiting === 0 && !expecting) || sendAtMs <= nowMs) return { key };
       untilMs = Math.min(untilMs, sendAtMs);
     }
@@ -294,7 +296,8 @@ class RegionPipeline {
   /**
    * Puts a refused instance back in the queue, ready at once or after its own wait (see #delayMs), or settles
    * it: failed once it was refused in `maxAttempts` requests (throttling and capacity refusals excepted: they
-   * say "later", not "no", and only the deadline ends them), failed at the deadline when its wait would pass it.
+   * say "later", not "no", and only the deadline ends them), failed at the deadline when its wait would pass it
+   * (a start refused for capacity first gets one last try, one request interval before the deadline).
    */
   #requeue(work: StopWork, throttled: boolean, random: () => number = this.#ctx.retry.random): void {
     const { retry, ledger } = this.#ctx;
@@ -303,7 +306,13 @@ class RegionPipeline {
       return;
     }
     const delayMs = this.#delayMs(work, throttled, random);
-    const readyAtMs = retry.nowMs() + delayMs;
+    const nowMs = retry.nowMs();
+    let readyAtMs = nowMs + delayMs;
+    if (readyAtMs >= retry.deadlineAtMs && isCapacityRefusal(work) && nowMs < this.#lastTryAtMs) {
+      // Stock can come back at any moment: a start whose capacity wait would pass the deadline gets one last
+      // try just before it, rather than failing up to CAPACITY_CAP_MS early.
+      readyAtMs = this.#lastTryAtMs;
+    }
     if (readyAtMs >= retry.deadlineAtMs) {
       failAtDeadline(ledger, work, this.#ctx.run.tagKey);
       return;
@@ -340,6 +349,11 @@ class RegionPipeline {
       return requeueDelayMs(policy, work.requests, random, patience);
     }
     return backoffDelayMs(policy, work.requests - 1, random);
+  }
+
+  /** The last moment worth forming a batch at: one request interval before the deadline. */
+  get #lastTryAtMs(): number {
+    return this.#ctx.retry.deadlineAtMs - this.#ctx.limiter.intervalMs;
   }
 
   /** The deadline came: nothing queued or not yet sent will be. */

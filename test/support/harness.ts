@@ -42,6 +42,8 @@ export interface TestConfigOptions {
   retry?: { baseMs: number; capMs: number; maxAttempts: number };
   /** Client-side requests per second per region. @default 1000 */
   qps?: number;
+  /** `rateLimit.burst`. @default the shipped default */
+  burst?: number;
   /** YAML of the `schedules:` mapping's body, indented by two spaces. @default nightly at 22:00 UTC */
   schedules?: string;
   /** More top-level YAML. @default '' */
@@ -63,7 +65,7 @@ export function testConfig(options: TestConfigOptions = {}): string {
     'version: 1',
     `regions: [${(options.regions ?? ['cn-beijing']).join(', ')}]`,
     'timezone: UTC',
-    `rateLimit: { qps: ${options.qps ?? 1000} }`,
+    `rateLimit: { qps: ${options.qps ?? 1000}${options.burst === undefined ? '' : `, burst: ${options.burst}`} }`,
     'guard: { maxInstancesPerRun: 100000 }',
     `retry: { baseMs: ${retry.baseMs}, capMs: ${retry.capMs}, maxAttempts: ${retry.maxAttempts} }`,
     options.extra ?? '',

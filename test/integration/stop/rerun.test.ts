@@ -27,7 +27,7 @@ describe('a run cut by its deadline, then run again for the same tick', () => {
       const h = await startHarness({
         fleet: runningFleet(600, { regions: REGIONS }),
         faults: { seed, flowLimitPerInstance: 0.3, lostResponse: 0.1 },
-        config: testConfig({ regions: REGIONS, qps: 20 }),
+        config: testConfig({ regions: REGIONS, qps: 20, burst: 1 }),
         seed,
       });
       const cutAfterMs = 1 + Math.floor(mulberry32(seed)() * 140);

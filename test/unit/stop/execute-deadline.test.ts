@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { SetupError } from '../../../lib/errors.js';
 import { executePlan } from '../../../lib/stop/execute.js';
-import { defaultOptions, ids, makePlan, outcomeLines, skipItem, stopItem, world } from './helpers.js';
+import {
+  defaultOptions,
+  ids,
+  makePlan,
+  outcomeLines,
+  skipItem,
+  startItem,
+  stopItem,
+  world,
+} from './helpers.js';
 
 function expectOneOutcomeEach(lines: Record<string, unknown>[], instanceIds: string[]) {
   const logged = outcomeLines(lines).map((l) => l.instanceId);
@@ -42,6 +51,20 @@ describe('executePlan: deadline', () => {
     expect(outcomes[1]!.reason).toContain('FlowLimitExceeded');
     expect(w.ecs.stopCalls().every((c) => c.atMs < deadlineAtMs)).toBe(true);
     expect(w.clock.nowMs()).toBeLessThan(deadlineAtMs);
+  });
+
+  it('gives a start refused for capacity a last try one request interval before the deadline, not a wait early', async () => {
+    const w = world({ random: () => 0.99 });
+    w.ecs.add('cn-beijing', ['i-1'], { Status: 'STOPPED', StoppedMode: 'StopCharging' });
+    w.ecs.instanceCodes('i-1', ...Array(500).fill('Insufficient.InstanceCapacity'));
+    const deadlineAtMs = w.clock.nowMs() + 60_000;
+    const { outcomes } = await w.run(makePlan([startItem('i-1')]), { deadlineAtMs, rateLimit: { qps: 10 } });
+    expect(outcomes[0]).toMatchObject({ outcome: 'failed', errorCode: 'Insufficient.InstanceCapacity' });
+    const starts = w.ecs.calls.filter((c) => c.action === 'StartInstances').map((c) => c.atMs);
+    // The capacity waits double towards 20 s (nearly all of it at this jitter), so the one before the last
+    // would pass the deadline: instead of failing then, the instance is sent once more, 100 ms before it.
+    expect(starts.at(-1)).toBe(deadlineAtMs - 100);
+    expect(starts.at(-2)! + 20_000).toBeGreaterThan(deadlineAtMs);
   });
 
   it('cuts request-level retries at the deadline', async () => {
