@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CallRecord, FaultSettings } from '../lib/emulator/index.js';
 import type { Credentials } from '../lib/volc/index.js';
+import { median } from './bound.js';
 
 /** What the emulator answered, per action, as its call log tells it. */
 export interface ActionCalls {
@@ -31,6 +32,8 @@ export interface EmulatorProcess {
   reset(fleetJson?: string): Promise<void>;
   /** The call log since the last reset, counted per action. */
   callsByAction(): Promise<Record<string, ActionCalls>>;
+  /** The call log since the last reset. */
+  calls(): Promise<CallRecord[]>;
   /** How many instances the emulator accepted a stop (or start) of once, more than once, and never. */
   acceptedPerInstance(action: 'stop' | 'start'): Promise<AcceptedCounts>;
   /** Stops the process and waits for it to exit. */
@@ -64,6 +67,11 @@ async function inspect(url: string, path: string, init: RequestInit = {}): Promi
   const body: unknown = await response.json();
   if (!response.ok) throw new Error(`emulator ${path}: HTTP ${response.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+async function callLog(url: string): Promise<CallRecord[]> {
+  const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };
+  return calls;
 }
 
 /** Reads the one JSON line the emulator prints once it listens, or fails if the process ends first. */
@@ -113,9 +121,9 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
       await inspect(url, 'reset', { method: 'POST', body: fleetJson });
     },
     async callsByAction() {
-      const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };
-      return countCalls(calls);
+      return countCalls(await callLog(url));
     },
+    calls: () => callLog(url),
     async acceptedPerInstance(action) {
       const { instances } = (await inspect(url, 'instances')) as {
         instances: { stopAccepted: number; startAccepted: number }[];
@@ -153,4 +161,29 @@ export function countAccepted(acceptedPerInstance: readonly number[]): AcceptedC
     else counts.never += 1;
   }
   return counts;
+}
+
+/**
+ * How long the slowest region's listing takes as a chain, whatever the quota: its pages (DescribeInstances
+ * calls without InstanceIds, retries included) times the median time between two of them reaching the server,
+ * a page's round trip (NextToken makes each page wait for the one before). 0 without two pages in a region.
+ */
+export function listingChainMs(
+  calls: readonly Pick<CallRecord, 'action' | 'region' | 'time' | 'params'>[],
+): number {
+  const arrivals = new Map<string, number[]>();
+  for (const call of calls) {
+    if (call.action !== 'DescribeInstances' || call.params['InstanceIds.1'] !== undefined) continue;
+    const times = arrivals.get(call.region) ?? [];
+    arrivals.set(call.region, times);
+    times.push(Date.parse(call.time));
+  }
+  let slowest = 0;
+  for (const times of arrivals.values()) {
+    if (times.length < 2) continue;
+    times.sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    slowest = Math.max(slowest, times.length * median(gaps));
+  }
+  return slowest;
 }

@@ -95,6 +95,10 @@ function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): st
       `${seconds(run.client.wallMs)}${cutShort(run) ? ' †' : ''}`,
       seconds(run.boundMs),
       `${cutShort(run) ? '> ' : ''}${times(run.timeOverBound)}`,
+      run.listingChainMs === undefined ? '–' : seconds(run.listingChainMs),
+      run.listingChainMs === undefined
+        ? '–'
+        : `${cutShort(run) ? '> ' : ''}${times(run.client.wallMs / Math.max(run.boundMs, run.listingChainMs))}`,
       run.client.cpuMs === undefined ? '–' : seconds(run.client.cpuMs),
       mib(run.client.peakRssBytes),
     ];
@@ -112,6 +116,8 @@ function stopRunsTable(runs: RunRecord[], action: 'stop' | 'start' = 'stop'): st
       'Time',
       'Bound',
       'Time / bound',
+      'Listing chain',
+      'Time / max(bound, chain)',
       'Client CPU',
       'Peak RSS',
     ],
@@ -335,7 +341,9 @@ export function renderMarkdown(results: BenchResults): string {
       `RUNNING and tagged for the one schedule. Faults "standard": ${faults.flowLimitPerInstance * 100}% of ` +
       `instances in each StopInstances answer refused with FlowLimitExceeded, and ${faults.flowLimitPerRequest * 100}% ` +
       'of requests answered 429 before anything is done; the other cases name their shares (per instance p, of ' +
-      `requests q), on fleets of at most ${count(settings.extraFaultsUpTo ?? 0)} instances. Calls are counted by the emulator.`,
+      `requests q), on fleets of at most ${count(settings.extraFaultsUpTo ?? 0)} instances. Calls are counted by the emulator. ` +
+      "Before a fleet's first measured run, one unrecorded stop run of up to 1,000 of its instances warms the " +
+      "emulator's process up (a cloud API is not cold); every run's client is a fresh process.",
     '',
     ...(results.runs.length === 0 ? [] : targetsSection(results)),
     ...(results.runs.length === 0
@@ -347,7 +355,10 @@ export function renderMarkdown(results: BenchResults): string {
             'DescribeInstances pages per region (without faults, the optimum). Bound (listing overlapped with ' +
             "stopping, the quota per region and action): the slower action's calls at the quota plus one page " +
             'latency, in the slowest region. The quota lets its first requests through at once, so small fleets ' +
-            'can beat the bound. "Accepted once": instances whose stop the emulator accepted exactly once, by its ' +
+            "can beat the bound. Listing chain: the slowest region's DescribeInstances pages times the median time " +
+            "between two of its pages reaching the emulator, that is, a page's round trip; NextToken makes each page " +
+            'wait for the one before, so no client lists faster than that, whatever the quota (the bound assumes ' +
+            'pages go at the quota). "Accepted once": instances whose stop the emulator accepted exactly once, by its ' +
             "own count. Client CPU: user + system time of the client's process over the run (the emulator has a " +
             'process of its own), the steadier figure when other work shares the cores.',
           '',

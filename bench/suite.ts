@@ -13,7 +13,9 @@ import { type BoundFaults, lowerBoundMs, optimumCalls, spread } from './bound.js
 import {
   type AcceptedCounts,
   type ActionCalls,
+  countCalls,
   type EmulatorProcess,
+  listingChainMs,
   startEmulatorProcess,
 } from './emulator.js';
 import { BENCH_REGIONS, benchInstances, stoppedFleetJson, writeFleetFile } from './fleet.js';
@@ -82,6 +84,11 @@ export interface RunRecord {
   boundMs: number;
   /** Calls as the emulator answered them, per action. */
   server: Record<string, ActionCalls>;
+  /**
+   * The slowest region's listing as a NextToken chain: its pages times a page's round trip, as the server's
+   * call log shows them (see listingChainMs). No client lists faster. Absent in older results.
+   */
+  listingChainMs?: number;
   /**
    * Instances whose stop (start) the emulator accepted once, more than once, and never: "every instance
    * stopped once" as the server saw it. Absent in older results.
@@ -208,7 +215,8 @@ async function measure(
     },
     profile,
   );
-  const server = await emulator.callsByAction();
+  const log = await emulator.calls();
+  const server = countCalls(log);
   const accepted = await emulator.acceptedPerInstance(run.action === Action.Start ? 'start' : 'stop');
   const record: RunRecord = {
     fleet: { instances: fleet.instances, regions: fleet.regions },
@@ -222,6 +230,7 @@ async function measure(
     optimumCalls: perRegion.reduce((sum, n) => sum + optimumCalls(n), 0),
     boundMs,
     server,
+    listingChainMs: listingChainMs(log),
     accepted,
     client,
     timeOverBound: client.wallMs / boundMs,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lowerBoundMs, median, minimumCalls, optimumCalls, spread } from '../../../bench/bound.js';
-import { countAccepted, countCalls } from '../../../bench/emulator.js';
+import { countAccepted, countCalls, listingChainMs } from '../../../bench/emulator.js';
 import { BENCH_REGIONS, BENCH_SCHEDULE, BENCH_TAG_KEY, benchInstances } from '../../../bench/fleet.js';
 import { checkTargets, renderMarkdown } from '../../../bench/report.js';
 import { benchConfigYaml } from '../../../bench/scenario.js';
@@ -131,6 +131,33 @@ describe('countCalls', () => {
   });
 });
 
+describe('listingChainMs', () => {
+  const page = (region: string, ms: number, params: Record<string, string> = {}) => ({
+    action: 'DescribeInstances',
+    region,
+    time: new Date(Date.UTC(2026, 0, 1) + ms).toISOString(),
+    params,
+  });
+
+  it("is the slowest region's pages times the median gap between them, leaving look-ups and other actions out", () => {
+    const calls = [
+      // cn-beijing: 4 pages 40 ms apart (one gap longer), a look-up by ID between them.
+      ...[0, 40, 80, 200].map((ms) => page('cn-beijing', ms)),
+      page('cn-beijing', 50, { 'InstanceIds.1': 'i-1' }),
+      // cn-shanghai: 2 pages 30 ms apart; StopInstances does not count.
+      page('cn-shanghai', 10),
+      page('cn-shanghai', 40),
+      { action: 'StopInstances', region: 'cn-shanghai', time: new Date(0).toISOString(), params: {} },
+    ];
+    expect(listingChainMs(calls)).toBe(4 * 40);
+  });
+
+  it('is 0 without two pages in any region', () => {
+    expect(listingChainMs([page('cn-beijing', 0)])).toBe(0);
+    expect(listingChainMs([])).toBe(0);
+  });
+});
+
 describe('renderMarkdown', () => {
   const run = (over: Record<string, unknown>) => ({
     fleet: { instances: 1_000, regions: 1 },
@@ -142,6 +169,7 @@ describe('renderMarkdown', () => {
     timeLimitMs: 30_000,
     optimumCalls: 10,
     boundMs: 1_060,
+    listingChainMs: 1_500,
     server: {
       DescribeInstances: { calls: 10, throttled: 0, failed: 0 },
       StopInstances: { calls: 10, throttled: 0, failed: 0 },
@@ -240,7 +268,7 @@ describe('renderMarkdown', () => {
     const markdown = renderMarkdown(results as never);
     expect(markdown).toContain('| 50,000 | 50,000 | 800 ms | 880 ms | 1.10× |');
     expect(markdown).toContain(
-      '| 20/s | 1,000 in 1 region | none | 10 (1.00×) | 10 (1.00×) | 0 | 1,000 / 1,000 | 1,000 / 1,000 | 2.12 s | 1.06 s | 2.00× | 1.50 s | 128 MiB |',
+      '| 20/s | 1,000 in 1 region | none | 10 (1.00×) | 10 (1.00×) | 0 | 1,000 / 1,000 | 1,000 / 1,000 | 2.12 s | 1.06 s | 2.00× | 1.50 s | 1.41× | 1.50 s | 128 MiB |',
     );
     expect(markdown).toMatch(
       /one StopInstances per instance.*\| 2,000 \(10 \+ 1,990\) \| 990 \|.*\| 100\.00× \| 25\.00× \|/,
