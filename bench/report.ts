@@ -356,9 +356,11 @@ export function renderMarkdown(results: BenchResults): string {
             "stopping, the quota per region and action): the slower action's calls at the quota plus one page " +
             'latency, in the slowest region. The quota lets its first requests through at once, so small fleets ' +
             "can beat the bound. Listing chain: the slowest region's DescribeInstances pages times the median time " +
-            "between two of its pages reaching the emulator, that is, a page's round trip; NextToken makes each page " +
-            'wait for the one before, so no client lists faster than that, whatever the quota (the bound assumes ' +
-            'pages go at the quota). "Accepted once": instances whose stop the emulator accepted exactly once, by its ' +
+            "between two of its pages reaching the emulator, a page's round trip or the quota's interval, whichever " +
+            'is longer. NextToken makes each page wait for the one before, so without throttled pages no client ' +
+            'lists faster than that, whatever the quota (the bound assumes pages go at the quota); with throttled ' +
+            'pages it also holds this client\'s waits. "Accepted once": instances whose stop the emulator accepted ' +
+            'exactly once, by its ' +
             "own count. Client CPU: user + system time of the client's process over the run (the emulator has a " +
             'process of its own), the steadier figure when other work shares the cores.',
           '',
