@@ -17,8 +17,9 @@
  * - a halving is judged on the answers after it (half of `minSamples` of them): above the quota, half the rate gets about as many requests
  *   through per second as before (the server refused the rest); when it gets clearly fewer through (under
  *   three quarters), the refusals were not about the rate (they come at any rate, say a fixed share of
- *   random 429s), so the halving is undone and the limiter stops halving until the share falls below
- *   `throttleShare` again: random refusals cannot pin a region at its floor;
+ *   random 429s), so the halving is undone, with the halvings in a row before it (at a high share, so few
+ *   answers can pass a random halving as one that helped), and the limiter stops halving until the share
+ *   falls below `throttleShare` again: random refusals cannot pin a region at its floor;
  * - each unthrottled answer while the share is below `throttleShare` adds `recoverQpsPerSuccess`, back up to
  *   `qps` (from half the rate in five answers at the default step): recovery is prompt;
  * - a Retry-After the server sends holds every slot back that long (then one request per interval, no burst),
@@ -113,6 +114,8 @@ export class RateLimiter {
   #lastHalving: { fromQps: number; goodput: number } | undefined;
   /** True after a halving that did not help, until the share falls below `throttleShare`. */
   #insensitive = false;
+  /** The rate before the first of the halvings in a row not yet borne out by a low share, if any. */
+  #cutFromQps: number | undefined;
   readonly #deps: RateLimiterDeps;
 
   constructor(options: RateLimiterOptions, deps: RateLimiterDeps, stats: LimiterStats = newLimiterStats()) {
@@ -192,16 +195,19 @@ export class RateLimiter {
     ) {
       // Halving cost answers: above the quota, half the rate gets as many requests through as before; here
       // it got (nearly) half as many, so the refusals are not about the rate. Undo it, stop halving.
-      this.#qps = last.fromQps;
+      // The halvings before it were judged on as few answers, at the same share: undo them all.
+      this.#setRate(this.#cutFromQps ?? last.fromQps);
+      this.#cutFromQps = undefined;
       this.#lastHalving = undefined;
       this.#insensitive = true;
       this.#since = { answers: 0, throttled: 0 };
       return;
     }
     this.#lastHalving = { fromQps: this.#qps, goodput: this.#goodput(this.throttledShare) };
+    this.#cutFromQps ??= this.#qps;
     // Half the rate, one step at a time: a deeper cut would take longer to judge (its answers come slower),
     // and far above the quota the refusals come back at once, so the steps are quick where they are many.
-    this.#qps = Math.max(this.floorQps, this.#qps / 2);
+    this.#setRate(Math.max(this.floorQps, this.#qps / 2));
     this.#since = { answers: 0, throttled: 0 };
     this.#holdUntil(nowMs + this.intervalMs);
   }
@@ -221,8 +227,24 @@ export class RateLimiter {
     this.#record(false);
     if (this.throttledShare >= this.throttleShare) return;
     this.#insensitive = false;
-    if (this.#since.answers >= this.minSamples) this.#lastHalving = undefined;
-    this.#qps = Math.min(this.maxQps, this.#qps + this.recoverQpsPerSuccess);
+    if (this.#since.answers >= this.minSamples) {
+      // A window of answers since the last halving with the share low: the cuts were about the rate.
+      this.#lastHalving = undefined;
+      this.#cutFromQps = undefined;
+    }
+    this.#setRate(Math.min(this.maxQps, this.#qps + this.recoverQpsPerSuccess));
+  }
+
+  /**
+   * Changes the rate, keeping the next free slot where it was. The bucket is kept as a theoretical arrival
+   * time `burst - 1` intervals ahead of that slot, and the interval is the rate's: left as it was, a faster
+   * rate would move the slot later (by the shrinking tolerance), which held a region back for seconds when a
+   * cut made at a low rate was undone.
+   */
+  #setRate(qps: number): void {
+    const nextSlotAtMs = this.nextSlotAtMs;
+    this.#qps = qps;
+    this.#tatMs = nextSlotAtMs + this.#toleranceMs;
   }
 
   /** Requests per second that get through at the current rate, when `share` of them are throttled. */

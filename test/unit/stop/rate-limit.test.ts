@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../lib/emulator/index.js';
 import { RateLimiter } from '../../../lib/stop/rate-limit.js';
 import { virtualClock } from '../../support/clock.js';
 
@@ -116,6 +117,38 @@ describe('RateLimiter', () => {
     // One halving, undone when it got fewer requests through.
     expect(Math.min(...rates)).toBe(5);
     expect(rates.filter((r) => r === 10).length).toBeGreaterThan(170);
+  });
+
+  it.each([0.8, 0.9])(
+    'ends at its full rate under %s random refusals, whatever the seed: a cut that chance passed as helpful is undone with the one after it',
+    (share) => {
+      const finals: number[] = [];
+      for (let seed = 1; seed <= 50; seed++) {
+        const random = mulberry32(seed);
+        const limiter = new RateLimiter({ qps: 10 }, virtualClock({ startMs: 0 }));
+        for (let i = 0; i < 300; i++) {
+          if (random() < share) limiter.onThrottle();
+          else limiter.onSuccess();
+        }
+        finals.push(limiter.currentQps);
+      }
+      // Undoing one cut at a time left 16 and 27 of these 50 runs below the full rate, down to a quarter of it
+      // and to the floor.
+      expect(finals).toEqual(Array(50).fill(10));
+    },
+  );
+
+  it('keeps its next slot where it was when the rate changes: a recovery or an undone cut sends no later', () => {
+    const clock = virtualClock({ startMs: 0 });
+    const limiter = new RateLimiter({ qps: 50 }, clock);
+    for (let i = 0; i < 20; i++) limiter.onThrottle();
+    // Halved, the bucket emptied: the next slot is one interval at the new rate away.
+    expect(limiter.currentQps).toBe(25);
+    expect(limiter.nextSlotAtMs).toBe(40);
+    // The answers go through again: back to the full rate in a few steps, the next slot no later.
+    for (let i = 0; i < 20; i++) limiter.onSuccess();
+    expect(limiter.currentQps).toBe(50);
+    expect(limiter.nextSlotAtMs).toBe(40);
   });
 
   it('holds the next slot back for a Retry-After, without changing the rate', async () => {
