@@ -221,6 +221,10 @@ class RegionPipeline {
         return;
       }
       const batch = 'batch' in next ? next.batch : this.#take(next.key);
+      // The group may claim the next slot now, while this batch is in flight: otherwise only an answer would
+      // wake the loop, and a group whose instances piled up while the lane was held would go one batch per
+      // round trip however fast its limiter allows.
+      if ('key' in next) this.#notify();
       if (batch === undefined) return;
       const key = groupKey(batch.works[0]!);
       sent = { key, size: batch.works.length };

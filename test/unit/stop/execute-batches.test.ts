@@ -141,4 +141,24 @@ describe('executePlan: batching', () => {
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
   });
+
+  it("sends a group's re-batches at its limiter's pace after a hold, not one per round trip", async () => {
+    const w = world({ faults: { latencyMs: 100, retryAfterSeconds: 1 } });
+    const all = ids(300);
+    w.ecs.add('cn-beijing', all);
+    // The three plan batches go at once (the burst) and are refused with a Retry-After of a second: their
+    // 300 instances pile up in one group while the lane is held.
+    w.ecs.script({ action: 'StopInstances', error: 'FlowLimitExceeded', count: 3 });
+    const { summary } = await w.run(makePlan(all.map((id) => stopItem(id))), {
+      concurrencyPerRegion: 3,
+      rateLimit: { qps: 50, burst: 3 },
+    });
+    expect(summary.outcomes.stopped).toBe(300);
+    const calls = w.ecs.stopCalls();
+    const t0 = calls[0]!.atMs;
+    expect(calls.slice(0, 3).map((c) => c.atMs - t0)).toEqual([0, 0, 0]);
+    // After the hold, 20 ms apart (50/s), three in flight: not 100 ms apart, each waiting for the last answer.
+    const rebatches = calls.slice(3).map((c) => c.atMs - t0);
+    expect(rebatches.slice(1).map((t, i) => t - rebatches[i]!)).toEqual([20, 20]);
+  });
 });
