@@ -30,9 +30,7 @@ export interface EmulatorProcess {
   /** Restores the start fleet, forgets tokens, quota buckets and the call log. */
   /** Back to the start fleet, or to `fleetJson` when given. */
   reset(fleetJson?: string): Promise<void>;
-  /** The call log since the last reset, counted per action. */
-  callsByAction(): Promise<Record<string, ActionCalls>>;
-  /** The call log since the last reset. */
+  /** The call log since the last reset (count it per action with {@link countCalls}). */
   calls(): Promise<CallRecord[]>;
   /** How many instances the emulator accepted a stop (or start) of once, more than once, and never. */
   acceptedPerInstance(action: 'stop' | 'start'): Promise<AcceptedCounts>;
@@ -67,11 +65,6 @@ async function inspect(url: string, path: string, init: RequestInit = {}): Promi
   const body: unknown = await response.json();
   if (!response.ok) throw new Error(`emulator ${path}: HTTP ${response.status} ${JSON.stringify(body)}`);
   return body;
-}
-
-async function callLog(url: string): Promise<CallRecord[]> {
-  const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };
-  return calls;
 }
 
 /** Reads the one JSON line the emulator prints once it listens, or fails if the process ends first. */
@@ -120,10 +113,10 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
     async reset(fleetJson = '') {
       await inspect(url, 'reset', { method: 'POST', body: fleetJson });
     },
-    async callsByAction() {
-      return countCalls(await callLog(url));
+    async calls() {
+      const { calls } = (await inspect(url, 'calls')) as { calls: CallRecord[] };
+      return calls;
     },
-    calls: () => callLog(url),
     async acceptedPerInstance(action) {
       const { instances } = (await inspect(url, 'instances')) as {
         instances: { stopAccepted: number; startAccepted: number }[];
@@ -164,9 +157,10 @@ export function countAccepted(acceptedPerInstance: readonly number[]): AcceptedC
 }
 
 /**
- * How long the slowest region's listing takes as a chain, whatever the quota: its pages (DescribeInstances
- * calls without InstanceIds, retries included) times the median time between two of them reaching the server,
- * a page's round trip (NextToken makes each page wait for the one before). 0 without two pages in a region.
+ * How long the slowest region's listing takes as a chain: its pages (DescribeInstances calls without
+ * InstanceIds, retries included) times the median time between two of them reaching the server, a page's round
+ * trip or the quota's interval, whichever is longer (NextToken makes each page wait for the one before).
+ * 0 without two pages in a region.
  */
 export function listingChainMs(
   calls: readonly Pick<CallRecord, 'action' | 'region' | 'time' | 'params'>[],

@@ -86,7 +86,8 @@ export interface RunRecord {
   server: Record<string, ActionCalls>;
   /**
    * The slowest region's listing as a NextToken chain: its pages times a page's round trip, as the server's
-   * call log shows them (see listingChainMs). No client lists faster. Absent in older results.
+   * call log shows them (see listingChainMs). Without throttled pages no client lists faster; with them it
+   * also holds this client's waits. Absent in older results.
    */
   listingChainMs?: number;
   /**
@@ -168,6 +169,28 @@ function boundFaultsOf(settings: RunSettings, run: RunCase): BoundFaults {
   return { ...run.faults, flowLimitPerInstance: 1 - kept };
 }
 
+/** What a scenario child is told: the run's approach and action against this emulator, fleet and quota. */
+function scenarioSpec(
+  emulator: EmulatorProcess,
+  fleet: FleetPlan,
+  settings: RunSettings,
+  run: Pick<RunCase, 'approach' | 'action'>,
+  timeLimitMs: number,
+): ScenarioSpec {
+  return {
+    approach: run.approach,
+    action: run.action,
+    url: emulator.url,
+    credentials: emulator.credentials,
+    regions: BENCH_REGIONS.slice(0, fleet.regions),
+    qps: settings.qps,
+    timeLimitMs,
+    seed: settings.seed,
+    inFlight: settings.baselineInFlight,
+    ...(settings.batchFillMs === undefined ? {} : { batchFillMs: settings.batchFillMs }),
+  };
+}
+
 async function measure(
   emulator: EmulatorProcess,
   fleet: FleetPlan,
@@ -201,18 +224,7 @@ async function measure(
     context.cpuProfileDir === undefined ? undefined : { dir: context.cpuProfileDir, name: label };
   const client = await runChild(
     context.bundle,
-    {
-      approach: run.approach,
-      action: run.action,
-      url: emulator.url,
-      credentials: emulator.credentials,
-      regions: BENCH_REGIONS.slice(0, fleet.regions),
-      qps: settings.qps,
-      timeLimitMs,
-      seed: settings.seed,
-      inFlight: settings.baselineInFlight,
-      ...(settings.batchFillMs === undefined ? {} : { batchFillMs: settings.batchFillMs }),
-    },
+    scenarioSpec(emulator, fleet, settings, run, timeLimitMs),
     profile,
   );
   const log = await emulator.calls();
@@ -294,17 +306,8 @@ async function warmUp(
   const instances = Math.min(fleet.instances, WARM_UP_INSTANCES);
   await emulator.setFaults(faultSettings(settings));
   await emulator.reset(JSON.stringify({ instances: benchInstances(instances, fleet.regions) }));
-  await runChild(context.bundle, {
-    approach: Approach.LightsOut,
-    action: Action.Stop,
-    url: emulator.url,
-    credentials: emulator.credentials,
-    regions: BENCH_REGIONS.slice(0, fleet.regions),
-    qps: settings.qps,
-    timeLimitMs: settings.maxTimeLimitMs,
-    seed: settings.seed,
-    inFlight: settings.baselineInFlight,
-  });
+  const run = { approach: Approach.LightsOut, action: Action.Stop };
+  await runChild(context.bundle, scenarioSpec(emulator, fleet, settings, run, settings.maxTimeLimitMs));
 }
 
 /** Runs every scenario of one fleet against one emulator process. */

@@ -129,7 +129,6 @@ export function openListings(
       // One lane per action, as the API's quotas are: the region check does not spend the listing's budget.
       // It runs alongside the first pages (a round trip saved); nothing is handed out before it passed.
       const checked = checkRegionExists(api, lanes(region, LaneName.Regions));
-      if (options.firstPages === false) await checked;
       const lane = lanes(region, LaneName.Listing);
       const counts: (number | undefined)[] = filterSets.map(() => undefined);
       const readings = filterSets.map((filters, index) =>
